@@ -1,0 +1,168 @@
+package blog
+
+import (
+	"strings"
+	"time"
+)
+
+// Kind tells a dated post from a static page.
+type Kind string
+
+// The kinds of content.
+const (
+	KindPost Kind = "post"
+	KindPage Kind = "page"
+)
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return k == KindPost || k == KindPage }
+
+// Status is where a post or page stands in its life.
+type Status string
+
+// The statuses. Only StatusPublished is visible to readers.
+const (
+	StatusDraft     Status = "draft"
+	StatusScheduled Status = "scheduled"
+	StatusPublished Status = "published"
+	StatusPrivate   Status = "private"
+	StatusTrash     Status = "trash"
+)
+
+// Statuses lists every status in the order the admin shows them.
+var Statuses = []Status{StatusPublished, StatusScheduled, StatusDraft, StatusPrivate, StatusTrash}
+
+// Valid reports whether st is a known status.
+func (st Status) Valid() bool {
+	for _, s := range Statuses {
+		if s == st {
+			return true
+		}
+	}
+	return false
+}
+
+// Source credits the article a post quotes or comments on.
+type Source struct {
+	URL   string
+	Title string
+	Site  string
+}
+
+// IsZero reports whether no part of the source is set.
+func (s Source) IsZero() bool { return s.URL == "" && s.Title == "" && s.Site == "" }
+
+// Post is a dated post or a static page. Body is the Markdown the writer
+// typed; BodyHTML and ExcerptHTML are rendered from it when it is saved and
+// are safe to show as HTML.
+type Post struct {
+	ID           int64
+	Kind         Kind
+	Status       Status
+	Title        string
+	Slug         string
+	Body         string
+	BodyHTML     string
+	ExcerptHTML  string // the part before <!--more-->, or "" when there is none
+	Summary      string // plain text: lede, or the first words of the body
+	Lede         string
+	Source       Source
+	AuthorID     int64
+	Author       *User // filled by the store on every read
+	PublishedAt  time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	TrashedAt    time.Time
+	CommentsOpen bool
+	Tags         []Term
+	Categories   []Term
+
+	// Path is the post's public URL path, derived from the permalink
+	// setting by the Service on every read; stores leave it empty.
+	Path string
+}
+
+// Visible reports whether readers may see p.
+func (p *Post) Visible() bool { return p.Status == StatusPublished }
+
+// HasMore reports whether the writer split the body with <!--more-->.
+func (p *Post) HasMore() bool { return p.ExcerptHTML != "" }
+
+// PostFilter selects posts for a listing. Zero fields do not filter.
+// Results are ordered newest first by publication date, then by ID.
+type PostFilter struct {
+	Kind     Kind
+	Statuses []Status
+	AuthorID int64
+	TermID   int64
+	From     time.Time // published at or after
+	To       time.Time // published before
+	Search   string    // words the title must contain
+	Limit    int
+	Offset   int
+}
+
+// PostInput is what a writer submits from the editor or an import file.
+// Strings are taken as typed; the Service trims and validates them.
+type PostInput struct {
+	Kind         Kind
+	Title        string
+	Slug         string
+	Body         string
+	Lede         string
+	Source       Source
+	Tags         []string
+	Categories   []string
+	AuthorID     int64
+	PublishedAt  time.Time // zero means "now" when published
+	CommentsOpen bool
+	Status       Status // what the writer asked for: draft, published (or scheduled), private
+}
+
+// SplitMore splits Markdown at the first <!--more--> marker. It returns
+// the text before it and whether a marker was found.
+func SplitMore(body string) (before string, found bool) {
+	i := strings.Index(body, "<!--more-->")
+	if i < 0 {
+		return body, false
+	}
+	return body[:i], true
+}
+
+// Revision is an earlier version of a post, kept on every save so that
+// nothing a writer typed is lost.
+type Revision struct {
+	ID        int64
+	PostID    int64
+	Title     string
+	Lede      string
+	Body      string
+	AuthorID  int64
+	CreatedAt time.Time
+}
+
+// Rendered is what a Renderer makes of a post body.
+type Rendered struct {
+	HTML        string
+	ExcerptHTML string // rendered text before <!--more-->; "" without one
+	Text        string // plain text of the whole body, for summaries
+}
+
+// Renderer turns Markdown into safe HTML. The markdown package provides
+// the implementation; the Service calls it once per save.
+type Renderer interface {
+	Render(markdown string) (Rendered, error)
+}
+
+// summaryWords is how many words an automatic summary keeps.
+const summaryWords = 55
+
+// Summarize returns the first words of text, with an ellipsis when it was
+// cut.
+func Summarize(text string) string {
+	words := strings.Fields(text)
+	if len(words) <= summaryWords {
+		return strings.Join(words, " ")
+	}
+	return strings.Join(words[:summaryWords], " ") + "…"
+}

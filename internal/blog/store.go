@@ -1,0 +1,77 @@
+package blog
+
+import (
+	"context"
+	"time"
+)
+
+// PostStore persists posts and pages with their terms and revisions.
+// Lookups return ErrNotFound when nothing matches; writes that would give
+// two items of one kind the same slug return ErrConflict.
+type PostStore interface {
+	Post(ctx context.Context, id int64) (*Post, error)
+	PostBySlug(ctx context.Context, kind Kind, slug string) (*Post, error)
+	// Posts returns the posts matching f, newest first, with authors and
+	// terms loaded in a fixed number of queries.
+	Posts(ctx context.Context, f PostFilter) ([]*Post, error)
+	CountPosts(ctx context.Context, f PostFilter) (int, error)
+	// AdjacentPost returns the nearest post in f published before p
+	// (older) or after it, or ErrNotFound.
+	AdjacentPost(ctx context.Context, p *Post, f PostFilter, older bool) (*Post, error)
+	// SlugTaken reports whether another item of kind (not exceptID) uses
+	// slug.
+	SlugTaken(ctx context.Context, kind Kind, slug string, exceptID int64) (bool, error)
+	CreatePost(ctx context.Context, p *Post) error
+	UpdatePost(ctx context.Context, p *Post) error
+	DeletePost(ctx context.Context, id int64) error
+	// SetPostTerms replaces the tags and categories of a post.
+	SetPostTerms(ctx context.Context, postID int64, termIDs []int64) error
+
+	CreateRevision(ctx context.Context, r *Revision) error
+	Revisions(ctx context.Context, postID int64) ([]*Revision, error)
+}
+
+// TermStore persists tags and categories.
+type TermStore interface {
+	// Terms lists the terms of kind by name, with counts of published
+	// posts.
+	Terms(ctx context.Context, kind TermKind) ([]Term, error)
+	TermBySlug(ctx context.Context, kind TermKind, slug string) (*Term, error)
+	CreateTerm(ctx context.Context, t *Term) error
+	UpdateTerm(ctx context.Context, t *Term) error
+	DeleteTerm(ctx context.Context, id int64) error
+}
+
+// UserStore persists users and their sessions.
+type UserStore interface {
+	User(ctx context.Context, id int64) (*User, error)
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	UserBySlug(ctx context.Context, slug string) (*User, error)
+	Users(ctx context.Context) ([]*User, error)
+	CountUsers(ctx context.Context) (int, error)
+	CreateUser(ctx context.Context, u *User) error
+	UpdateUser(ctx context.Context, u *User) error
+
+	CreateSession(ctx context.Context, s *Session) error
+	Session(ctx context.Context, tokenHash string) (*Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) error
+}
+
+// SettingStore persists site settings as key/value pairs.
+type SettingStore interface {
+	Settings(ctx context.Context) (map[string]string, error)
+	SaveSettings(ctx context.Context, vals map[string]string) error
+}
+
+// Store is everything the Service needs from a database.
+type Store interface {
+	PostStore
+	TermStore
+	UserStore
+	SettingStore
+	// Atomic runs fn with a Store whose every call belongs to one
+	// transaction, committed when fn returns nil and rolled back
+	// otherwise.
+	Atomic(ctx context.Context, fn func(Store) error) error
+}

@@ -1,0 +1,113 @@
+package blog
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// Role decides what a signed-in user may do.
+type Role string
+
+// The roles, from most to least powerful.
+const (
+	RoleAdmin  Role = "admin"  // everything, including settings and users
+	RoleEditor Role = "editor" // every post and page, categories
+	RoleAuthor Role = "author" // their own posts only
+)
+
+// ParseRole returns the role named s, or an error naming the valid roles.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
+	case RoleAdmin, RoleEditor, RoleAuthor:
+		return r, nil
+	}
+	return "", FieldError("role", "must be admin, editor or author")
+}
+
+// User is someone who signs in to write or manage the site.
+type User struct {
+	ID           int64
+	Name         string
+	Slug         string
+	Email        string
+	Role         Role
+	PasswordHash string // "" until the user has chosen a password
+	Bio          string
+	CreatedAt    time.Time
+}
+
+// CanEdit reports whether u may change p.
+func (u *User) CanEdit(p *Post) bool {
+	if u == nil {
+		return false
+	}
+	return u.Role == RoleAdmin || u.Role == RoleEditor || p.AuthorID == u.ID
+}
+
+// CanEditOthers reports whether u may edit and assign posts of other
+// users.
+func (u *User) CanEditOthers() bool {
+	return u != nil && (u.Role == RoleAdmin || u.Role == RoleEditor)
+}
+
+// CanManageSite reports whether u may change settings and users.
+func (u *User) CanManageSite() bool { return u != nil && u.Role == RoleAdmin }
+
+// UserInput is what an administrator or the setup page submits to create
+// a user.
+type UserInput struct {
+	Name     string
+	Email    string
+	Role     Role
+	Password string
+}
+
+// MinPasswordLen is the shortest password folio accepts.
+const MinPasswordLen = 10
+
+// maxPasswordLen bounds the work one login attempt can cause.
+const maxPasswordLen = 1024
+
+func (in *UserInput) normalize() error {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Email = normalizeEmail(in.Email)
+	v := &ValidationError{}
+	if in.Name == "" {
+		v.Add("name", "Enter a name.")
+	} else if len(in.Name) > 200 {
+		v.Add("name", "Keep the name under 200 characters.")
+	}
+	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+		v.Add("email", "Enter an e-mail address like name@example.com.")
+	}
+	switch in.Role {
+	case RoleAdmin, RoleEditor, RoleAuthor:
+	default:
+		v.Add("role", "Choose admin, editor or author.")
+	}
+	if len(in.Password) < MinPasswordLen {
+		v.Add("password", "Use at least 10 characters.")
+	} else if len(in.Password) > maxPasswordLen {
+		v.Add("password", "Use at most 1024 characters.")
+	}
+	return v.Err()
+}
+
+// Session is a signed-in browser. The cookie holds a random token; only
+// its hash is stored.
+type Session struct {
+	TokenHash string
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Hasher hashes and checks passwords. The password package provides the
+// argon2id implementation.
+type Hasher interface {
+	Hash(password string) (string, error)
+	Verify(hash, password string) bool
+}
+
+func normalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }

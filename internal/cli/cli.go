@@ -1,0 +1,170 @@
+// Package cli is folio's command line: it parses subcommands and flags,
+// builds the Config, opens the store, wires the Service, and reports
+// errors on stderr with a non-zero exit code. Only cli knows which store
+// runs.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"folio/internal/blog"
+	"folio/internal/config"
+	"folio/internal/markdown"
+	"folio/internal/password"
+	"folio/internal/store/sqlite"
+)
+
+// Env is what a command reads and writes besides its arguments, so tests
+// can run commands in-process.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// IsTerminal reports whether f is an interactive terminal; commands
+	// show progress bars and prompts only then.
+	IsTerminal func(f any) bool
+}
+
+// usage is printed for `folio help` and unknown commands.
+const usage = `folio — a blog publishing engine
+
+Usage:
+  folio serve [--data DIR] [--addr HOST:PORT] [--theme DIR]
+  folio user add --name NAME --email EMAIL [--role admin|editor|author]
+  folio import markdown [--author EMAIL] PATH...
+  folio migrate
+  folio version
+
+Every command takes --data DIR (env FOLIO_DATA, default ./folio-data).
+Run "folio COMMAND -h" for a command's flags.
+`
+
+// Version is folio's version, set at build time with -ldflags.
+var Version = "dev"
+
+// Main runs folio with args (without the program name) and returns the
+// process exit code.
+func Main(args []string, env Env) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, args, env)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprint(env.Stderr, usage)
+		return 2
+	}
+	fmt.Fprintln(env.Stderr, "folio:", describe(err))
+	return 1
+}
+
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, env)
+	case "user":
+		if len(rest) > 0 && rest[0] == "add" {
+			return userAdd(ctx, rest[1:], env)
+		}
+		return fmt.Errorf("unknown user command; try: folio user add --name N --email E --role admin")
+	case "import":
+		if len(rest) > 0 && rest[0] == "markdown" {
+			return importMarkdown(ctx, rest[1:], env)
+		}
+		return fmt.Errorf("unknown import source; try: folio import markdown PATH")
+	case "migrate":
+		return migrateCmd(ctx, rest, env)
+	case "version":
+		fmt.Fprintln(env.Stdout, "folio", Version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+// describe turns an error into a message for people: validation errors
+// list each field.
+func describe(err error) string {
+	var v *blog.ValidationError
+	if errors.As(err, &v) {
+		var b strings.Builder
+		b.WriteString("invalid input:")
+		for field, msg := range v.Fields {
+			fmt.Fprintf(&b, "\n  --%s: %s", strings.ReplaceAll(field, "_", "-"), msg)
+		}
+		return b.String()
+	}
+	return err.Error()
+}
+
+// newFlags returns a flag set that reports errors instead of exiting.
+func newFlags(name string, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet("folio "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+// site is an open store with its Service.
+type site struct {
+	store   *sqlite.Store
+	service *blog.Service
+}
+
+func (s *site) Close() error { return s.store.Close() }
+
+// openSite opens (creating) the data folder's database and wires the
+// Service. onChange may be nil.
+func openSite(ctx context.Context, cfg config.Config, onChange func()) (*site, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	st, err := sqlite.Open(ctx, cfg.DatabasePath())
+	if err != nil {
+		return nil, err
+	}
+	svc, err := blog.NewService(ctx, st, blog.Options{
+		Renderer: markdown.NewPosts(),
+		Hasher:   password.New(),
+		OnChange: onChange,
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &site{store: st, service: svc}, nil
+}
+
+func migrateCmd(ctx context.Context, args []string, env Env) error {
+	var cfg config.Config
+	fs := newFlags("migrate", env)
+	cfg.DataFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := openSite(ctx, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintln(env.Stdout, "The database at", cfg.DatabasePath(), "is up to date.")
+	return nil
+}

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"folio/internal/config"
+	"folio/internal/theme"
+	"folio/internal/web"
+)
+
+// Server timeouts: slow clients cannot hold connections open for long.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	shutdownTimeout   = 15 * time.Second
+	// scheduleInterval is how often scheduled posts are checked.
+	scheduleInterval = time.Second
+	sweepInterval    = time.Hour
+)
+
+func serve(ctx context.Context, args []string, env Env) error {
+	var cfg config.Config
+	fs := newFlags("serve", env)
+	cfg.ServeFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+	}
+	log, err := cfg.Logger(env.Stderr)
+	if err != nil {
+		return err
+	}
+	th, err := theme.Load(cfg.ThemeDir, web.Funcs())
+	if err != nil {
+		return err
+	}
+	s, err := openSite(ctx, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	var setupToken string
+	needs, err := s.service.NeedsSetup(ctx)
+	if err != nil {
+		return err
+	}
+	if needs {
+		b := make([]byte, 24)
+		rand.Read(b)
+		setupToken = base64.RawURLEncoding.EncodeToString(b)
+	}
+	srv := &http.Server{
+		Handler:           web.New(web.Config{Blog: s.service, Theme: th, Log: log, SetupToken: setupToken}),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	site := siteURL(s.service.Settings().BaseURL, ln.Addr().String())
+	log.Info("folio is serving", "url", site, "data", cfg.DataDir)
+	fmt.Fprintf(env.Stdout, "folio is serving %s (data in %s)\n", site, cfg.DataDir)
+	if setupToken != "" {
+		fmt.Fprintf(env.Stdout, "\nThis site has no administrator yet. Open this one-time link to create one:\n\n  %s/admin/setup?token=%s\n\n", site, setupToken)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go s.background(ctx, log)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, scancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// background publishes scheduled posts when their time comes (also those
+// that fell due while the server was down) and sweeps expired sessions.
+func (s *site) background(ctx context.Context, log *slog.Logger) {
+	tick := time.NewTicker(scheduleInterval)
+	defer tick.Stop()
+	lastSweep := time.Time{}
+	for {
+		if n, err := s.service.PublishDue(ctx); err != nil && ctx.Err() == nil {
+			log.Error("publish scheduled posts", "err", err)
+		} else if n > 0 {
+			log.Info("published scheduled posts", "count", n)
+		}
+		if time.Since(lastSweep) > sweepInterval {
+			if err := s.service.SweepSessions(ctx); err != nil && ctx.Err() == nil {
+				log.Error("sweep sessions", "err", err)
+			}
+			lastSweep = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// siteURL is the address to print: the configured base URL, or the
+// listener's.
+func siteURL(base, addr string) string {
+	if base != "" {
+		return base
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return "http://" + host + ":" + port
+}

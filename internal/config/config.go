@@ -1,0 +1,71 @@
+// Package config holds the process-level settings of a folio command:
+// where the data lives, where to listen, which theme folder overrides the
+// default. Each has a flag and an environment variable; the flag wins.
+// Site settings that writers change (title, time zone, …) live in the
+// database instead.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is built once in cli and passed down by value.
+type Config struct {
+	DataDir   string // --data, FOLIO_DATA; default ./folio-data
+	Addr      string // --addr, FOLIO_ADDR; default 127.0.0.1:8080
+	ThemeDir  string // --theme, FOLIO_THEME; "" for the embedded theme
+	LogLevel  string // --log-level, FOLIO_LOG_LEVEL: debug, info, warn, error
+	LogFormat string // --log-format, FOLIO_LOG_FORMAT: text or json
+}
+
+// Defaults.
+const (
+	DefaultDataDir = "./folio-data"
+	DefaultAddr    = "127.0.0.1:8080"
+)
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// DataFlags registers --data on fs.
+func (c *Config) DataFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", env("FOLIO_DATA", DefaultDataDir), "data folder holding the database (env FOLIO_DATA)")
+	fs.StringVar(&c.LogLevel, "log-level", env("FOLIO_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env FOLIO_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("FOLIO_LOG_FORMAT", "text"), "log format: text or json (env FOLIO_LOG_FORMAT)")
+}
+
+// ServeFlags registers the flags of `folio serve` on fs.
+func (c *Config) ServeFlags(fs *flag.FlagSet) {
+	c.DataFlags(fs)
+	fs.StringVar(&c.Addr, "addr", env("FOLIO_ADDR", DefaultAddr), "address to listen on (env FOLIO_ADDR)")
+	fs.StringVar(&c.ThemeDir, "theme", env("FOLIO_THEME", ""), "folder whose templates/ and static/ files override the default theme (env FOLIO_THEME)")
+}
+
+// DatabasePath returns the SQLite file inside the data folder.
+func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "folio.db") }
+
+// Logger returns the logger the flags describe, writing to w.
+func (c Config) Logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(c.LogFormat) {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", c.LogFormat)
+}

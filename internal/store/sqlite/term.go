@@ -1,0 +1,103 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"folio/internal/blog"
+)
+
+// Terms lists the terms of kind by name with their published post counts.
+func (s *Store) Terms(ctx context.Context, kind blog.TermKind) ([]blog.Term, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT t.id, t.kind, t.name, t.slug, t.description, COALESCE(t.parent_id, 0),
+		(SELECT COUNT(*) FROM post_terms pt JOIN posts p ON p.id = pt.post_id WHERE pt.term_id = t.id AND p.status = 'published')
+		FROM terms t WHERE t.kind = ? ORDER BY t.name, t.id`, kind)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []blog.Term
+	for rows.Next() {
+		var t blog.Term
+		if err := rows.Scan(&t.ID, &t.Kind, &t.Name, &t.Slug, &t.Description, &t.ParentID, &t.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// TermBySlug returns the term of kind with slug.
+func (s *Store) TermBySlug(ctx context.Context, kind blog.TermKind, slug string) (*blog.Term, error) {
+	t := &blog.Term{}
+	err := s.q.QueryRowContext(ctx, `SELECT id, kind, name, slug, description, COALESCE(parent_id, 0) FROM terms WHERE kind = ? AND slug = ?`, kind, slug).
+		Scan(&t.ID, &t.Kind, &t.Name, &t.Slug, &t.Description, &t.ParentID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return t, nil
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+// CreateTerm inserts t and sets its ID.
+func (s *Store) CreateTerm(ctx context.Context, t *blog.Term) error {
+	res, err := s.q.ExecContext(ctx, `INSERT INTO terms (kind, name, slug, description, parent_id) VALUES (?, ?, ?, ?, ?)`,
+		t.Kind, t.Name, t.Slug, t.Description, nullID(t.ParentID))
+	if err != nil {
+		return mapErr(err)
+	}
+	t.ID, err = res.LastInsertId()
+	return err
+}
+
+// UpdateTerm stores every field of t.
+func (s *Store) UpdateTerm(ctx context.Context, t *blog.Term) error {
+	res, err := s.q.ExecContext(ctx, `UPDATE terms SET name = ?, slug = ?, description = ?, parent_id = ? WHERE id = ?`,
+		t.Name, t.Slug, t.Description, nullID(t.ParentID), t.ID)
+	if err != nil {
+		return mapErr(err)
+	}
+	return expectOne(res)
+}
+
+// DeleteTerm removes a term and its links to posts.
+func (s *Store) DeleteTerm(ctx context.Context, id int64) error {
+	res, err := s.q.ExecContext(ctx, `DELETE FROM terms WHERE id = ?`, id)
+	if err != nil {
+		return mapErr(err)
+	}
+	return expectOne(res)
+}
+
+// Settings returns every stored setting.
+func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+// SaveSettings stores vals, replacing existing keys, in one transaction.
+func (s *Store) SaveSettings(ctx context.Context, vals map[string]string) error {
+	return s.Atomic(ctx, func(bs blog.Store) error {
+		tx := bs.(*Store)
+		for k, v := range vals {
+			if _, err := tx.q.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,216 @@
+// Package theme holds folio's default templates and assets, embedded in
+// the binary, and lets a designer override any of them by name from a
+// folder on disk without rebuilding.
+//
+// Templates live in templates/: layout.html wraps every public page,
+// admin/layout.html every admin page, partials/*.html are shared by both,
+// and each other file is one page, named by its path without ".html"
+// ("post", "admin/editor"). Assets in static/ are served under
+// content-hashed names so they can be cached forever.
+package theme
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"mime"
+	"os"
+	"path"
+	"strings"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+)
+
+//go:embed templates static
+var embedded embed.FS
+
+// Asset is a static file ready to serve.
+type Asset struct {
+	Name        string // e.g. "style.css"
+	Path        string // e.g. "/static/style.1a2b3c4d5e.css"
+	ContentType string
+	Body        []byte
+}
+
+// Theme is a parsed set of page templates and assets. It is safe for
+// concurrent use.
+type Theme struct {
+	pages  map[string]*template.Template
+	assets map[string]*Asset // by Name
+	byPath map[string]*Asset // by Path
+}
+
+// Load parses the embedded theme, with files in dir (if not "") taking
+// the place of embedded files of the same path, e.g. dir/templates/post.html
+// or dir/static/style.css. funcs are made available to every template.
+func Load(dir string, funcs template.FuncMap) (*Theme, error) {
+	fsys := fs.FS(embedded)
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("theme folder %s: not a readable folder", dir)
+		}
+		fsys = overlay{top: os.DirFS(dir), base: embedded}
+	}
+	t := &Theme{pages: map[string]*template.Template{}, assets: map[string]*Asset{}, byPath: map[string]*Asset{}}
+	if err := t.loadAssets(fsys); err != nil {
+		return nil, err
+	}
+	all := template.FuncMap{"asset": t.AssetPath}
+	for k, v := range funcs {
+		all[k] = v
+	}
+	if err := t.loadPages(fsys, all); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (t *Theme) loadAssets(fsys fs.FS) error {
+	names, err := fs.Glob(fsys, "static/*")
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		t.addAsset(path.Base(name), body)
+	}
+	if _, ok := t.assets["syntax.css"]; !ok {
+		css, err := syntaxCSS()
+		if err != nil {
+			return err
+		}
+		t.addAsset("syntax.css", css)
+	}
+	return nil
+}
+
+func (t *Theme) addAsset(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	a := &Asset{
+		Name:        name,
+		Path:        "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext,
+		ContentType: mime.TypeByExtension(ext),
+		Body:        body,
+	}
+	if a.ContentType == "" {
+		a.ContentType = "application/octet-stream"
+	}
+	t.assets[name] = a
+	t.byPath[a.Path] = a
+}
+
+// syntaxCSS returns the code highlighting classes for light and dark
+// colour schemes.
+func syntaxCSS() ([]byte, error) {
+	var buf bytes.Buffer
+	f := chromahtml.New(chromahtml.WithClasses(true))
+	if err := f.WriteCSS(&buf, styles.Get("github")); err != nil {
+		return nil, err
+	}
+	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
+	if err := f.WriteCSS(&buf, styles.Get("github-dark")); err != nil {
+		return nil, err
+	}
+	buf.WriteString("}\n")
+	return buf.Bytes(), nil
+}
+
+func (t *Theme) loadPages(fsys fs.FS, funcs template.FuncMap) error {
+	partials, err := fs.Glob(fsys, "templates/partials/*.html")
+	if err != nil {
+		return err
+	}
+	for _, group := range []struct{ dir, prefix string }{{"templates", ""}, {"templates/admin", "admin/"}} {
+		layout := group.dir + "/layout.html"
+		base, err := template.New("").Funcs(funcs).ParseFS(fsys, append([]string{layout}, partials...)...)
+		if err != nil {
+			return fmt.Errorf("theme: %w", err)
+		}
+		files, err := fs.Glob(fsys, group.dir+"/*.html")
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			if f == layout {
+				continue
+			}
+			tmpl, err := template.Must(base.Clone()).ParseFS(fsys, f)
+			if err != nil {
+				return fmt.Errorf("theme: %w", err)
+			}
+			t.pages[group.prefix+strings.TrimSuffix(path.Base(f), ".html")] = tmpl
+		}
+	}
+	return nil
+}
+
+// ErrNoPage is returned by Render for a page the theme does not have.
+var ErrNoPage = errors.New("theme: no such page")
+
+// Render executes page (e.g. "post" or "admin/editor") with data into w.
+func (t *Theme) Render(w io.Writer, page string, data any) error {
+	tmpl, ok := t.pages[page]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrNoPage, page)
+	}
+	return tmpl.ExecuteTemplate(w, "layout", data)
+}
+
+// AssetPath returns the content-hashed URL path of the named asset, or ""
+// when the theme has none by that name.
+func (t *Theme) AssetPath(name string) string {
+	if a, ok := t.assets[name]; ok {
+		return a.Path
+	}
+	return ""
+}
+
+// AssetAt returns the asset served at the hashed URL path p.
+func (t *Theme) AssetAt(p string) (*Asset, bool) {
+	a, ok := t.byPath[p]
+	return a, ok
+}
+
+// overlay reads a file from top when it exists there, else from base.
+// Globs list the union of both.
+type overlay struct {
+	top, base fs.FS
+}
+
+func (o overlay) Open(name string) (fs.File, error) {
+	if f, err := o.top.Open(name); err == nil {
+		return f, nil
+	}
+	return o.base.Open(name)
+}
+
+func (o overlay) Glob(pattern string) ([]string, error) {
+	a, err := fs.Glob(o.base, pattern)
+	if err != nil {
+		return nil, err
+	}
+	b, err := fs.Glob(o.top, pattern)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range append(a, b...) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,144 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+
+	"folio/internal/blog"
+)
+
+type setupPage struct {
+	adminBase
+	Errors
+	Token string
+	Form  blog.UserInput
+}
+
+// setupAllowed reports whether token opens the setup page: the site has
+// no users and the token is the one printed at start-up.
+func (s *Server) setupAllowed(r *http.Request, token string) (bool, error) {
+	needs, err := s.blog.NeedsSetup(r.Context())
+	if err != nil || !needs {
+		return false, err
+	}
+	if s.setupToken == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.setupToken)) != 1 {
+		return false, blog.ErrForbidden
+	}
+	return true, nil
+}
+
+func (s *Server) setupShow(w http.ResponseWriter, r *http.Request) error {
+	token := r.URL.Query().Get("token")
+	ok, err := s.setupAllowed(r, token)
+	if errors.Is(err, blog.ErrForbidden) {
+		s.errorPage(w, r, http.StatusForbidden, "This setup link is not valid", "Use the link folio printed when it started on an empty data folder, or create an administrator with `folio user add`.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
+		http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, http.StatusOK, "admin/setup", setupPage{adminBase: s.adminBase(r, "Set up", ""), Token: token})
+}
+
+func (s *Server) setupCreate(w http.ResponseWriter, r *http.Request) error {
+	token := r.PostFormValue("token")
+	ok, err := s.setupAllowed(r, token)
+	if errors.Is(err, blog.ErrForbidden) {
+		s.errorPage(w, r, http.StatusForbidden, "This setup link is not valid", "Use the link folio printed when it started.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
+		http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+		return nil
+	}
+	in := blog.UserInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Password: r.PostFormValue("password")}
+	u, err := s.blog.SetupAdmin(r.Context(), in)
+	if err != nil {
+		errs, err := formErrors(err)
+		if err != nil {
+			return err
+		}
+		in.Password = ""
+		return s.render(w, http.StatusUnprocessableEntity, "admin/setup", setupPage{adminBase: s.adminBase(r, "Set up", ""), Errors: errs, Token: token, Form: in})
+	}
+	s.log.Info("first administrator created", "user_id", u.ID)
+	return s.signIn(w, r, u, "/admin/posts/new?kind=post")
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, u *blog.User, next string) error {
+	token, err := s.blog.StartSession(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, s.cookie(r, sessionCookie, token, blog.SessionTTL))
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+type loginPage struct {
+	adminBase
+	Error string
+	Email string
+	Next  string
+}
+
+// safeNext keeps a post-login redirect on this site's admin.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/admin/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
+		return next
+	}
+	return "/admin/"
+}
+
+func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) error {
+	if needs, err := s.blog.NeedsSetup(r.Context()); err != nil {
+		return err
+	} else if needs {
+		s.errorPage(w, r, http.StatusOK, "This site has no administrator yet", "Open the setup link folio printed when it started, or run `folio user add --role admin`.")
+		return nil
+	}
+	if u, err := s.sessionUser(r); err == nil && u != nil {
+		http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, http.StatusOK, "admin/login", loginPage{adminBase: s.adminBase(r, "Sign in", ""), Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) loginCreate(w http.ResponseWriter, r *http.Request) error {
+	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
+	page := loginPage{adminBase: s.adminBase(r, "Sign in", ""), Email: email, Next: next}
+	if !s.logins.allow(clientIP(r)) {
+		page.Error = "Too many sign-in attempts from your address. Wait a minute and try again."
+		return s.render(w, http.StatusTooManyRequests, "admin/login", page)
+	}
+	u, err := s.blog.Authenticate(r.Context(), email, r.PostFormValue("password"))
+	if errors.Is(err, blog.ErrBadCredentials) {
+		s.log.Warn("sign-in failed", "ip", clientIP(r))
+		page.Error = "The e-mail address or password is wrong."
+		return s.render(w, http.StatusUnauthorized, "admin/login", page)
+	}
+	if err != nil {
+		return err
+	}
+	return s.signIn(w, r, u, next)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.blog.EndSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))
+	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+	return nil
+}

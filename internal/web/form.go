@@ -1,0 +1,60 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"folio/internal/blog"
+)
+
+// adminBase is the part every admin page struct shares.
+type adminBase struct {
+	Base
+	User    *blog.User
+	CSRF    string
+	Flash   string
+	Saved   bool // the flash reports a successful save
+	Section string
+}
+
+func (s *Server) adminBase(r *http.Request, title, section string) adminBase {
+	b := s.base(r, title)
+	b.Canonical = ""
+	return adminBase{Base: b, User: currentUser(r), CSRF: csrfToken(r), Section: section}
+}
+
+// Errors holds one message per form field. Page structs embed it so
+// templates can call .Field.
+type Errors map[string]string
+
+// field is what the "field" partial renders: one labelled input.
+type field struct {
+	Name, Label, Type, Value, Error, Help, Autocomplete string
+}
+
+// Field describes an input for the "field" partial. Each opt is
+// "help=TEXT" or "autocomplete=VALUE".
+func (e Errors) Field(name, label, typ, value string, opts ...string) field {
+	f := field{Name: name, Label: label, Type: typ, Value: value, Error: e[name]}
+	for _, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		switch k {
+		case "help":
+			f.Help = v
+		case "autocomplete":
+			f.Autocomplete = v
+		}
+	}
+	return f
+}
+
+// formErrors turns a validation error into per-field messages; other
+// errors are returned for the adapter to handle.
+func formErrors(err error) (Errors, error) {
+	var v *blog.ValidationError
+	if errors.As(err, &v) {
+		return Errors(v.Fields), nil
+	}
+	return nil, err
+}

@@ -1,0 +1,250 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"folio/internal/blog"
+)
+
+// contentSecurityPolicy allows the site's own scripts and styles only;
+// inline style attributes are allowed for table alignment in posts.
+const contentSecurityPolicy = "default-src 'self'; img-src * data:; media-src *; script-src 'self'; " +
+	"style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+// middleware wraps every request: recovery, logging, security headers,
+// a body limit and cross-origin protection for unsafe methods.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errBadForm)
+	}))
+	protected := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				if !rec.wrote {
+					http.Error(rec, "Internal Server Error", http.StatusInternalServerError)
+				}
+			}
+			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+		}()
+		h := rec.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Frame-Options", "DENY")
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(rec, r.Body, s.maxBody)
+		}
+		protected.ServeHTTP(rec, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+// Cookie names.
+const (
+	sessionCookie = "folio_session"
+	csrfCookie    = "folio_csrf"
+)
+
+// errBadForm is returned when a form's CSRF token is missing or wrong.
+var errBadForm = errors.New("csrf token mismatch")
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	csrfKey
+)
+
+// currentUser returns the signed-in user, or nil.
+func currentUser(r *http.Request) *blog.User {
+	u, _ := r.Context().Value(userKey).(*blog.User)
+	return u
+}
+
+// csrfToken returns the token forms on this page must carry.
+func csrfToken(r *http.Request) string {
+	t, _ := r.Context().Value(csrfKey).(string)
+	return t
+}
+
+// form wraps handlers of pages that anyone may load, such as sign-in: it
+// issues the CSRF cookie and checks the token on POST.
+func (s *Server) form(h handlerFunc) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		r, err := s.withCSRF(w, r)
+		if err != nil {
+			return err
+		}
+		return h(w, r)
+	})
+}
+
+// admin wraps handlers that need a signed-in user. A visitor without one
+// is sent to the sign-in page (or, on a site without users, told to use
+// the setup link).
+func (s *Server) admin(h handlerFunc) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Cache-Control", "no-store")
+		u, err := s.sessionUser(r)
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			if r.Method != http.MethodGet {
+				return blog.ErrForbidden
+			}
+			http.Redirect(w, r, "/admin/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return nil
+		}
+		r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+		r, err = s.withCSRF(w, r)
+		if err != nil {
+			return err
+		}
+		return h(w, r)
+	})
+}
+
+func (s *Server) sessionUser(r *http.Request) (*blog.User, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, nil
+	}
+	u, err := s.blog.SessionUser(r.Context(), c.Value)
+	if errors.Is(err, blog.ErrNotFound) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// withCSRF makes sure the browser holds a CSRF cookie, puts the matching
+// form token in the request context, and on unsafe methods checks the
+// submitted token. The token is an HMAC of the cookie under the site's
+// secret, so it cannot be forged without reading the cookie.
+func (s *Server) withCSRF(w http.ResponseWriter, r *http.Request) (*http.Request, error) {
+	var seed string
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+		seed = c.Value
+	}
+	unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead
+	if unsafe {
+		if seed == "" || !hmac.Equal([]byte(r.PostFormValue("csrf_token")), []byte(s.csrfFor(seed))) {
+			return r, errBadForm
+		}
+	}
+	if seed == "" {
+		b := make([]byte, 32)
+		rand.Read(b)
+		seed = base64.RawURLEncoding.EncodeToString(b)
+		http.SetCookie(w, s.cookie(r, csrfCookie, seed, 0))
+	}
+	return r.WithContext(context.WithValue(r.Context(), csrfKey, s.csrfFor(seed))), nil
+}
+
+func (s *Server) csrfFor(seed string) string {
+	m := hmac.New(sha256.New, s.blog.Secret())
+	m.Write([]byte("csrf\x00" + seed))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// cookie returns an HttpOnly, SameSite=Lax cookie for the whole site,
+// Secure when the site is served over HTTPS. maxAge 0 makes a browser
+// session cookie; negative deletes it.
+func (s *Server) cookie(r *http.Request, name, value string, maxAge time.Duration) *http.Cookie {
+	c := &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+		Secure:   s.blog.Settings().Secure() || r.TLS != nil,
+	}
+	switch {
+	case maxAge > 0:
+		c.MaxAge = int(maxAge.Seconds())
+	case maxAge < 0:
+		c.MaxAge = -1
+	}
+	return c
+}
+
+// Login attempts allowed per client address.
+const (
+	loginRate  = rate.Limit(10.0 / 60) // ten a minute
+	loginBurst = 10
+)
+
+// limiter keeps a token bucket per client address. It forgets every
+// address when it holds too many, which bounds its memory.
+type limiter struct {
+	mu      sync.Mutex
+	r       rate.Limit
+	burst   int
+	clients map[string]*rate.Limiter
+}
+
+const maxLimiterClients = 10000
+
+func newLimiter(r rate.Limit, burst int) *limiter {
+	return &limiter{r: r, burst: burst, clients: map[string]*rate.Limiter{}}
+}
+
+func (l *limiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.clients[key]
+	if !ok {
+		if len(l.clients) >= maxLimiterClients {
+			l.clients = map[string]*rate.Limiter{}
+		}
+		lim = rate.NewLimiter(l.r, l.burst)
+		l.clients[key] = lim
+	}
+	return lim.Allow()
+}
+
+// clientIP returns the address of the connection's far end.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,285 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"folio/internal/blog"
+)
+
+// listPage is the home page and every archive.
+type listPage struct {
+	Base
+	Heading string // "" on the home page
+	Intro   string
+	Listing *blog.Listing
+	PrevURL string // newer posts
+	NextURL string // older posts
+}
+
+// summaryItem is what the "summary" partial receives for one post.
+type summaryItem struct {
+	Base Base
+	Post *blog.Post
+}
+
+// Item pairs a post with the page's Base for the summary partial.
+func (p listPage) Item(post *blog.Post) summaryItem { return summaryItem{Base: p.Base, Post: post} }
+
+// postPage shows one post or page.
+type postPage struct {
+	Base
+	Post  *blog.Post
+	Older *blog.Post
+	Newer *blog.Post
+}
+
+type notFoundPage struct {
+	Base
+	Recent     []*blog.Post
+	Categories []blog.Term
+}
+
+// publicBase is base plus what the public layout needs: the pages for the
+// navigation.
+func (s *Server) publicBase(r *http.Request, title string) (Base, error) {
+	b := s.base(r, title)
+	nav, err := s.blog.Pages(r.Context())
+	if err != nil {
+		return b, err
+	}
+	b.Nav = nav
+	return b, nil
+}
+
+// pageNum reads the {n} of a /page/{n}/ URL; page 1 has no such part.
+func pageNum(r *http.Request) (int, error) {
+	v := r.PathValue("n")
+	if v == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 2 {
+		return 0, blog.ErrNotFound
+	}
+	return n, nil
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	return s.list(w, r, "/", blog.PostFilter{}, "", "", "")
+}
+
+// list renders page n of the published posts matching f. root is the
+// archive's first page, e.g. "/tag/go/".
+func (s *Server) list(w http.ResponseWriter, r *http.Request, root string, f blog.PostFilter, title, heading, intro string) error {
+	n, err := pageNum(r)
+	if err != nil {
+		return err
+	}
+	l, err := s.blog.Listing(r.Context(), f, n)
+	if err != nil {
+		return err
+	}
+	b, err := s.publicBase(r, title)
+	if err != nil {
+		return err
+	}
+	if intro != "" {
+		b.Description = intro
+	} else if heading == "" {
+		b.Description = b.Site.Tagline
+	}
+	p := listPage{Base: b, Heading: heading, Intro: intro, Listing: l}
+	if l.HasNext() {
+		p.NextURL = root + "page/" + strconv.Itoa(n+1) + "/"
+	}
+	if l.HasPrev() {
+		p.PrevURL = root
+		if n > 2 {
+			p.PrevURL += "page/" + strconv.Itoa(n-1) + "/"
+		}
+	}
+	return s.render(w, http.StatusOK, "list", p)
+}
+
+func (s *Server) tagShow(w http.ResponseWriter, r *http.Request) error {
+	return s.termShow(w, r, blog.TermTag)
+}
+
+func (s *Server) categoryShow(w http.ResponseWriter, r *http.Request) error {
+	return s.termShow(w, r, blog.TermCategory)
+}
+
+func (s *Server) termShow(w http.ResponseWriter, r *http.Request, kind blog.TermKind) error {
+	t, err := s.blog.Term(r.Context(), kind, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	heading := "Posts tagged “" + t.Name + "”"
+	if kind == blog.TermCategory {
+		heading = "Posts filed under “" + t.Name + "”"
+	}
+	return s.list(w, r, t.Path(), blog.PostFilter{TermID: t.ID}, t.Name, heading, t.Description)
+}
+
+func (s *Server) authorShow(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.blog.UserBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	return s.list(w, r, "/author/"+u.Slug+"/", blog.PostFilter{AuthorID: u.ID}, u.Name, "Posts by "+u.Name, u.Bio)
+}
+
+var (
+	dateArchiveRe = regexp.MustCompile(`^/([0-9]{4})/(?:([0-9]{2})/(?:([0-9]{2})/)?)?(?:page/([0-9]+)/)?$`)
+	pagePathRe    = regexp.MustCompile(`^/([^/]+)/$`)
+)
+
+// resolve answers every path no fixed route claims: a post at its
+// permalink, a date archive, or a page at /slug/.
+func (s *Server) resolve(w http.ResponseWriter, r *http.Request) error {
+	path := r.URL.Path
+	post, canonical, err := s.blog.PostAt(r.Context(), path)
+	switch {
+	case err == nil && canonical != "":
+		http.Redirect(w, r, canonical, http.StatusMovedPermanently)
+		return nil
+	case err == nil:
+		return s.postShow(w, r, post)
+	case !errors.Is(err, blog.ErrNotFound):
+		return err
+	}
+	if m := dateArchiveRe.FindStringSubmatch(path); m != nil {
+		return s.dateArchive(w, r, m)
+	}
+	if m := pagePathRe.FindStringSubmatch(path); m != nil {
+		page, err := s.blog.Page(r.Context(), m[1])
+		if err == nil {
+			return s.pageShow(w, r, page)
+		}
+		if !errors.Is(err, blog.ErrNotFound) {
+			return err
+		}
+	}
+	// Readers and old links often drop the final slash.
+	if !strings.HasSuffix(path, "/") && s.exists(r.Context(), path+"/") {
+		target := path + "/"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return nil
+	}
+	return blog.ErrNotFound
+}
+
+// exists reports whether path names a published post or page.
+func (s *Server) exists(ctx context.Context, path string) bool {
+	if _, _, err := s.blog.PostAt(ctx, path); err == nil {
+		return true
+	}
+	if m := pagePathRe.FindStringSubmatch(path); m != nil {
+		_, err := s.blog.Page(ctx, m[1])
+		return err == nil
+	}
+	return dateArchiveRe.MatchString(path)
+}
+
+func (s *Server) dateArchive(w http.ResponseWriter, r *http.Request, m []string) error {
+	year, _ := strconv.Atoi(m[1])
+	month, _ := strconv.Atoi(m[2])
+	day, _ := strconv.Atoi(m[3])
+	from, to, err := s.blog.DateRange(year, month, day)
+	if err != nil {
+		return err
+	}
+	if m[4] != "" {
+		r.SetPathValue("n", m[4])
+	}
+	st := s.blog.Settings()
+	var heading, root string
+	switch {
+	case day != 0:
+		heading = blog.FormatDate(from, st.DateLayout)
+		root = from.Format("/2006/01/02/")
+	case month != 0:
+		heading = from.Format("January 2006")
+		root = from.Format("/2006/01/")
+	default:
+		heading = from.Format("2006")
+		root = from.Format("/2006/")
+	}
+	return s.list(w, r, root, blog.PostFilter{From: from, To: to}, heading, "Posts from "+heading, "")
+}
+
+func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Post) error {
+	older, newer, err := s.blog.Adjacent(r.Context(), post)
+	if err != nil {
+		return err
+	}
+	b, err := s.publicBase(r, post.Title)
+	if err != nil {
+		return err
+	}
+	b.Description = post.Summary
+	return s.render(w, http.StatusOK, "post", postPage{Base: b, Post: post, Older: older, Newer: newer})
+}
+
+func (s *Server) pageShow(w http.ResponseWriter, r *http.Request, page *blog.Post) error {
+	b, err := s.publicBase(r, page.Title)
+	if err != nil {
+		return err
+	}
+	b.Description = page.Summary
+	return s.render(w, http.StatusOK, "page", postPage{Base: b, Post: page})
+}
+
+// notFound renders the helpful 404 page: recent posts and categories.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	p := notFoundPage{Base: s.base(r, "Not found")}
+	p.Canonical = ""
+	var err error
+	if p.Nav, err = s.blog.Pages(r.Context()); err == nil {
+		p.Recent, err = s.blog.Recent(r.Context(), 5)
+	}
+	if err == nil {
+		p.Categories, err = s.blog.Terms(r.Context(), blog.TermCategory)
+	}
+	if err != nil {
+		s.log.Error("render not found page", "path", r.URL.Path, "err", err)
+	}
+	if err := s.render(w, http.StatusNotFound, "notfound", p); err != nil {
+		s.log.Error("render not found page", "path", r.URL.Path, "err", err)
+	}
+}
+
+func (s *Server) assetShow(w http.ResponseWriter, r *http.Request) error {
+	a, ok := s.theme.AssetAt(r.URL.Path)
+	if !ok {
+		return blog.ErrNotFound
+	}
+	h := w.Header()
+	h.Set("Content-Type", a.ContentType)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeContent(w, r, a.Name, time.Time{}, bytes.NewReader(a.Body))
+	return nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.blog.NeedsSetup(r.Context()); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err := w.Write([]byte("ok\n"))
+	return err
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -1,0 +1,50 @@
+package web
+
+import "net/http"
+
+// routes is the one table of every URL folio answers.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	// Public site.
+	mux.Handle("GET /{$}", s.handle(s.home))
+	mux.Handle("GET /page/{n}/{$}", s.handle(s.home))
+	mux.Handle("GET /tag/{slug}/{$}", s.handle(s.tagShow))
+	mux.Handle("GET /tag/{slug}/page/{n}/{$}", s.handle(s.tagShow))
+	mux.Handle("GET /category/{slug}/{$}", s.handle(s.categoryShow))
+	mux.Handle("GET /category/{slug}/page/{n}/{$}", s.handle(s.categoryShow))
+	mux.Handle("GET /author/{slug}/{$}", s.handle(s.authorShow))
+	mux.Handle("GET /author/{slug}/page/{n}/{$}", s.handle(s.authorShow))
+	mux.Handle("GET /static/{file}", s.handle(s.assetShow))
+	mux.Handle("GET /healthz", s.handle(s.healthz))
+	// Posts (by the permalink setting), date archives and pages.
+	mux.Handle("GET /", s.handle(s.resolve))
+
+	// Signing in.
+	mux.Handle("GET /admin/setup", s.form(s.setupShow))
+	mux.Handle("POST /admin/setup", s.form(s.setupCreate))
+	mux.Handle("GET /admin/login", s.form(s.loginShow))
+	mux.Handle("POST /admin/login", s.form(s.loginCreate))
+	mux.Handle("POST /admin/logout", s.admin(s.logout))
+
+	// Admin.
+	mux.Handle("GET /admin/{$}", s.admin(s.adminHome))
+	mux.Handle("GET /admin/posts", s.admin(s.adminPostList))
+	mux.Handle("GET /admin/posts/new", s.admin(s.adminPostNew))
+	mux.Handle("POST /admin/posts", s.admin(s.adminPostCreate))
+	mux.Handle("GET /admin/posts/{id}", s.admin(s.adminPostEdit))
+	mux.Handle("POST /admin/posts/{id}", s.admin(s.adminPostUpdate))
+	mux.Handle("GET /admin/posts/{id}/preview", s.admin(s.adminPostPreview))
+	mux.Handle("POST /admin/posts/{id}/trash", s.admin(s.adminPostTrash))
+	mux.Handle("POST /admin/posts/{id}/restore", s.admin(s.adminPostRestore))
+	mux.Handle("POST /admin/posts/{id}/delete", s.admin(s.adminPostDelete))
+	mux.Handle("POST /admin/trash/empty", s.admin(s.adminTrashEmpty))
+	mux.Handle("POST /admin/preview", s.admin(s.adminPreview))
+	mux.Handle("GET /admin/settings", s.admin(s.adminSettingsShow))
+	mux.Handle("POST /admin/settings", s.admin(s.adminSettingsUpdate))
+	mux.Handle("GET /admin/categories", s.admin(s.adminCategoryList))
+	mux.Handle("POST /admin/categories", s.admin(s.adminCategoryCreate))
+	mux.Handle("GET /admin/users", s.admin(s.adminUserList))
+	mux.Handle("POST /admin/users", s.admin(s.adminUserCreate))
+	return mux
+}

@@ -1,0 +1,179 @@
+// Package web serves the public site and the admin over HTTP: routes,
+// middleware, handlers and the page structs templates receive. Handlers
+// parse input, call blog.Service and render; decisions belong to blog.
+package web
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"folio/internal/blog"
+	"folio/internal/theme"
+)
+
+// Config is what a Server needs. Blog, Theme and Log are required.
+type Config struct {
+	Blog  *blog.Service
+	Theme *theme.Theme
+	Log   *slog.Logger
+	// SetupToken authorises /admin/setup while the site has no users.
+	SetupToken string
+	// MaxBodyBytes bounds every request body; 0 means DefaultMaxBody.
+	MaxBodyBytes int64
+}
+
+// DefaultMaxBody is the request body limit: room for the largest post
+// (1 MiB of Markdown) and its form fields.
+const DefaultMaxBody = 2 << 20
+
+// Server is folio's HTTP handler.
+type Server struct {
+	blog       *blog.Service
+	theme      *theme.Theme
+	log        *slog.Logger
+	setupToken string
+	maxBody    int64
+	logins     *limiter
+	handler    http.Handler
+}
+
+// New returns a Server with its routes.
+func New(cfg Config) *Server {
+	s := &Server{
+		blog:       cfg.Blog,
+		theme:      cfg.Theme,
+		log:        cfg.Log,
+		setupToken: cfg.SetupToken,
+		maxBody:    cfg.MaxBodyBytes,
+		logins:     newLimiter(loginRate, loginBurst),
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	s.handler = s.middleware(s.routes())
+	return s
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Funcs are the template functions the web layer gives the theme.
+func Funcs() template.FuncMap {
+	return template.FuncMap{
+		// html marks a string that the blog package has already sanitized.
+		"html": func(s string) template.HTML { return template.HTML(s) },
+	}
+}
+
+// handlerFunc is a handler that reports failure by returning an error,
+// which handle turns into a page and at most one log line.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// fail answers a request whose handler returned err.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var maxErr *http.MaxBytesError
+	var verr *blog.ValidationError
+	switch {
+	case errors.Is(err, blog.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, blog.ErrForbidden):
+		s.errorPage(w, r, http.StatusForbidden, "Not allowed", "Your account may not do this. Ask an administrator if you need it.")
+	case errors.As(err, &maxErr):
+		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too much text", "The form was larger than this site accepts. Shorten it and send it again.")
+	case errors.As(err, &verr):
+		s.errorPage(w, r, http.StatusBadRequest, "Something is missing", verr.Error())
+	case errors.Is(err, errBadForm):
+		s.errorPage(w, r, http.StatusForbidden, "This form has expired", "Go back, reload the page and send the form again. (The security token did not match.)")
+	default:
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong", "The site could not answer this request. It has been logged; please try again in a moment.")
+	}
+}
+
+type errorPage struct {
+	Base
+	Heading string
+	Message string
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	p := errorPage{Base: s.base(r, heading), Heading: heading, Message: msg}
+	if err := s.render(w, status, "error", p); err != nil {
+		s.log.Error("render error page", "path", r.URL.Path, "err", err)
+	}
+}
+
+// render executes a theme page into a buffer first, so a template error
+// never sends half a page.
+func (s *Server) render(w http.ResponseWriter, status int, page string, data any) error {
+	var buf bytes.Buffer
+	if err := s.theme.Render(&buf, page, data); err != nil {
+		http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if strings.HasPrefix(page, "admin/") {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	if err != nil {
+		// The reader went away; nothing left to tell them.
+		return nil
+	}
+	return nil
+}
+
+// Base is the part every page struct shares.
+type Base struct {
+	Site        blog.Settings
+	Title       string // the page's own title; the layout adds the site's
+	Description string
+	Canonical   string
+	Path        string
+	Nav         []*blog.Post
+}
+
+// Date formats t with the site's date layout and zone.
+func (b Base) Date(t time.Time) string { return b.Site.FormatDate(t) }
+
+// Time formats t with the site's time layout and zone.
+func (b Base) Time(t time.Time) string { return b.Site.FormatTime(t) }
+
+// ISO formats t for a datetime attribute, in the site's zone.
+func (b Base) ISO(t time.Time) string { return t.In(b.Site.Location()).Format(time.RFC3339) }
+
+// Short formats t compactly for admin tables.
+func (b Base) Short(t time.Time) string { return t.In(b.Site.Location()).Format("2006-01-02 15:04") }
+
+func (s *Server) base(r *http.Request, title string) Base {
+	st := s.blog.Settings()
+	return Base{Site: st, Title: title, Path: r.URL.Path, Canonical: s.absURL(r, r.URL.Path)}
+}
+
+// absURL returns the absolute URL of path on this site: the configured
+// base URL, or the scheme and host the request came in on.
+func (s *Server) absURL(r *http.Request, path string) string {
+	if b := s.blog.Settings().BaseURL; b != "" {
+		return b + path
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
+}
