@@ -31,19 +31,14 @@ const maxSlugRunes = 80
 // when the title has no letters or digits.
 func Slugify(title string) string {
 	var b strings.Builder
-	n := 0
 	pendingHyphen := false
 	for _, r := range strings.ToLower(title) {
-		if n >= maxSlugRunes {
-			break
-		}
 		if s, ok := latinFold[r]; ok {
 			if pendingHyphen && b.Len() > 0 {
 				b.WriteByte('-')
 			}
 			pendingHyphen = false
 			b.WriteString(s)
-			n += len(s)
 			continue
 		}
 		if r == '\'' || r == '’' || unicode.Is(unicode.Mn, r) {
@@ -60,12 +55,19 @@ func Slugify(title string) string {
 			}
 			pendingHyphen = false
 			b.WriteRune(r)
-			n++
 			continue
 		}
 		pendingHyphen = true
 	}
-	return strings.Trim(b.String(), "-")
+	slug := []rune(b.String())
+	if len(slug) > maxSlugRunes {
+		// Cut at a word boundary when there is one.
+		slug = slug[:maxSlugRunes]
+		if i := strings.LastIndex(string(slug), "-"); i > 0 {
+			return string(slug)[:i]
+		}
+	}
+	return strings.Trim(string(slug), "-")
 }
 
 // ValidSlug reports whether s could have come out of Slugify: non-empty,

@@ -1,0 +1,68 @@
+package blog
+
+import (
+	"html"
+	"net/url"
+	"strings"
+)
+
+// CreditSource adds the credit for src to a rendered body: the first
+// top-level blockquote gets a cite attribute and, right under it, a line
+// with a <cite> link to the source. Without a blockquote the credit ends
+// the body. A zero src leaves the body as it is. body must be sanitized
+// HTML, as the Renderer returns it.
+func CreditSource(body string, src Source) string {
+	if src.URL == "" {
+		return body
+	}
+	title := src.Title
+	if title == "" {
+		title = src.Site
+	}
+	if title == "" {
+		if u, err := url.Parse(src.URL); err == nil {
+			title = u.Host
+		}
+	}
+	esc := html.EscapeString
+	var credit strings.Builder
+	credit.WriteString(`<p class="source">— <cite><a href="` + esc(src.URL) + `">` + esc(title) + `</a></cite>`)
+	if src.Site != "" && src.Site != title {
+		credit.WriteString(", " + esc(src.Site))
+	}
+	credit.WriteString("</p>\n")
+
+	open, end := firstBlockquote(body)
+	if open < 0 {
+		return body + "\n" + strings.Replace(credit.String(), "— ", "Source: ", 1)
+	}
+	tag := "<blockquote"
+	return body[:open] + tag + ` cite="` + esc(src.URL) + `"` + body[open+len(tag):end] + "\n" + credit.String() + body[end:]
+}
+
+// firstBlockquote returns where the first top-level blockquote opens and
+// where its end tag ends, or -1, -1.
+func firstBlockquote(body string) (open, end int) {
+	const openTag, closeTag = "<blockquote", "</blockquote>"
+	open = strings.Index(body, openTag)
+	if open < 0 {
+		return -1, -1
+	}
+	depth := 0
+	for i := open; i < len(body); {
+		switch {
+		case strings.HasPrefix(body[i:], openTag):
+			depth++
+			i += len(openTag)
+		case strings.HasPrefix(body[i:], closeTag):
+			depth--
+			i += len(closeTag)
+			if depth == 0 {
+				return open, i
+			}
+		default:
+			i++
+		}
+	}
+	return -1, -1
+}
