@@ -1,0 +1,176 @@
+package web_test
+
+import (
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"folio/internal/blog"
+	"folio/internal/markdown"
+	"folio/internal/password"
+	"folio/internal/store/sqlite"
+	"folio/internal/theme"
+	"folio/internal/web"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const setupToken = "test-setup-token"
+
+// site is a running folio on a real SQLite file.
+type site struct {
+	*httptest.Server
+	svc   *blog.Service
+	clock *clock
+	admin *blog.User
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+var testHasher = &password.Hasher{Params: password.Params{Memory: 64, Time: 1, Threads: 1}}
+
+// newSite starts a site with no users and the embedded theme.
+func newSite(tb testing.TB) *site {
+	tb.Helper()
+	return startSite(tb, "")
+}
+
+// newSiteWithTheme starts a site with an administrator and the theme
+// folder dir.
+func newSiteWithTheme(tb testing.TB, dir string) *site {
+	tb.Helper()
+	s := startSite(tb, dir)
+	s.addAdmin(tb)
+	return s
+}
+
+func startSite(tb testing.TB, themeDir string) *site {
+	tb.Helper()
+	st, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "folio.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	c := &clock{t: time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC)}
+	svc, err := blog.NewService(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), Hasher: testHasher})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	th, err := theme.Load(themeDir, web.Funcs())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := web.New(web.Config{Blog: svc, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SetupToken: setupToken})
+	s := &site{Server: httptest.NewServer(srv), svc: svc, clock: c}
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// newSiteWithAdmin starts a site whose administrator is Ada.
+func newSiteWithAdmin(tb testing.TB) *site {
+	tb.Helper()
+	s := newSite(tb)
+	s.addAdmin(tb)
+	return s
+}
+
+func (s *site) addAdmin(tb testing.TB) {
+	tb.Helper()
+	var err error
+	s.admin, err = s.svc.SetupAdmin(tb.Context(), blog.UserInput{Name: "Ada Lovelace", Email: "ada@example.com", Password: "analytical engine"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// browser is an HTTP client with cookies that does not follow redirects,
+// so tests see each 303.
+type browser struct {
+	tb     testing.TB
+	client *http.Client
+	base   string
+}
+
+func (s *site) browser(tb testing.TB) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{tb: tb, base: s.URL, client: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+type response struct {
+	*http.Response
+	Body string
+}
+
+func (b *browser) do(req *http.Request) response {
+	b.tb.Helper()
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return response{Response: resp, Body: string(body)}
+}
+
+func (b *browser) get(path string) response {
+	b.tb.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values) response {
+	b.tb.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrf loads path and returns the CSRF token of its first form.
+func (b *browser) csrf(path string) string {
+	b.tb.Helper()
+	r := b.get(path)
+	m := csrfRe.FindStringSubmatch(r.Body)
+	if m == nil {
+		b.tb.Fatalf("GET %s (%d) has no CSRF token:\n%s", path, r.StatusCode, r.Body)
+	}
+	return m[1]
+}
+
+// login signs the browser in as email.
+func (b *browser) login(email, pw string) {
+	b.tb.Helper()
+	r := b.post("/admin/login", url.Values{"csrf_token": {b.csrf("/admin/login")}, "email": {email}, "password": {pw}, "next": {"/admin/"}})
+	if r.StatusCode != http.StatusSeeOther {
+		b.tb.Fatalf("login status %d:\n%s", r.StatusCode, r.Body)
+	}
+}
+
+// mustContain fails unless body contains every want.
+func mustContain(tb testing.TB, what, body string, wants ...string) {
+	tb.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			tb.Errorf("%s lacks %q", what, w)
+		}
+	}
+}

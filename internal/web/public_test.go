@@ -1,0 +1,175 @@
+package web_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"folio/internal/blog"
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// seed fills a site with a small, fixed blog.
+func seed(t testing.TB, s *site) {
+	t.Helper()
+	ctx := t.Context()
+	if _, err := s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"base_url": "https://blog.example", "posts_per_page": "2", "title": "Margins & Notes"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.CreateCategory(ctx, s.admin, "Essays", "", "Longer pieces."); err != nil {
+		t.Fatal(err)
+	}
+	posts := []blog.PostInput{
+		{Title: "Reading slowly", Lede: "A reply to an essay about speed.", PublishedAt: time.Date(2015, 11, 1, 9, 0, 0, 0, time.UTC),
+			Body:   "I read it twice.\n\n> Reading faster is reading more.\n\nI am not sure \"more\" is the point.\n\n## What slowness buys\n\nAttention[^1].\n\n[^1]: And memory.",
+			Source: blog.Source{URL: "https://example.org/speed", Title: "The Case for Speed", Site: "Example Review"},
+			Tags:   []string{"Reading", "Attention"}, Categories: []string{"Essays"}},
+		{Title: "A short note", PublishedAt: time.Date(2015, 11, 22, 9, 0, 0, 0, time.UTC), Body: "Just a line.\n\n<!--more-->\n\nAnd more.", Tags: []string{"Reading"}},
+		{Title: "Fishing & <thinking>", PublishedAt: time.Date(2015, 11, 28, 9, 0, 0, 0, time.UTC), Body: "Rivers.", CommentsOpen: true},
+		{Title: "Unfinished", Status: blog.StatusDraft, Body: "Not yet."},
+		{Kind: blog.KindPage, Title: "About", Body: "Who writes here."},
+	}
+	for _, in := range posts {
+		if in.Kind == "" {
+			in.Kind = blog.KindPost
+		}
+		if in.Status == "" {
+			in.Status = blog.StatusPublished
+		}
+		if _, err := s.svc.SavePost(ctx, s.admin, 0, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestPublicRoutes(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	seed(t, s)
+	b := s.browser(t)
+	tests := []struct {
+		path   string
+		status int
+		want   []string
+	}{
+		{"/", 200, []string{"Fishing &amp; &lt;thinking&gt;", "A short note", "Just a line.", `href="/page/2/" rel="next"`, "Page 1 of 2"}},
+		{"/page/2/", 200, []string{"Reading slowly", "A reply to an essay about speed.", `href="/" rel="prev"`}},
+		{"/page/3/", 404, nil},
+		{"/page/1/", 404, nil},
+		{"/2015/11/01/reading-slowly/", 200, []string{"<h1>Reading slowly</h1>", "Sunday, November 1st, 2015", `<blockquote cite="https://example.org/speed">`, `<cite><a href="https://example.org/speed">The Case for Speed</a></cite>, Example Review`, `id="replies"`, `rel="next"`, `href="/tag/reading/" rel="tag"`, `href="/category/essays/" rel="category"`, `<a rel="author" href="/author/ada-lovelace/">Ada Lovelace</a>`, `<link rel="canonical" href="https://blog.example/2015/11/01/reading-slowly/">`, `<meta name="description" content="A reply to an essay about speed.">`}},
+		{"/2015/11/22/a-short-note/", 200, []string{"Sunday, November 22nd, 2015", `rel="prev"`, `rel="next"`, "And more."}},
+		{"/2015/11/28/fishing-thinking/", 200, []string{"Saturday, November 28th, 2015", "Replies to this post will appear here."}},
+		{"/2015/11/02/reading-slowly/", 301, nil},
+		{"/2015/11/28/unfinished/", 404, nil},
+		{"/about/", 200, []string{"<h1>About</h1>", "Who writes here."}},
+		{"/about", 301, nil},
+		{"/tag/reading/", 200, []string{"Posts tagged “Reading”", "A short note", "Reading slowly"}},
+		{"/tag/nothing/", 404, nil},
+		{"/category/essays/", 200, []string{"Posts filed under “Essays”", "Longer pieces.", "Reading slowly"}},
+		{"/author/ada-lovelace/", 200, []string{"Posts by Ada Lovelace", "Page 1 of 2"}},
+		{"/author/ada-lovelace/page/2/", 200, []string{"Reading slowly"}},
+		{"/2015/", 200, []string{"Posts from 2015"}},
+		{"/2015/11/", 200, []string{"Posts from November 2015"}},
+		{"/2015/11/22/", 200, []string{"Posts from Sunday, November 22nd, 2015", "A short note"}},
+		{"/2015/13/", 404, nil},
+		{"/2015/02/30/", 404, nil},
+		{"/no/such/thing/", 404, []string{"Nothing here", "<code>/no/such/thing/</code>", "Recent posts", "Fishing &amp; &lt;thinking&gt;", "Essays"}},
+		{"/healthz", 200, []string{"ok"}},
+	}
+	for _, tt := range tests {
+		r := b.get(tt.path)
+		if r.StatusCode != tt.status {
+			t.Errorf("GET %s: status %d, want %d", tt.path, r.StatusCode, tt.status)
+			continue
+		}
+		mustContain(t, "GET "+tt.path, r.Body, tt.want...)
+	}
+	if loc := b.get("/2015/11/02/reading-slowly/").Header.Get("Location"); loc != "/2015/11/01/reading-slowly/" {
+		t.Errorf("outdated permalink redirects to %q", loc)
+	}
+}
+
+func TestPublicHeaders(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	seed(t, s)
+	r := s.browser(t).get("/")
+	for k, want := range map[string]string{
+		"Content-Type":           "text/html; charset=utf-8",
+		"X-Content-Type-Options": "nosniff",
+		"X-Frame-Options":        "DENY",
+	} {
+		if got := r.Header.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("CSP = %q", csp)
+	}
+	// Assets are content-addressed and cached for good.
+	css := between(r.Body, `<link rel="stylesheet" href="`, `"`)
+	a := s.browser(t).get(css)
+	if a.StatusCode != 200 || a.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || !strings.HasPrefix(a.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("GET %s: %d %v", css, a.StatusCode, a.Header)
+	}
+	if r := s.browser(t).get("/static/style.css"); r.StatusCode != 404 {
+		t.Errorf("unhashed asset: %d", r.StatusCode)
+	}
+}
+
+func between(s, start, end string) string {
+	i := strings.Index(s, start)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(start):]
+	j := strings.Index(s, end)
+	if j < 0 {
+		return ""
+	}
+	return s[:j]
+}
+
+// TestPostPageGolden pins the exact HTML of a post page.
+func TestPostPageGolden(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	seed(t, s)
+	r := s.browser(t).get("/2015/11/01/reading-slowly/")
+	if r.StatusCode != 200 {
+		t.Fatalf("status %d", r.StatusCode)
+	}
+	golden := filepath.Join("testdata", "post.golden.html")
+	if *update {
+		if err := os.WriteFile(golden, []byte(r.Body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if r.Body != string(want) {
+		t.Errorf("post page differs from %s (run go test ./internal/web -update to accept):\n%s", golden, r.Body)
+	}
+}
+
+// TestThemeOverride checks that a template in --theme replaces the
+// embedded one by name.
+func TestThemeOverride(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	page := `{{define "content"}}<p class="custom">Custom page for {{.Post.Title}}</p>{{end}}`
+	if err := os.WriteFile(filepath.Join(dir, "templates", "page.html"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := newSiteWithTheme(t, dir)
+	if _, err := s.svc.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "Colophon", Status: blog.StatusPublished}); err != nil {
+		t.Fatal(err)
+	}
+	r := s.browser(t).get("/colophon/")
+	mustContain(t, "overridden page", r.Body, `<p class="custom">Custom page for Colophon</p>`, `<a class="skip-link"`)
+}
