@@ -452,7 +452,7 @@ func TestImportPostsIsAtomicAndIdempotent(t *testing.T) {
 	if total != 3 {
 		t.Errorf("after two imports there are %d items, want 3", total)
 	}
-	bad := append(ins, blog.PostInput{Kind: blog.KindPost, Title: "Bad", Categories: []string{"missing"}, Status: blog.StatusPublished},
+	bad := append(ins, blog.PostInput{Kind: blog.KindPost, Title: "Bad", Source: blog.Source{URL: "ftp://nope"}, Status: blog.StatusPublished, Categories: []string{"Created then rolled back"}},
 		blog.PostInput{Kind: blog.KindPost, Title: "Never", Status: blog.StatusPublished})
 	_, err = f.svc.ImportPosts(ctx, f.admin, bad, nil)
 	var item *blog.ItemError
@@ -462,6 +462,9 @@ func TestImportPostsIsAtomicAndIdempotent(t *testing.T) {
 	_, total, _ = f.svc.AdminPosts(ctx, f.admin, blog.PostFilter{})
 	if total != 3 {
 		t.Errorf("a failed import left %d items, want 3", total)
+	}
+	if cats, _ := f.svc.Terms(ctx, blog.TermCategory); len(cats) != 0 {
+		t.Errorf("a failed import left categories %v", cats)
 	}
 }
 

@@ -517,7 +517,8 @@ func (e *ItemError) Unwrap() error { return e.Err }
 // ImportPosts saves every input with author as the writer, in one
 // transaction: an item whose slug (given, or derived from its title)
 // already exists in its kind is updated, so running an import twice
-// changes nothing; the others are created. If any item is refused,
+// changes nothing; the others are created. Categories an item names are
+// created when missing. If any item is refused,
 // nothing is stored and the error is an *ItemError. progress, when not
 // nil, is called after each item.
 func (s *Service) ImportPosts(ctx context.Context, author *User, ins []PostInput, progress func(done int)) (ImportResult, error) {
@@ -538,6 +539,12 @@ func (s *Service) ImportPosts(ctx context.Context, author *User, ins []PostInput
 				res.Created++
 			default:
 				return err
+			}
+			// Static site generators create categories by using them.
+			for _, name := range in.Categories {
+				if _, err := s.ensureTerm(ctx, tx, TermCategory, name); err != nil {
+					return &ItemError{Index: i, Err: err}
+				}
 			}
 			if _, err := s.savePost(ctx, tx, author, id, in); err != nil {
 				return &ItemError{Index: i, Err: err}

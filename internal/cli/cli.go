@@ -55,6 +55,12 @@ var Version = "dev"
 func Main(args []string, env Env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return Run(ctx, args, env)
+}
+
+// Run is Main with the caller's context: cancelling ctx stops a running
+// server gracefully.
+func Run(ctx context.Context, args []string, env Env) int {
 	err := run(ctx, args, env)
 	switch {
 	case err == nil:

@@ -1,0 +1,144 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"folio/internal/blog"
+	"folio/internal/cli"
+	"folio/internal/markdown"
+	"folio/internal/password"
+	"folio/internal/store/sqlite"
+)
+
+// run runs folio in-process and returns its exit code and output.
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Main(args, cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func openService(t *testing.T, dir string) *blog.Service {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), filepath.Join(dir, "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc, err := blog.NewService(context.Background(), st, blog.Options{Renderer: markdown.NewPosts(), Hasher: password.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+func TestUserAdd(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run(t, "a long password\n", "user", "add", "--data", dir, "--name", "Ada Lovelace", "--email", "ada@example.com", "--role", "admin")
+	if code != 0 || !strings.Contains(out, "Added Ada Lovelace <ada@example.com> as admin") {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errs)
+	}
+	svc := openService(t, dir)
+	if _, err := svc.Authenticate(t.Context(), "ada@example.com", "a long password"); err != nil {
+		t.Errorf("cannot sign in with the piped password: %v", err)
+	}
+
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		msg   string
+	}{
+		{"duplicate", "a long password\n", []string{"--name", "Ada", "--email", "ada@example.com"}, "already exists"},
+		{"bad role", "a long password\n", []string{"--name", "Bo", "--email", "bo@example.com", "--role", "king"}, "admin, editor or author"},
+		{"short password", "short\n", []string{"--name", "Bo", "--email", "bo@example.com"}, "--password: Use at least 10 characters"},
+		{"no password", "", []string{"--name", "Bo", "--email", "bo@example.com"}, "no password on standard input"},
+		{"bad e-mail", "a long password\n", []string{"--name", "Bo", "--email", "bo"}, "--email"},
+		{"unknown flag", "", []string{"--nmae", "Bo"}, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		code, _, errs := run(t, tt.stdin, append([]string{"user", "add", "--data", dir}, tt.args...)...)
+		if code == 0 || !strings.Contains(errs, tt.msg) {
+			t.Errorf("%s: exit %d, stderr %q, want it to mention %q", tt.name, code, errs, tt.msg)
+		}
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	if code, _, errs := run(t, "", "publsh"); code == 0 || !strings.Contains(errs, `unknown command "publsh"`) {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	if code, _, _ := run(t, ""); code != 2 {
+		t.Errorf("no command: exit %d, want 2", code)
+	}
+	if code, out, _ := run(t, "", "help"); code != 0 || !strings.Contains(out, "folio serve") {
+		t.Errorf("help: exit %d, %q", code, out)
+	}
+}
+
+func TestImportMarkdown(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "a long password\n", "user", "add", "--data", dir, "--name", "Ada", "--email", "ada@example.com", "--role", "admin"); code != 0 {
+		t.Fatal(errs)
+	}
+	samples := filepath.Join("..", "frontmatter", "testdata")
+	code, out, errs := run(t, "", "import", "markdown", "--data", dir, filepath.Join(samples, "hugo"), filepath.Join(samples, "jekyll"))
+	if code != 0 || !strings.Contains(out, "Imported 6 files: 6 new, 0 updated.") {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errs)
+	}
+	code, out, _ = run(t, "", "import", "markdown", "--data", dir, filepath.Join(samples, "hugo"), filepath.Join(samples, "jekyll"))
+	if code != 0 || !strings.Contains(out, "0 new, 6 updated") {
+		t.Errorf("re-import: exit %d, %q", code, out)
+	}
+	svc := openService(t, dir)
+	p, _, err := svc.PostAt(t.Context(), "/2023/06/01/quoting/")
+	if err != nil {
+		t.Fatalf("imported post: %v", err)
+	}
+	if p.Source.Title != "The Case for Speed" || !strings.Contains(p.BodyHTML, "<cite>") {
+		t.Errorf("imported post = %+v", p)
+	}
+	if _, err := svc.Page(t.Context(), "about"); err != nil {
+		t.Errorf("imported page: %v", err)
+	}
+	cats, _ := svc.Terms(t.Context(), blog.TermCategory)
+	if len(cats) != 3 {
+		t.Errorf("categories created by import = %v", cats)
+	}
+}
+
+func TestImportMarkdownBadFileChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "a long password\n", "user", "add", "--data", dir, "--name", "Ada", "--email", "ada@example.com", "--role", "admin"); code != 0 {
+		t.Fatal(errs)
+	}
+	content := t.TempDir()
+	good := "---\ntitle: Good\ndate: 2020-01-01\n---\nFine.\n"
+	bad := "---\ntitle: Bad\ndate: someday\n---\nBroken.\n"
+	for name, body := range map[string]string{"a-good.md": good, "b-bad.md": bad} {
+		if err := os.WriteFile(filepath.Join(content, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, errs := run(t, "", "import", "markdown", "--data", dir, content)
+	if code == 0 || !strings.Contains(errs, "b-bad.md:3: date:") || !strings.Contains(errs, "nothing was imported") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	svc := openService(t, dir)
+	admin, _ := svc.Users(t.Context())
+	if _, total, _ := svc.AdminPosts(t.Context(), admin[0], blog.PostFilter{}); total != 0 {
+		t.Errorf("a failed import stored %d posts", total)
+	}
+	code, out, _ := run(t, "", "import", "markdown", "--data", dir, "--dry-run", filepath.Join(content, "a-good.md"))
+	if code != 0 || !strings.Contains(out, "Dry run: 1 files") {
+		t.Errorf("dry run: exit %d, %q", code, out)
+	}
+	if code, _, errs := run(t, "", "import", "markdown", "--data", dir, "--author", "nobody@example.com", content); code == 0 || !strings.Contains(errs, "no user has this e-mail") {
+		t.Errorf("unknown author: exit %d, %q", code, errs)
+	}
+}
