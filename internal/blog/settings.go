@@ -1,6 +1,7 @@
 package blog
 
 import (
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -8,8 +9,8 @@ import (
 )
 
 // Settings are the site-wide choices an administrator makes in the admin.
-// They are stored in the database; Load and Values convert them to and
-// from stored key/value pairs.
+// They are stored in the database as key/value pairs; Values and
+// SettingsFromValues convert them.
 type Settings struct {
 	Title        string
 	Tagline      string
@@ -21,9 +22,49 @@ type Settings struct {
 	DateLayout   string // PHP date() letters, e.g. "l, F jS, Y"
 	TimeLayout   string
 
+	Discussion Discussion
+
 	loc       *time.Location
 	permalink *Permalink
 }
+
+// Moderation policies for new replies.
+const (
+	ModerateHoldAll    = "hold_all"   // every reply waits for approval
+	ModerateHoldFirst  = "hold_first" // a commenter's first reply waits; later ones appear at once
+	ModerateApproveAll = "approve_all"
+)
+
+// Discussion holds the settings for replies: moderation, spam defence,
+// threading, e-mail and privacy.
+type Discussion struct {
+	Moderation       string // ModerateHoldAll, ModerateHoldFirst or ModerateApproveAll
+	MaxLinks         int    // hold a reply with more links than this
+	HoldList         string // words, addresses or e-mail addresses, one a line: hold
+	BlockList        string // the same: mark as spam
+	RequireNameEmail bool
+	MaxLength        int    // characters
+	Depth            int    // deepest reply level, 1 = no threading
+	NewestFirst      bool   // order of top-level replies
+	PerPage          int    // top-level replies per page, 0 = all
+	CloseAfterDays   int    // close replies on posts older than this, 0 = never
+	Heading          string // "Leave a Reply"
+	MinSeconds       int    // a form sent faster than this after rendering is refused
+	PerMinute        int    // replies one address may send per minute
+	PurgeDays        int    // spam and trash are deleted after this many days
+	PrivacyDays      int    // IP address and user agent are cleared after this many days
+	Gravatar         bool   // show Gravatar images instead of local identicons
+	AkismetEndpoint  string // e.g. https://rest.akismet.com; "" turns the check off
+	AkismetKey       string
+	SMTPHost         string // "" turns e-mail off
+	SMTPPort         int
+	SMTPUsername     string
+	SMTPPassword     string
+	SMTPFrom         string
+}
+
+// EmailEnabled reports whether SMTP settings are given.
+func (d Discussion) EmailEnabled() bool { return d.SMTPHost != "" && d.SMTPFrom != "" }
 
 // DefaultSettings returns the settings of a new site.
 func DefaultSettings() Settings {
@@ -36,6 +77,20 @@ func DefaultSettings() Settings {
 		Permalink:    DefaultPermalink,
 		DateLayout:   DefaultDateLayout,
 		TimeLayout:   DefaultTimeLayout,
+		Discussion: Discussion{
+			Moderation:       ModerateHoldFirst,
+			MaxLinks:         2,
+			RequireNameEmail: true,
+			MaxLength:        10000,
+			Depth:            5,
+			PerPage:          50,
+			Heading:          "Leave a Reply",
+			MinSeconds:       3,
+			PerMinute:        5,
+			PurgeDays:        30,
+			PrivacyDays:      90,
+			SMTPPort:         587,
+		},
 	}
 	s.loc = time.UTC
 	s.permalink, _ = ParsePermalink(DefaultPermalink)
@@ -73,22 +128,151 @@ func (s Settings) FormatTime(t time.Time) string {
 	return FormatDate(t.In(s.Location()), s.TimeLayout)
 }
 
-// settingKeys are the stored keys, in a fixed order.
-var settingKeys = []string{"title", "tagline", "base_url", "language", "time_zone", "posts_per_page", "permalink", "date_layout", "time_layout"}
+// settingField is one stored setting: how to read it as text and how to
+// set it from text, returning a message for people when the text is
+// unusable (and then leaving the setting as it was).
+type settingField struct {
+	key string
+	get func(s *Settings) string
+	set func(s *Settings, x string) string
+}
+
+func textSetting(key, required string, p func(*Settings) *string) settingField {
+	return settingField{key,
+		func(s *Settings) string { return *p(s) },
+		func(s *Settings, x string) string {
+			if x == "" && required != "" {
+				return required
+			}
+			*p(s) = x
+			return ""
+		}}
+}
+
+func intSetting(key string, lo, hi int, p func(*Settings) *int) settingField {
+	return settingField{key,
+		func(s *Settings) string { return strconv.Itoa(*p(s)) },
+		func(s *Settings, x string) string {
+			n, err := strconv.Atoi(x)
+			if err != nil || n < lo || n > hi {
+				return "Enter a number from " + strconv.Itoa(lo) + " to " + strconv.Itoa(hi) + "."
+			}
+			*p(s) = n
+			return ""
+		}}
+}
+
+func boolSetting(key string, p func(*Settings) *bool) settingField {
+	return settingField{key,
+		func(s *Settings) string { return strconv.FormatBool(*p(s)) },
+		func(s *Settings, x string) string {
+			switch strings.ToLower(x) {
+			case "1", "true", "on", "yes":
+				*p(s) = true
+			case "", "0", "false", "off", "no":
+				*p(s) = false
+			default:
+				return "Choose yes or no."
+			}
+			return ""
+		}}
+}
+
+func urlSetting(key, msg string, p func(*Settings) *string) settingField {
+	return settingField{key,
+		func(s *Settings) string { return *p(s) },
+		func(s *Settings, x string) string {
+			x = strings.TrimRight(x, "/")
+			if x != "" {
+				u, err := url.Parse(x)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+					return msg
+				}
+			}
+			*p(s) = x
+			return ""
+		}}
+}
+
+// settingFields lists every stored setting in the order forms show them.
+var settingFields = []settingField{
+	textSetting("title", "Enter a site title.", func(s *Settings) *string { return &s.Title }),
+	textSetting("tagline", "", func(s *Settings) *string { return &s.Tagline }),
+	urlSetting("base_url", "Enter the full address, like https://example.com, or leave it empty.", func(s *Settings) *string { return &s.BaseURL }),
+	{"language", func(s *Settings) string { return s.Language }, func(s *Settings, x string) string {
+		if !validLanguageTag(x) {
+			return "Enter a language tag like en, en-GB or de."
+		}
+		s.Language = x
+		return ""
+	}},
+	{"time_zone", func(s *Settings) string { return s.TimeZone }, func(s *Settings, x string) string {
+		loc, err := time.LoadLocation(x)
+		if err != nil || x == "" || x == "Local" {
+			return "Enter a time zone name like UTC or Europe/Berlin."
+		}
+		s.TimeZone, s.loc = x, loc
+		return ""
+	}},
+	intSetting("posts_per_page", 1, 100, func(s *Settings) *int { return &s.PostsPerPage }),
+	{"permalink", func(s *Settings) string { return s.Permalink }, func(s *Settings, x string) string {
+		p, err := ParsePermalink(x)
+		if err != nil {
+			return err.Error()
+		}
+		s.Permalink, s.permalink = x, p
+		return ""
+	}},
+	textSetting("date_layout", "Enter a date layout, like l, F jS, Y.", func(s *Settings) *string { return &s.DateLayout }),
+	textSetting("time_layout", "Enter a time layout, like g:i a.", func(s *Settings) *string { return &s.TimeLayout }),
+
+	{"comment_moderation", func(s *Settings) string { return s.Discussion.Moderation }, func(s *Settings, x string) string {
+		switch x {
+		case ModerateHoldAll, ModerateHoldFirst, ModerateApproveAll:
+			s.Discussion.Moderation = x
+			return ""
+		}
+		return "Choose hold all, hold first-time commenters or approve all."
+	}},
+	intSetting("comment_max_links", 0, 100, func(s *Settings) *int { return &s.Discussion.MaxLinks }),
+	textSetting("comment_hold_list", "", func(s *Settings) *string { return &s.Discussion.HoldList }),
+	textSetting("comment_block_list", "", func(s *Settings) *string { return &s.Discussion.BlockList }),
+	boolSetting("comment_require_name_email", func(s *Settings) *bool { return &s.Discussion.RequireNameEmail }),
+	intSetting("comment_max_length", 100, 100000, func(s *Settings) *int { return &s.Discussion.MaxLength }),
+	intSetting("comment_depth", 1, 10, func(s *Settings) *int { return &s.Discussion.Depth }),
+	boolSetting("comment_newest_first", func(s *Settings) *bool { return &s.Discussion.NewestFirst }),
+	intSetting("comments_per_page", 0, 1000, func(s *Settings) *int { return &s.Discussion.PerPage }),
+	intSetting("comment_close_days", 0, 100000, func(s *Settings) *int { return &s.Discussion.CloseAfterDays }),
+	textSetting("comment_heading", "Enter the heading above the reply form.", func(s *Settings) *string { return &s.Discussion.Heading }),
+	intSetting("comment_min_seconds", 0, 600, func(s *Settings) *int { return &s.Discussion.MinSeconds }),
+	intSetting("comment_per_minute", 1, 1000, func(s *Settings) *int { return &s.Discussion.PerMinute }),
+	intSetting("comment_purge_days", 1, 3650, func(s *Settings) *int { return &s.Discussion.PurgeDays }),
+	intSetting("comment_privacy_days", 1, 3650, func(s *Settings) *int { return &s.Discussion.PrivacyDays }),
+	boolSetting("gravatar", func(s *Settings) *bool { return &s.Discussion.Gravatar }),
+	urlSetting("akismet_endpoint", "Enter the service's address, like https://rest.akismet.com, or leave it empty.", func(s *Settings) *string { return &s.Discussion.AkismetEndpoint }),
+	textSetting("akismet_key", "", func(s *Settings) *string { return &s.Discussion.AkismetKey }),
+	textSetting("smtp_host", "", func(s *Settings) *string { return &s.Discussion.SMTPHost }),
+	intSetting("smtp_port", 1, 65535, func(s *Settings) *int { return &s.Discussion.SMTPPort }),
+	textSetting("smtp_username", "", func(s *Settings) *string { return &s.Discussion.SMTPUsername }),
+	textSetting("smtp_password", "", func(s *Settings) *string { return &s.Discussion.SMTPPassword }),
+	{"smtp_from", func(s *Settings) string { return s.Discussion.SMTPFrom }, func(s *Settings, x string) string {
+		if x != "" {
+			if _, err := mail.ParseAddress(x); err != nil {
+				return "Enter the sender address, like Blog <blog@example.com>."
+			}
+		}
+		s.Discussion.SMTPFrom = x
+		return ""
+	}},
+}
 
 // Values returns the settings as stored key/value pairs.
 func (s Settings) Values() map[string]string {
-	return map[string]string{
-		"title":          s.Title,
-		"tagline":        s.Tagline,
-		"base_url":       s.BaseURL,
-		"language":       s.Language,
-		"time_zone":      s.TimeZone,
-		"posts_per_page": strconv.Itoa(s.PostsPerPage),
-		"permalink":      s.Permalink,
-		"date_layout":    s.DateLayout,
-		"time_layout":    s.TimeLayout,
+	vals := make(map[string]string, len(settingFields))
+	for _, f := range settingFields {
+		vals[f.key] = f.get(&s)
 	}
+	return vals
 }
 
 // SettingsFromValues builds settings from stored pairs; missing or
@@ -96,9 +280,9 @@ func (s Settings) Values() map[string]string {
 // the site from serving.
 func SettingsFromValues(vals map[string]string) Settings {
 	in := SettingsInput{}
-	for _, k := range settingKeys {
-		if v, ok := vals[k]; ok {
-			in[k] = v
+	for _, f := range settingFields {
+		if v, ok := vals[f.key]; ok {
+			in[f.key] = v
 		}
 	}
 	s, _ := in.Apply(DefaultSettings())
@@ -114,79 +298,15 @@ type SettingsInput map[string]string
 func (in SettingsInput) Apply(base Settings) (Settings, error) {
 	s := base
 	v := &ValidationError{}
-	field := func(k string, check func(string) string) {
-		val, ok := in[k]
+	for _, f := range settingFields {
+		x, ok := in[f.key]
 		if !ok {
-			return
+			continue
 		}
-		if msg := check(strings.TrimSpace(val)); msg != "" {
-			v.Add(k, msg)
+		if msg := f.set(&s, strings.TrimSpace(x)); msg != "" {
+			v.Add(f.key, msg)
 		}
 	}
-	field("title", func(x string) string {
-		if x == "" {
-			return "Enter a site title."
-		}
-		s.Title = x
-		return ""
-	})
-	field("tagline", func(x string) string { s.Tagline = x; return "" })
-	field("base_url", func(x string) string {
-		x = strings.TrimRight(x, "/")
-		if x != "" {
-			u, err := url.Parse(x)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-				return "Enter the full address, like https://example.com, or leave it empty."
-			}
-		}
-		s.BaseURL = x
-		return ""
-	})
-	field("language", func(x string) string {
-		if !validLanguageTag(x) {
-			return "Enter a language tag like en, en-GB or de."
-		}
-		s.Language = x
-		return ""
-	})
-	field("time_zone", func(x string) string {
-		loc, err := time.LoadLocation(x)
-		if err != nil || x == "" || x == "Local" {
-			return "Enter a time zone name like UTC or Europe/Berlin."
-		}
-		s.TimeZone, s.loc = x, loc
-		return ""
-	})
-	field("posts_per_page", func(x string) string {
-		n, err := strconv.Atoi(x)
-		if err != nil || n < 1 || n > 100 {
-			return "Enter a number from 1 to 100."
-		}
-		s.PostsPerPage = n
-		return ""
-	})
-	field("permalink", func(x string) string {
-		p, err := ParsePermalink(x)
-		if err != nil {
-			return err.Error()
-		}
-		s.Permalink, s.permalink = x, p
-		return ""
-	})
-	field("date_layout", func(x string) string {
-		if x == "" {
-			return "Enter a date layout, like l, F jS, Y."
-		}
-		s.DateLayout = x
-		return ""
-	})
-	field("time_layout", func(x string) string {
-		if x == "" {
-			return "Enter a time layout, like g:i a."
-		}
-		s.TimeLayout = x
-		return ""
-	})
 	return s, v.Err()
 }
 
