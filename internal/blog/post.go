@@ -74,6 +74,7 @@ type Post struct {
 	UpdatedAt    time.Time
 	TrashedAt    time.Time
 	CommentsOpen bool
+	CommentCount int // approved replies, kept by the store
 	Tags         []Term
 	Categories   []Term
 

@@ -156,3 +156,16 @@ func (s *Service) Recent(ctx context.Context, n int) ([]*Post, error) {
 	posts, _, err := s.list(ctx, f)
 	return posts, err
 }
+
+// PublicPost returns the published post or page with id, or ErrNotFound.
+func (s *Service) PublicPost(ctx context.Context, id int64) (*Post, error) {
+	p, err := s.store.Post(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Visible() {
+		return nil, ErrNotFound
+	}
+	s.decorate(p)
+	return p, nil
+}

@@ -19,6 +19,13 @@ type Options struct {
 	Now      func() time.Time
 	Renderer Renderer
 	Hasher   Hasher
+	// CommentRenderer renders replies; required to accept replies.
+	CommentRenderer CommentRenderer
+	// Mailer sends queued e-mail; nil keeps mail in the outbox.
+	Mailer Mailer
+	// SpamChecker is asked about new replies when the settings name a
+	// service; nil skips the check.
+	SpamChecker SpamChecker
 	// OnChange, when set, is called after every committed write that can
 	// change what readers see.
 	OnChange func()
@@ -34,6 +41,9 @@ type Service struct {
 	now      func() time.Time
 	renderer Renderer
 	hasher   Hasher
+	comments CommentRenderer
+	mailer   Mailer
+	spam     SpamChecker
 	onChange func()
 
 	mu       sync.RWMutex
@@ -47,7 +57,8 @@ func NewService(ctx context.Context, st Store, opts Options) (*Service, error) {
 	if opts.Renderer == nil || opts.Hasher == nil {
 		return nil, errors.New("blog: NewService needs a Renderer and a Hasher")
 	}
-	s := &Service{store: st, now: opts.Now, renderer: opts.Renderer, hasher: opts.Hasher, onChange: opts.OnChange}
+	s := &Service{store: st, now: opts.Now, renderer: opts.Renderer, hasher: opts.Hasher, onChange: opts.OnChange,
+		comments: opts.CommentRenderer, mailer: opts.Mailer, spam: opts.SpamChecker}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -48,7 +48,8 @@ func newFixture(tb testing.TB) *fixture {
 	tb.Cleanup(func() { st.Close() })
 	f := &fixture{clock: &clock{t: time.Date(2015, 11, 28, 12, 0, 0, 0, time.UTC)}}
 	f.svc, err = blog.NewService(tb.Context(), st, blog.Options{
-		Now: f.clock.Now, Renderer: markdown.NewPosts(), Hasher: fastHasher, OnChange: func() { f.changes++ },
+		Now: f.clock.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: fastHasher,
+		OnChange: func() { f.changes++ },
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -70,6 +70,8 @@ type Store interface {
 	TermStore
 	UserStore
 	SettingStore
+	CommentStore
+	MailStore
 	// Atomic runs fn with a Store whose every call belongs to one
 	// transaction, committed when fn returns nil and rolled back
 	// otherwise.

@@ -148,9 +148,10 @@ func openSite(ctx context.Context, cfg config.Config, onChange func()) (*site, e
 		return nil, err
 	}
 	svc, err := blog.NewService(ctx, st, blog.Options{
-		Renderer: markdown.NewPosts(),
-		Hasher:   password.New(),
-		OnChange: onChange,
+		Renderer:        markdown.NewPosts(),
+		CommentRenderer: markdown.NewComments(),
+		Hasher:          password.New(),
+		OnChange:        onChange,
 	})
 	if err != nil {
 		st.Close()

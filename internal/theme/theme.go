@@ -62,7 +62,11 @@ func Load(dir string, funcs template.FuncMap) (*Theme, error) {
 	if err := t.loadAssets(fsys); err != nil {
 		return nil, err
 	}
-	all := template.FuncMap{"asset": t.AssetPath}
+	all := template.FuncMap{
+		"asset": t.AssetPath,
+		"add":   func(a, b int) int { return a + b },
+		"sub":   func(a, b int) int { return a - b },
+	}
 	for k, v := range funcs {
 		all[k] = v
 	}

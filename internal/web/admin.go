@@ -371,7 +371,13 @@ func (s *Server) adminPostPreview(w http.ResponseWriter, r *http.Request) error 
 	if p.Kind == blog.KindPage {
 		page = "page"
 	}
-	return s.render(w, http.StatusOK, page, postPage{Base: b, Post: p})
+	pp := &postPage{Base: b, Post: p}
+	if p.Kind == blog.KindPost {
+		if err := s.threadFor(r, pp); err != nil {
+			return err
+		}
+	}
+	return s.render(w, http.StatusOK, page, pp)
 }
 
 // adminPreview renders Markdown for the editor's live preview. The result

@@ -135,7 +135,7 @@ func TestBrowserFirstPost(t *testing.T) {
 			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
 		}
 	}
-	if placeholder := text(t, ctx, "#replies"); !strings.Contains(placeholder, "Replies") {
-		t.Errorf("reply placeholder = %q", placeholder)
+	if replies := text(t, ctx, "#replies"); !strings.Contains(replies, "No replies yet") || !strings.Contains(replies, "Leave a Reply") {
+		t.Errorf("reply section = %q", replies)
 	}
 }

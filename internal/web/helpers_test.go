@@ -67,7 +67,7 @@ func startSite(tb testing.TB, themeDir string) *site {
 	}
 	tb.Cleanup(func() { st.Close() })
 	c := &clock{t: time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC)}
-	svc, err := blog.NewService(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), Hasher: testHasher})
+	svc, err := blog.NewService(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testHasher})
 	if err != nil {
 		tb.Fatal(err)
 	}

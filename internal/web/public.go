@@ -33,12 +33,16 @@ type summaryItem struct {
 // Item pairs a post with the page's Base for the summary partial.
 func (p listPage) Item(post *blog.Post) summaryItem { return summaryItem{Base: p.Base, Post: post} }
 
-// postPage shows one post or page.
+// postPage shows one post or page with its replies.
 type postPage struct {
 	Base
-	Post  *blog.Post
-	Older *blog.Post
-	Newer *blog.Post
+	Post         *blog.Post
+	Older        *blog.Post
+	Newer        *blog.Post
+	Thread       *blog.Thread
+	CommentsOpen bool
+	Form         replyForm
+	avatar       func(*blog.Comment) string
 }
 
 type notFoundPage struct {
@@ -229,7 +233,14 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 		return err
 	}
 	b.Description = post.Summary
-	return s.render(w, http.StatusOK, "post", postPage{Base: b, Post: post, Older: older, Newer: newer})
+	p := &postPage{Base: b, Post: post, Older: older, Newer: newer}
+	if err := s.threadFor(r, p); err != nil {
+		return err
+	}
+	if len(s.myComments(r)) > 0 || p.Form.SignedIn != "" {
+		w.Header().Set("Cache-Control", "private, no-store")
+	}
+	return s.render(w, http.StatusOK, "post", p)
 }
 
 func (s *Server) pageShow(w http.ResponseWriter, r *http.Request, page *blog.Post) error {
@@ -238,7 +249,7 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request, page *blog.Pos
 		return err
 	}
 	b.Description = page.Summary
-	return s.render(w, http.StatusOK, "page", postPage{Base: b, Post: page})
+	return s.render(w, http.StatusOK, "page", &postPage{Base: b, Post: page})
 }
 
 // notFound renders the helpful 404 page: recent posts and categories.
@@ -279,6 +290,22 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, err := w.Write([]byte("ok\n"))
+	return err
+}
+
+// identiconShow draws the avatar for a key made by avatarFunc.
+func (s *Server) identiconShow(w http.ResponseWriter, r *http.Request) error {
+	key, ok := strings.CutSuffix(r.PathValue("key"), ".svg")
+	if !ok || len(key) != 20 {
+		return blog.ErrNotFound
+	}
+	svg, ok := identicon(key)
+	if !ok {
+		return blog.ErrNotFound
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	_, err := w.Write(svg)
 	return err
 }
 

@@ -61,7 +61,7 @@ func TestPublicRoutes(t *testing.T) {
 		{"/page/1/", 404, nil},
 		{"/2015/11/01/reading-slowly/", 200, []string{"<h1>Reading slowly</h1>", "Sunday, November 1st, 2015", `<blockquote cite="https://example.org/speed">`, `<cite><a href="https://example.org/speed">The Case for Speed</a></cite>, Example Review`, `id="replies"`, `rel="next"`, `href="/tag/reading/" rel="tag"`, `href="/category/essays/" rel="category"`, `<a rel="author" href="/author/ada-lovelace/">Ada Lovelace</a>`, `<link rel="canonical" href="https://blog.example/2015/11/01/reading-slowly/">`, `<meta name="description" content="A reply to an essay about speed.">`}},
 		{"/2015/11/22/a-short-note/", 200, []string{"Sunday, November 22nd, 2015", `rel="prev"`, `rel="next"`, "And more."}},
-		{"/2015/11/28/fishing-thinking/", 200, []string{"Saturday, November 28th, 2015", "Replies to this post will appear here."}},
+		{"/2015/11/28/fishing-thinking/", 200, []string{"Saturday, November 28th, 2015", "No replies yet", `<form id="commentform"`, "Leave a Reply"}},
 		{"/2015/11/02/reading-slowly/", 301, nil},
 		{"/2015/11/28/unfinished/", 404, nil},
 		{"/about/", 200, []string{"<h1>About</h1>", "Who writes here."}},

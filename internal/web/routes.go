@@ -17,6 +17,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /author/{slug}/page/{n}/{$}", s.handle(s.authorShow))
 	mux.Handle("GET /static/{file}", s.handle(s.assetShow))
 	mux.Handle("GET /healthz", s.handle(s.healthz))
+	mux.Handle("GET /identicon/{key}", s.handle(s.identiconShow))
+	mux.Handle("POST /comments", s.handle(s.commentCreate))
+	mux.Handle("GET /comments/unsubscribe", s.handle(s.commentUnsubscribe))
+	mux.Handle("POST /comments/unsubscribe", s.handle(s.commentUnsubscribe))
 	// Posts (by the permalink setting), date archives and pages.
 	mux.Handle("GET /", s.handle(s.resolve))
 

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"folio/internal/blog"
@@ -40,6 +41,10 @@ type Server struct {
 	maxBody    int64
 	logins     *limiter
 	handler    http.Handler
+
+	commentsMu  sync.Mutex
+	comments    *limiter
+	commentsPer int
 }
 
 // New returns a Server with its routes.

@@ -11,7 +11,7 @@ import (
 
 const postColumns = `p.id, p.kind, p.status, p.title, p.slug, p.body, p.body_html, p.excerpt_html,
 	p.summary, p.lede, p.source_url, p.source_title, p.source_site, p.author_id, p.published_at,
-	p.created_at, p.updated_at, p.trashed_at, p.comments_open,
+	p.created_at, p.updated_at, p.trashed_at, p.comments_open, p.comment_count,
 	u.name, u.slug, u.role, u.bio`
 
 const postFrom = ` FROM posts p JOIN users u ON u.id = p.author_id`
@@ -23,7 +23,7 @@ func scanPost(sc scanner) (*blog.Post, error) {
 	var published, created, updated, trashed int64
 	err := sc.Scan(&p.ID, &p.Kind, &p.Status, &p.Title, &p.Slug, &p.Body, &p.BodyHTML, &p.ExcerptHTML,
 		&p.Summary, &p.Lede, &p.Source.URL, &p.Source.Title, &p.Source.Site, &p.AuthorID, &published,
-		&created, &updated, &trashed, &p.CommentsOpen,
+		&created, &updated, &trashed, &p.CommentsOpen, &p.CommentCount,
 		&p.Author.Name, &p.Author.Slug, &p.Author.Role, &p.Author.Bio)
 	if err != nil {
 		return nil, mapErr(err)

@@ -1,0 +1,285 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"folio/internal/blog"
+)
+
+const commentColumns = `c.id, c.post_id, c.parent_id, c.depth, c.kind, c.status, c.prev_status, c.author_name,
+	c.author_email, c.author_url, c.user_id, c.ip, c.user_agent, c.body, c.body_html, c.notify,
+	c.created_at, c.updated_at, c.status_at, p.title`
+
+const commentFrom = ` FROM comments c JOIN posts p ON p.id = c.post_id`
+
+func scanComment(sc scanner) (*blog.Comment, error) {
+	c := &blog.Comment{}
+	var created, updated, statusAt int64
+	err := sc.Scan(&c.ID, &c.PostID, &c.ParentID, &c.Depth, &c.Kind, &c.Status, &c.PrevStatus, &c.AuthorName,
+		&c.AuthorEmail, &c.AuthorURL, &c.UserID, &c.IP, &c.UserAgent, &c.Body, &c.BodyHTML, &c.Notify,
+		&created, &updated, &statusAt, &c.PostTitle)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	c.CreatedAt, c.UpdatedAt, c.StatusAt = fromUnix(created), fromUnix(updated), fromUnix(statusAt)
+	return c, nil
+}
+
+// Comment returns the reply with id.
+func (s *Store) Comment(ctx context.Context, id int64) (*blog.Comment, error) {
+	return scanComment(s.q.QueryRowContext(ctx, `SELECT `+commentColumns+commentFrom+` WHERE c.id = ?`, id))
+}
+
+func commentWhere(f blog.CommentFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if f.PostID != 0 {
+		conds = append(conds, "c.post_id = ?")
+		args = append(args, f.PostID)
+	}
+	if len(f.Statuses) > 0 {
+		conds = append(conds, "c.status IN ("+placeholders(len(f.Statuses))+")")
+		for _, st := range f.Statuses {
+			args = append(args, st)
+		}
+	}
+	if f.Email != "" {
+		conds = append(conds, "c.author_email = ?")
+		args = append(args, f.Email)
+	}
+	if f.IP != "" {
+		conds = append(conds, "c.ip = ?")
+		args = append(args, f.IP)
+	}
+	if f.Body != "" {
+		conds = append(conds, "c.body = ?")
+		args = append(args, f.Body)
+	}
+	if f.Search != "" {
+		like := "%" + likeEscaper.Replace(f.Search) + "%"
+		conds = append(conds, `(c.author_name LIKE ? ESCAPE '\' OR c.author_email LIKE ? ESCAPE '\' OR c.author_url LIKE ? ESCAPE '\' OR c.body LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like, like)
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "c.created_at >= ?")
+		args = append(args, f.Since.Unix())
+	}
+	if len(f.IDs) > 0 {
+		conds = append(conds, "c.id IN ("+placeholders(len(f.IDs))+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Comments returns the replies matching f.
+func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]*blog.Comment, error) {
+	w, args := commentWhere(f)
+	q := `SELECT ` + commentColumns + commentFrom + w + ` ORDER BY c.id`
+	if f.NewestFirst {
+		q += ` DESC`
+	}
+	if f.Limit > 0 {
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, f.Offset)
+	}
+	rows, err := s.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query replies: %w", err)
+	}
+	defer rows.Close()
+	var out []*blog.Comment
+	for rows.Next() {
+		c, err := scanComment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CountComments counts the replies matching f.
+func (s *Store) CountComments(ctx context.Context, f blog.CommentFilter) (int, error) {
+	w, args := commentWhere(f)
+	var n int
+	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments c`+w, args...).Scan(&n)
+	return n, err
+}
+
+// CommentCounts counts replies per status.
+func (s *Store) CommentCounts(ctx context.Context, postID int64) (map[blog.CommentStatus]int, error) {
+	q, args := `SELECT status, COUNT(*) FROM comments GROUP BY status`, []any{}
+	if postID != 0 {
+		q, args = `SELECT status, COUNT(*) FROM comments WHERE post_id = ? GROUP BY status`, []any{postID}
+	}
+	rows, err := s.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[blog.CommentStatus]int{}
+	for rows.Next() {
+		var st blog.CommentStatus
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+func commentArgs(c *blog.Comment) []any {
+	return []any{c.PostID, c.ParentID, c.Depth, c.Kind, c.Status, c.PrevStatus, c.AuthorName, c.AuthorEmail,
+		c.AuthorURL, c.UserID, c.IP, c.UserAgent, c.Body, c.BodyHTML, c.Notify,
+		unix(c.CreatedAt), unix(c.UpdatedAt), unix(c.StatusAt)}
+}
+
+// CreateComment inserts c and sets its ID.
+func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
+	res, err := s.q.ExecContext(ctx, `INSERT INTO comments (post_id, parent_id, depth, kind, status, prev_status,
+		author_name, author_email, author_url, user_id, ip, user_agent, body, body_html, notify,
+		created_at, updated_at, status_at) VALUES (`+placeholders(18)+`)`, commentArgs(c)...)
+	if err != nil {
+		return mapErr(err)
+	}
+	c.ID, err = res.LastInsertId()
+	return err
+}
+
+// UpdateComment stores every field of c.
+func (s *Store) UpdateComment(ctx context.Context, c *blog.Comment) error {
+	res, err := s.q.ExecContext(ctx, `UPDATE comments SET post_id = ?, parent_id = ?, depth = ?, kind = ?, status = ?,
+		prev_status = ?, author_name = ?, author_email = ?, author_url = ?, user_id = ?, ip = ?, user_agent = ?,
+		body = ?, body_html = ?, notify = ?, created_at = ?, updated_at = ?, status_at = ? WHERE id = ?`,
+		append(commentArgs(c), c.ID)...)
+	if err != nil {
+		return mapErr(err)
+	}
+	return expectOne(res)
+}
+
+// DeleteComment removes one reply.
+func (s *Store) DeleteComment(ctx context.Context, id int64) error {
+	res, err := s.q.ExecContext(ctx, `DELETE FROM comments WHERE id = ?`, id)
+	if err != nil {
+		return mapErr(err)
+	}
+	return expectOne(res)
+}
+
+// ReparentComments moves the answers of one reply up a level.
+func (s *Store) ReparentComments(ctx context.Context, fromParent, toParent int64) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE comments SET parent_id = ?, depth = MAX(depth - 1, 0) WHERE parent_id = ?`, toParent, fromParent)
+	return err
+}
+
+// RefreshCommentCount recounts a post's approved replies.
+func (s *Store) RefreshCommentCount(ctx context.Context, postID int64) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE posts SET comment_count =
+		(SELECT COUNT(*) FROM comments WHERE post_id = ? AND status = 'approved') WHERE id = ?`, postID, postID)
+	return err
+}
+
+// DeleteCommentsBefore deletes replies in statuses whose status changed
+// before t and returns the posts they were on.
+func (s *Store) DeleteCommentsBefore(ctx context.Context, statuses []blog.CommentStatus, t time.Time) ([]int64, error) {
+	args := []any{t.Unix()}
+	for _, st := range statuses {
+		args = append(args, st)
+	}
+	cond := `status_at < ? AND status IN (` + placeholders(len(statuses)) + `)`
+	rows, err := s.q.QueryContext(ctx, `SELECT DISTINCT post_id FROM comments WHERE `+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	var posts []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		posts = append(posts, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Answers to a deleted reply move up to its parent first.
+	if _, err := s.q.ExecContext(ctx, `UPDATE comments SET parent_id = COALESCE((SELECT d.parent_id FROM comments d
+		WHERE d.id = comments.parent_id), 0), depth = MAX(depth - 1, 0)
+		WHERE parent_id IN (SELECT id FROM comments WHERE `+cond+`)`, args...); err != nil {
+		return nil, err
+	}
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM comments WHERE `+cond, args...); err != nil {
+		return nil, err
+	}
+	return posts, nil
+}
+
+// ClearCommentMeta blanks IP and user agent of replies made before t.
+func (s *Store) ClearCommentMeta(ctx context.Context, t time.Time) (int, error) {
+	res, err := s.q.ExecContext(ctx, `UPDATE comments SET ip = '', user_agent = '' WHERE created_at < ? AND (ip <> '' OR user_agent <> '')`, t.Unix())
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// EnqueueMail adds m to the outbox and sets its ID.
+func (s *Store) EnqueueMail(ctx context.Context, m *blog.Mail) error {
+	res, err := s.q.ExecContext(ctx, `INSERT INTO outbox (to_addr, subject, body, attempts, next_attempt_at, last_error, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.To, m.Subject, m.Body, m.Attempts, unix(m.NextAttemptAt), m.LastError, unix(m.CreatedAt))
+	if err != nil {
+		return mapErr(err)
+	}
+	m.ID, err = res.LastInsertId()
+	return err
+}
+
+// DueMail returns up to limit messages whose next attempt is due at now.
+func (s *Store) DueMail(ctx context.Context, now time.Time, limit int) ([]*blog.Mail, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT id, to_addr, subject, body, attempts, next_attempt_at, last_error, created_at
+		FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, now.Unix(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*blog.Mail
+	for rows.Next() {
+		m := &blog.Mail{}
+		var next, created int64
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Attempts, &next, &m.LastError, &created); err != nil {
+			return nil, err
+		}
+		m.NextAttemptAt, m.CreatedAt = fromUnix(next), fromUnix(created)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// DeleteMail removes a message from the outbox.
+func (s *Store) DeleteMail(ctx context.Context, id int64) error {
+	_, err := s.q.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+	return err
+}
+
+// UpdateMail stores a message's attempts, next attempt and last error.
+func (s *Store) UpdateMail(ctx context.Context, m *blog.Mail) error {
+	res, err := s.q.ExecContext(ctx, `UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`,
+		m.Attempts, unix(m.NextAttemptAt), m.LastError, m.ID)
+	if err != nil {
+		return err
+	}
+	return expectOne(res)
+}
