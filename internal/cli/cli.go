@@ -15,8 +15,10 @@ import (
 	"strings"
 	"syscall"
 
+	"folio/internal/akismet"
 	"folio/internal/blog"
 	"folio/internal/config"
+	"folio/internal/mail"
 	"folio/internal/markdown"
 	"folio/internal/password"
 	"folio/internal/store/sqlite"
@@ -39,7 +41,9 @@ const usage = `folio — a blog publishing engine
 Usage:
   folio serve [--data DIR] [--addr HOST:PORT] [--theme DIR]
   folio user add --name NAME --email EMAIL [--role admin|editor|author]
-  folio import markdown [--author EMAIL] PATH...
+  folio import markdown [--author EMAIL] [--dry-run] PATH...
+  folio comment list [--status pending|approved|spam|trash] [--post ID]
+  folio comment approve|unapprove|spam|trash|restore|delete ID...
   folio migrate
   folio version
 
@@ -95,6 +99,8 @@ func run(ctx context.Context, args []string, env Env) error {
 			return importMarkdown(ctx, rest[1:], env)
 		}
 		return fmt.Errorf("unknown import source; try: folio import markdown PATH")
+	case "comment":
+		return commentCmd(ctx, rest, env)
 	case "migrate":
 		return migrateCmd(ctx, rest, env)
 	case "version":
@@ -150,6 +156,8 @@ func openSite(ctx context.Context, cfg config.Config, onChange func()) (*site, e
 	svc, err := blog.NewService(ctx, st, blog.Options{
 		Renderer:        markdown.NewPosts(),
 		CommentRenderer: markdown.NewComments(),
+		Mailer:          &mail.SMTP{},
+		SpamChecker:     akismet.New(),
 		Hasher:          password.New(),
 		OnChange:        onChange,
 	})

@@ -27,6 +27,8 @@ const (
 	// scheduleInterval is how often scheduled posts are checked.
 	scheduleInterval = time.Second
 	sweepInterval    = time.Hour
+	mailInterval     = 10 * time.Second
+	purgeInterval    = 24 * time.Hour
 )
 
 func serve(ctx context.Context, args []string, env Env) error {
@@ -106,23 +108,45 @@ func serve(ctx context.Context, args []string, env Env) error {
 }
 
 // background publishes scheduled posts when their time comes (also those
-// that fell due while the server was down) and sweeps expired sessions.
+// that fell due while the server was down), sends queued e-mail, sweeps
+// expired sessions and purges old spam, trash and reply metadata.
 func (s *site) background(ctx context.Context, log *slog.Logger) {
 	tick := time.NewTicker(scheduleInterval)
 	defer tick.Stop()
-	lastSweep := time.Time{}
+	var lastSweep, lastMail, lastPurge time.Time
+	every := func(last *time.Time, d time.Duration, job func()) {
+		if time.Since(*last) >= d {
+			job()
+			*last = time.Now()
+		}
+	}
 	for {
 		if n, err := s.service.PublishDue(ctx); err != nil && ctx.Err() == nil {
 			log.Error("publish scheduled posts", "err", err)
 		} else if n > 0 {
 			log.Info("published scheduled posts", "count", n)
 		}
-		if time.Since(lastSweep) > sweepInterval {
+		every(&lastMail, mailInterval, func() {
+			n, err := s.service.DeliverMail(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Error("deliver mail", "sent", n, "err", err)
+			} else if n > 0 {
+				log.Info("delivered mail", "sent", n)
+			}
+		})
+		every(&lastSweep, sweepInterval, func() {
 			if err := s.service.SweepSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Error("sweep sessions", "err", err)
 			}
-			lastSweep = time.Now()
-		}
+		})
+		every(&lastPurge, purgeInterval, func() {
+			deleted, cleared, err := s.service.PurgeComments(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Error("purge replies", "err", err)
+			} else if deleted+cleared > 0 {
+				log.Info("purged replies", "deleted", deleted, "metadata_cleared", cleared)
+			}
+		})
 		select {
 		case <-ctx.Done():
 			return

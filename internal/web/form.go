@@ -16,12 +16,21 @@ type adminBase struct {
 	Flash   string
 	Saved   bool // the flash reports a successful save
 	Section string
+	Pending int // replies awaiting moderation, for the menu badge
 }
 
 func (s *Server) adminBase(r *http.Request, title, section string) adminBase {
 	b := s.base(r, title)
 	b.Canonical = ""
-	return adminBase{Base: b, User: currentUser(r), CSRF: csrfToken(r), Section: section}
+	ab := adminBase{Base: b, User: currentUser(r), CSRF: csrfToken(r), Section: section}
+	if ab.User.CanEditOthers() {
+		counts, err := s.blog.CommentCounts(r.Context(), 0)
+		if err != nil {
+			s.log.Error("count pending replies", "err", err)
+		}
+		ab.Pending = counts[blog.CommentPending]
+	}
+	return ab
 }
 
 // Errors holds one message per form field. Page structs embed it so

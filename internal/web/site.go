@@ -33,14 +33,25 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) error
 func (s *Server) adminSettingsUpdate(w http.ResponseWriter, r *http.Request) error {
 	in := blog.SettingsInput{}
 	for k := range s.blog.Settings().Values() {
-		in[k] = r.PostFormValue(k)
+		if vals, ok := r.PostForm[k]; ok {
+			// A checkbox posts a hidden "false" and, when ticked, "true".
+			in[k] = vals[len(vals)-1]
+		}
+	}
+	if in["smtp_password"] == "" {
+		delete(in, "smtp_password")
 	}
 	if _, err := s.blog.SaveSettings(r.Context(), currentUser(r), in); err != nil {
 		errs, err := formErrors(err)
 		if err != nil {
 			return err
 		}
-		return s.render(w, http.StatusUnprocessableEntity, "admin/settings", s.settingsPage(r, in, errs))
+		form := s.blog.Settings().Values()
+		for k, v := range in {
+			form[k] = v
+		}
+		form["smtp_password"] = ""
+		return s.render(w, http.StatusUnprocessableEntity, "admin/settings", s.settingsPage(r, form, errs))
 	}
 	http.Redirect(w, r, "/admin/settings?done=settings", http.StatusSeeOther)
 	return nil

@@ -1,0 +1,244 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"folio/internal/blog"
+)
+
+// moderationPerPage is how many replies the moderation queue shows.
+const moderationPerPage = 30
+
+type statusTab struct {
+	Label   string
+	URL     string
+	Count   int
+	Current bool
+}
+
+type commentsPage struct {
+	adminBase
+	Status      blog.CommentStatus
+	Post        *blog.Post // the post filtered on, or nil
+	Query       string
+	Tabs        []statusTab
+	Comments    []*blog.Comment
+	BulkActions []blog.CommentAction
+	Total       int
+	Page, Pages int
+	PrevURL     string
+	NextURL     string
+	Back        string
+}
+
+// ActionsFor lists the moderation buttons a reply in its status gets.
+func (p commentsPage) ActionsFor(c *blog.Comment) []blog.CommentAction {
+	switch c.Status {
+	case blog.CommentPending:
+		return []blog.CommentAction{blog.ActionApprove, blog.ActionSpam, blog.ActionTrash}
+	case blog.CommentApproved:
+		return []blog.CommentAction{blog.ActionUnapprove, blog.ActionSpam, blog.ActionTrash}
+	}
+	return []blog.CommentAction{blog.ActionRestore, blog.ActionDelete}
+}
+
+// ActionLabel names an action on a button.
+func (p commentsPage) ActionLabel(a blog.CommentAction) string {
+	return map[blog.CommentAction]string{
+		blog.ActionApprove: "Approve", blog.ActionUnapprove: "Unapprove", blog.ActionSpam: "Spam",
+		blog.ActionTrash: "Trash", blog.ActionRestore: "Restore", blog.ActionDelete: "Delete forever",
+	}[a]
+}
+
+func commentsURL(status blog.CommentStatus, postID int64, q string, page int) string {
+	v := url.Values{"status": {string(status)}}
+	if postID != 0 {
+		v.Set("post", strconv.FormatInt(postID, 10))
+	}
+	if q != "" {
+		v.Set("q", q)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return "/admin/comments?" + v.Encode()
+}
+
+func (s *Server) adminCommentList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	p := commentsPage{adminBase: s.adminBase(r, "Replies", "comments"), Status: blog.CommentStatus(q.Get("status")), Query: strings.TrimSpace(q.Get("q"))}
+	if !p.Status.Valid() {
+		p.Status = blog.CommentPending
+	}
+	postID, _ := strconv.ParseInt(q.Get("post"), 10, 64)
+	if postID != 0 {
+		post, err := s.blog.Post(r.Context(), p.User, postID)
+		if err != nil {
+			return err
+		}
+		p.Post = post
+	}
+	p.Page, _ = strconv.Atoi(q.Get("page"))
+	p.Page = max(p.Page, 1)
+	list, total, err := s.blog.ModerationQueue(r.Context(), p.User, blog.CommentFilter{PostID: postID, Statuses: []blog.CommentStatus{p.Status},
+		Search: p.Query, Limit: moderationPerPage, Offset: (p.Page - 1) * moderationPerPage})
+	if err != nil {
+		return err
+	}
+	counts, err := s.blog.CommentCounts(r.Context(), postID)
+	if err != nil {
+		return err
+	}
+	labels := map[blog.CommentStatus]string{blog.CommentPending: "Pending", blog.CommentApproved: "Approved", blog.CommentSpam: "Spam", blog.CommentTrash: "Trash"}
+	for _, st := range blog.CommentStatuses {
+		p.Tabs = append(p.Tabs, statusTab{Label: labels[st], URL: commentsURL(st, postID, "", 1), Count: counts[st], Current: st == p.Status})
+	}
+	p.Comments, p.Total = list, total
+	p.Pages = max(1, (total+moderationPerPage-1)/moderationPerPage)
+	if p.Page > 1 {
+		p.PrevURL = commentsURL(p.Status, postID, p.Query, p.Page-1)
+	}
+	if p.Page < p.Pages {
+		p.NextURL = commentsURL(p.Status, postID, p.Query, p.Page+1)
+	}
+	p.BulkActions = []blog.CommentAction{blog.ActionApprove, blog.ActionUnapprove, blog.ActionSpam, blog.ActionTrash, blog.ActionRestore, blog.ActionDelete}
+	p.Back = r.URL.RequestURI()
+	p.Flash = q.Get("done")
+	return s.render(w, http.StatusOK, "admin/comments", p)
+}
+
+// adminCommentModerate handles the queue's buttons: one reply
+// ("approve:12") or every ticked one ("bulk" with bulk_action).
+func (s *Server) adminCommentModerate(w http.ResponseWriter, r *http.Request) error {
+	do := r.PostFormValue("do")
+	var ids []int64
+	var actionName string
+	if do == "bulk" {
+		actionName = r.PostFormValue("bulk_action")
+		for _, v := range r.PostForm["ids"] {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+				ids = append(ids, id)
+			}
+		}
+	} else {
+		name, idText, _ := strings.Cut(do, ":")
+		id, err := strconv.ParseInt(idText, 10, 64)
+		if err != nil {
+			return blog.FieldError("action", "Unknown moderation button.")
+		}
+		actionName, ids = name, []int64{id}
+	}
+	action, err := blog.ParseCommentAction(actionName)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.blog.ModerateComment(r.Context(), currentUser(r), id, action); err != nil {
+			return err
+		}
+	}
+	back := r.PostFormValue("back")
+	if !strings.HasPrefix(back, "/admin/comments") {
+		back = "/admin/comments"
+	}
+	sep := "&"
+	if !strings.Contains(back, "?") {
+		sep = "?"
+	}
+	done := strconv.Itoa(len(ids)) + " replies: " + string(action) + " done."
+	if len(ids) == 1 {
+		done = "Reply: " + string(action) + " done."
+	}
+	http.Redirect(w, r, stripParam(back, "done")+sep+"done="+url.QueryEscape(done), http.StatusSeeOther)
+	return nil
+}
+
+// stripParam removes one query parameter from a local URL.
+func stripParam(u, name string) string {
+	path, query, ok := strings.Cut(u, "?")
+	if !ok {
+		return u
+	}
+	v, _ := url.ParseQuery(query)
+	v.Del(name)
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+type commentPage struct {
+	adminBase
+	Errors
+	Comment  *blog.Comment
+	PostPath string
+	Form     blog.CommentEdit
+	Reply    string
+}
+
+func (s *Server) commentParam(r *http.Request) (*blog.Comment, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, blog.ErrNotFound
+	}
+	return s.blog.Comment(r.Context(), currentUser(r), id)
+}
+
+func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, status int, c *blog.Comment, form blog.CommentEdit, reply string, errs Errors) error {
+	p := commentPage{adminBase: s.adminBase(r, "Reply by "+c.AuthorName, "comments"), Errors: errs, Comment: c, Form: form, Reply: reply}
+	if post, err := s.blog.Post(r.Context(), p.User, c.PostID); err == nil {
+		p.PostPath = post.Path
+	}
+	p.Flash = r.URL.Query().Get("done")
+	return s.render(w, status, "admin/comment", p)
+}
+
+func (s *Server) adminCommentShow(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.commentParam(r)
+	if err != nil {
+		return err
+	}
+	return s.commentPage(w, r, http.StatusOK, c, blog.CommentEdit{Name: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Body: c.Body}, "", nil)
+}
+
+func (s *Server) adminCommentUpdate(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.commentParam(r)
+	if err != nil {
+		return err
+	}
+	in := blog.CommentEdit{Name: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"), Body: r.PostFormValue("comment")}
+	if _, err := s.blog.EditComment(r.Context(), currentUser(r), c.ID, in); err != nil {
+		errs, err := formErrors(err)
+		if err != nil {
+			return err
+		}
+		return s.commentPage(w, r, http.StatusUnprocessableEntity, c, in, "", errs)
+	}
+	http.Redirect(w, r, "/admin/comments/"+strconv.FormatInt(c.ID, 10)+"?done=Saved.", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) adminCommentReply(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.commentParam(r)
+	if err != nil {
+		return err
+	}
+	body := r.PostFormValue("reply")
+	answer, err := s.blog.ReplyAsWriter(r.Context(), currentUser(r), c.ID, body)
+	if err != nil {
+		errs, err := formErrors(err)
+		if err != nil {
+			return err
+		}
+		if msg, ok := errs["comment"]; ok {
+			errs["reply"] = msg
+			delete(errs, "comment")
+		}
+		return s.commentPage(w, r, http.StatusUnprocessableEntity, c, blog.CommentEdit{Name: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Body: c.Body}, body, errs)
+	}
+	http.Redirect(w, r, "/admin/comments/"+strconv.FormatInt(answer.ID, 10)+"?done=Your+answer+is+published.", http.StatusSeeOther)
+	return nil
+}
