@@ -51,7 +51,7 @@ func NewComments() *Comments {
 			util.Prioritized(parser.NewEmphasisParser(), 500),
 		),
 		parser.WithParagraphTransformers(util.Prioritized(parser.LinkReferenceParagraphTransformer, 100)),
-		parser.WithASTTransformers(util.Prioritized(ugcLinks{}, 100)),
+		parser.WithASTTransformers(util.Prioritized(ugcLinks{}, 100), util.Prioritized(maxNesting(8), 200)),
 	)
 	md := goldmark.New(
 		goldmark.WithParser(p),

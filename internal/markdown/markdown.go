@@ -49,7 +49,7 @@ func NewPosts() *Posts {
 		),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(headingAnchors{}, 100)),
+			parser.WithASTTransformers(util.Prioritized(headingAnchors{}, 100), util.Prioritized(maxNesting(32), 200)),
 		),
 		goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
 	)

@@ -32,6 +32,9 @@ func Run(t *testing.T, open Opener) {
 		{"Revisions", testRevisions},
 		{"Settings", testSettings},
 		{"AtomicRollback", testAtomicRollback},
+		{"Comments", testComments},
+		{"CommentPurge", testCommentPurge},
+		{"Outbox", testOutbox},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

@@ -1,0 +1,201 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"folio/internal/blog"
+)
+
+func newComment(post *blog.Post, name string, status blog.CommentStatus, at time.Time) *blog.Comment {
+	return &blog.Comment{PostID: post.ID, Kind: blog.CommentKindComment, Status: status, AuthorName: name,
+		AuthorEmail: name + "@example.com", AuthorURL: "https://" + name + ".example", IP: "192.0.2.1", UserAgent: "UA",
+		Body: "text by " + name, BodyHTML: "<p>text by " + name + "</p>", CreatedAt: at, UpdatedAt: at, StatusAt: at}
+}
+
+func mustComment(t *testing.T, st blog.Store, c *blog.Comment) *blog.Comment {
+	t.Helper()
+	if err := st.CreateComment(t.Context(), c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func testComments(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	u := mustUser(t, st, "c@example.com")
+	post := mustPost(t, st, newPost(u, "with-replies", t0, blog.StatusPublished))
+	other := mustPost(t, st, newPost(u, "other", t0, blog.StatusPublished))
+	a := mustComment(t, st, newComment(post, "ann", blog.CommentApproved, t0))
+	b := newComment(post, "bob", blog.CommentPending, t0.Add(time.Minute))
+	b.ParentID, b.Depth, b.Notify, b.UserID, b.PrevStatus = a.ID, 1, true, u.ID, blog.CommentApproved
+	mustComment(t, st, b)
+	mustComment(t, st, newComment(other, "cat", blog.CommentSpam, t0.Add(2*time.Minute)))
+
+	got, err := st.Comment(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ParentID != a.ID || got.Depth != 1 || !got.Notify || got.UserID != u.ID || got.AuthorURL != b.AuthorURL ||
+		got.PrevStatus != blog.CommentApproved || got.PostTitle != post.Title || !got.CreatedAt.Equal(b.CreatedAt) {
+		t.Errorf("Comment = %+v, want %+v", got, b)
+	}
+	if _, err := st.Comment(ctx, 999); !errors.Is(err, blog.ErrNotFound) {
+		t.Errorf("Comment(999) err = %v", err)
+	}
+	tests := []struct {
+		name string
+		f    blog.CommentFilter
+		want []string
+	}{
+		{"post", blog.CommentFilter{PostID: post.ID}, []string{"ann", "bob"}},
+		{"newest first", blog.CommentFilter{PostID: post.ID, NewestFirst: true}, []string{"bob", "ann"}},
+		{"status", blog.CommentFilter{Statuses: []blog.CommentStatus{blog.CommentSpam, blog.CommentPending}}, []string{"bob", "cat"}},
+		{"email", blog.CommentFilter{Email: "ann@example.com"}, []string{"ann"}},
+		{"body", blog.CommentFilter{Body: "text by cat"}, []string{"cat"}},
+		{"search", blog.CommentFilter{Search: "BOB"}, []string{"bob"}},
+		{"search escapes", blog.CommentFilter{Search: "_"}, nil},
+		{"ip", blog.CommentFilter{IP: "192.0.2.1", Limit: 1, Offset: 1}, []string{"bob"}},
+		{"since", blog.CommentFilter{Since: t0.Add(time.Minute)}, []string{"bob", "cat"}},
+		{"ids", blog.CommentFilter{IDs: []int64{a.ID, 12345}}, []string{"ann"}},
+	}
+	for _, tt := range tests {
+		list, err := st.Comments(ctx, tt.f)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		var names []string
+		for _, c := range list {
+			names = append(names, c.AuthorName)
+		}
+		if fmt.Sprint(names) != fmt.Sprint(tt.want) {
+			t.Errorf("%s: Comments = %v, want %v", tt.name, names, tt.want)
+		}
+		f := tt.f
+		f.Limit, f.Offset = 0, 0
+		all, _ := st.Comments(ctx, f)
+		if n, _ := st.CountComments(ctx, f); n != len(all) {
+			t.Errorf("%s: CountComments = %d, want %d", tt.name, n, len(all))
+		}
+	}
+	counts, err := st.CommentCounts(ctx, 0)
+	if err != nil || counts[blog.CommentApproved] != 1 || counts[blog.CommentPending] != 1 || counts[blog.CommentSpam] != 1 {
+		t.Errorf("CommentCounts(all) = %v, %v", counts, err)
+	}
+	if counts, _ := st.CommentCounts(ctx, other.ID); counts[blog.CommentSpam] != 1 || len(counts) != 1 {
+		t.Errorf("CommentCounts(other) = %v", counts)
+	}
+
+	if err := st.RefreshCommentCount(ctx, post.ID); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := st.Post(ctx, post.ID); p.CommentCount != 1 {
+		t.Errorf("CommentCount = %d, want 1 (approved only)", p.CommentCount)
+	}
+	b.Status = blog.CommentApproved
+	b.Body = "edited"
+	if err := st.UpdateComment(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	st.RefreshCommentCount(ctx, post.ID)
+	if p, _ := st.Post(ctx, post.ID); p.CommentCount != 2 {
+		t.Errorf("CommentCount after approval = %d, want 2", p.CommentCount)
+	}
+	// Updating a post leaves its reply count alone.
+	p, _ := st.Post(ctx, post.ID)
+	p.Title = "Renamed"
+	if err := st.UpdatePost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := st.Post(ctx, post.ID); p.CommentCount != 2 {
+		t.Errorf("UpdatePost reset CommentCount to %d", p.CommentCount)
+	}
+
+	if err := st.ReparentComments(ctx, a.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Comment(ctx, b.ID); got.ParentID != 0 || got.Depth != 0 {
+		t.Errorf("after ReparentComments = parent %d depth %d", got.ParentID, got.Depth)
+	}
+	if err := st.DeleteComment(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteComment(ctx, a.ID); !errors.Is(err, blog.ErrNotFound) {
+		t.Errorf("second delete err = %v", err)
+	}
+	// Deleting a post deletes its replies.
+	if err := st.DeletePost(ctx, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.CountComments(ctx, blog.CommentFilter{PostID: other.ID}); n != 0 {
+		t.Errorf("%d replies outlived their post", n)
+	}
+}
+
+func testCommentPurge(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	u := mustUser(t, st, "p@example.com")
+	post := mustPost(t, st, newPost(u, "purge", t0, blog.StatusPublished))
+	old := mustComment(t, st, newComment(post, "old", blog.CommentTrash, t0))
+	child := newComment(post, "child", blog.CommentApproved, t0.Add(time.Hour))
+	child.ParentID, child.Depth = old.ID, 1
+	mustComment(t, st, child)
+	fresh := mustComment(t, st, newComment(post, "fresh", blog.CommentSpam, t0.Add(48*time.Hour)))
+	posts, err := st.DeleteCommentsBefore(ctx, []blog.CommentStatus{blog.CommentSpam, blog.CommentTrash}, t0.Add(24*time.Hour))
+	if err != nil || len(posts) != 1 || posts[0] != post.ID {
+		t.Fatalf("DeleteCommentsBefore = %v, %v", posts, err)
+	}
+	if _, err := st.Comment(ctx, old.ID); !errors.Is(err, blog.ErrNotFound) {
+		t.Error("old trash survived")
+	}
+	if _, err := st.Comment(ctx, fresh.ID); err != nil {
+		t.Error("fresh spam was deleted")
+	}
+	if c, _ := st.Comment(ctx, child.ID); c.ParentID != 0 || c.Depth != 0 {
+		t.Errorf("answer to a purged reply: parent %d depth %d", c.ParentID, c.Depth)
+	}
+	n, err := st.ClearCommentMeta(ctx, t0.Add(2*time.Hour))
+	if err != nil || n != 1 {
+		t.Errorf("ClearCommentMeta = %d, %v", n, err)
+	}
+	if c, _ := st.Comment(ctx, child.ID); c.IP != "" || c.UserAgent != "" {
+		t.Errorf("metadata kept: %q %q", c.IP, c.UserAgent)
+	}
+	if c, _ := st.Comment(ctx, fresh.ID); c.IP == "" {
+		t.Error("newer metadata was cleared")
+	}
+}
+
+func testOutbox(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	a := &blog.Mail{To: "a@example.com", Subject: "A", Body: "first", NextAttemptAt: t0, CreatedAt: t0}
+	b := &blog.Mail{To: "b@example.com", Subject: "B", Body: "later", NextAttemptAt: t0.Add(time.Hour), CreatedAt: t0}
+	for _, m := range []*blog.Mail{a, b} {
+		if err := st.EnqueueMail(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	due, err := st.DueMail(ctx, t0.Add(time.Minute), 10)
+	if err != nil || len(due) != 1 || due[0].To != "a@example.com" || due[0].Body != "first" {
+		t.Fatalf("DueMail = %v, %v", due, err)
+	}
+	a.Attempts, a.LastError, a.NextAttemptAt = 1, "refused", t0.Add(2*time.Hour)
+	if err := st.UpdateMail(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	due, _ = st.DueMail(ctx, t0.Add(3*time.Hour), 10)
+	if len(due) != 2 || due[0].To != "b@example.com" || due[1].Attempts != 1 || due[1].LastError != "refused" {
+		t.Errorf("DueMail later = %+v", due)
+	}
+	if due, _ := st.DueMail(ctx, t0.Add(3*time.Hour), 1); len(due) != 1 {
+		t.Errorf("DueMail ignores its limit: %d", len(due))
+	}
+	if err := st.DeleteMail(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := st.DueMail(ctx, t0.Add(3*time.Hour), 10); len(due) != 1 {
+		t.Errorf("after DeleteMail %d due", len(due))
+	}
+}
