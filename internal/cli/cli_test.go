@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -30,7 +31,7 @@ func openService(t *testing.T, dir string) *blog.Service {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc, err := blog.NewService(context.Background(), st, blog.Options{Renderer: markdown.NewPosts(), Hasher: password.New()})
+	svc, err := blog.NewService(context.Background(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: password.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,5 +141,42 @@ func TestImportMarkdownBadFileChangesNothing(t *testing.T) {
 	}
 	if code, _, errs := run(t, "", "import", "markdown", "--data", dir, "--author", "nobody@example.com", content); code == 0 || !strings.Contains(errs, "no user has this e-mail") {
 		t.Errorf("unknown author: exit %d, %q", code, errs)
+	}
+}
+
+func TestCommentCommands(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "a long password\n", "user", "add", "--data", dir, "--name", "Ada", "--email", "ada@example.com", "--role", "admin"); code != 0 {
+		t.Fatal(errs)
+	}
+	svc := openService(t, dir)
+	users, _ := svc.Users(t.Context())
+	post, err := svc.SavePost(t.Context(), users[0], 0, blog.PostInput{Kind: blog.KindPost, Title: "Talk", Status: blog.StatusPublished, CommentsOpen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.SubmitComment(t.Context(), blog.CommentInput{PostID: post.ID, Actor: users[0], Body: "A note from the writer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(c.ID, 10)
+	code, out, _ := run(t, "", "comment", "list", "--data", dir, "--status", "approved")
+	if code != 0 || !strings.Contains(out, "A note from the writer") || !strings.Contains(out, "1 approved replies") {
+		t.Errorf("list: %d %q", code, out)
+	}
+	for _, step := range []struct{ verb, status string }{{"unapprove", "pending"}, {"spam", "spam"}, {"restore", "pending"}, {"trash", "trash"}, {"delete", ""}} {
+		code, out, errs := run(t, "", "comment", step.verb, "--data", dir, id)
+		if code != 0 || !strings.Contains(out, "done") {
+			t.Fatalf("%s: %d %q %q", step.verb, code, out, errs)
+		}
+	}
+	code, _, errs := run(t, "", "comment", "approve", "--data", dir, id)
+	if code == 0 || !strings.Contains(errs, "no such reply") {
+		t.Errorf("approve a deleted reply: %d %q", code, errs)
+	}
+	for _, args := range [][]string{{"comment", "frobnicate", "1"}, {"comment", "approve"}, {"comment", "approve", "x"}, {"comment", "list", "--status", "odd"}} {
+		if code, _, errs := run(t, "", append(args, "--data", dir)...); code == 0 || errs == "" {
+			t.Errorf("%v: exit %d", args, code)
+		}
 	}
 }

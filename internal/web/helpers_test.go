@@ -42,6 +42,12 @@ type clock struct {
 
 func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
 var testHasher = &password.Hasher{Params: password.Params{Memory: 64, Time: 1, Threads: 1}}
 
 // newSite starts a site with no users and the embedded theme.
