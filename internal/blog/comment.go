@@ -68,6 +68,8 @@ type Comment struct {
 
 	// PostTitle is filled by the store for moderation lists.
 	PostTitle string
+	// PostPath is the public path of the post, filled by SubmitComment.
+	PostPath string
 	// Replies holds the answers to this reply when the Service builds a
 	// thread.
 	Replies []*Comment
@@ -109,11 +111,13 @@ type CommentStore interface {
 	// ReparentComments moves the direct replies of one reply to another
 	// parent (0: the post), one level up.
 	ReparentComments(ctx context.Context, fromParent, toParent int64) error
-	// RefreshCommentCount recounts a post's approved replies.
-	RefreshCommentCount(ctx context.Context, postID int64) error
-	// DeleteCommentsBefore deletes replies in statuses whose status
-	// changed before t, and returns the posts they belonged to.
-	DeleteCommentsBefore(ctx context.Context, statuses []CommentStatus, t time.Time) ([]int64, error)
+	// AddCommentCount changes a post's count of approved replies by
+	// delta. The Service calls it in the transaction of every change of
+	// status, so the count is always the number of approved replies.
+	AddCommentCount(ctx context.Context, postID int64, delta int) error
+	// DeleteCommentsBefore deletes replies in statuses other than approved
+	// whose status changed before t, and returns how many it deleted.
+	DeleteCommentsBefore(ctx context.Context, statuses []CommentStatus, t time.Time) (int, error)
 	// ClearCommentMeta blanks IP and user agent of replies made before t
 	// and returns how many it changed.
 	ClearCommentMeta(ctx context.Context, t time.Time) (int, error)

@@ -183,10 +183,11 @@ func (s *Service) SubmitComment(ctx context.Context, in CommentInput) (*Comment,
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return fmt.Errorf("create reply: %w", err)
 		}
-		if err := tx.RefreshCommentCount(ctx, post.ID); err != nil {
+		if err := tx.AddCommentCount(ctx, post.ID, approvedDelta("", c.Status)); err != nil {
 			return err
 		}
 		s.decorate(post)
+		c.PostPath = post.Path
 		return s.queueNewCommentMail(ctx, tx, post, c)
 	})
 	if err != nil {
@@ -460,10 +461,7 @@ func (s *Service) ModerateComment(ctx context.Context, actor *User, id int64, ac
 			if err := tx.ReparentComments(ctx, c.ID, c.ParentID); err != nil {
 				return err
 			}
-			if err := tx.DeleteComment(ctx, c.ID); err != nil {
-				return err
-			}
-			return tx.RefreshCommentCount(ctx, c.PostID)
+			return tx.DeleteComment(ctx, c.ID)
 		default:
 			return FieldError("action", "Unknown action.")
 		}
@@ -474,7 +472,7 @@ func (s *Service) ModerateComment(ctx context.Context, actor *User, id int64, ac
 		if err := tx.UpdateComment(ctx, c); err != nil {
 			return err
 		}
-		if err := tx.RefreshCommentCount(ctx, c.PostID); err != nil {
+		if err := tx.AddCommentCount(ctx, c.PostID, approvedDelta(was, c.Status)); err != nil {
 			return err
 		}
 		if c.Status == CommentApproved {
@@ -555,8 +553,12 @@ func (s *Service) ReplyAsWriter(ctx context.Context, actor *User, parentID int64
 		}
 		now := s.now().UTC().Truncate(time.Second)
 		if parent.Status != CommentApproved {
+			was := parent.Status
 			parent.Status, parent.StatusAt = CommentApproved, now
 			if err := tx.UpdateComment(ctx, parent); err != nil {
+				return err
+			}
+			if err := tx.AddCommentCount(ctx, post.ID, approvedDelta(was, parent.Status)); err != nil {
 				return err
 			}
 		}
@@ -575,7 +577,7 @@ func (s *Service) ReplyAsWriter(ctx context.Context, actor *User, parentID int64
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
 		}
-		if err := tx.RefreshCommentCount(ctx, post.ID); err != nil {
+		if err := tx.AddCommentCount(ctx, post.ID, 1); err != nil {
 			return err
 		}
 		s.decorate(post)
@@ -625,21 +627,27 @@ func (s *Service) CommentCounts(ctx context.Context, postID int64) (map[CommentS
 func (s *Service) PurgeComments(ctx context.Context) (deleted, cleared int, err error) {
 	d := s.Settings().Discussion
 	now := s.now()
-	var posts []int64
 	err = s.store.Atomic(ctx, func(tx Store) error {
-		posts, err = tx.DeleteCommentsBefore(ctx, []CommentStatus{CommentSpam, CommentTrash}, now.AddDate(0, 0, -d.PurgeDays))
-		if err != nil {
+		// Only spam and trash are deleted, so no approved count changes.
+		if deleted, err = tx.DeleteCommentsBefore(ctx, []CommentStatus{CommentSpam, CommentTrash}, now.AddDate(0, 0, -d.PurgeDays)); err != nil {
 			return err
-		}
-		for _, id := range posts {
-			if err := tx.RefreshCommentCount(ctx, id); err != nil {
-				return err
-			}
 		}
 		cleared, err = tx.ClearCommentMeta(ctx, now.AddDate(0, 0, -d.PrivacyDays))
 		return err
 	})
-	return len(posts), cleared, err
+	return deleted, cleared, err
+}
+
+// approvedDelta is how a change from one status to another changes the
+// count of approved replies.
+func approvedDelta(from, to CommentStatus) int {
+	switch {
+	case from != CommentApproved && to == CommentApproved:
+		return 1
+	case from == CommentApproved && to != CommentApproved:
+		return -1
+	}
+	return 0
 }
 
 // UnsubscribeToken returns the signed token of the one-click link that

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -60,4 +62,45 @@ func BenchmarkPostPage(b *testing.B) {
 func BenchmarkHomePage(b *testing.B) {
 	s, _ := benchSite(b, 500)
 	benchGet(b, s.Config.Handler, "/")
+}
+
+// BenchmarkCommentSubmit posts accepted replies through the real handler
+// into SQLite (WAL, synchronous commits), from many clients at once.
+func BenchmarkCommentSubmit(b *testing.B) {
+	s := newSiteWithAdmin(b)
+	ctx := b.Context()
+	post, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Busy thread", Status: blog.StatusPublished,
+		CommentsOpen: true, PublishedAt: s.clock.Now().Add(-time.Hour)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll,
+		"comment_min_seconds": "0", "comment_per_minute": "1000", "comments_per_page": "50"}); err != nil {
+		b.Fatal(err)
+	}
+	token := s.svc.CommentFormToken(post.ID)
+	h := s.Config.Handler
+	var n atomic.Int64
+	b.ReportAllocs()
+	// Sixteen clients per core, as when a post is popular.
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			form := url.Values{"comment_post_ID": {itoa(post.ID)}, "form_token": {token}, "author": {"Reader"},
+				"email": {fmt.Sprintf("r%d@example.com", i%500)}, "comment": {fmt.Sprintf("Reply number %d with a few words.", i)}}
+			req := httptest.NewRequest(http.MethodPost, "/comments", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			// Each client its own address, so the per-address limit does
+			// not throttle the benchmark.
+			req.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:1234", i>>16&255, i>>8&255, i&255)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusSeeOther {
+				b.Fatalf("reply %d: %d %s", i, rec.Code, rec.Body)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "replies/s")
 }

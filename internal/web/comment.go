@@ -224,12 +224,8 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 		FormToken: r.PostFormValue("form_token"), Honeypot: r.PostFormValue("hp_website"),
 	}
 	in.Actor, _ = s.sessionUser(r)
-	post, err := s.blog.PublicPost(r.Context(), postID)
-	if err != nil {
-		return err
-	}
 	if !s.commentAllowed(r) {
-		return s.refuse(w, r, post, in, http.StatusTooManyRequests, "You are sending replies faster than this site allows. Wait a minute, then send this one again.", nil)
+		return s.refuse(w, r, in, http.StatusTooManyRequests, "You are sending replies faster than this site allows. Wait a minute, then send this one again.", nil)
 	}
 	c, err := s.blog.SubmitComment(r.Context(), in)
 	var refusal *blog.Refusal
@@ -245,9 +241,9 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 		case "too_fast":
 			status = http.StatusTooManyRequests
 		}
-		return s.refuse(w, r, post, in, status, refusal.Message, nil)
+		return s.refuse(w, r, in, status, refusal.Message, nil)
 	case errors.As(err, &verr):
-		return s.refuse(w, r, post, in, http.StatusUnprocessableEntity, "", Errors(verr.Fields))
+		return s.refuse(w, r, in, http.StatusUnprocessableEntity, "", Errors(verr.Fields))
 	case err != nil:
 		return err
 	}
@@ -258,13 +254,17 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 	case blog.CommentSpam:
 		anchor = "#replies"
 	}
-	http.Redirect(w, r, post.Path+anchor, http.StatusSeeOther)
+	http.Redirect(w, r, c.PostPath+anchor, http.StatusSeeOther)
 	return nil
 }
 
 // refuse shows the reply form again with msg or per-field errs and every
 // field the reader typed, and a fresh form token.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, post *blog.Post, in blog.CommentInput, status int, msg string, errs Errors) error {
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, in blog.CommentInput, status int, msg string, errs Errors) error {
+	post, err := s.blog.PublicPost(r.Context(), in.PostID)
+	if err != nil {
+		return err
+	}
 	f := s.newReplyForm(r, post)
 	f.Message, f.Errors = msg, errs
 	f.Comment, f.Author, f.Email, f.URL, f.Notify = in.Body, in.Name, in.Email, in.URL, in.Notify

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -30,7 +31,7 @@ func scanComment(sc scanner) (*blog.Comment, error) {
 
 // Comment returns the reply with id.
 func (s *Store) Comment(ctx context.Context, id int64) (*blog.Comment, error) {
-	return scanComment(s.q.QueryRowContext(ctx, `SELECT `+commentColumns+commentFrom+` WHERE c.id = ?`, id))
+	return scanComment(s.queryRow(ctx, `SELECT `+commentColumns+commentFrom+` WHERE c.id = ?`, id))
 }
 
 func commentWhere(f blog.CommentFilter) (string, []any) {
@@ -55,8 +56,9 @@ func commentWhere(f blog.CommentFilter) (string, []any) {
 		args = append(args, f.IP)
 	}
 	if f.Body != "" {
-		conds = append(conds, "c.body = ?")
-		args = append(args, f.Body)
+		// The prefix condition lets SQLite use comments_post_text.
+		conds = append(conds, "substr(c.body, 1, 64) = substr(?, 1, 64) AND c.body = ?")
+		args = append(args, f.Body, f.Body)
 	}
 	if f.Search != "" {
 		like := "%" + likeEscaper.Replace(f.Search) + "%"
@@ -90,7 +92,7 @@ func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]*blog.Com
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Limit, f.Offset)
 	}
-	rows, err := s.q.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query replies: %w", err)
 	}
@@ -110,7 +112,7 @@ func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]*blog.Com
 func (s *Store) CountComments(ctx context.Context, f blog.CommentFilter) (int, error) {
 	w, args := commentWhere(f)
 	var n int
-	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments c`+w, args...).Scan(&n)
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM comments c`+w, args...).Scan(&n)
 	return n, err
 }
 
@@ -120,7 +122,7 @@ func (s *Store) CommentCounts(ctx context.Context, postID int64) (map[blog.Comme
 	if postID != 0 {
 		q, args = `SELECT status, COUNT(*) FROM comments WHERE post_id = ? GROUP BY status`, []any{postID}
 	}
-	rows, err := s.q.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +147,7 @@ func commentArgs(c *blog.Comment) []any {
 
 // CreateComment inserts c and sets its ID.
 func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
-	res, err := s.q.ExecContext(ctx, `INSERT INTO comments (post_id, parent_id, depth, kind, status, prev_status,
+	res, err := s.exec(ctx, `INSERT INTO comments (post_id, parent_id, depth, kind, status, prev_status,
 		author_name, author_email, author_url, user_id, ip, user_agent, body, body_html, notify,
 		created_at, updated_at, status_at) VALUES (`+placeholders(18)+`)`, commentArgs(c)...)
 	if err != nil {
@@ -157,7 +159,7 @@ func (s *Store) CreateComment(ctx context.Context, c *blog.Comment) error {
 
 // UpdateComment stores every field of c.
 func (s *Store) UpdateComment(ctx context.Context, c *blog.Comment) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE comments SET post_id = ?, parent_id = ?, depth = ?, kind = ?, status = ?,
+	res, err := s.exec(ctx, `UPDATE comments SET post_id = ?, parent_id = ?, depth = ?, kind = ?, status = ?,
 		prev_status = ?, author_name = ?, author_email = ?, author_url = ?, user_id = ?, ip = ?, user_agent = ?,
 		body = ?, body_html = ?, notify = ?, created_at = ?, updated_at = ?, status_at = ? WHERE id = ?`,
 		append(commentArgs(c), c.ID)...)
@@ -169,7 +171,7 @@ func (s *Store) UpdateComment(ctx context.Context, c *blog.Comment) error {
 
 // DeleteComment removes one reply.
 func (s *Store) DeleteComment(ctx context.Context, id int64) error {
-	res, err := s.q.ExecContext(ctx, `DELETE FROM comments WHERE id = ?`, id)
+	res, err := s.exec(ctx, `DELETE FROM comments WHERE id = ?`, id)
 	if err != nil {
 		return mapErr(err)
 	}
@@ -178,57 +180,47 @@ func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 
 // ReparentComments moves the answers of one reply up a level.
 func (s *Store) ReparentComments(ctx context.Context, fromParent, toParent int64) error {
-	_, err := s.q.ExecContext(ctx, `UPDATE comments SET parent_id = ?, depth = MAX(depth - 1, 0) WHERE parent_id = ?`, toParent, fromParent)
+	_, err := s.exec(ctx, `UPDATE comments SET parent_id = ?, depth = MAX(depth - 1, 0) WHERE parent_id = ?`, toParent, fromParent)
 	return err
 }
 
-// RefreshCommentCount recounts a post's approved replies.
-func (s *Store) RefreshCommentCount(ctx context.Context, postID int64) error {
-	_, err := s.q.ExecContext(ctx, `UPDATE posts SET comment_count =
-		(SELECT COUNT(*) FROM comments WHERE post_id = ? AND status = 'approved') WHERE id = ?`, postID, postID)
+// AddCommentCount changes a post's count of approved replies by delta.
+func (s *Store) AddCommentCount(ctx context.Context, postID int64, delta int) error {
+	if delta == 0 {
+		return nil
+	}
+	_, err := s.exec(ctx, `UPDATE posts SET comment_count = comment_count + ? WHERE id = ?`, delta, postID)
 	return err
 }
 
 // DeleteCommentsBefore deletes replies in statuses whose status changed
-// before t and returns the posts they were on.
-func (s *Store) DeleteCommentsBefore(ctx context.Context, statuses []blog.CommentStatus, t time.Time) ([]int64, error) {
+// before t and returns how many it deleted. Answers to a deleted reply
+// move up to its parent first.
+func (s *Store) DeleteCommentsBefore(ctx context.Context, statuses []blog.CommentStatus, t time.Time) (int, error) {
 	args := []any{t.Unix()}
 	for _, st := range statuses {
+		if st == blog.CommentApproved {
+			return 0, errors.New("sqlite: DeleteCommentsBefore deletes only replies that are not approved")
+		}
 		args = append(args, st)
 	}
 	cond := `status_at < ? AND status IN (` + placeholders(len(statuses)) + `)`
-	rows, err := s.q.QueryContext(ctx, `SELECT DISTINCT post_id FROM comments WHERE `+cond, args...)
-	if err != nil {
-		return nil, err
-	}
-	var posts []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		posts = append(posts, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// Answers to a deleted reply move up to its parent first.
-	if _, err := s.q.ExecContext(ctx, `UPDATE comments SET parent_id = COALESCE((SELECT d.parent_id FROM comments d
+	if _, err := s.exec(ctx, `UPDATE comments SET parent_id = COALESCE((SELECT d.parent_id FROM comments d
 		WHERE d.id = comments.parent_id), 0), depth = MAX(depth - 1, 0)
 		WHERE parent_id IN (SELECT id FROM comments WHERE `+cond+`)`, args...); err != nil {
-		return nil, err
+		return 0, err
 	}
-	if _, err := s.q.ExecContext(ctx, `DELETE FROM comments WHERE `+cond, args...); err != nil {
-		return nil, err
+	res, err := s.exec(ctx, `DELETE FROM comments WHERE `+cond, args...)
+	if err != nil {
+		return 0, err
 	}
-	return posts, nil
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // ClearCommentMeta blanks IP and user agent of replies made before t.
 func (s *Store) ClearCommentMeta(ctx context.Context, t time.Time) (int, error) {
-	res, err := s.q.ExecContext(ctx, `UPDATE comments SET ip = '', user_agent = '' WHERE created_at < ? AND (ip <> '' OR user_agent <> '')`, t.Unix())
+	res, err := s.exec(ctx, `UPDATE comments SET ip = '', user_agent = '' WHERE created_at < ? AND (ip <> '' OR user_agent <> '')`, t.Unix())
 	if err != nil {
 		return 0, err
 	}
@@ -238,7 +230,7 @@ func (s *Store) ClearCommentMeta(ctx context.Context, t time.Time) (int, error) 
 
 // EnqueueMail adds m to the outbox and sets its ID.
 func (s *Store) EnqueueMail(ctx context.Context, m *blog.Mail) error {
-	res, err := s.q.ExecContext(ctx, `INSERT INTO outbox (to_addr, subject, body, attempts, next_attempt_at, last_error, created_at)
+	res, err := s.exec(ctx, `INSERT INTO outbox (to_addr, subject, body, attempts, next_attempt_at, last_error, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, m.To, m.Subject, m.Body, m.Attempts, unix(m.NextAttemptAt), m.LastError, unix(m.CreatedAt))
 	if err != nil {
 		return mapErr(err)
@@ -249,7 +241,7 @@ func (s *Store) EnqueueMail(ctx context.Context, m *blog.Mail) error {
 
 // DueMail returns up to limit messages whose next attempt is due at now.
 func (s *Store) DueMail(ctx context.Context, now time.Time, limit int) ([]*blog.Mail, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT id, to_addr, subject, body, attempts, next_attempt_at, last_error, created_at
+	rows, err := s.query(ctx, `SELECT id, to_addr, subject, body, attempts, next_attempt_at, last_error, created_at
 		FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, now.Unix(), limit)
 	if err != nil {
 		return nil, err
@@ -270,13 +262,13 @@ func (s *Store) DueMail(ctx context.Context, now time.Time, limit int) ([]*blog.
 
 // DeleteMail removes a message from the outbox.
 func (s *Store) DeleteMail(ctx context.Context, id int64) error {
-	_, err := s.q.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+	_, err := s.exec(ctx, `DELETE FROM outbox WHERE id = ?`, id)
 	return err
 }
 
 // UpdateMail stores a message's attempts, next attempt and last error.
 func (s *Store) UpdateMail(ctx context.Context, m *blog.Mail) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`,
+	res, err := s.exec(ctx, `UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`,
 		m.Attempts, unix(m.NextAttemptAt), m.LastError, m.ID)
 	if err != nil {
 		return err

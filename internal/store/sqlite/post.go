@@ -44,7 +44,7 @@ func (s *Store) PostBySlug(ctx context.Context, kind blog.Kind, slug string) (*b
 }
 
 func (s *Store) onePost(ctx context.Context, where string, args ...any) (*blog.Post, error) {
-	p, err := scanPost(s.q.QueryRowContext(ctx, `SELECT `+postColumns+postFrom+` `+where, args...))
+	p, err := scanPost(s.queryRow(ctx, `SELECT `+postColumns+postFrom+` `+where, args...))
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (s *Store) Posts(ctx context.Context, f blog.PostFilter) ([]*blog.Post, err
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Limit, f.Offset)
 	}
-	rows, err := s.q.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query posts: %w", err)
 	}
@@ -134,7 +134,7 @@ func (s *Store) Posts(ctx context.Context, f blog.PostFilter) ([]*blog.Post, err
 func (s *Store) CountPosts(ctx context.Context, f blog.PostFilter) (int, error) {
 	w, args := where(f)
 	var n int
-	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts p`+w, args...).Scan(&n)
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM posts p`+w, args...).Scan(&n)
 	return n, err
 }
 
@@ -151,7 +151,7 @@ func (s *Store) AdjacentPost(ctx context.Context, p *blog.Post, f blog.PostFilte
 		w += ` AND (p.published_at > ? OR (p.published_at = ? AND p.id > ?)) ORDER BY p.published_at ASC, p.id ASC`
 	}
 	args = append(args, at, at, p.ID)
-	q, err := scanPost(s.q.QueryRowContext(ctx, `SELECT `+postColumns+postFrom+w+` LIMIT 1`, args...))
+	q, err := scanPost(s.queryRow(ctx, `SELECT `+postColumns+postFrom+w+` LIMIT 1`, args...))
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func (s *Store) AdjacentPost(ctx context.Context, p *blog.Post, f blog.PostFilte
 // SlugTaken reports whether another item of kind uses slug.
 func (s *Store) SlugTaken(ctx context.Context, kind blog.Kind, slug string, exceptID int64) (bool, error) {
 	var n int
-	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts WHERE kind = ? AND slug = ? AND id <> ?`, kind, slug, exceptID).Scan(&n)
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM posts WHERE kind = ? AND slug = ? AND id <> ?`, kind, slug, exceptID).Scan(&n)
 	return n > 0, err
 }
 
@@ -173,7 +173,7 @@ func postArgs(p *blog.Post) []any {
 
 // CreatePost inserts p and sets its ID.
 func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
-	res, err := s.q.ExecContext(ctx, `INSERT INTO posts (kind, status, title, slug, body, body_html, excerpt_html,
+	res, err := s.exec(ctx, `INSERT INTO posts (kind, status, title, slug, body, body_html, excerpt_html,
 		summary, lede, source_url, source_title, source_site, author_id, published_at, created_at, updated_at,
 		trashed_at, comments_open) VALUES (`+placeholders(18)+`)`, postArgs(p)...)
 	if err != nil {
@@ -185,7 +185,7 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 
 // UpdatePost stores every field of p.
 func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE posts SET kind = ?, status = ?, title = ?, slug = ?, body = ?,
+	res, err := s.exec(ctx, `UPDATE posts SET kind = ?, status = ?, title = ?, slug = ?, body = ?,
 		body_html = ?, excerpt_html = ?, summary = ?, lede = ?, source_url = ?, source_title = ?, source_site = ?,
 		author_id = ?, published_at = ?, created_at = ?, updated_at = ?, trashed_at = ?, comments_open = ?
 		WHERE id = ?`, append(postArgs(p), p.ID)...)
@@ -197,7 +197,7 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 
 // DeletePost removes a post with its terms links and revisions.
 func (s *Store) DeletePost(ctx context.Context, id int64) error {
-	res, err := s.q.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, id)
+	res, err := s.exec(ctx, `DELETE FROM posts WHERE id = ?`, id)
 	if err != nil {
 		return mapErr(err)
 	}
@@ -217,11 +217,11 @@ func expectOne(res sql.Result) error {
 
 // SetPostTerms replaces the terms of a post, keeping their order.
 func (s *Store) SetPostTerms(ctx context.Context, postID int64, termIDs []int64) error {
-	if _, err := s.q.ExecContext(ctx, `DELETE FROM post_terms WHERE post_id = ?`, postID); err != nil {
+	if _, err := s.exec(ctx, `DELETE FROM post_terms WHERE post_id = ?`, postID); err != nil {
 		return err
 	}
 	for i, id := range termIDs {
-		if _, err := s.q.ExecContext(ctx, `INSERT INTO post_terms (post_id, term_id, position) VALUES (?, ?, ?)`, postID, id, i); err != nil {
+		if _, err := s.exec(ctx, `INSERT INTO post_terms (post_id, term_id, position) VALUES (?, ?, ?)`, postID, id, i); err != nil {
 			return mapErr(err)
 		}
 	}
@@ -242,7 +242,7 @@ func (s *Store) loadTerms(ctx context.Context, posts []*blog.Post) error {
 			byID[p.ID] = p
 			args[i] = p.ID
 		}
-		rows, err := s.q.QueryContext(ctx, `SELECT pt.post_id, t.id, t.kind, t.name, t.slug, t.description, COALESCE(t.parent_id, 0)
+		rows, err := s.query(ctx, `SELECT pt.post_id, t.id, t.kind, t.name, t.slug, t.description, COALESCE(t.parent_id, 0)
 			FROM post_terms pt JOIN terms t ON t.id = pt.term_id
 			WHERE pt.post_id IN (`+placeholders(len(batch))+`) ORDER BY pt.post_id, pt.position`, args...)
 		if err != nil {
@@ -272,7 +272,7 @@ func (s *Store) loadTerms(ctx context.Context, posts []*blog.Post) error {
 
 // CreateRevision stores r and sets its ID.
 func (s *Store) CreateRevision(ctx context.Context, r *blog.Revision) error {
-	res, err := s.q.ExecContext(ctx, `INSERT INTO revisions (post_id, title, lede, body, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	res, err := s.exec(ctx, `INSERT INTO revisions (post_id, title, lede, body, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		r.PostID, r.Title, r.Lede, r.Body, r.AuthorID, unix(r.CreatedAt))
 	if err != nil {
 		return mapErr(err)
@@ -283,7 +283,7 @@ func (s *Store) CreateRevision(ctx context.Context, r *blog.Revision) error {
 
 // Revisions lists the revisions of a post, newest first.
 func (s *Store) Revisions(ctx context.Context, postID int64) ([]*blog.Revision, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT id, post_id, title, lede, body, author_id, created_at FROM revisions WHERE post_id = ? ORDER BY id DESC`, postID)
+	rows, err := s.query(ctx, `SELECT id, post_id, title, lede, body, author_id, created_at FROM revisions WHERE post_id = ? ORDER BY id DESC`, postID)
 	if err != nil {
 		return nil, err
 	}

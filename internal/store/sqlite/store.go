@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"sync"
 	"time"
 
 	"folio/internal/blog"
@@ -32,72 +33,205 @@ func Migrations() ([]migrate.Migration, error) {
 	return migrate.Load(sub)
 }
 
-// queryer is what *sql.DB and *sql.Tx have in common.
-type queryer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+// Store implements blog.Store on SQLite. It is safe for concurrent use.
+// Writes go through one connection, so writers queue in Go instead of
+// sleeping in SQLite's busy handler; reads use a pool of their own, which
+// WAL lets run beside the writer.
+type Store struct {
+	read  *pool
+	write *pool
+	tx    *sql.Tx // set in a Store made by Atomic
+	// pending collects statements first seen inside a transaction, to be
+	// prepared on the write pool once it is free again.
+	pending *sync.Map
+	writer  *writer
 }
 
-// Store implements blog.Store on SQLite. It is safe for concurrent use.
-type Store struct {
-	db *sql.DB
-	q  queryer
+// pool is a database handle with its statements prepared once, so hot
+// paths skip SQLite's parser.
+type pool struct {
+	db    *sql.DB
+	mu    sync.RWMutex
+	stmts map[string]*sql.Stmt
+}
+
+func (p *pool) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	p.mu.RLock()
+	st, ok := p.stmts[query]
+	p.mu.RUnlock()
+	if ok {
+		return st, nil
+	}
+	// Prepare without holding the lock: on the write pool, preparing waits
+	// for the connection, which a transaction may hold while it reads
+	// the cache.
+	st, err := p.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if old, ok := p.stmts[query]; ok {
+		st.Close()
+		return old, nil
+	}
+	p.stmts[query] = st
+	return st, nil
+}
+
+func (p *pool) close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, st := range p.stmts {
+		st.Close()
+	}
+	p.stmts = map[string]*sql.Stmt{}
+	return p.db.Close()
+}
+
+// stmt returns the prepared statement for query: in the transaction when
+// there is one, else on the read or write pool. A statement first needed
+// inside a transaction is prepared on the transaction, because the write
+// pool's only connection is busy with it.
+func (s *Store) stmt(ctx context.Context, query string, write bool) (*sql.Stmt, error) {
+	if s.tx != nil {
+		s.write.mu.RLock()
+		st, ok := s.write.stmts[query]
+		s.write.mu.RUnlock()
+		if ok {
+			return s.tx.StmtContext(ctx, st), nil
+		}
+		s.pending.Store(query, true)
+		return s.tx.PrepareContext(ctx, query)
+	}
+	p := s.read
+	if write {
+		p = s.write
+	}
+	return p.stmt(ctx, query)
+}
+
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := s.stmt(ctx, query, true)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.stmt(ctx, query, false)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// rowErr is a *sql.Row stand-in for a statement that failed to prepare.
+type rowErr struct{ err error }
+
+func (r rowErr) Scan(...any) error { return r.err }
+
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) scanner {
+	st, err := s.stmt(ctx, query, false)
+	if err != nil {
+		return rowErr{err}
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 var _ blog.Store = (*Store)(nil)
 
-// Open opens (creating if needed) the database file at path and applies
-// any pending migrations. It fails with migrate.ErrSchemaNewer when a
-// newer folio has migrated the file.
-func Open(ctx context.Context, path string) (*Store, error) {
+// readers is the size of the read pool.
+const readers = 8
+
+func openDB(ctx context.Context, path string, write bool) (*sql.DB, error) {
 	v := url.Values{}
 	v.Add("_pragma", "foreign_keys(1)")
 	v.Add("_pragma", "journal_mode(WAL)")
 	v.Add("_pragma", "busy_timeout(10000)")
 	v.Add("_pragma", "synchronous(FULL)")
-	v.Set("_txlock", "immediate")
+	if write {
+		v.Set("_txlock", "immediate")
+	} else {
+		v.Add("_pragma", "query_only(1)")
+	}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+v.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if write {
+		db.SetMaxOpenConns(1)
+	} else {
+		db.SetMaxOpenConns(readers)
+		db.SetMaxIdleConns(readers)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	ms, err := Migrations()
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	if _, err := migrate.Apply(ctx, db, ms); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
-	}
-	return &Store{db: db, q: db}, nil
+	return db, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Open opens (creating if needed) the database file at path and applies
+// any pending migrations. It fails with migrate.ErrSchemaNewer when a
+// newer folio has migrated the file.
+func Open(ctx context.Context, path string) (*Store, error) {
+	w, err := openDB(ctx, path, true)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := Migrations()
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	if _, err := migrate.Apply(ctx, w, ms); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	r, err := openDB(ctx, path, false)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	s := &Store{
+		read:    &pool{db: r, stmts: map[string]*sql.Stmt{}},
+		write:   &pool{db: w, stmts: map[string]*sql.Stmt{}},
+		pending: &sync.Map{},
+	}
+	s.writer = newWriter(s)
+	return s, nil
+}
 
-// Atomic runs fn in one IMMEDIATE transaction, so concurrent writers queue
-// on SQLite's lock instead of failing part-way.
+// Close finishes queued writes, then closes the prepared statements and
+// the database.
+func (s *Store) Close() error {
+	s.writer.stop()
+	return errors.Join(s.read.close(), s.write.close())
+}
+
+// Atomic runs fn in a transaction: its writes are all committed, durably,
+// before Atomic returns nil, or none are. Concurrent calls are grouped by
+// the store's single writer into one SQLite transaction, each in its own
+// savepoint, so one fsync acknowledges many writes; a failing fn rolls
+// back only its own savepoint. Inside fn, Atomic runs fn' directly.
 func (s *Store) Atomic(ctx context.Context, fn func(blog.Store) error) error {
-	if _, inTx := s.q.(*sql.Tx); inTx {
+	if s.tx != nil {
 		return fn(s)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(&Store{db: s.db, q: tx}); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", mapErr(err))
-	}
-	return nil
+	return s.writer.do(ctx, fn)
+}
+
+// preparePending prepares on the write pool the statements the last
+// transaction met for the first time, so later transactions reuse them.
+func (s *Store) preparePending(ctx context.Context) {
+	s.pending.Range(func(q, _ any) bool {
+		s.pending.Delete(q)
+		// A failure only means the statement is prepared again next time.
+		s.write.stmt(ctx, q.(string))
+		return true
+	})
 }
 
 // mapErr turns driver errors with a domain meaning into blog errors.

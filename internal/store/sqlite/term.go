@@ -9,7 +9,7 @@ import (
 
 // Terms lists the terms of kind by name with their published post counts.
 func (s *Store) Terms(ctx context.Context, kind blog.TermKind) ([]blog.Term, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT t.id, t.kind, t.name, t.slug, t.description, COALESCE(t.parent_id, 0),
+	rows, err := s.query(ctx, `SELECT t.id, t.kind, t.name, t.slug, t.description, COALESCE(t.parent_id, 0),
 		(SELECT COUNT(*) FROM post_terms pt JOIN posts p ON p.id = pt.post_id WHERE pt.term_id = t.id AND p.status = 'published')
 		FROM terms t WHERE t.kind = ? ORDER BY t.name, t.id`, kind)
 	if err != nil {
@@ -30,7 +30,7 @@ func (s *Store) Terms(ctx context.Context, kind blog.TermKind) ([]blog.Term, err
 // TermBySlug returns the term of kind with slug.
 func (s *Store) TermBySlug(ctx context.Context, kind blog.TermKind, slug string) (*blog.Term, error) {
 	t := &blog.Term{}
-	err := s.q.QueryRowContext(ctx, `SELECT id, kind, name, slug, description, COALESCE(parent_id, 0) FROM terms WHERE kind = ? AND slug = ?`, kind, slug).
+	err := s.queryRow(ctx, `SELECT id, kind, name, slug, description, COALESCE(parent_id, 0) FROM terms WHERE kind = ? AND slug = ?`, kind, slug).
 		Scan(&t.ID, &t.Kind, &t.Name, &t.Slug, &t.Description, &t.ParentID)
 	if err != nil {
 		return nil, mapErr(err)
@@ -42,7 +42,7 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 
 // CreateTerm inserts t and sets its ID.
 func (s *Store) CreateTerm(ctx context.Context, t *blog.Term) error {
-	res, err := s.q.ExecContext(ctx, `INSERT INTO terms (kind, name, slug, description, parent_id) VALUES (?, ?, ?, ?, ?)`,
+	res, err := s.exec(ctx, `INSERT INTO terms (kind, name, slug, description, parent_id) VALUES (?, ?, ?, ?, ?)`,
 		t.Kind, t.Name, t.Slug, t.Description, nullID(t.ParentID))
 	if err != nil {
 		return mapErr(err)
@@ -53,7 +53,7 @@ func (s *Store) CreateTerm(ctx context.Context, t *blog.Term) error {
 
 // UpdateTerm stores every field of t.
 func (s *Store) UpdateTerm(ctx context.Context, t *blog.Term) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE terms SET name = ?, slug = ?, description = ?, parent_id = ? WHERE id = ?`,
+	res, err := s.exec(ctx, `UPDATE terms SET name = ?, slug = ?, description = ?, parent_id = ? WHERE id = ?`,
 		t.Name, t.Slug, t.Description, nullID(t.ParentID), t.ID)
 	if err != nil {
 		return mapErr(err)
@@ -63,7 +63,7 @@ func (s *Store) UpdateTerm(ctx context.Context, t *blog.Term) error {
 
 // DeleteTerm removes a term and its links to posts.
 func (s *Store) DeleteTerm(ctx context.Context, id int64) error {
-	res, err := s.q.ExecContext(ctx, `DELETE FROM terms WHERE id = ?`, id)
+	res, err := s.exec(ctx, `DELETE FROM terms WHERE id = ?`, id)
 	if err != nil {
 		return mapErr(err)
 	}
@@ -72,7 +72,7 @@ func (s *Store) DeleteTerm(ctx context.Context, id int64) error {
 
 // Settings returns every stored setting.
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT key, value FROM settings`)
+	rows, err := s.query(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func (s *Store) SaveSettings(ctx context.Context, vals map[string]string) error 
 	return s.Atomic(ctx, func(bs blog.Store) error {
 		tx := bs.(*Store)
 		for k, v := range vals {
-			if _, err := tx.q.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			if _, err := tx.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
 				return err
 			}

@@ -21,22 +21,22 @@ func scanUser(sc scanner) (*blog.User, error) {
 
 // User returns the user with id.
 func (s *Store) User(ctx context.Context, id int64) (*blog.User, error) {
-	return scanUser(s.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 }
 
 // UserByEmail returns the user with the (lower-case) e-mail address.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*blog.User, error) {
-	return scanUser(s.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
+	return scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
 }
 
 // UserBySlug returns the user with the public slug.
 func (s *Store) UserBySlug(ctx context.Context, slug string) (*blog.User, error) {
-	return scanUser(s.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE slug = ?`, slug))
+	return scanUser(s.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE slug = ?`, slug))
 }
 
 // Users lists every user by name.
 func (s *Store) Users(ctx context.Context) ([]*blog.User, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name, id`)
+	rows, err := s.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY name, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -55,13 +55,13 @@ func (s *Store) Users(ctx context.Context) ([]*blog.User, error) {
 // CountUsers returns the number of users.
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
 }
 
 // CreateUser inserts u and sets its ID.
 func (s *Store) CreateUser(ctx context.Context, u *blog.User) error {
-	res, err := s.q.ExecContext(ctx, `INSERT INTO users (name, slug, email, role, password_hash, bio, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	res, err := s.exec(ctx, `INSERT INTO users (name, slug, email, role, password_hash, bio, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		u.Name, u.Slug, u.Email, u.Role, u.PasswordHash, u.Bio, unix(u.CreatedAt))
 	if err != nil {
 		return mapErr(err)
@@ -72,7 +72,7 @@ func (s *Store) CreateUser(ctx context.Context, u *blog.User) error {
 
 // UpdateUser stores every field of u.
 func (s *Store) UpdateUser(ctx context.Context, u *blog.User) error {
-	res, err := s.q.ExecContext(ctx, `UPDATE users SET name = ?, slug = ?, email = ?, role = ?, password_hash = ?, bio = ? WHERE id = ?`,
+	res, err := s.exec(ctx, `UPDATE users SET name = ?, slug = ?, email = ?, role = ?, password_hash = ?, bio = ? WHERE id = ?`,
 		u.Name, u.Slug, u.Email, u.Role, u.PasswordHash, u.Bio, u.ID)
 	if err != nil {
 		return mapErr(err)
@@ -82,7 +82,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *blog.User) error {
 
 // CreateSession stores a new session.
 func (s *Store) CreateSession(ctx context.Context, sess *blog.Session) error {
-	_, err := s.q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+	_, err := s.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		sess.TokenHash, sess.UserID, unix(sess.CreatedAt), unix(sess.ExpiresAt))
 	return mapErr(err)
 }
@@ -91,7 +91,7 @@ func (s *Store) CreateSession(ctx context.Context, sess *blog.Session) error {
 func (s *Store) Session(ctx context.Context, tokenHash string) (*blog.Session, error) {
 	sess := &blog.Session{}
 	var created, expires int64
-	err := s.q.QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = ?`, tokenHash).
+	err := s.queryRow(ctx, `SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = ?`, tokenHash).
 		Scan(&sess.TokenHash, &sess.UserID, &created, &expires)
 	if err != nil {
 		return nil, mapErr(err)
@@ -103,12 +103,12 @@ func (s *Store) Session(ctx context.Context, tokenHash string) (*blog.Session, e
 // DeleteSession removes a session; removing an unknown one is not an
 // error.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
-	_, err := s.q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+	_, err := s.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 	return err
 }
 
 // DeleteExpiredSessions removes every session expired at now.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
-	_, err := s.q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.Unix())
+	_, err := s.exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.Unix())
 	return err
 }

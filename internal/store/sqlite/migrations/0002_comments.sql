@@ -25,6 +25,7 @@ CREATE INDEX comments_post ON comments (post_id, status, id);
 CREATE INDEX comments_status ON comments (status, id);
 CREATE INDEX comments_email ON comments (author_email, status);
 CREATE INDEX comments_parent ON comments (parent_id);
+CREATE INDEX comments_post_text ON comments (post_id, substr(body, 1, 64));
 CREATE INDEX comments_status_at ON comments (status, status_at);
 
 CREATE TABLE outbox (
