@@ -2,7 +2,9 @@ package markdown
 
 import (
 	"bytes"
+	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -81,19 +83,64 @@ func (c *Comments) RenderComment(src string) (string, error) {
 }
 
 // ugcLinks marks every link as user content that search engines should
-// not follow and that gets no window.opener.
+// not follow and that gets no window.opener, and turns links to anything
+// but http, https and mailto addresses into plain text.
 type ugcLinks struct{}
 
-func (ugcLinks) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+func (ugcLinks) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	src := reader.Source()
+	var unsafe []*ast.Link
+	var unsafeAuto []*ast.AutoLink
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering {
-			switch n.Kind() {
-			case ast.KindLink, ast.KindAutoLink:
-				n.SetAttributeString("rel", []byte(linkRel))
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch l := n.(type) {
+		case *ast.Link:
+			if !allowedURL(l.Destination) {
+				unsafe = append(unsafe, l)
 			}
+			l.SetAttributeString("rel", []byte(linkRel))
+		case *ast.AutoLink:
+			url := l.URL(src)
+			if l.AutoLinkType == ast.AutoLinkEmail {
+				url = append([]byte("mailto:"), url...)
+			}
+			if !allowedURL(url) {
+				unsafeAuto = append(unsafeAuto, l)
+			}
+			l.SetAttributeString("rel", []byte(linkRel))
 		}
 		return ast.WalkContinue, nil
 	})
+	for _, l := range unsafe {
+		parent := l.Parent()
+		for c := l.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			parent.InsertBefore(parent, l, c)
+			c = next
+		}
+		parent.RemoveChild(parent, l)
+	}
+	for _, l := range unsafeAuto {
+		l.Parent().ReplaceChild(l.Parent(), l, ast.NewString(l.Label(src)))
+	}
+}
+
+// allowedURL reports whether a link destination is an absolute http,
+// https or mailto address.
+func allowedURL(dest []byte) bool {
+	u, err := url.Parse(strings.TrimSpace(string(dest)))
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		return u.Host != ""
+	case "mailto":
+		return u.Opaque != ""
+	}
+	return false
 }
 
 // imageAsLink renders ![alt](src) as a plain link to the image, so a
@@ -106,9 +153,6 @@ func (imageAsLink) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			return ast.WalkContinue, nil
 		}
 		img := n.(*ast.Image)
-		w.WriteString(`<a href="`)
-		w.Write(util.EscapeHTML(util.URLEscape(img.Destination, true)))
-		w.WriteString(`" rel="` + linkRel + `">`)
 		var alt bytes.Buffer
 		for c := img.FirstChild(); c != nil; c = c.NextSibling() {
 			if t, ok := c.(*ast.Text); ok {
@@ -118,6 +162,13 @@ func (imageAsLink) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		if alt.Len() == 0 {
 			alt.WriteString("image")
 		}
+		if !allowedURL(img.Destination) {
+			w.Write(util.EscapeHTML(alt.Bytes()))
+			return ast.WalkSkipChildren, nil
+		}
+		w.WriteString(`<a href="`)
+		w.Write(util.EscapeHTML(util.URLEscape(img.Destination, true)))
+		w.WriteString(`" rel="` + linkRel + `">`)
 		w.Write(util.EscapeHTML(alt.Bytes()))
 		w.WriteString(`</a>`)
 		return ast.WalkSkipChildren, nil

@@ -26,7 +26,8 @@ func TestRenderCommentSubset(t *testing.T) {
 		{"<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"},
 		{"![cat](https://img.example/cat.png)", `<p><a href="https://img.example/cat.png" rel="nofollow ugc noopener">cat</a></p>` + "\n"},
 		{"# not a heading", "<p># not a heading</p>\n"},
-		{"[x](javascript:alert(1))", `<p><a rel="nofollow ugc noopener">x</a></p>` + "\n"},
+		{"[x](javascript:alert(1))", "<p>x</p>\n"},
+		{"[rel](/relative/path)", "<p>rel</p>\n"},
 	}
 	for _, tt := range tests {
 		got, err := r.RenderComment(tt.in)
@@ -87,6 +88,9 @@ func TestHostileCorpus(t *testing.T) {
 		}
 		if strings.Contains(out, "<a ") && strings.Count(out, "<a ") != strings.Count(out, `rel="nofollow ugc noopener"`) {
 			t.Errorf("RenderComment(%.80q) has a link without rel=\"nofollow ugc noopener\": %.300s", in, out)
+		}
+		if strings.Contains(out, "<a ") && strings.Count(out, "<a ") != strings.Count(out, "<a href=") {
+			t.Errorf("RenderComment(%.80q) has a link without an address: %.300s", in, out)
 		}
 		for _, tag := range []string{"<img", "<iframe", "<h1", "<table", "<input"} {
 			if strings.Contains(out, tag) {
