@@ -65,6 +65,7 @@ type Post struct {
 	BodyHTML     string
 	ExcerptHTML  string // the part before <!--more-->, or "" when there is none
 	Summary      string // plain text: lede, or the first words of the body
+	BodyText     string // the body as plain text, for search
 	Lede         string
 	Source       Source
 	AuthorID     int64

@@ -72,6 +72,7 @@ type Store interface {
 	SettingStore
 	CommentStore
 	MailStore
+	Searcher
 	// Atomic runs fn with a Store whose every call belongs to one
 	// transaction, committed when fn returns nil and rolled back
 	// otherwise.

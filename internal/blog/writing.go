@@ -158,7 +158,7 @@ func (s *Service) savePost(ctx context.Context, tx Store, actor *User, id int64,
 
 	p.Title, p.Slug, p.Body, p.Lede, p.Source = in.Title, slug, in.Body, in.Lede, in.Source
 	p.BodyHTML, p.ExcerptHTML = CreditSource(r.HTML, in.Source), r.ExcerptHTML
-	p.Summary = in.Lede
+	p.Summary, p.BodyText = in.Lede, r.Text
 	if p.Summary == "" {
 		p.Summary = Summarize(r.Text)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 const postColumns = `p.id, p.kind, p.status, p.title, p.slug, p.body, p.body_html, p.excerpt_html,
-	p.summary, p.lede, p.source_url, p.source_title, p.source_site, p.author_id, p.published_at,
+	p.summary, p.body_text, p.lede, p.source_url, p.source_title, p.source_site, p.author_id, p.published_at,
 	p.created_at, p.updated_at, p.trashed_at, p.comments_open, p.comment_count,
 	u.name, u.slug, u.role, u.bio`
 
@@ -22,7 +22,7 @@ func scanPost(sc scanner) (*blog.Post, error) {
 	p := &blog.Post{Author: &blog.User{}}
 	var published, created, updated, trashed int64
 	err := sc.Scan(&p.ID, &p.Kind, &p.Status, &p.Title, &p.Slug, &p.Body, &p.BodyHTML, &p.ExcerptHTML,
-		&p.Summary, &p.Lede, &p.Source.URL, &p.Source.Title, &p.Source.Site, &p.AuthorID, &published,
+		&p.Summary, &p.BodyText, &p.Lede, &p.Source.URL, &p.Source.Title, &p.Source.Site, &p.AuthorID, &published,
 		&created, &updated, &trashed, &p.CommentsOpen, &p.CommentCount,
 		&p.Author.Name, &p.Author.Slug, &p.Author.Role, &p.Author.Bio)
 	if err != nil {
@@ -167,32 +167,37 @@ func (s *Store) SlugTaken(ctx context.Context, kind blog.Kind, slug string, exce
 
 func postArgs(p *blog.Post) []any {
 	return []any{p.Kind, p.Status, p.Title, p.Slug, p.Body, p.BodyHTML, p.ExcerptHTML,
-		p.Summary, p.Lede, p.Source.URL, p.Source.Title, p.Source.Site, p.AuthorID,
+		p.Summary, p.BodyText, p.Lede, p.Source.URL, p.Source.Title, p.Source.Site, p.AuthorID,
 		unix(p.PublishedAt), unix(p.CreatedAt), unix(p.UpdatedAt), unix(p.TrashedAt), p.CommentsOpen}
 }
 
 // CreatePost inserts p and sets its ID.
 func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 	res, err := s.exec(ctx, `INSERT INTO posts (kind, status, title, slug, body, body_html, excerpt_html,
-		summary, lede, source_url, source_title, source_site, author_id, published_at, created_at, updated_at,
-		trashed_at, comments_open) VALUES (`+placeholders(18)+`)`, postArgs(p)...)
+		summary, body_text, lede, source_url, source_title, source_site, author_id, published_at, created_at, updated_at,
+		trashed_at, comments_open) VALUES (`+placeholders(19)+`)`, postArgs(p)...)
 	if err != nil {
 		return mapErr(err)
 	}
-	p.ID, err = res.LastInsertId()
-	return err
+	if p.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	return s.reindex(ctx, p.ID)
 }
 
 // UpdatePost stores every field of p.
 func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 	res, err := s.exec(ctx, `UPDATE posts SET kind = ?, status = ?, title = ?, slug = ?, body = ?,
-		body_html = ?, excerpt_html = ?, summary = ?, lede = ?, source_url = ?, source_title = ?, source_site = ?,
+		body_html = ?, excerpt_html = ?, summary = ?, body_text = ?, lede = ?, source_url = ?, source_title = ?, source_site = ?,
 		author_id = ?, published_at = ?, created_at = ?, updated_at = ?, trashed_at = ?, comments_open = ?
 		WHERE id = ?`, append(postArgs(p), p.ID)...)
 	if err != nil {
 		return mapErr(err)
 	}
-	return expectOne(res)
+	if err := expectOne(res); err != nil {
+		return err
+	}
+	return s.reindex(ctx, p.ID)
 }
 
 // DeletePost removes a post with its terms links and revisions.
@@ -201,7 +206,11 @@ func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	if err != nil {
 		return mapErr(err)
 	}
-	return expectOne(res)
+	if err := expectOne(res); err != nil {
+		return err
+	}
+	_, err = s.exec(ctx, `DELETE FROM posts_fts WHERE rowid = ?`, id)
+	return err
 }
 
 func expectOne(res sql.Result) error {
@@ -225,7 +234,7 @@ func (s *Store) SetPostTerms(ctx context.Context, postID int64, termIDs []int64)
 			return mapErr(err)
 		}
 	}
-	return nil
+	return s.reindex(ctx, postID)
 }
 
 // termBatch bounds the IN list of one term query, well below SQLite's

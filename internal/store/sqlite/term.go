@@ -58,16 +58,45 @@ func (s *Store) UpdateTerm(ctx context.Context, t *blog.Term) error {
 	if err != nil {
 		return mapErr(err)
 	}
-	return expectOne(res)
+	if err := expectOne(res); err != nil {
+		return err
+	}
+	return s.reindexTerm(ctx, t.ID)
 }
 
-// DeleteTerm removes a term and its links to posts.
+// DeleteTerm removes a term and its links to posts, and takes its name
+// out of their search rows.
 func (s *Store) DeleteTerm(ctx context.Context, id int64) error {
+	rows, err := s.query(ctx, `SELECT post_id FROM post_terms WHERE term_id = ?`, id)
+	if err != nil {
+		return err
+	}
+	var posts []int64
+	for rows.Next() {
+		var p int64
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return err
+		}
+		posts = append(posts, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	res, err := s.exec(ctx, `DELETE FROM terms WHERE id = ?`, id)
 	if err != nil {
 		return mapErr(err)
 	}
-	return expectOne(res)
+	if err := expectOne(res); err != nil {
+		return err
+	}
+	for _, p := range posts {
+		if err := s.reindex(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Settings returns every stored setting.

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"Comments", testComments},
 		{"CommentPurge", testCommentPurge},
 		{"Outbox", testOutbox},
+		{"Search", testSearch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

@@ -1,0 +1,145 @@
+package storetest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"folio/internal/blog"
+)
+
+func testSearch(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	u := mustUser(t, st, "s@example.com")
+	add := func(slug, title, lede, text string, status blog.Status, tags ...string) *blog.Post {
+		p := newPost(u, slug, t0, status)
+		p.Title, p.Lede, p.BodyText = title, lede, text
+		mustPost(t, st, p)
+		var ids []int64
+		for _, name := range tags {
+			tm := &blog.Term{Kind: blog.TermTag, Name: name, Slug: blog.Slugify(name)}
+			if err := st.CreateTerm(ctx, tm); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, tm.ID)
+		}
+		if err := st.SetPostTerms(ctx, p.ID, ids); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	garden := add("garden", "Notes from the garden", "", "Tomatoes are running wild this summer. The basil is fine.", blog.StatusPublished)
+	add("tomato", "Tomato sauce", "A recipe.", "Cook the garden tomatoes slowly with <b>garlic</b> & oil.", blog.StatusPublished, "kitchen")
+	add("draft", "Secret garden plans", "", "tomatoes everywhere", blog.StatusDraft)
+	add("cafe", "Café visits", "", "The café near the station serves good coffee.", blog.StatusPublished, "Coffee Shops")
+
+	search := func(raw string) []string {
+		t.Helper()
+		q := blog.ParseSearch(raw)
+		q.Limit = 10
+		hits, total, err := st.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("Search(%q): %v", raw, err)
+		}
+		if total != len(hits) {
+			t.Errorf("Search(%q): total %d, %d hits", raw, total, len(hits))
+		}
+		var slugs []string
+		for _, h := range hits {
+			slugs = append(slugs, h.Post.Slug)
+		}
+		return slugs
+	}
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"garden", []string{"garden", "tomato"}}, // the title match ranks first; drafts never match
+		{"tomato", []string{"tomato", "garden"}}, // stemming: tomatoes ~ tomato
+		{"run", []string{"garden"}},              // running ~ run
+		{`"basil is fine"`, []string{"garden"}},
+		{`"fine basil"`, nil},
+		{"tom*", []string{"tomato", "garden"}},
+		{"garden -sauce", []string{"garden"}},
+		{"cafe", []string{"cafe"}}, // accents folded
+		{"kitchen", []string{"tomato"}},
+		{"shops", []string{"cafe"}},
+		{"nothing-like-this", nil},
+		{`AND OR NOT NEAR( "unbalanced`, nil},
+		{`(garden)`, []string{"garden", "tomato"}}, // operators are plain words
+		{"*", nil},
+	}
+	for _, tt := range tests {
+		q := blog.ParseSearch(tt.q)
+		if q.Empty() {
+			if tt.want != nil {
+				t.Errorf("ParseSearch(%q) is empty, want hits %v", tt.q, tt.want)
+			}
+			continue
+		}
+		if got := search(tt.q); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+
+	q := blog.ParseSearch("garlic")
+	q.Limit = 10
+	hits, _, _ := st.Search(ctx, q)
+	if len(hits) != 1 || !strings.Contains(hits[0].Snippet, "<mark>garlic</mark>") || !strings.Contains(hits[0].Snippet, "&lt;b&gt;") || !strings.Contains(hits[0].Snippet, "&amp;") {
+		t.Errorf("snippet = %q, want an escaped snippet with the match marked", hits)
+	}
+	if hits[0].Post.Author == nil || len(hits[0].Post.Tags) != 1 {
+		t.Errorf("hit post not fully loaded: %+v", hits[0].Post)
+	}
+
+	// The index follows edits, unpublishing and deletion.
+	garden.Title, garden.BodyText = "Notes from the orchard", "Apples instead."
+	if err := st.UpdatePost(ctx, garden); err != nil {
+		t.Fatal(err)
+	}
+	if got := search("apples"); fmt.Sprint(got) != "[garden]" {
+		t.Errorf("after edit: %v", got)
+	}
+	if got := search("basil"); got != nil {
+		t.Errorf("old text still found: %v", got)
+	}
+	garden.Status = blog.StatusDraft
+	st.UpdatePost(ctx, garden)
+	if got := search("apples"); got != nil {
+		t.Errorf("unpublished post found: %v", got)
+	}
+	coffee, _ := st.TermBySlug(ctx, blog.TermTag, "coffee-shops")
+	coffee.Name = "Espresso bars"
+	if err := st.UpdateTerm(ctx, coffee); err != nil {
+		t.Fatal(err)
+	}
+	if got := search("espresso"); fmt.Sprint(got) != "[cafe]" {
+		t.Errorf("after renaming a tag: %v", got)
+	}
+	if err := st.DeleteTerm(ctx, coffee.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := search("espresso"); got != nil {
+		t.Errorf("deleted tag still found: %v", got)
+	}
+	tomato, _ := st.PostBySlug(ctx, blog.KindPost, "tomato")
+	if err := st.DeletePost(ctx, tomato.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := search("sauce"); got != nil {
+		t.Errorf("deleted post found: %v", got)
+	}
+	// Pagination.
+	for i := range 15 {
+		p := newPost(u, fmt.Sprint("many-", i), t0.Add(time.Duration(i)*time.Hour), blog.StatusPublished)
+		p.BodyText = "zebra"
+		mustPost(t, st, p)
+	}
+	q = blog.ParseSearch("zebra")
+	q.Limit, q.Offset = 10, 10
+	hits, total, err := st.Search(ctx, q)
+	if err != nil || total != 15 || len(hits) != 5 {
+		t.Errorf("page 2 of 15: %d hits of %d, %v", len(hits), total, err)
+	}
+}
