@@ -100,6 +100,10 @@ type PostFilter struct {
 	From     time.Time // published at or after
 	To       time.Time // published before
 	Search   string    // words the title must contain
+	IDs      []int64
+	// NoBodies leaves Body, BodyHTML, ExcerptHTML and BodyText empty, for
+	// listings that need only titles, dates and addresses.
+	NoBodies bool
 	Limit    int
 	Offset   int
 }

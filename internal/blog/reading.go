@@ -169,3 +169,57 @@ func (s *Service) PublicPost(ctx context.Context, id int64) (*Post, error) {
 	s.decorate(p)
 	return p, nil
 }
+
+// FeedPosts returns the newest published posts matching f's author, term
+// and date fields, as many as a feed holds.
+func (s *Service) FeedPosts(ctx context.Context, f PostFilter) ([]*Post, error) {
+	pub := published()
+	f.Kind, f.Statuses, f.Limit, f.Offset = pub.Kind, pub.Statuses, s.Settings().FeedItems, 0
+	posts, err := s.store.Posts(ctx, f)
+	for _, p := range posts {
+		s.decorate(p)
+	}
+	return posts, err
+}
+
+// RecentComments returns the newest approved replies, to one post or
+// (postID 0) to any published post, as many as a feed holds, with their
+// posts' paths and titles.
+func (s *Service) RecentComments(ctx context.Context, postID int64) ([]*Comment, error) {
+	list, err := s.store.Comments(ctx, CommentFilter{PostID: postID, Statuses: []CommentStatus{CommentApproved},
+		NewestFirst: true, Limit: s.Settings().FeedItems})
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(list))
+	for _, c := range list {
+		ids = append(ids, c.PostID)
+	}
+	posts, err := s.store.Posts(ctx, PostFilter{IDs: ids, Statuses: []Status{StatusPublished}})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Post, len(posts))
+	for _, p := range posts {
+		s.decorate(p)
+		byID[p.ID] = p
+	}
+	out := list[:0]
+	for _, c := range list {
+		if p, ok := byID[c.PostID]; ok {
+			c.PostPath, c.PostTitle = p.Path, p.Title
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// SitemapPosts returns every published post and page, newest first,
+// without their texts.
+func (s *Service) SitemapPosts(ctx context.Context) ([]*Post, error) {
+	posts, err := s.store.Posts(ctx, PostFilter{Statuses: []Status{StatusPublished}, NoBodies: true})
+	for _, p := range posts {
+		s.decorate(p)
+	}
+	return posts, err
+}

@@ -21,6 +21,9 @@ type Settings struct {
 	Permalink    string // e.g. "/%year%/%monthnum%/%day%/%postname%/"
 	DateLayout   string // PHP date() letters, e.g. "l, F jS, Y"
 	TimeLayout   string
+	FeedItems    int    // entries per feed
+	FeedFull     bool   // full HTML in feeds, or summaries only
+	Robots       string // robots.txt, without the Sitemap line folio adds
 
 	Discussion Discussion
 
@@ -77,6 +80,9 @@ func DefaultSettings() Settings {
 		Permalink:    DefaultPermalink,
 		DateLayout:   DefaultDateLayout,
 		TimeLayout:   DefaultTimeLayout,
+		FeedItems:    20,
+		FeedFull:     true,
+		Robots:       "User-agent: *\nDisallow: /admin/\nDisallow: /search\n",
 		Discussion: Discussion{
 			Moderation:       ModerateHoldFirst,
 			MaxLinks:         2,
@@ -225,6 +231,9 @@ var settingFields = []settingField{
 	}},
 	textSetting("date_layout", "Enter a date layout, like l, F jS, Y.", func(s *Settings) *string { return &s.DateLayout }),
 	textSetting("time_layout", "Enter a time layout, like g:i a.", func(s *Settings) *string { return &s.TimeLayout }),
+	intSetting("feed_items", 1, 100, func(s *Settings) *int { return &s.FeedItems }),
+	boolSetting("feed_full", func(s *Settings) *bool { return &s.FeedFull }),
+	textSetting("robots_txt", "", func(s *Settings) *string { return &s.Robots }),
 
 	{"comment_moderation", func(s *Settings) string { return s.Discussion.Moderation }, func(s *Settings, x string) string {
 		switch x {

@@ -27,6 +27,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 const setupToken = "test-setup-token"
 
+// testSitemapLimit splits sitemaps at a size tests can reach.
+const testSitemapLimit = 5
+
 // site is a running folio on a real SQLite file.
 type site struct {
 	*httptest.Server
@@ -81,7 +84,7 @@ func startSite(tb testing.TB, themeDir string) *site {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := web.New(web.Config{Blog: svc, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SetupToken: setupToken})
+	srv := web.New(web.Config{Blog: svc, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SetupToken: setupToken, SitemapLimit: testSitemapLimit})
 	s := &site{Server: httptest.NewServer(srv), svc: svc, clock: c}
 	tb.Cleanup(s.Close)
 	return s

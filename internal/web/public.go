@@ -49,6 +49,57 @@ type notFoundPage struct {
 	Base
 	Recent     []*blog.Post
 	Categories []blog.Term
+	Guess      string // words from the missing address, to search for
+}
+
+// searchPage shows search results.
+type searchPage struct {
+	Base
+	Results    *blog.SearchResults
+	Categories []blog.Term
+	Listing    *blog.Listing // page numbers for the "pagination" partial
+	PrevURL    string
+	NextURL    string
+}
+
+func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	page, _ := strconv.Atoi(q.Get("page"))
+	res, err := s.blog.Search(r.Context(), q.Get("q"), max(page, 1))
+	if err != nil {
+		return err
+	}
+	title := "Search"
+	if res.Query.Raw != "" {
+		title = "Search: " + res.Query.Raw
+	}
+	b, err := s.publicBase(r, title)
+	if err != nil {
+		return err
+	}
+	b.Canonical = ""
+	p := searchPage{Base: b, Results: res, Listing: &blog.Listing{Page: res.Page, Pages: res.Pages, Total: res.Total}}
+	link := func(n int) string {
+		v := url.Values{"q": {res.Query.Raw}}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		return "/search?" + v.Encode()
+	}
+	if res.Page > 1 {
+		p.PrevURL = link(res.Page - 1)
+	}
+	if res.Page < res.Pages {
+		p.NextURL = link(res.Page + 1)
+	}
+	if len(res.Hits) == 0 {
+		if p.Categories, err = s.blog.Terms(r.Context(), blog.TermCategory); err != nil {
+			return err
+		}
+	}
+	// Results pages are not for search engines.
+	w.Header().Set("X-Robots-Tag", "noindex")
+	return s.render(w, http.StatusOK, "search", p)
 }
 
 // publicBase is base plus what the public layout needs: the pages for the
@@ -60,6 +111,7 @@ func (s *Server) publicBase(r *http.Request, title string) (Base, error) {
 		return b, err
 	}
 	b.Nav = nav
+	b.Feeds = append(feedLinks(b.Site.Title, "/"), FeedLink{Title: "Replies to " + b.Site.Title, Type: "application/atom+xml", URL: "/comments/feed/atom/"})
 	return b, nil
 }
 
@@ -100,6 +152,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, root string, f blo
 	} else if heading == "" {
 		b.Description = b.Site.Tagline
 	}
+	if root != "/" && f.TermID+f.AuthorID != 0 {
+		b.Feeds = append(feedLinks(b.Site.Title+" – "+title, root), b.Feeds...)
+	}
 	p := listPage{Base: b, Heading: heading, Intro: intro, Listing: l}
 	if l.HasNext() {
 		p.NextURL = root + "page/" + strconv.Itoa(n+1) + "/"
@@ -110,6 +165,8 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, root string, f blo
 			p.PrevURL += "page/" + strconv.Itoa(n-1) + "/"
 		}
 	}
+	// Search engines read the reading order: older pages are "next".
+	p.Base.Prev, p.Base.Next = p.PrevURL, p.NextURL
 	return s.render(w, http.StatusOK, "list", p)
 }
 
@@ -150,6 +207,14 @@ var (
 // permalink, a date archive, or a page at /slug/.
 func (s *Server) resolve(w http.ResponseWriter, r *http.Request) error {
 	path := r.URL.Path
+	if m := sitemapPartRe.FindStringSubmatch(path); m != nil {
+		return s.sitemapPart(w, r, m[1])
+	}
+	if root, format, ok := splitFeedPath(path); ok {
+		if post, canonical, err := s.blog.PostAt(r.Context(), root); err == nil && canonical == "" {
+			return s.postRepliesFeed(w, r, post, format)
+		}
+	}
 	post, canonical, err := s.blog.PostAt(r.Context(), path)
 	switch {
 	case err == nil && canonical != "":
@@ -233,6 +298,8 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 		return err
 	}
 	b.Description = post.Summary
+	b.Article = s.articleMeta(r, post)
+	b.Feeds = append([]FeedLink{{Title: "Replies to “" + post.Title + "”", Type: "application/atom+xml", URL: feedPath(post.Path, feedFormats[1])}}, b.Feeds...)
 	p := &postPage{Base: b, Post: post, Older: older, Newer: newer}
 	if err := s.threadFor(r, p); err != nil {
 		return err
@@ -252,9 +319,46 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request, page *blog.Pos
 	return s.render(w, http.StatusOK, "page", &postPage{Base: b, Post: page})
 }
 
+// articleMeta describes post for social sites and search engines.
+func (s *Server) articleMeta(r *http.Request, post *blog.Post) *articleMeta {
+	st := s.blog.Settings()
+	m := &articleMeta{Published: post.PublishedAt, Modified: post.UpdatedAt, Author: post.Author.Name,
+		AuthorURL: s.absURL(r, "/author/"+post.Author.Slug+"/")}
+	if m.Modified.Before(m.Published) {
+		m.Modified = m.Published
+	}
+	for _, t := range post.Tags {
+		m.Tags = append(m.Tags, t.Name)
+	}
+	iso := func(t time.Time) string { return t.In(st.Location()).Format(time.RFC3339) }
+	m.JSONLD = map[string]any{
+		"@context":         "https://schema.org",
+		"@type":            "BlogPosting",
+		"headline":         post.Title,
+		"description":      post.Summary,
+		"datePublished":    iso(m.Published),
+		"dateModified":     iso(m.Modified),
+		"url":              s.absURL(r, post.Path),
+		"mainEntityOfPage": s.absURL(r, post.Path),
+		"inLanguage":       st.Language,
+		"author":           map[string]any{"@type": "Person", "name": m.Author, "url": m.AuthorURL},
+		"publisher":        map[string]any{"@type": "Organization", "name": st.Title, "url": s.absURL(r, "/")},
+		"commentCount":     post.CommentCount,
+	}
+	if len(m.Tags) > 0 {
+		m.JSONLD["keywords"] = m.Tags
+	}
+	if post.Source.URL != "" {
+		m.JSONLD["citation"] = map[string]any{"@type": "CreativeWork", "url": post.Source.URL, "name": post.Source.Title}
+	}
+	return m
+}
+
 // notFound renders the helpful 404 page: recent posts and categories.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	p := notFoundPage{Base: s.base(r, "Not found")}
+	p := notFoundPage{Base: s.base(r, "Not found"), Guess: strings.Join(strings.FieldsFunc(r.URL.Path, func(c rune) bool {
+		return c == '/' || c == '-' || c == '_' || c == '.' || (c >= '0' && c <= '9')
+	}), " ")}
 	p.Canonical = ""
 	var err error
 	if p.Nav, err = s.blog.Pages(r.Context()); err == nil {

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"folio/internal/blog"
+)
 
 // routes is the one table of every URL folio answers.
 func (s *Server) routes() http.Handler {
@@ -15,8 +19,21 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /category/{slug}/page/{n}/{$}", s.handle(s.categoryShow))
 	mux.Handle("GET /author/{slug}/{$}", s.handle(s.authorShow))
 	mux.Handle("GET /author/{slug}/page/{n}/{$}", s.handle(s.authorShow))
+	mux.Handle("GET /feed/{$}", s.handle(s.siteFeed))
+	mux.Handle("GET /feed/{format}/{$}", s.handle(s.siteFeed))
+	mux.Handle("GET /tag/{slug}/feed/{$}", s.handle(s.termFeed(blog.TermTag)))
+	mux.Handle("GET /tag/{slug}/feed/{format}/{$}", s.handle(s.termFeed(blog.TermTag)))
+	mux.Handle("GET /category/{slug}/feed/{$}", s.handle(s.termFeed(blog.TermCategory)))
+	mux.Handle("GET /category/{slug}/feed/{format}/{$}", s.handle(s.termFeed(blog.TermCategory)))
+	mux.Handle("GET /author/{slug}/feed/{$}", s.handle(s.authorFeed))
+	mux.Handle("GET /author/{slug}/feed/{format}/{$}", s.handle(s.authorFeed))
+	mux.Handle("GET /comments/feed/{$}", s.handle(s.repliesFeed))
+	mux.Handle("GET /comments/feed/{format}/{$}", s.handle(s.repliesFeed))
 	mux.Handle("GET /static/{file}", s.handle(s.assetShow))
 	mux.Handle("GET /healthz", s.handle(s.healthz))
+	mux.Handle("GET /search", s.handle(s.searchShow))
+	mux.Handle("GET /sitemap.xml", s.handle(s.sitemapShow))
+	mux.Handle("GET /robots.txt", s.handle(s.robotsShow))
 	mux.Handle("GET /identicon/{key}", s.handle(s.identiconShow))
 	mux.Handle("POST /comments", s.handle(s.commentCreate))
 	mux.Handle("GET /comments/unsubscribe", s.handle(s.commentUnsubscribe))

@@ -26,6 +26,9 @@ type Config struct {
 	SetupToken string
 	// MaxBodyBytes bounds every request body; 0 means DefaultMaxBody.
 	MaxBodyBytes int64
+	// SitemapLimit is the most URLs in one sitemap file; 0 means
+	// DefaultSitemapLimit.
+	SitemapLimit int
 }
 
 // DefaultMaxBody is the request body limit: room for the largest post
@@ -34,13 +37,14 @@ const DefaultMaxBody = 2 << 20
 
 // Server is folio's HTTP handler.
 type Server struct {
-	blog       *blog.Service
-	theme      *theme.Theme
-	log        *slog.Logger
-	setupToken string
-	maxBody    int64
-	logins     *limiter
-	handler    http.Handler
+	blog         *blog.Service
+	theme        *theme.Theme
+	log          *slog.Logger
+	setupToken   string
+	maxBody      int64
+	sitemapLimit int
+	logins       *limiter
+	handler      http.Handler
 
 	commentsMu  sync.Mutex
 	comments    *limiter
@@ -59,6 +63,9 @@ func New(cfg Config) *Server {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
+	}
+	if s.sitemapLimit = cfg.SitemapLimit; s.sitemapLimit <= 0 {
+		s.sitemapLimit = DefaultSitemapLimit
 	}
 	s.handler = s.middleware(s.routes())
 	return s
@@ -151,6 +158,19 @@ type Base struct {
 	Canonical   string
 	Path        string
 	Nav         []*blog.Post
+	Feeds       []FeedLink // autodiscovery links
+	Prev, Next  string     // rel="prev"/"next" of paginated lists
+	Article     *articleMeta
+}
+
+// articleMeta describes a post for OpenGraph and JSON-LD.
+type articleMeta struct {
+	Published time.Time
+	Modified  time.Time
+	Author    string
+	AuthorURL string
+	Tags      []string
+	JSONLD    map[string]any
 }
 
 // Date formats t with the site's date layout and zone.

@@ -14,6 +14,10 @@ const postColumns = `p.id, p.kind, p.status, p.title, p.slug, p.body, p.body_htm
 	p.created_at, p.updated_at, p.trashed_at, p.comments_open, p.comment_count,
 	u.name, u.slug, u.role, u.bio`
 
+// postColumnsNoBodies reads the same columns with the long texts left
+// empty.
+var postColumnsNoBodies = strings.NewReplacer("p.body,", "'',", "p.body_html,", "'',", "p.excerpt_html,", "'',", "p.body_text,", "'',").Replace(postColumns)
+
 const postFrom = ` FROM posts p JOIN users u ON u.id = p.author_id`
 
 type scanner interface{ Scan(dest ...any) error }
@@ -84,6 +88,12 @@ func where(f blog.PostFilter) (string, []any) {
 		conds = append(conds, "p.published_at < ?")
 		args = append(args, f.To.Unix())
 	}
+	if len(f.IDs) > 0 {
+		conds = append(conds, "p.id IN ("+placeholders(len(f.IDs))+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
 	if f.Search != "" {
 		conds = append(conds, `p.title LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscaper.Replace(f.Search)+"%")
@@ -103,7 +113,11 @@ func placeholders(n int) string {
 // Posts returns the posts matching f, newest first.
 func (s *Store) Posts(ctx context.Context, f blog.PostFilter) ([]*blog.Post, error) {
 	w, args := where(f)
-	q := `SELECT ` + postColumns + postFrom + w + ` ORDER BY p.published_at DESC, p.id DESC`
+	cols := postColumns
+	if f.NoBodies {
+		cols = postColumnsNoBodies
+	}
+	q := `SELECT ` + cols + postFrom + w + ` ORDER BY p.published_at DESC, p.id DESC`
 	if f.Limit > 0 {
 		q += ` LIMIT ? OFFSET ?`
 		args = append(args, f.Limit, f.Offset)

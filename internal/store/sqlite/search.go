@@ -75,7 +75,7 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM posts_fts WHERE posts_fts MATCH ?`, match).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count search hits: %w", err)
 	}
-	rows, err := s.query(ctx, `SELECT f.rowid, snippet(posts_fts, -1, ?, ?, '…', 24)
+	rows, err := s.query(ctx, `SELECT f.rowid, snippet(posts_fts, 2, ?, ?, '…', 24)
 		FROM posts_fts f WHERE posts_fts MATCH ? ORDER BY bm25(posts_fts, 10.0, 3.0, 1.0, 4.0), f.rowid DESC LIMIT ? OFFSET ?`,
 		markOpen, markClose, match, q.Limit, q.Offset)
 	if err != nil {

@@ -87,7 +87,7 @@ func testSearch(t *testing.T, st blog.Store) {
 	q.Limit = 10
 	hits, _, _ := st.Search(ctx, q)
 	if len(hits) != 1 || !strings.Contains(hits[0].Snippet, "<mark>garlic</mark>") || !strings.Contains(hits[0].Snippet, "&lt;b&gt;") || !strings.Contains(hits[0].Snippet, "&amp;") {
-		t.Errorf("snippet = %q, want an escaped snippet with the match marked", hits)
+		t.Errorf("hits = %+v, want an escaped snippet with the match marked", hits)
 	}
 	if hits[0].Post.Author == nil || len(hits[0].Post.Tags) != 1 {
 		t.Errorf("hit post not fully loaded: %+v", hits[0].Post)
