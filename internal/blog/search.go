@@ -41,6 +41,10 @@ func (q SearchQuery) Empty() bool {
 	return true
 }
 
+// MaxSearchTotal is the most hits a search counts; a query matching more
+// reports this many, and its results end there.
+const MaxSearchTotal = 1000
+
 // SearchHit is one result: the post and an HTML snippet of the matching
 // text, already escaped, with matches in <mark>.
 type SearchHit struct {
@@ -52,7 +56,7 @@ type SearchHit struct {
 // their index in the same transaction as the posts it describes.
 type Searcher interface {
 	// Search returns one page of hits ranked best first, and the number of
-	// hits in all. q is never Empty.
+	// hits in all, counted up to MaxSearchTotal. q is never Empty.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, int, error)
 }
 

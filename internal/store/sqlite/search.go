@@ -71,17 +71,44 @@ const markOpen, markClose = "\x01", "\x02"
 // body, the lede and tags in between.
 func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHit, int, error) {
 	match := ftsQuery(q)
+	// Counting stops at blog.MaxSearchTotal: past that a reader refines
+	// the query rather than paging, and an exact count of a word in every
+	// post would cost a second pass over them all.
 	var total int
-	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM posts_fts WHERE posts_fts MATCH ?`, match).Scan(&total); err != nil {
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ? LIMIT ?)`, match, blog.MaxSearchTotal).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count search hits: %w", err)
 	}
-	rows, err := s.query(ctx, `SELECT f.rowid, snippet(posts_fts, 2, ?, ?, '…', 24)
-		FROM posts_fts f WHERE posts_fts MATCH ? ORDER BY bm25(posts_fts, 10.0, 3.0, 1.0, 4.0), f.rowid DESC LIMIT ? OFFSET ?`,
-		markOpen, markClose, match, q.Limit, q.Offset)
+	if total <= q.Offset {
+		return nil, total, nil
+	}
+	// Rank first, then make snippets for the page shown only.
+	rows, err := s.query(ctx, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?
+		ORDER BY bm25(posts_fts, 10.0, 3.0, 1.0, 4.0), rowid DESC LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
 	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	args := []any{markOpen, markClose, match}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err = s.query(ctx, `SELECT rowid, snippet(posts_fts, 2, ?, ?, '…', 24) FROM posts_fts
+		WHERE posts_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search snippets: %w", err)
+	}
 	snippets := map[int64]string{}
 	for rows.Next() {
 		var id int64
@@ -90,7 +117,6 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 			rows.Close()
 			return nil, 0, err
 		}
-		ids = append(ids, id)
 		snippets[id] = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(html.EscapeString(snip))
 	}
 	rows.Close()

@@ -4,7 +4,8 @@ ALTER TABLE posts ADD COLUMN body_text TEXT NOT NULL DEFAULT '';
 -- Porter stemming over the Unicode tokenizer, accents folded.
 CREATE VIRTUAL TABLE posts_fts USING fts5(
 	title, lede, body, tags,
-	tokenize = 'porter unicode61 remove_diacritics 2'
+	tokenize = 'porter unicode61 remove_diacritics 2',
+	prefix = '2 3 4'
 );
 
 INSERT INTO posts_fts (rowid, title, lede, body, tags)
