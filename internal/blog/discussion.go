@@ -102,7 +102,7 @@ func (s *Service) SubmitComment(ctx context.Context, in CommentInput) (*Comment,
 	}
 	d := s.Settings().Discussion
 	post, err := s.store.Post(ctx, in.PostID)
-	if errors.Is(err, ErrNotFound) || (err == nil && (post.Kind != KindPost && post.Kind != KindPage || !post.Visible())) {
+	if errors.Is(err, ErrNotFound) || (err == nil && !post.Visible()) {
 		return nil, ErrNotFound
 	}
 	if err != nil {

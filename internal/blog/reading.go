@@ -111,7 +111,12 @@ func (s *Service) PostAt(ctx context.Context, path string) (*Post, string, error
 
 // Page returns the published page with slug, or ErrNotFound.
 func (s *Service) Page(ctx context.Context, slug string) (*Post, error) {
-	p, err := s.store.PostBySlug(ctx, KindPage, strings.ToLower(slug))
+	return s.visible(s.store.PostBySlug(ctx, KindPage, strings.ToLower(slug)))
+}
+
+// visible passes on a looked-up item readers may see, decorated, and
+// turns any other into ErrNotFound.
+func (s *Service) visible(p *Post, err error) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -159,15 +164,7 @@ func (s *Service) Recent(ctx context.Context, n int) ([]*Post, error) {
 
 // PublicPost returns the published post or page with id, or ErrNotFound.
 func (s *Service) PublicPost(ctx context.Context, id int64) (*Post, error) {
-	p, err := s.store.Post(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !p.Visible() {
-		return nil, ErrNotFound
-	}
-	s.decorate(p)
-	return p, nil
+	return s.visible(s.store.Post(ctx, id))
 }
 
 // FeedPosts returns the newest published posts matching f's author, term

@@ -171,7 +171,7 @@ func openSite(ctx context.Context, cfg config.Config, onChange func()) (*site, e
 func migrateCmd(ctx context.Context, args []string, env Env) error {
 	var cfg config.Config
 	fs := newFlags("migrate", env)
-	cfg.DataFlags(fs)
+	cfg.CommonFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func commentCmd(ctx context.Context, args []string, env Env) error {
 	verb, rest := args[0], args[1:]
 	var cfg config.Config
 	fs := newFlags("comment "+verb, env)
-	cfg.DataFlags(fs)
+	cfg.CommonFlags(fs)
 	var status string
 	var postID int64
 	if verb == "list" {

@@ -22,7 +22,7 @@ func importMarkdown(ctx context.Context, args []string, env Env) error {
 	var authorEmail string
 	var dryRun bool
 	fs := newFlags("import markdown", env)
-	cfg.DataFlags(fs)
+	cfg.CommonFlags(fs)
 	fs.StringVar(&authorEmail, "author", "", "e-mail of the user the posts belong to (default: the first administrator)")
 	fs.BoolVar(&dryRun, "dry-run", false, "read and check every file, report what would be imported, and change nothing")
 	if err := fs.Parse(args); err != nil {

@@ -19,7 +19,7 @@ func userAdd(ctx context.Context, args []string, env Env) error {
 	var in blog.UserInput
 	var role string
 	fs := newFlags("user add", env)
-	cfg.DataFlags(fs)
+	cfg.CommonFlags(fs)
 	fs.StringVar(&in.Name, "name", "", "the user's name as readers see it (required)")
 	fs.StringVar(&in.Email, "email", "", "e-mail address to sign in with (required)")
 	fs.StringVar(&role, "role", "author", "admin, editor or author")

@@ -37,8 +37,9 @@ func env(name, def string) string {
 	return def
 }
 
-// DataFlags registers --data on fs.
-func (c *Config) DataFlags(fs *flag.FlagSet) {
+// CommonFlags registers the flags every command takes: --data,
+// --log-level and --log-format.
+func (c *Config) CommonFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", env("FOLIO_DATA", DefaultDataDir), "data folder holding the database (env FOLIO_DATA)")
 	fs.StringVar(&c.LogLevel, "log-level", env("FOLIO_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env FOLIO_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("FOLIO_LOG_FORMAT", "text"), "log format: text or json (env FOLIO_LOG_FORMAT)")
@@ -46,7 +47,7 @@ func (c *Config) DataFlags(fs *flag.FlagSet) {
 
 // ServeFlags registers the flags of `folio serve` on fs.
 func (c *Config) ServeFlags(fs *flag.FlagSet) {
-	c.DataFlags(fs)
+	c.CommonFlags(fs)
 	fs.StringVar(&c.Addr, "addr", env("FOLIO_ADDR", DefaultAddr), "address to listen on (env FOLIO_ADDR)")
 	fs.StringVar(&c.ThemeDir, "theme", env("FOLIO_THEME", ""), "folder whose templates/ and static/ files override the default theme (env FOLIO_THEME)")
 }

@@ -39,13 +39,6 @@ type Entry struct {
 	ContentHTML string
 }
 
-// Content types of the three formats.
-const (
-	AtomType = "application/atom+xml; charset=utf-8"
-	RSSType  = "application/rss+xml; charset=utf-8"
-	JSONType = "application/feed+json; charset=utf-8"
-)
-
 type atomFeed struct {
 	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
 	Lang     string      `xml:"xml:lang,attr,omitempty"`

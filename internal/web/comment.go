@@ -194,8 +194,8 @@ type replyPage struct {
 	Form replyForm
 }
 
-// commentLimiter bounds how many replies one address may send. It is
-// rebuilt when the setting changes.
+// commentAllowed reports whether the request's address may send another
+// reply now. The limiter is rebuilt when the setting changes.
 func (s *Server) commentAllowed(r *http.Request) bool {
 	per := s.blog.Settings().Discussion.PerMinute
 	s.commentsMu.Lock()

@@ -93,19 +93,11 @@ func (s *Store) Comments(ctx context.Context, f blog.CommentFilter) ([]*blog.Com
 		args = append(args, f.Limit, f.Offset)
 	}
 	rows, err := s.query(ctx, q, args...)
+	list, err := collect(rows, err, scanComment)
 	if err != nil {
 		return nil, fmt.Errorf("query replies: %w", err)
 	}
-	defer rows.Close()
-	var out []*blog.Comment
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return list, nil
 }
 
 // CountComments counts the replies matching f.
@@ -243,21 +235,15 @@ func (s *Store) EnqueueMail(ctx context.Context, m *blog.Mail) error {
 func (s *Store) DueMail(ctx context.Context, now time.Time, limit int) ([]*blog.Mail, error) {
 	rows, err := s.query(ctx, `SELECT id, to_addr, subject, body, attempts, next_attempt_at, last_error, created_at
 		FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`, now.Unix(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*blog.Mail
-	for rows.Next() {
+	return collect(rows, err, func(sc scanner) (*blog.Mail, error) {
 		m := &blog.Mail{}
 		var next, created int64
-		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Attempts, &next, &m.LastError, &created); err != nil {
+		if err := sc.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Attempts, &next, &m.LastError, &created); err != nil {
 			return nil, err
 		}
 		m.NextAttemptAt, m.CreatedAt = fromUnix(next), fromUnix(created)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, nil
+	})
 }
 
 // DeleteMail removes a message from the outbox.

@@ -123,20 +123,9 @@ func (s *Store) Posts(ctx context.Context, f blog.PostFilter) ([]*blog.Post, err
 		args = append(args, f.Limit, f.Offset)
 	}
 	rows, err := s.query(ctx, q, args...)
+	posts, err := collect(rows, err, scanPost)
 	if err != nil {
 		return nil, fmt.Errorf("query posts: %w", err)
-	}
-	defer rows.Close()
-	var posts []*blog.Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		posts = append(posts, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	if err := s.loadTerms(ctx, posts); err != nil {
 		return nil, err
@@ -307,19 +296,13 @@ func (s *Store) CreateRevision(ctx context.Context, r *blog.Revision) error {
 // Revisions lists the revisions of a post, newest first.
 func (s *Store) Revisions(ctx context.Context, postID int64) ([]*blog.Revision, error) {
 	rows, err := s.query(ctx, `SELECT id, post_id, title, lede, body, author_id, created_at FROM revisions WHERE post_id = ? ORDER BY id DESC`, postID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*blog.Revision
-	for rows.Next() {
+	return collect(rows, err, func(sc scanner) (*blog.Revision, error) {
 		r := &blog.Revision{}
 		var created int64
-		if err := rows.Scan(&r.ID, &r.PostID, &r.Title, &r.Lede, &r.Body, &r.AuthorID, &created); err != nil {
+		if err := sc.Scan(&r.ID, &r.PostID, &r.Title, &r.Lede, &r.Body, &r.AuthorID, &created); err != nil {
 			return nil, err
 		}
 		r.CreatedAt = fromUnix(created)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	})
 }

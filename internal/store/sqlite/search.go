@@ -84,21 +84,9 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 	// Rank first, then make snippets for the page shown only.
 	rows, err := s.query(ctx, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?
 		ORDER BY bm25(posts_fts, 10.0, 3.0, 1.0, 4.0), rowid DESC LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
+	ids, err := collect(rows, err, scanID)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
 	}
 	args := []any{markOpen, markClose, match}
 	for _, id := range ids {
@@ -147,21 +135,12 @@ func (s *Store) postsByID(ctx context.Context, ids []int64) (map[int64]*blog.Pos
 		args[i] = id
 	}
 	rows, err := s.query(ctx, `SELECT `+postColumns+postFrom+` WHERE p.id IN (`+placeholders(len(ids))+`)`, args...)
+	list, err := collect(rows, err, scanPost)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []*blog.Post
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
+	for _, p := range list {
 		out[p.ID] = p
-		list = append(list, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	return out, s.loadTerms(ctx, list)
 }

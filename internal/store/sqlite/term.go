@@ -12,19 +12,11 @@ func (s *Store) Terms(ctx context.Context, kind blog.TermKind) ([]blog.Term, err
 	rows, err := s.query(ctx, `SELECT t.id, t.kind, t.name, t.slug, t.description, COALESCE(t.parent_id, 0),
 		(SELECT COUNT(*) FROM post_terms pt JOIN posts p ON p.id = pt.post_id WHERE pt.term_id = t.id AND p.status = 'published')
 		FROM terms t WHERE t.kind = ? ORDER BY t.name, t.id`, kind)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []blog.Term
-	for rows.Next() {
+	return collect(rows, err, func(sc scanner) (blog.Term, error) {
 		var t blog.Term
-		if err := rows.Scan(&t.ID, &t.Kind, &t.Name, &t.Slug, &t.Description, &t.ParentID, &t.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&t.ID, &t.Kind, &t.Name, &t.Slug, &t.Description, &t.ParentID, &t.Count)
+		return t, err
+	})
 }
 
 // TermBySlug returns the term of kind with slug.
@@ -68,20 +60,8 @@ func (s *Store) UpdateTerm(ctx context.Context, t *blog.Term) error {
 // out of their search rows.
 func (s *Store) DeleteTerm(ctx context.Context, id int64) error {
 	rows, err := s.query(ctx, `SELECT post_id FROM post_terms WHERE term_id = ?`, id)
+	posts, err := collect(rows, err, scanID)
 	if err != nil {
-		return err
-	}
-	var posts []int64
-	for rows.Next() {
-		var p int64
-		if err := rows.Scan(&p); err != nil {
-			rows.Close()
-			return err
-		}
-		posts = append(posts, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	res, err := s.exec(ctx, `DELETE FROM terms WHERE id = ?`, id)

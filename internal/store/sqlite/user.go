@@ -37,19 +37,7 @@ func (s *Store) UserBySlug(ctx context.Context, slug string) (*blog.User, error)
 // Users lists every user by name.
 func (s *Store) Users(ctx context.Context) ([]*blog.User, error) {
 	rows, err := s.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY name, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*blog.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanUser)
 }
 
 // CountUsers returns the number of users.
