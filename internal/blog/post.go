@@ -75,7 +75,9 @@ type Post struct {
 	UpdatedAt    time.Time
 	TrashedAt    time.Time
 	CommentsOpen bool
-	CommentCount int // approved replies, kept by the store
+	CommentCount int   // approved replies, kept by the store
+	ParentID     int64 // the parent page, for page hierarchies
+	Sticky       bool  // shown first on the front page
 	Tags         []Term
 	Categories   []Term
 
@@ -122,6 +124,8 @@ type PostInput struct {
 	AuthorID     int64
 	PublishedAt  time.Time // zero means "now" when published
 	CommentsOpen bool
+	ParentID     int64
+	Sticky       bool
 	Status       Status // what the writer asked for: draft, published (or scheduled), private
 }
 

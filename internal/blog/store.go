@@ -64,6 +64,28 @@ type SettingStore interface {
 	SaveSettings(ctx context.Context, vals map[string]string) error
 }
 
+// Redirect is an old address that answers 301 with a new one.
+type Redirect struct {
+	From      string // a path, or a path and query such as /?p=12
+	To        string
+	CreatedAt time.Time
+}
+
+// ImportStore remembers what imports created, by the source's own keys,
+// and the old addresses that redirect.
+type ImportStore interface {
+	// ImportKey returns the local ID recorded for a source's key, or
+	// ErrNotFound.
+	ImportKey(ctx context.Context, source, kind, key string) (int64, error)
+	SetImportKey(ctx context.Context, source, kind, key string, localID int64) error
+
+	// RedirectFor returns where from now lives, or ErrNotFound.
+	RedirectFor(ctx context.Context, from string) (string, error)
+	Redirects(ctx context.Context) ([]Redirect, error)
+	SetRedirect(ctx context.Context, r Redirect) error
+	DeleteRedirect(ctx context.Context, from string) error
+}
+
 // Store is everything the Service needs from a database.
 type Store interface {
 	PostStore
@@ -73,6 +95,7 @@ type Store interface {
 	CommentStore
 	MailStore
 	Searcher
+	ImportStore
 	// Atomic runs fn with a Store whose every call belongs to one
 	// transaction, committed when fn returns nil and rolled back
 	// otherwise.

@@ -162,7 +162,7 @@ func (s *Service) savePost(ctx context.Context, tx Store, actor *User, id int64,
 	if p.Summary == "" {
 		p.Summary = Summarize(r.Text)
 	}
-	p.CommentsOpen = in.CommentsOpen
+	p.CommentsOpen, p.ParentID, p.Sticky = in.CommentsOpen, in.ParentID, in.Sticky
 	p.UpdatedAt = now
 	p.PublishedAt = in.PublishedAt
 	p.Status = in.Status

@@ -42,6 +42,7 @@ Usage:
   folio serve [--data DIR] [--addr HOST:PORT] [--theme DIR]
   folio user add --name NAME --email EMAIL [--role admin|editor|author]
   folio import markdown [--author EMAIL] [--dry-run] PATH...
+  folio import wordpress [--dry-run] FILE.xml
   folio comment list [--status pending|approved|spam|trash] [--post ID]
   folio comment approve|unapprove|spam|trash|restore|delete ID...
   folio migrate
@@ -98,7 +99,10 @@ func run(ctx context.Context, args []string, env Env) error {
 		if len(rest) > 0 && rest[0] == "markdown" {
 			return importMarkdown(ctx, rest[1:], env)
 		}
-		return fmt.Errorf("unknown import source; try: folio import markdown PATH")
+		if len(rest) > 0 && rest[0] == "wordpress" {
+			return importWordPress(ctx, rest[1:], env)
+		}
+		return fmt.Errorf("unknown import source; try: folio import markdown PATH, or folio import wordpress FILE.xml")
 	case "comment":
 		return commentCmd(ctx, rest, env)
 	case "migrate":

@@ -118,17 +118,19 @@ func (s *Server) adminPostList(w http.ResponseWriter, r *http.Request) error {
 // flashText explains the outcome an admin redirect reports in ?done=.
 func flashText(done string) string {
 	return map[string]string{
-		"draft":     "Saved as a draft.",
-		"published": "Published.",
-		"scheduled": "Scheduled: it will go live by itself at the chosen time.",
-		"private":   "Saved as private: only signed-in editors can see it.",
-		"trashed":   "Moved to the trash.",
-		"restored":  "Restored from the trash as a draft.",
-		"deleted":   "Deleted for good.",
-		"emptied":   "The trash is empty.",
-		"settings":  "Settings saved.",
-		"category":  "Category added.",
-		"user":      "User added.",
+		"draft":            "Saved as a draft.",
+		"published":        "Published.",
+		"scheduled":        "Scheduled: it will go live by itself at the chosen time.",
+		"private":          "Saved as private: only signed-in editors can see it.",
+		"trashed":          "Moved to the trash.",
+		"restored":         "Restored from the trash as a draft.",
+		"deleted":          "Deleted for good.",
+		"emptied":          "The trash is empty.",
+		"settings":         "Settings saved.",
+		"category":         "Category added.",
+		"user":             "User added.",
+		"redirect":         "Redirect saved.",
+		"redirect-deleted": "Redirect deleted.",
 	}[done]
 }
 

@@ -129,7 +129,31 @@ func pageNum(r *http.Request) (int, error) {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	// WordPress's plain links, /?p=12 and /?page_id=3, redirect after an
+	// import.
+	if r.URL.RawQuery != "" {
+		if done, err := s.redirectOld(w, r); done || err != nil {
+			return err
+		}
+	}
 	return s.list(w, r, "/", blog.PostFilter{}, "", "", "")
+}
+
+// redirectOld answers 301 when the redirect table knows the requested
+// address (with its query, then without) and reports whether it did.
+func (s *Server) redirectOld(w http.ResponseWriter, r *http.Request) (bool, error) {
+	for _, from := range []string{r.URL.RequestURI(), r.URL.EscapedPath()} {
+		to, err := s.blog.RedirectFor(r.Context(), from)
+		if errors.Is(err, blog.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		http.Redirect(w, r, to, http.StatusMovedPermanently)
+		return true, nil
+	}
+	return false, nil
 }
 
 // list renders page n of the published posts matching f. root is the
@@ -245,6 +269,9 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) error {
 		}
 		http.Redirect(w, r, target, http.StatusMovedPermanently)
 		return nil
+	}
+	if done, err := s.redirectOld(w, r); done || err != nil {
+		return err
 	}
 	return blog.ErrNotFound
 }

@@ -11,7 +11,7 @@ import (
 
 const postColumns = `p.id, p.kind, p.status, p.title, p.slug, p.body, p.body_html, p.excerpt_html,
 	p.summary, p.body_text, p.lede, p.source_url, p.source_title, p.source_site, p.author_id, p.published_at,
-	p.created_at, p.updated_at, p.trashed_at, p.comments_open, p.comment_count,
+	p.created_at, p.updated_at, p.trashed_at, p.comments_open, p.comment_count, p.parent_id, p.sticky,
 	u.name, u.slug, u.role, u.bio`
 
 // postColumnsNoBodies reads the same columns with the long texts left
@@ -27,7 +27,7 @@ func scanPost(sc scanner) (*blog.Post, error) {
 	var published, created, updated, trashed int64
 	err := sc.Scan(&p.ID, &p.Kind, &p.Status, &p.Title, &p.Slug, &p.Body, &p.BodyHTML, &p.ExcerptHTML,
 		&p.Summary, &p.BodyText, &p.Lede, &p.Source.URL, &p.Source.Title, &p.Source.Site, &p.AuthorID, &published,
-		&created, &updated, &trashed, &p.CommentsOpen, &p.CommentCount,
+		&created, &updated, &trashed, &p.CommentsOpen, &p.CommentCount, &p.ParentID, &p.Sticky,
 		&p.Author.Name, &p.Author.Slug, &p.Author.Role, &p.Author.Bio)
 	if err != nil {
 		return nil, mapErr(err)
@@ -171,14 +171,14 @@ func (s *Store) SlugTaken(ctx context.Context, kind blog.Kind, slug string, exce
 func postArgs(p *blog.Post) []any {
 	return []any{p.Kind, p.Status, p.Title, p.Slug, p.Body, p.BodyHTML, p.ExcerptHTML,
 		p.Summary, p.BodyText, p.Lede, p.Source.URL, p.Source.Title, p.Source.Site, p.AuthorID,
-		unix(p.PublishedAt), unix(p.CreatedAt), unix(p.UpdatedAt), unix(p.TrashedAt), p.CommentsOpen}
+		unix(p.PublishedAt), unix(p.CreatedAt), unix(p.UpdatedAt), unix(p.TrashedAt), p.CommentsOpen, p.ParentID, p.Sticky}
 }
 
 // CreatePost inserts p and sets its ID.
 func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 	res, err := s.exec(ctx, `INSERT INTO posts (kind, status, title, slug, body, body_html, excerpt_html,
 		summary, body_text, lede, source_url, source_title, source_site, author_id, published_at, created_at, updated_at,
-		trashed_at, comments_open) VALUES (`+placeholders(19)+`)`, postArgs(p)...)
+		trashed_at, comments_open, parent_id, sticky) VALUES (`+placeholders(21)+`)`, postArgs(p)...)
 	if err != nil {
 		return mapErr(err)
 	}
@@ -192,7 +192,8 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 	res, err := s.exec(ctx, `UPDATE posts SET kind = ?, status = ?, title = ?, slug = ?, body = ?,
 		body_html = ?, excerpt_html = ?, summary = ?, body_text = ?, lede = ?, source_url = ?, source_title = ?, source_site = ?,
-		author_id = ?, published_at = ?, created_at = ?, updated_at = ?, trashed_at = ?, comments_open = ?
+		author_id = ?, published_at = ?, created_at = ?, updated_at = ?, trashed_at = ?, comments_open = ?,
+		parent_id = ?, sticky = ?
 		WHERE id = ?`, append(postArgs(p), p.ID)...)
 	if err != nil {
 		return mapErr(err)

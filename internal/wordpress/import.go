@@ -1,0 +1,338 @@
+package wordpress
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"folio/internal/blog"
+)
+
+// Options tune an import.
+type Options struct {
+	// DryRun reads and writes everything in a transaction that is rolled
+	// back, so the report says what would change.
+	DryRun bool
+	// Progress, when set, is told how many bytes of the file were read.
+	Progress func(read int64)
+}
+
+// countingReader reports how far a reading has come.
+type countingReader struct {
+	r        io.Reader
+	n        int64
+	progress func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.progress != nil {
+		c.progress(c.n)
+	}
+	return n, err
+}
+
+// wpTime reads WordPress's "2006-01-02 15:04:05" dates; the zero date
+// WordPress writes for drafts reads as the zero time.
+func wpTime(s string, loc *time.Location) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", strings.TrimSpace(s), loc)
+	if err != nil || t.Year() < 1971 {
+		return time.Time{}
+	}
+	return t
+}
+
+var tagsRe = regexp.MustCompile(`<[^>]*>`)
+
+// Import reads a WordPress export from r into the site through svc, in
+// one transaction: posts and pages with their text converted as WordPress
+// shows it, statuses, stickiness and page hierarchy; writers (without
+// passwords); categories with their hierarchy and descriptions; tags;
+// replies with their threading, status and kind (pingbacks and
+// trackbacks stay what they are); and redirects from every old address
+// (the item's link, ?p=ID, ?page_id=ID, attachment pages) to the new
+// one. Running it again updates what the first run created. A malformed
+// file fails with a *SyntaxError and changes nothing.
+func Import(ctx context.Context, svc *blog.Service, actor *blog.User, r io.Reader, opts Options) (*blog.ImportReport, error) {
+	loc := svc.Settings().Location()
+	return svc.Import(ctx, actor, "wordpress", opts.DryRun, func(im *blog.Importer) error {
+		site := &Site{}
+		users := map[string]int64{}
+		attachments := map[int64]*Item{}
+		var pendingParents []struct {
+			id     int64
+			parent string
+		}
+		skippedTypes := map[string]int{}
+		unknownCodes := map[string]bool{}
+		oldPath := func(link string) string {
+			u, err := url.Parse(strings.TrimSpace(link))
+			if err != nil || u.Path == "" {
+				return ""
+			}
+			p := u.EscapedPath()
+			if base, err := url.Parse(site.BaseBlogURL); err == nil && base.Path != "" && base.Path != "/" {
+				p = strings.TrimPrefix(p, strings.TrimRight(base.Path, "/"))
+			}
+			if u.RawQuery != "" {
+				p += "?" + u.RawQuery
+			}
+			return p
+		}
+		user := func(login string) (int64, error) {
+			if id, ok := users[login]; ok {
+				return id, nil
+			}
+			u, err := im.User(login, login, "")
+			if err != nil {
+				return 0, err
+			}
+			users[login] = u.ID
+			return u.ID, nil
+		}
+		h := Handler{
+			Site: func(s *Site) error { *site = *s; return nil },
+			Author: func(a *Author) error {
+				name := strings.TrimSpace(a.DisplayName)
+				if name == "" {
+					name = strings.TrimSpace(a.FirstName + " " + a.LastName)
+				}
+				if name == "" {
+					name = a.Login
+				}
+				u, err := im.User(a.Login, name, a.Email)
+				if err != nil {
+					return err
+				}
+				users[a.Login] = u.ID
+				return nil
+			},
+			Term: func(t *Term) error {
+				switch t.Taxonomy {
+				case "category":
+					_, err := im.Term(blog.TermCategory, unescape(t.Slug), unescape(t.Slug), t.Name, t.Description, unescape(t.Parent))
+					return err
+				case "post_tag":
+					_, err := im.Term(blog.TermTag, unescape(t.Slug), unescape(t.Slug), t.Name, t.Description, "")
+					return err
+				}
+				skippedTypes["term of taxonomy "+t.Taxonomy]++
+				return nil
+			},
+			Item: func(it *Item) error {
+				switch it.Type {
+				case "attachment":
+					attachments[it.ID] = it
+					return nil
+				case "post", "page":
+				default:
+					skippedTypes[it.Type]++
+					return nil
+				}
+				if it.Status == "trash" || it.Status == "auto-draft" || it.Status == "inherit" {
+					im.Report.Note("skipped %s %d (%q): its status in WordPress is %s", it.Type, it.ID, it.Title, it.Status)
+					return nil
+				}
+				return importItem(im, it, loc, user, attachments, unknownCodes, oldPath, func(id int64, parent string) {
+					pendingParents = append(pendingParents, struct {
+						id     int64
+						parent string
+					}{id, parent})
+				})
+			},
+		}
+		if err := Read(&countingReader{r: r, progress: opts.Progress}, h); err != nil {
+			return err
+		}
+		for _, p := range pendingParents {
+			if err := im.SetParent(p.id, p.parent); err != nil {
+				return err
+			}
+		}
+		// Attachment pages redirect to the post they belong to, or to the
+		// file itself.
+		for _, a := range attachments {
+			target := ""
+			if a.Parent != 0 {
+				if id, err := im.Lookup("post", blog.Key(a.Parent)); err == nil && id != 0 {
+					if path, err := im.PostPath(id); err == nil {
+						target = path
+					}
+				}
+			}
+			if target == "" {
+				target = a.AttachmentURL
+			}
+			if from := oldPath(a.Link); from != "" && strings.HasPrefix(target, "/") {
+				if err := im.Redirect(from, target); err != nil {
+					return err
+				}
+			}
+		}
+		if n := len(attachments); n > 0 {
+			im.Report.Note("%d attachments are linked at their original addresses; copy the files to keep them", n)
+		}
+		var kinds []string
+		for k := range skippedTypes {
+			kinds = append(kinds, k)
+		}
+		sort.Strings(kinds)
+		for _, k := range kinds {
+			im.Report.Note("skipped %d items of type %s, which folio does not have", skippedTypes[k], k)
+		}
+		var codes []string
+		for c := range unknownCodes {
+			codes = append(codes, "["+c+"]")
+		}
+		sort.Strings(codes)
+		if len(codes) > 0 {
+			im.Report.Note("left these shortcodes as text: %s", strings.Join(codes, " "))
+		}
+		return nil
+	})
+}
+
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// statusOf maps a WordPress status to folio's; password-protected items
+// become private.
+func statusOf(it *Item) blog.Status {
+	if it.Password != "" {
+		return blog.StatusPrivate
+	}
+	switch it.Status {
+	case "publish", "future":
+		return blog.StatusPublished
+	case "private":
+		return blog.StatusPrivate
+	}
+	return blog.StatusDraft
+}
+
+var commentStatus = map[string]blog.CommentStatus{
+	"1": blog.CommentApproved, "approve": blog.CommentApproved, "0": blog.CommentPending, "hold": blog.CommentPending,
+	"spam": blog.CommentSpam, "trash": blog.CommentTrash, "post-trashed": blog.CommentTrash,
+}
+
+func importItem(im *blog.Importer, it *Item, loc *time.Location, user func(string) (int64, error),
+	attachments map[int64]*Item, unknownCodes map[string]bool, oldPath func(string) string, parentLater func(int64, string)) error {
+	author, err := user(it.Creator)
+	if err != nil {
+		return err
+	}
+	content, codes := Shortcodes(it.Content, func(id int64) string {
+		if a, ok := attachments[id]; ok {
+			return a.AttachmentURL
+		}
+		return ""
+	})
+	for _, c := range codes {
+		unknownCodes[c] = true
+	}
+	kind := blog.Kind(it.Type)
+	in := blog.PostInput{
+		Kind: kind, Title: strings.TrimSpace(it.Title), Slug: unescape(it.Name), Body: Autop(content),
+		Lede:     strings.Join(strings.Fields(tagsRe.ReplaceAllString(it.Excerpt, " ")), " "),
+		AuthorID: author, Status: statusOf(it), CommentsOpen: it.CommentStatus == "open", Sticky: it.Sticky,
+		PublishedAt: wpTime(it.DateGMT, time.UTC),
+	}
+	if in.PublishedAt.IsZero() {
+		in.PublishedAt = wpTime(it.Date, loc)
+	}
+	if in.Title == "" {
+		in.Title = "Untitled " + it.Type + " " + strconv.FormatInt(it.ID, 10)
+	}
+	if it.Password != "" {
+		im.Report.Note("%s %d (%q) was password-protected; it is imported as private", it.Type, it.ID, in.Title)
+	}
+	var termIDs []int64
+	if kind == blog.KindPost {
+		for _, t := range it.Terms {
+			var tk blog.TermKind
+			switch t.Domain {
+			case "category":
+				tk = blog.TermCategory
+			case "post_tag", "tag":
+				tk = blog.TermTag
+			default:
+				continue
+			}
+			key := unescape(t.Nicename)
+			if key == "" {
+				key = blog.Slugify(t.Name)
+			}
+			id, err := im.Lookup(string(tk), key)
+			if err != nil {
+				return err
+			}
+			if id == 0 {
+				term, err := im.Term(tk, key, key, t.Name, "", "")
+				if err != nil || term == nil {
+					return err
+				}
+				id = term.ID
+			}
+			termIDs = append(termIDs, id)
+		}
+	}
+	p, err := im.Post(blog.Key(it.ID), in, termIDs)
+	if err != nil {
+		return err
+	}
+	if it.Parent != 0 && kind == blog.KindPage {
+		parentLater(p.ID, blog.Key(it.Parent))
+	}
+	for _, from := range []string{oldPath(it.Link), "/?p=" + blog.Key(it.ID)} {
+		if err := im.Redirect(from, p.Path); err != nil {
+			return err
+		}
+	}
+	if kind == blog.KindPage {
+		if err := im.Redirect("/?page_id="+blog.Key(it.ID), p.Path); err != nil {
+			return err
+		}
+	}
+	comments := append([]Comment(nil), it.Comments...)
+	sort.SliceStable(comments, func(i, j int) bool { return comments[i].ID < comments[j].ID })
+	for _, c := range comments {
+		st, ok := commentStatus[strings.ToLower(c.Approved)]
+		if !ok {
+			st = blog.CommentPending
+		}
+		ck := blog.CommentKindComment
+		switch c.Type {
+		case "pingback":
+			ck = blog.CommentKindPingback
+		case "trackback":
+			ck = blog.CommentKindTrackback
+		}
+		at := wpTime(c.DateGMT, time.UTC)
+		if at.IsZero() {
+			at = wpTime(c.Date, loc)
+		}
+		name := strings.TrimSpace(c.Author)
+		if name == "" {
+			name = "Anonymous"
+		}
+		_, err := im.Comment(blog.Key(c.ID), p, blog.Key(c.Parent), blog.Comment{
+			Kind: ck, Status: st, AuthorName: name, AuthorEmail: c.Email, AuthorURL: strings.TrimSpace(c.URL), IP: c.IP,
+			Body: strings.TrimSpace(c.Content), CreatedAt: at,
+		})
+		if err != nil {
+			return fmt.Errorf("reply %d on %q: %w", c.ID, in.Title, err)
+		}
+	}
+	return nil
+}
