@@ -322,3 +322,28 @@ func uniqueSlug(base, fallback string, taken func(string) (bool, error)) (string
 func (s *Service) SweepSessions(ctx context.Context) error {
 	return s.store.DeleteExpiredSessions(ctx, s.now())
 }
+
+// SetPassword sets the password of the user with email: an administrator
+// for anyone, a user for themselves, nil for the command line.
+func (s *Service) SetPassword(ctx context.Context, actor *User, email, password string) error {
+	u, err := s.store.UserByEmail(ctx, normalizeEmail(email))
+	if errors.Is(err, ErrNotFound) {
+		return FieldError("email", "No user has this e-mail address.")
+	}
+	if err != nil {
+		return err
+	}
+	if actor != nil && !actor.CanManageSite() && actor.ID != u.ID {
+		return ErrForbidden
+	}
+	if len(password) < MinPasswordLen {
+		return FieldError("password", "Use at least 10 characters.")
+	}
+	if len(password) > maxPasswordLen {
+		return FieldError("password", "Use at most 1024 characters.")
+	}
+	if u.PasswordHash, err = s.hasher.Hash(password); err != nil {
+		return err
+	}
+	return s.store.UpdateUser(ctx, u)
+}

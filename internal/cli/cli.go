@@ -41,6 +41,7 @@ const usage = `folio — a blog publishing engine
 Usage:
   folio serve [--data DIR] [--addr HOST:PORT] [--theme DIR]
   folio user add --name NAME --email EMAIL [--role admin|editor|author]
+  folio user password --email EMAIL
   folio import markdown [--author EMAIL] [--dry-run] PATH...
   folio import wordpress [--dry-run] FILE.xml
   folio comment list [--status pending|approved|spam|trash] [--post ID]
@@ -94,7 +95,10 @@ func run(ctx context.Context, args []string, env Env) error {
 		if len(rest) > 0 && rest[0] == "add" {
 			return userAdd(ctx, rest[1:], env)
 		}
-		return fmt.Errorf("unknown user command; try: folio user add --name N --email E --role admin")
+		if len(rest) > 0 && rest[0] == "password" {
+			return userPassword(ctx, rest[1:], env)
+		}
+		return fmt.Errorf("unknown user command; try: folio user add --name N --email E --role admin, or folio user password --email E")
 	case "import":
 		if len(rest) > 0 && rest[0] == "markdown" {
 			return importMarkdown(ctx, rest[1:], env)

@@ -180,3 +180,44 @@ func TestCommentCommands(t *testing.T) {
 		}
 	}
 }
+
+func TestImportWordPressAndSetPassword(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "a long password\n", "user", "add", "--data", dir, "--name", "Ada", "--email", "ada@example.com", "--role", "admin"); code != 0 {
+		t.Fatal(errs)
+	}
+	export := filepath.Join(t.TempDir(), "export.xml")
+	doc := `<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:author><wp:author_login>kit</wp:author_login><wp:author_email>kit@example.com</wp:author_email><wp:author_display_name>Kit</wp:author_display_name></wp:author>
+<item><title>Old post</title><link>http://old.example/?p=7</link><dc:creator>kit</dc:creator><content:encoded>Hello.</content:encoded>
+<wp:post_id>7</wp:post_id><wp:post_date_gmt>2012-05-05 10:00:00</wp:post_date_gmt><wp:post_name>old-post</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+</channel></rss>`
+	if err := os.WriteFile(export, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "", "import", "wordpress", "--data", dir, "--dry-run", export)
+	if code != 0 || !strings.Contains(out, "Dry run") || !strings.Contains(out, "post           1 new") {
+		t.Fatalf("dry run: %d %q %q", code, out, errs)
+	}
+	code, out, errs = run(t, "", "import", "wordpress", "--data", dir, export)
+	if code != 0 || !strings.Contains(out, "Imported") {
+		t.Fatalf("import: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := run(t, "", "import", "wordpress", "--data", dir, filepath.Join(t.TempDir(), "missing.xml")); code == 0 || errs == "" {
+		t.Error("a missing file was accepted")
+	}
+	if code, out, _ := run(t, "kit's new password\n", "user", "password", "--data", dir, "--email", "kit@example.com"); code != 0 || !strings.Contains(out, "Password set") {
+		t.Fatalf("user password: %d %q", code, out)
+	}
+	svc := openService(t, dir)
+	if _, err := svc.Authenticate(t.Context(), "kit@example.com", "kit's new password"); err != nil {
+		t.Errorf("imported writer cannot sign in after setting a password: %v", err)
+	}
+	if to, err := svc.RedirectFor(t.Context(), "/?p=7"); err != nil || to != "/2012/05/05/old-post/" {
+		t.Errorf("redirect = %q, %v", to, err)
+	}
+	if code, _, errs := run(t, "short\n", "user", "password", "--data", dir, "--email", "nobody@example.com"); code == 0 || !strings.Contains(errs, "--email") {
+		t.Errorf("unknown e-mail: %d %q", code, errs)
+	}
+}

@@ -49,6 +49,31 @@ func userAdd(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
+func userPassword(ctx context.Context, args []string, env Env) error {
+	var cfg config.Config
+	var email string
+	fs := newFlags("user password", env)
+	cfg.CommonFlags(fs)
+	fs.StringVar(&email, "email", "", "e-mail address of the user (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	pw, err := readPassword(env)
+	if err != nil {
+		return err
+	}
+	s, err := openSite(ctx, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.service.SetPassword(ctx, nil, email, pw); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Password set for %s.\n", email)
+	return nil
+}
+
 // readPassword prompts twice on a terminal; otherwise it reads the first
 // line of standard input, so scripts can pipe a password in.
 func readPassword(env Env) (string, error) {

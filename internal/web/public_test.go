@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -172,4 +174,40 @@ func TestThemeOverride(t *testing.T) {
 	}
 	r := s.browser(t).get("/colophon/")
 	mustContain(t, "overridden page", r.Body, `<p class="custom">Custom page for Colophon</p>`, `<a class="skip-link"`)
+}
+
+func TestRedirectTable(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	seed(t, s)
+	b := s.browser(t)
+	b.login("ada@example.com", "analytical engine")
+	token := b.csrf("/admin/redirects")
+	for _, f := range []url.Values{
+		{"csrf_token": {token}, "from": {"/?p=12"}, "to": {"/2015/11/01/reading-slowly/"}},
+		{"csrf_token": {token}, "from": {"/old/path/"}, "to": {"/about/"}},
+	} {
+		if r := b.post("/admin/redirects", f); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save redirect: %d %s", r.StatusCode, r.Body)
+		}
+	}
+	if r := b.post("/admin/redirects", url.Values{"csrf_token": {token}, "from": {"https://evil.example/"}, "to": {"/x/"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("redirect from another site: %d", r.StatusCode)
+	}
+	mustContain(t, "redirect list", b.get("/admin/redirects").Body, "/?p=12", "/old/path/")
+	reader := s.browser(t)
+	for from, to := range map[string]string{"/?p=12": "/2015/11/01/reading-slowly/", "/old/path/": "/about/"} {
+		r := reader.get(from)
+		if r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != to {
+			t.Errorf("GET %s: %d %s", from, r.StatusCode, r.Header.Get("Location"))
+		}
+	}
+	if r := reader.get("/?p=999"); r.StatusCode != http.StatusOK {
+		t.Errorf("unknown ?p= shows the front page: %d", r.StatusCode)
+	}
+	if r := b.post("/admin/redirects", url.Values{"csrf_token": {token}, "delete": {"/old/path/"}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("delete: %d", r.StatusCode)
+	}
+	if r := reader.get("/old/path/"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("deleted redirect: %d", r.StatusCode)
+	}
 }
