@@ -185,6 +185,30 @@ func (im *Importer) Term(kind TermKind, key, slug, name, description, parentKey 
 	return t, im.remember(string(kind), key, t.ID)
 }
 
+// SetTermParent makes the term parentKey the parent of the term key,
+// for exports that list a child before its parent.
+func (im *Importer) SetTermParent(kind TermKind, key, parentKey string) error {
+	id, err := im.Lookup(string(kind), key)
+	if err != nil || id == 0 {
+		return err
+	}
+	parent, err := im.Lookup(string(kind), parentKey)
+	if err != nil || parent == 0 {
+		return err
+	}
+	terms, err := im.tx.Terms(im.ctx, kind)
+	if err != nil {
+		return err
+	}
+	for _, t := range terms {
+		if t.ID == id {
+			t.ParentID = parent
+			return im.tx.UpdateTerm(im.ctx, &t)
+		}
+	}
+	return nil
+}
+
 // Post creates or updates the post or page with key. in.Body is the
 // text to render (HTML passes through the Markdown renderer unchanged);
 // termIDs replace the item's tags and categories, so imported archives

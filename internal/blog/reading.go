@@ -220,3 +220,43 @@ func (s *Service) SitemapPosts(ctx context.Context) ([]*Post, error) {
 	}
 	return posts, err
 }
+
+// Everything is the whole site for an export: every post and page in any
+// status but the trash, every reply to them, users, tags and categories.
+type Everything struct {
+	Posts      []*Post
+	Comments   []*Comment // oldest first
+	Users      []*User
+	Tags       []Term
+	Categories []Term
+}
+
+// Export returns the whole site. actor must be an administrator; nil is
+// the command line.
+func (s *Service) Export(ctx context.Context, actor *User) (*Everything, error) {
+	if actor != nil && !actor.CanManageSite() {
+		return nil, ErrForbidden
+	}
+	var e Everything
+	var err error
+	live := []Status{StatusPublished, StatusScheduled, StatusDraft, StatusPrivate}
+	if e.Posts, err = s.store.Posts(ctx, PostFilter{Statuses: live}); err != nil {
+		return nil, err
+	}
+	for _, p := range e.Posts {
+		s.decorate(p)
+	}
+	if e.Comments, err = s.store.Comments(ctx, CommentFilter{}); err != nil {
+		return nil, err
+	}
+	if e.Users, err = s.store.Users(ctx); err != nil {
+		return nil, err
+	}
+	if e.Tags, err = s.store.Terms(ctx, TermTag); err != nil {
+		return nil, err
+	}
+	if e.Categories, err = s.store.Terms(ctx, TermCategory); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}

@@ -44,6 +44,8 @@ Usage:
   folio user password --email EMAIL
   folio import markdown [--author EMAIL] [--dry-run] PATH...
   folio import wordpress [--dry-run] FILE.xml
+  folio export wordpress FILE.xml
+  folio export markdown DIR
   folio comment list [--status pending|approved|spam|trash] [--post ID]
   folio comment approve|unapprove|spam|trash|restore|delete ID...
   folio migrate
@@ -109,6 +111,8 @@ func run(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("unknown import source; try: folio import markdown PATH, or folio import wordpress FILE.xml")
 	case "comment":
 		return commentCmd(ctx, rest, env)
+	case "export":
+		return exportCmd(ctx, rest, env)
 	case "migrate":
 		return migrateCmd(ctx, rest, env)
 	case "version":

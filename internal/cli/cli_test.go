@@ -221,3 +221,67 @@ func TestImportWordPressAndSetPassword(t *testing.T) {
 		t.Errorf("unknown e-mail: %d %q", code, errs)
 	}
 }
+
+func TestExportCommands(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "a long password\n", "user", "add", "--data", dir, "--name", "Ada", "--email", "ada@example.com", "--role", "admin"); code != 0 {
+		t.Fatal(errs)
+	}
+	samples := filepath.Join("..", "frontmatter", "testdata")
+	if code, _, errs := run(t, "", "import", "markdown", "--data", dir, filepath.Join(samples, "hugo"), filepath.Join(samples, "jekyll")); code != 0 {
+		t.Fatal(errs)
+	}
+	svc := openService(t, dir)
+	users, _ := svc.Users(t.Context())
+	post, _, _ := svc.PostAt(t.Context(), "/2023/06/01/quoting/")
+	if _, err := svc.SubmitComment(t.Context(), blog.CommentInput{PostID: post.ID, Actor: users[0], Body: "A writer's note"}); err != nil {
+		t.Fatal(err)
+	}
+
+	out := t.TempDir()
+	code, stdout, errs := run(t, "", "export", "markdown", "--data", dir, out)
+	if code != 0 || !strings.Contains(stdout, "Wrote 5 posts, 1 pages and 1 replies") {
+		t.Fatalf("export markdown: %d %q %q", code, stdout, errs)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "content", "posts", "quoting.md"))
+	if err != nil || !strings.Contains(string(md), "url: /2023/06/01/quoting/") || !strings.Contains(string(md), "> Reading faster is reading more.") {
+		t.Errorf("quoting.md = %s, %v", md, err)
+	}
+	data, _ := os.ReadFile(filepath.Join(out, "data", "replies.json"))
+	if !strings.Contains(string(data), "A writer's note") || strings.Contains(string(data), "ada@example.com") {
+		t.Errorf("replies.json = %s", data)
+	}
+	// The Markdown goes back into an empty site with the same addresses.
+	dir2 := t.TempDir()
+	run(t, "a long password\n", "user", "add", "--data", dir2, "--name", "Ada", "--email", "ada@example.com", "--role", "admin")
+	if code, _, errs := run(t, "", "import", "markdown", "--data", dir2, filepath.Join(out, "content")); code != 0 {
+		t.Fatalf("re-import: %s", errs)
+	}
+	svc2 := openService(t, dir2)
+	for _, path := range []string{"/2023/06/01/quoting/", "/2021/03/14/first-light/", "/2019/07/20/moon-landing-anniversary/"} {
+		a, _, err1 := svc.PostAt(t.Context(), path)
+		b, _, err2 := svc2.PostAt(t.Context(), path)
+		if err1 != nil || err2 != nil || a.Title != b.Title || a.Source != b.Source || len(a.Tags) != len(b.Tags) {
+			t.Errorf("%s: before %v (%v), after %v (%v)", path, a, err1, b, err2)
+		}
+	}
+
+	wxr := filepath.Join(t.TempDir(), "site.xml")
+	if code, stdout, errs := run(t, "", "export", "wordpress", "--data", dir, wxr); code != 0 || !strings.Contains(stdout, "Wrote 6 posts and pages and 1 replies") {
+		t.Fatalf("export wordpress: %d %q %q", code, stdout, errs)
+	}
+	dir3 := t.TempDir()
+	run(t, "a long password\n", "user", "add", "--data", dir3, "--name", "Ada", "--email", "ada@example.com", "--role", "admin")
+	if code, _, errs := run(t, "", "import", "wordpress", "--data", dir3, wxr); code != 0 {
+		t.Fatalf("import the export: %s", errs)
+	}
+	svc3 := openService(t, dir3)
+	if p, _, err := svc3.PostAt(t.Context(), "/2023/06/01/quoting/"); err != nil || p.CommentCount != 1 {
+		t.Errorf("after the WordPress round trip: %v, %v", p, err)
+	}
+	for _, args := range [][]string{{"export"}, {"export", "pdf", "x"}, {"export", "markdown"}} {
+		if code, _, _ := run(t, "", append(args, "--data", dir)...); code == 0 {
+			t.Errorf("%v succeeded", args)
+		}
+	}
+}

@@ -70,6 +70,7 @@ func Import(ctx context.Context, svc *blog.Service, actor *blog.User, r io.Reade
 			id     int64
 			parent string
 		}
+		catParents := map[string]string{}
 		skippedTypes := map[string]int{}
 		unknownCodes := map[string]bool{}
 		oldPath := func(link string) string {
@@ -117,6 +118,9 @@ func Import(ctx context.Context, svc *blog.Service, actor *blog.User, r io.Reade
 			Term: func(t *Term) error {
 				switch t.Taxonomy {
 				case "category":
+					if t.Parent != "" {
+						catParents[unescape(t.Slug)] = unescape(t.Parent)
+					}
 					_, err := im.Term(blog.TermCategory, unescape(t.Slug), unescape(t.Slug), t.Name, t.Description, unescape(t.Parent))
 					return err
 				case "post_tag":
@@ -153,6 +157,12 @@ func Import(ctx context.Context, svc *blog.Service, actor *blog.User, r io.Reade
 		}
 		for _, p := range pendingParents {
 			if err := im.SetParent(p.id, p.parent); err != nil {
+				return err
+			}
+		}
+		// A category listed before its parent gets the parent now.
+		for child, parent := range catParents {
+			if err := im.SetTermParent(blog.TermCategory, child, parent); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"folio/internal/config"
+	"folio/internal/export"
+	"folio/internal/wordpress"
+)
+
+// exportCmd writes the whole site as a WordPress export or as Hugo
+// Markdown.
+func exportCmd(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 || (args[0] != "wordpress" && args[0] != "markdown") {
+		return errors.New("say what to write: folio export wordpress FILE.xml, or folio export markdown DIR")
+	}
+	format := args[0]
+	var cfg config.Config
+	fs := newFlags("export "+format, env)
+	cfg.CommonFlags(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("name where to write: folio export %s %s", format, map[string]string{"wordpress": "FILE.xml", "markdown": "DIR"}[format])
+	}
+	target := fs.Arg(0)
+	s, err := openSite(ctx, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	all, err := s.service.Export(ctx, nil)
+	if err != nil {
+		return err
+	}
+	st := s.service.Settings()
+	if format == "markdown" {
+		stats, err := export.Markdown(target, all, st)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Wrote %d posts, %d pages and %d replies to %s.\n", stats.Posts, stats.Pages, stats.Replies, target)
+		return nil
+	}
+	// Write beside the target and rename, so a failed export never leaves
+	// half a file under the name asked for.
+	tmp, err := os.CreateTemp(filepath.Dir(target), ".folio-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	base := st.BaseURL
+	if base == "" {
+		base = "http://localhost"
+	}
+	if err := wordpress.Export(tmp, all, st, base); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), target); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Wrote %d posts and pages and %d replies to %s.\n", len(all.Posts), len(all.Comments), target)
+	return nil
+}
