@@ -113,7 +113,8 @@ func Import(ctx context.Context, svc *blog.Service, actor *blog.User, r io.Reade
 					return err
 				}
 				users[a.Login] = u.ID
-				return nil
+				// WordPress's author archives use the login.
+				return im.Redirect("/author/"+url.PathEscape(a.Login)+"/", "/author/"+u.Slug+"/")
 			},
 			Term: func(t *Term) error {
 				switch t.Taxonomy {
@@ -160,9 +161,17 @@ func Import(ctx context.Context, svc *blog.Service, actor *blog.User, r io.Reade
 				return err
 			}
 		}
-		// A category listed before its parent gets the parent now.
+		// A category listed before its parent gets the parent now, and
+		// WordPress's nested category addresses redirect to folio's.
 		for child, parent := range catParents {
 			if err := im.SetTermParent(blog.TermCategory, child, parent); err != nil {
+				return err
+			}
+			path := []string{child}
+			for p, seen := parent, 0; p != "" && seen < 20; p, seen = catParents[p], seen+1 {
+				path = append([]string{p}, path...)
+			}
+			if err := im.Redirect("/category/"+strings.Join(path, "/")+"/", "/category/"+blog.Slugify(child)+"/"); err != nil {
 				return err
 			}
 		}

@@ -150,7 +150,8 @@ func TestImportSite(t *testing.T) {
 		t.Errorf("statuses = %v", counts)
 	}
 	// Old addresses redirect.
-	for from, to := range map[string]string{"/first-post/": first.Path, "/?p=10": first.Path, "/?page_id=21": team.Path, "/first-post/pic/": first.Path} {
+	for from, to := range map[string]string{"/first-post/": first.Path, "/?p=10": first.Path, "/?page_id=21": team.Path, "/first-post/pic/": first.Path,
+		"/category/nature/birds/": "/category/birds/", "/author/wren/": "/author/wren-writer/"} {
 		if got, err := svc.RedirectFor(ctx, from); err != nil || got != to {
 			t.Errorf("redirect %s = %q, %v; want %s", from, got, err, to)
 		}
