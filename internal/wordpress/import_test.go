@@ -15,7 +15,7 @@ import (
 	"folio/internal/wordpress"
 )
 
-func newSite(t *testing.T) (*blog.Service, *blog.User) {
+func newSite(t testing.TB) (*blog.Service, *blog.User) {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "folio.db"))
 	if err != nil {

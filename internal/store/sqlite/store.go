@@ -41,6 +41,9 @@ type Store struct {
 	read  *pool
 	write *pool
 	tx    *sql.Tx // set in a Store made by Atomic
+	// txStmts holds the transaction's statements; only the writer
+	// goroutine uses it.
+	txStmts map[string]*sql.Stmt
 	// pending collects statements first seen inside a transaction, to be
 	// prepared on the write pool once it is free again.
 	pending *sync.Map
@@ -95,14 +98,26 @@ func (p *pool) close() error {
 // pool's only connection is busy with it.
 func (s *Store) stmt(ctx context.Context, query string, write bool) (*sql.Stmt, error) {
 	if s.tx != nil {
-		s.write.mu.RLock()
-		st, ok := s.write.stmts[query]
-		s.write.mu.RUnlock()
-		if ok {
-			return s.tx.StmtContext(ctx, st), nil
+		// A transaction keeps its statements: a long import runs the same
+		// few thousands of times.
+		if st, ok := s.txStmts[query]; ok {
+			return st, nil
 		}
-		s.pending.Store(query, true)
-		return s.tx.PrepareContext(ctx, query)
+		s.write.mu.RLock()
+		cached, ok := s.write.stmts[query]
+		s.write.mu.RUnlock()
+		var st *sql.Stmt
+		if ok {
+			st = s.tx.StmtContext(ctx, cached)
+		} else {
+			s.pending.Store(query, true)
+			var err error
+			if st, err = s.tx.PrepareContext(ctx, query); err != nil {
+				return nil, err
+			}
+		}
+		s.txStmts[query] = st
+		return st, nil
 	}
 	p := s.read
 	if write {
