@@ -43,7 +43,7 @@ Usage:
   folio user add --name NAME --email EMAIL [--role admin|editor|author]
   folio user password --email EMAIL
   folio import markdown [--author EMAIL] [--dry-run] PATH...
-  folio import wordpress [--dry-run] FILE.xml
+  folio import wordpress [--dry-run] [--uploads DIR] FILE.xml
   folio export wordpress FILE.xml
   folio export markdown DIR
   folio comment list [--status pending|approved|spam|trash] [--post ID]

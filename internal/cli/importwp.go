@@ -15,9 +15,11 @@ import (
 func importWordPress(ctx context.Context, args []string, env Env) error {
 	var cfg config.Config
 	var dryRun bool
+	var uploads string
 	fs := newFlags("import wordpress", env)
 	cfg.CommonFlags(fs)
 	fs.BoolVar(&dryRun, "dry-run", false, "read the whole file and report what would change, changing nothing")
+	fs.StringVar(&uploads, "uploads", "", "a copy of the old site's wp-content/uploads folder; linked files in it are copied and their links rewritten")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -40,7 +42,8 @@ func importWordPress(ctx context.Context, args []string, env Env) error {
 	defer s.Close()
 	// The bar counts kilobytes so files of any size fit an int.
 	bar := newProgress(env, "reading", int(st.Size()/1024)+1)
-	rep, err := wordpress.Import(ctx, s.service, nil, f, wordpress.Options{DryRun: dryRun, Progress: func(n int64) { bar.set(int(n / 1024)) }})
+	rep, err := wordpress.Import(ctx, s.service, nil, f, wordpress.Options{DryRun: dryRun, Uploads: uploads, UploadsTarget: cfg.UploadsDir(),
+		Progress: func(n int64) { bar.set(int(n / 1024)) }})
 	bar.done()
 	if err != nil {
 		return fmt.Errorf("%s: %w; nothing was imported", fs.Arg(0), err)

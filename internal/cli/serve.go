@@ -66,7 +66,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 		setupToken = base64.RawURLEncoding.EncodeToString(b)
 	}
 	srv := &http.Server{
-		Handler:           web.New(web.Config{Blog: s.service, Theme: th, Log: log, SetupToken: setupToken}),
+		Handler:           web.New(web.Config{Blog: s.service, Theme: th, Log: log, SetupToken: setupToken, UploadsDir: cfg.UploadsDir()}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

@@ -52,6 +52,9 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.ThemeDir, "theme", env("FOLIO_THEME", ""), "folder whose templates/ and static/ files override the default theme (env FOLIO_THEME)")
 }
 
+// UploadsDir returns the folder of imported files inside the data folder.
+func (c Config) UploadsDir() string { return filepath.Join(c.DataDir, "uploads") }
+
 // DatabasePath returns the SQLite file inside the data folder.
 func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "folio.db") }
 

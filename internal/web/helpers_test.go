@@ -33,9 +33,10 @@ const testSitemapLimit = 5
 // site is a running folio on a real SQLite file.
 type site struct {
 	*httptest.Server
-	svc   *blog.Service
-	clock *clock
-	admin *blog.User
+	svc     *blog.Service
+	clock   *clock
+	admin   *blog.User
+	uploads string // the folder served at /uploads/
 }
 
 type clock struct {
@@ -84,8 +85,10 @@ func startSite(tb testing.TB, themeDir string) *site {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := web.New(web.Config{Blog: svc, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SetupToken: setupToken, SitemapLimit: testSitemapLimit})
-	s := &site{Server: httptest.NewServer(srv), svc: svc, clock: c}
+	uploads := tb.TempDir()
+	srv := web.New(web.Config{Blog: svc, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SetupToken: setupToken,
+		SitemapLimit: testSitemapLimit, UploadsDir: uploads})
+	s := &site{Server: httptest.NewServer(srv), svc: svc, clock: c, uploads: uploads}
 	tb.Cleanup(s.Close)
 	return s
 }

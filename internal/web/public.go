@@ -424,6 +424,17 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
+// uploadShow serves a file an import copied into the uploads folder.
+// Folders are not listed.
+func (s *Server) uploadShow(w http.ResponseWriter, r *http.Request) error {
+	if s.uploads == nil || strings.HasSuffix(r.URL.Path, "/") {
+		return blog.ErrNotFound
+	}
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	s.uploads.ServeHTTP(w, r)
+	return nil
+}
+
 // identiconShow draws the avatar for a key made by avatarFunc.
 func (s *Server) identiconShow(w http.ResponseWriter, r *http.Request) error {
 	key, ok := strings.CutSuffix(r.PathValue("key"), ".svg")

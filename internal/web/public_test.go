@@ -211,3 +211,18 @@ func TestRedirectTable(t *testing.T) {
 		t.Errorf("deleted redirect: %d", r.StatusCode)
 	}
 }
+
+func TestUploadsServed(t *testing.T) {
+	s := newSite(t)
+	os.MkdirAll(filepath.Join(s.uploads, "2014", "03"), 0o755)
+	os.WriteFile(filepath.Join(s.uploads, "2014", "03", "note.txt"), []byte("hello"), 0o644)
+	b := s.browser(t)
+	if r := b.get("/uploads/2014/03/note.txt"); r.StatusCode != 200 || r.Body != "hello" {
+		t.Errorf("GET a file: %d %q", r.StatusCode, r.Body)
+	}
+	for _, p := range []string{"/uploads/", "/uploads/2014/", "/uploads/missing.jpg"} {
+		if r := b.get(p); r.StatusCode != 404 {
+			t.Errorf("GET %s: %d", p, r.StatusCode)
+		}
+	}
+}

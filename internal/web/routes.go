@@ -30,6 +30,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /comments/feed/{$}", s.handle(s.repliesFeed))
 	mux.Handle("GET /comments/feed/{format}/{$}", s.handle(s.repliesFeed))
 	mux.Handle("GET /static/{file}", s.handle(s.assetShow))
+	mux.Handle("GET /uploads/{path...}", s.handle(s.uploadShow))
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /search", s.handle(s.searchShow))
 	mux.Handle("GET /sitemap.xml", s.handle(s.sitemapShow))

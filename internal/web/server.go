@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,9 @@ type Config struct {
 	// SitemapLimit is the most URLs in one sitemap file; 0 means
 	// DefaultSitemapLimit.
 	SitemapLimit int
+	// UploadsDir holds imported files, served at /uploads/; "" serves
+	// none.
+	UploadsDir string
 }
 
 // DefaultMaxBody is the request body limit: room for the largest post
@@ -43,6 +47,7 @@ type Server struct {
 	setupToken   string
 	maxBody      int64
 	sitemapLimit int
+	uploads      http.Handler
 	logins       *limiter
 	handler      http.Handler
 
@@ -63,6 +68,9 @@ func New(cfg Config) *Server {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
+	}
+	if cfg.UploadsDir != "" {
+		s.uploads = http.StripPrefix("/uploads/", http.FileServerFS(os.DirFS(cfg.UploadsDir)))
 	}
 	if s.sitemapLimit = cfg.SitemapLimit; s.sitemapLimit <= 0 {
 		s.sitemapLimit = DefaultSitemapLimit

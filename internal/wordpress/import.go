@@ -21,6 +21,12 @@ type Options struct {
 	DryRun bool
 	// Progress, when set, is told how many bytes of the file were read.
 	Progress func(read int64)
+	// Uploads is a copy of the old site's wp-content/uploads folder.
+	// Files that posts link to and that are in it are copied to
+	// UploadsTarget and the links rewritten to /uploads/…; links to
+	// files it lacks stay as they are and are listed in the report.
+	Uploads       string
+	UploadsTarget string
 }
 
 // countingReader reports how far a reading has come.
@@ -73,6 +79,7 @@ func Import(ctx context.Context, svc *blog.Service, actor *blog.User, r io.Reade
 		catParents := map[string]string{}
 		skippedTypes := map[string]int{}
 		unknownCodes := map[string]bool{}
+		files := &uploads{from: opts.Uploads, to: opts.UploadsTarget, dry: opts.DryRun, copied: map[string]bool{}, missing: map[string]bool{}}
 		oldPath := func(link string) string {
 			u, err := url.Parse(strings.TrimSpace(link))
 			if err != nil || u.Path == "" {
@@ -145,7 +152,7 @@ func Import(ctx context.Context, svc *blog.Service, actor *blog.User, r io.Reade
 					im.Report.Note("skipped %s %d (%q): its status in WordPress is %s", it.Type, it.ID, it.Title, it.Status)
 					return nil
 				}
-				return importItem(im, it, loc, user, attachments, unknownCodes, oldPath, func(id int64, parent string) {
+				return importItem(im, it, loc, user, attachments, unknownCodes, files, oldPath, func(id int64, parent string) {
 					pendingParents = append(pendingParents, struct {
 						id     int64
 						parent string
@@ -195,9 +202,7 @@ func Import(ctx context.Context, svc *blog.Service, actor *blog.User, r io.Reade
 				}
 			}
 		}
-		if n := len(attachments); n > 0 {
-			im.Report.Note("%d attachments are linked at their original addresses; copy the files to keep them", n)
-		}
+		files.report(im.Report, len(attachments))
 		var kinds []string
 		for k := range skippedTypes {
 			kinds = append(kinds, k)
@@ -246,7 +251,7 @@ var commentStatus = map[string]blog.CommentStatus{
 }
 
 func importItem(im *blog.Importer, it *Item, loc *time.Location, user func(string) (int64, error),
-	attachments map[int64]*Item, unknownCodes map[string]bool, oldPath func(string) string, parentLater func(int64, string)) error {
+	attachments map[int64]*Item, unknownCodes map[string]bool, files *uploads, oldPath func(string) string, parentLater func(int64, string)) error {
 	author, err := user(it.Creator)
 	if err != nil {
 		return err
@@ -259,6 +264,10 @@ func importItem(im *blog.Importer, it *Item, loc *time.Location, user func(strin
 	})
 	for _, c := range codes {
 		unknownCodes[c] = true
+	}
+	content, err = files.rewrite(content)
+	if err != nil {
+		return err
 	}
 	kind := blog.Kind(it.Type)
 	in := blog.PostInput{

@@ -265,3 +265,32 @@ func TestImportFixtures(t *testing.T) {
 		t.Errorf("/?p=1 redirects to %q, %v", to, err)
 	}
 }
+
+func TestImportUploads(t *testing.T) {
+	svc, admin := newSite(t)
+	from, to := t.TempDir(), t.TempDir()
+	if err := os.MkdirAll(filepath.Join(from, "2014", "03"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(from, "2014", "03", "pic.jpg"), []byte("JPEG"), 0o644)
+	doc := wxr(strings.Replace(item(60, "post", "publish", "with-pictures", ""), "First paragraph of with-pictures.",
+		`<img src="https://old.example/wp-content/uploads/2014/03/pic.jpg" alt="pic"> and <a href="http://old.example/wp-content/uploads/2014/03/gone.pdf">a file</a> and <img src="https://old.example/wp-content/uploads/../../etc/passwd">`, 1))
+	rep, err := wordpress.Import(t.Context(), svc, nil, strings.NewReader(doc), wordpress.Options{Uploads: from, UploadsTarget: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := postBySlug(t, svc, admin, "with-pictures")
+	if !strings.Contains(p.BodyHTML, `src="/uploads/2014/03/pic.jpg"`) || !strings.Contains(p.BodyHTML, "http://old.example/wp-content/uploads/2014/03/gone.pdf") {
+		t.Errorf("body = %s", p.BodyHTML)
+	}
+	if data, err := os.ReadFile(filepath.Join(to, "2014", "03", "pic.jpg")); err != nil || string(data) != "JPEG" {
+		t.Errorf("copied file = %q, %v", data, err)
+	}
+	notes := strings.Join(rep.Notes, "\n")
+	if !strings.Contains(notes, "copied 1 linked files") || !strings.Contains(notes, "2014/03/gone.pdf") {
+		t.Errorf("notes = %s", notes)
+	}
+	if _, err := os.Stat(filepath.Join(to, "etc")); err == nil {
+		t.Error("a path outside the uploads folder was copied")
+	}
+}
