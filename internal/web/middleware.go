@@ -53,7 +53,11 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Frame-Options", "DENY")
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(rec, r.Body, s.maxBody)
+			limit := s.maxBody
+			if r.URL.Path == "/admin/import" {
+				limit = maxImportBytes
+			}
+			r.Body = http.MaxBytesReader(rec, r.Body, limit)
 		}
 		protected.ServeHTTP(rec, r)
 	})

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -224,5 +226,40 @@ func TestUploadsServed(t *testing.T) {
 		if r := b.get(p); r.StatusCode != 404 {
 			t.Errorf("GET %s: %d", p, r.StatusCode)
 		}
+	}
+}
+
+func TestImportUpload(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	b := s.browser(t)
+	b.login("ada@example.com", "analytical engine")
+	token := b.csrf("/admin/import")
+	upload := func(doc string, dry bool) response {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("csrf_token", token)
+		if dry {
+			mw.WriteField("dry_run", "1")
+		}
+		fw, _ := mw.CreateFormFile("file", "export.xml")
+		fw.Write([]byte(doc))
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/admin/import", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return b.do(req)
+	}
+	r := upload(importedThread, true)
+	mustContain(t, "dry run", r.Body, "nothing was changed", "<td>post</td><td>1</td>", "<td>reply</td><td>4</td>")
+	if _, _, err := s.svc.PostAt(t.Context(), "/2012/06/01/swifts/"); err == nil {
+		t.Error("a dry run imported the post")
+	}
+	r = upload(importedThread, false)
+	mustContain(t, "import", r.Body, "Imported", "<td>post</td><td>1</td>")
+	if _, _, err := s.svc.PostAt(t.Context(), "/2012/06/01/swifts/"); err != nil {
+		t.Errorf("imported post: %v", err)
+	}
+	r = upload("<rss><channel><title>x</wrong>", false)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "malformed XML at line 1") {
+		t.Errorf("malformed upload: %d", r.StatusCode)
 	}
 }
