@@ -103,12 +103,24 @@ type PostFilter struct {
 	To       time.Time // published before
 	Search   string    // words the title must contain
 	IDs      []int64
+	// Sticky keeps only sticky posts (StickyOnly) or leaves them out
+	// (StickyNone); "" keeps both.
+	Sticky StickyFilter
 	// NoBodies leaves Body, BodyHTML, ExcerptHTML and BodyText empty, for
 	// listings that need only titles, dates and addresses.
 	NoBodies bool
 	Limit    int
 	Offset   int
 }
+
+// StickyFilter selects posts by their sticky flag.
+type StickyFilter string
+
+// The sticky filters.
+const (
+	StickyOnly StickyFilter = "only"
+	StickyNone StickyFilter = "none"
+)
 
 // PostInput is what a writer submits from the editor or an import file.
 // Strings are taken as typed; the Service trims and validates them.

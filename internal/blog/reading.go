@@ -35,12 +35,26 @@ func (s *Service) Listing(ctx context.Context, f PostFilter, page int) (*Listing
 		return nil, ErrNotFound
 	}
 	pub := published()
+	// On the front page sticky posts come first on page one and are not
+	// repeated below, as in WordPress.
+	front := f.AuthorID == 0 && f.TermID == 0 && f.From.IsZero() && f.To.IsZero()
+	var sticky []*Post
+	if front {
+		var err error
+		if sticky, _, err = s.list(ctx, PostFilter{Kind: pub.Kind, Statuses: pub.Statuses, Sticky: StickyOnly}); err != nil {
+			return nil, err
+		}
+		f.Sticky = StickyNone
+	}
 	f.Kind, f.Statuses = pub.Kind, pub.Statuses
 	per := s.Settings().PostsPerPage
 	f.Limit, f.Offset = per, (page-1)*per
 	posts, total, err := s.list(ctx, f)
 	if err != nil {
 		return nil, err
+	}
+	if page == 1 && len(sticky) > 0 {
+		posts = append(sticky, posts...)
 	}
 	l := &Listing{Posts: posts, Page: page, Total: total, Pages: (total + per - 1) / per}
 	if l.Pages == 0 {

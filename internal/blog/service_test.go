@@ -486,3 +486,33 @@ func TestSettingsCachedAndSaved(t *testing.T) {
 		t.Error("settings or secret changed on reload")
 	}
 }
+
+func TestStickyPostsLeadTheFrontPage(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"posts_per_page": "2"})
+	for i := range 4 {
+		f.save(t, f.admin, 0, blog.PostInput{Title: fmt.Sprint("Post ", i), PublishedAt: time.Date(2015, 1, 1+i, 0, 0, 0, 0, time.UTC), Sticky: i == 0})
+	}
+	l, err := f.svc.Listing(ctx, blog.PostFilter{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, p := range l.Posts {
+		titles = append(titles, p.Title)
+	}
+	if strings.Join(titles, ",") != "Post 0,Post 3,Post 2" || l.Pages != 2 {
+		t.Errorf("front page 1 = %v (%d pages)", titles, l.Pages)
+	}
+	l, _ = f.svc.Listing(ctx, blog.PostFilter{}, 2)
+	if len(l.Posts) != 1 || l.Posts[0].Title != "Post 1" {
+		t.Errorf("front page 2 = %v", l.Posts)
+	}
+	// Archives keep plain date order.
+	from, to, _ := f.svc.DateRange(2015, 1, 0)
+	l, _ = f.svc.Listing(ctx, blog.PostFilter{From: from, To: to}, 2)
+	if len(l.Posts) != 2 || l.Posts[1].Title != "Post 0" {
+		t.Errorf("archive page 2 = %v", l.Posts)
+	}
+}

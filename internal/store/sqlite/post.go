@@ -88,6 +88,12 @@ func where(f blog.PostFilter) (string, []any) {
 		conds = append(conds, "p.published_at < ?")
 		args = append(args, f.To.Unix())
 	}
+	switch f.Sticky {
+	case blog.StickyOnly:
+		conds = append(conds, "p.sticky = 1")
+	case blog.StickyNone:
+		conds = append(conds, "p.sticky = 0")
+	}
 	if len(f.IDs) > 0 {
 		conds = append(conds, "p.id IN ("+placeholders(len(f.IDs))+")")
 		for _, id := range f.IDs {
