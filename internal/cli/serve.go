@@ -49,7 +49,12 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	s, err := openSite(ctx, cfg, nil)
+	var handler *web.Server
+	s, err := openSite(ctx, cfg, func() {
+		if handler != nil {
+			handler.Purge()
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -65,8 +70,9 @@ func serve(ctx context.Context, args []string, env Env) error {
 		rand.Read(b)
 		setupToken = base64.RawURLEncoding.EncodeToString(b)
 	}
+	handler = web.New(web.Config{Blog: s.service, Theme: th, Log: log, SetupToken: setupToken, UploadsDir: cfg.UploadsDir(), CacheBytes: cfg.CacheMB << 20})
 	srv := &http.Server{
-		Handler:           web.New(web.Config{Blog: s.service, Theme: th, Log: log, SetupToken: setupToken, UploadsDir: cfg.UploadsDir()}),
+		Handler:           handler,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

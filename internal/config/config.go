@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +23,7 @@ type Config struct {
 	ThemeDir  string // --theme, FOLIO_THEME; "" for the embedded theme
 	LogLevel  string // --log-level, FOLIO_LOG_LEVEL: debug, info, warn, error
 	LogFormat string // --log-format, FOLIO_LOG_FORMAT: text or json
+	CacheMB   int64  // --cache-mb, FOLIO_CACHE_MB: page cache memory; negative turns it off
 }
 
 // Defaults.
@@ -50,6 +52,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.CommonFlags(fs)
 	fs.StringVar(&c.Addr, "addr", env("FOLIO_ADDR", DefaultAddr), "address to listen on (env FOLIO_ADDR)")
 	fs.StringVar(&c.ThemeDir, "theme", env("FOLIO_THEME", ""), "folder whose templates/ and static/ files override the default theme (env FOLIO_THEME)")
+	cacheMB, _ := strconv.ParseInt(env("FOLIO_CACHE_MB", "64"), 10, 64)
+	fs.Int64Var(&c.CacheMB, "cache-mb", cacheMB, "memory for the page cache in MiB; -1 turns it off (env FOLIO_CACHE_MB)")
 }
 
 // UploadsDir returns the folder of imported files inside the data folder.

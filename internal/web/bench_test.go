@@ -18,9 +18,15 @@ import (
 var benchBody = strings.Repeat("A paragraph of ordinary prose that runs on for a while, with *emphasis* and a [link](https://example.org/).\n\n", 8) +
 	"## A heading\n\n- one\n- two\n- three\n\n> A quoted line from somewhere else.\n\n```go\nfunc main() { println(\"hi\") }\n```\n\nA claim.[^1]\n\n[^1]: The note.\n"
 
-// benchSite is a site with n published posts.
+// benchSite is a site with n published posts and no page cache, so
+// requests render from the store.
 func benchSite(b *testing.B, n int) (*site, string) {
-	s := newSiteWithAdmin(b)
+	return benchSiteCache(b, n, -1)
+}
+
+func benchSiteCache(b *testing.B, n int, cacheBytes int64) (*site, string) {
+	s := startSiteCache(b, "", cacheBytes)
+	s.addAdmin(b)
 	ctx := b.Context()
 	ins := make([]blog.PostInput, n)
 	start := time.Date(2014, 1, 1, 9, 0, 0, 0, time.UTC)
@@ -104,3 +110,33 @@ func BenchmarkCommentSubmit(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "replies/s")
 }
+
+// BenchmarkCachedPostPage serves a post page from the page cache, as
+// every request after the first does.
+func BenchmarkCachedPostPage(b *testing.B) {
+	s, path := benchSiteCache(b, 500, 0)
+	h := s.Config.Handler
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Accept-Encoding", "gzip, br")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, req)
+		if w.code != http.StatusOK {
+			b.Fatalf("status %d", w.code)
+		}
+	}
+}
+
+// discard is a ResponseWriter that keeps nothing, so the benchmark
+// measures the server, not the recorder.
+type discard struct {
+	h    http.Header
+	code int
+}
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discard) WriteHeader(code int)        { d.code = code }

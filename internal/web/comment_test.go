@@ -33,6 +33,8 @@ var tokenRe = regexp.MustCompile(`name="form_token" value="([^"]+)"`)
 // seconds pass, as a person would take to type.
 func (s *replySite) replyForm(t *testing.T, b *browser, path string) url.Values {
 	t.Helper()
+	// A freshly rendered form, as the cache may hold an older page.
+	s.web.Purge()
 	r := b.get(path)
 	m := tokenRe.FindStringSubmatch(r.Body)
 	if m == nil {

@@ -37,6 +37,7 @@ type site struct {
 	clock   *clock
 	admin   *blog.User
 	uploads string // the folder served at /uploads/
+	web     *web.Server
 }
 
 type clock struct {
@@ -71,13 +72,22 @@ func newSiteWithTheme(tb testing.TB, dir string) *site {
 
 func startSite(tb testing.TB, themeDir string) *site {
 	tb.Helper()
+	return startSiteCache(tb, themeDir, 0)
+}
+
+// startSiteCache starts a site with a page cache of cacheBytes (negative:
+// none).
+func startSiteCache(tb testing.TB, themeDir string, cacheBytes int64) *site {
+	tb.Helper()
 	st, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "folio.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
 	c := &clock{t: time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC)}
-	svc, err := blog.NewService(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testHasher})
+	var srv *web.Server
+	svc, err := blog.NewService(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testHasher,
+		OnChange: func() { srv.Purge() }})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -86,9 +96,9 @@ func startSite(tb testing.TB, themeDir string) *site {
 		tb.Fatal(err)
 	}
 	uploads := tb.TempDir()
-	srv := web.New(web.Config{Blog: svc, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SetupToken: setupToken,
-		SitemapLimit: testSitemapLimit, UploadsDir: uploads})
-	s := &site{Server: httptest.NewServer(srv), svc: svc, clock: c, uploads: uploads}
+	srv = web.New(web.Config{Blog: svc, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SetupToken: setupToken,
+		SitemapLimit: testSitemapLimit, UploadsDir: uploads, CacheBytes: cacheBytes})
+	s := &site{Server: httptest.NewServer(srv), svc: svc, clock: c, uploads: uploads, web: srv}
 	tb.Cleanup(s.Close)
 	return s
 }

@@ -33,6 +33,9 @@ type Config struct {
 	// UploadsDir holds imported files, served at /uploads/; "" serves
 	// none.
 	UploadsDir string
+	// CacheBytes bounds the memory of the page cache; 0 means
+	// DefaultCacheBytes and a negative value turns the cache off.
+	CacheBytes int64
 }
 
 // DefaultMaxBody is the request body limit: room for the largest post
@@ -48,6 +51,7 @@ type Server struct {
 	maxBody      int64
 	sitemapLimit int
 	uploads      http.Handler
+	cache        *pageCache
 	logins       *limiter
 	handler      http.Handler
 
@@ -75,8 +79,22 @@ func New(cfg Config) *Server {
 	if s.sitemapLimit = cfg.SitemapLimit; s.sitemapLimit <= 0 {
 		s.sitemapLimit = DefaultSitemapLimit
 	}
-	s.handler = s.middleware(s.routes())
+	switch {
+	case cfg.CacheBytes == 0:
+		s.cache = newPageCache(DefaultCacheBytes)
+	case cfg.CacheBytes > 0:
+		s.cache = newPageCache(cfg.CacheBytes)
+	}
+	s.handler = s.middleware(s.cached(s.routes()))
 	return s
+}
+
+// Purge empties the page cache. Wire it to the Service's OnChange, so
+// every write is visible on the next request.
+func (s *Server) Purge() {
+	if s.cache != nil {
+		s.cache.Purge()
+	}
 }
 
 // ServeHTTP serves one request.

@@ -1,0 +1,311 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/andybalholm/brotli"
+	"golang.org/x/sync/singleflight"
+)
+
+// DefaultCacheBytes bounds the page cache's memory.
+const DefaultCacheBytes = 64 << 20
+
+// cacheTTL bounds how old a cached page gets, so the reply form's signed
+// token in it stays fresh.
+const cacheTTL = 10 * time.Minute
+
+// page is a rendered public response, ready to send as it is.
+type page struct {
+	status  int
+	header  http.Header
+	body    []byte
+	gzip    []byte
+	brotli  []byte
+	etag    string
+	lastMod string
+	created time.Time
+	elem    *list.Element
+}
+
+func (p *page) size() int64 {
+	return int64(len(p.body) + len(p.gzip) + len(p.brotli) + 512)
+}
+
+// pageCache keeps rendered public pages in memory, least recently used
+// first out, within a byte limit. Any write to the site empties it
+// (Purge), so nothing stale is served after a write returns.
+type pageCache struct {
+	mu     sync.Mutex
+	pages  map[string]*page
+	lru    *list.List // of keys, most recent at the front
+	bytes  int64
+	limit  int64
+	gen    uint64 // bumped by Purge; renders from an older generation are not stored
+	flight singleflight.Group
+	now    func() time.Time
+}
+
+func newPageCache(limit int64) *pageCache {
+	return &pageCache{pages: map[string]*page{}, lru: list.New(), limit: limit, now: time.Now}
+}
+
+// Purge forgets every page. The Service calls it after each write.
+func (c *pageCache) Purge() {
+	c.mu.Lock()
+	c.pages, c.bytes = map[string]*page{}, 0
+	c.lru.Init()
+	c.gen++
+	c.mu.Unlock()
+}
+
+func (c *pageCache) get(key string) (*page, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.pages[key]
+	if ok && c.now().Sub(p.created) > cacheTTL {
+		c.remove(key, p)
+		ok = false
+	}
+	if ok {
+		c.lru.MoveToFront(p.elem)
+		return p, c.gen
+	}
+	return nil, c.gen
+}
+
+func (c *pageCache) remove(key string, p *page) {
+	delete(c.pages, key)
+	c.lru.Remove(p.elem)
+	c.bytes -= p.size()
+}
+
+func (c *pageCache) put(key string, p *page, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen || p.size() > c.limit/4 {
+		return
+	}
+	if old, ok := c.pages[key]; ok {
+		c.remove(key, old)
+	}
+	p.elem = c.lru.PushFront(key)
+	c.pages[key] = p
+	c.bytes += p.size()
+	for c.bytes > c.limit {
+		last := c.lru.Back()
+		k := last.Value.(string)
+		c.remove(k, c.pages[k])
+	}
+}
+
+// stats reports the cache's size, for tests and logs.
+func (c *pageCache) stats() (pages int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pages), c.bytes
+}
+
+// recorder captures a handler's response for the cache.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+
+// cacheable reports whether a request may be answered from, and stored
+// in, the shared cache: a GET or HEAD for a public page, from a visitor
+// with no session and no held replies of their own, without a query.
+func cacheable(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if r.URL.RawQuery != "" || strings.HasPrefix(r.URL.Path, "/admin") || strings.HasPrefix(r.URL.Path, "/comments") ||
+		strings.HasPrefix(r.URL.Path, "/search") || r.URL.Path == "/healthz" {
+		return false
+	}
+	for _, name := range []string{sessionCookie, mineCookie} {
+		if _, err := r.Cookie(name); err == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// cached serves public pages from the cache, rendering each once: the
+// first request for a page renders it (concurrent ones wait for that
+// render), later ones get the stored bytes, compressed as the client
+// accepts, with a strong ETag and 304 answers.
+func (s *Server) cached(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cache == nil || !cacheable(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := r.Host + r.URL.Path
+		p, gen := s.cache.get(key)
+		if p == nil {
+			v, _, _ := s.cache.flight.Do(key, func() (any, error) {
+				if p, _ := s.cache.get(key); p != nil {
+					return p, nil
+				}
+				return s.renderPage(next, r, key, gen), nil
+			})
+			p = v.(*page)
+		}
+		s.writePage(w, r, p)
+	})
+}
+
+// renderPage runs the handler for a GET of the page and stores a
+// successful, shareable answer.
+func (s *Server) renderPage(next http.Handler, r *http.Request, key string, gen uint64) *page {
+	rec := &recorder{header: http.Header{}}
+	get := r.Clone(r.Context())
+	get.Method = http.MethodGet
+	next.ServeHTTP(rec, get)
+	p := &page{status: rec.status, header: rec.header, body: rec.body.Bytes(), created: s.cache.now()}
+	cc := rec.header.Get("Cache-Control")
+	if rec.status != http.StatusOK || rec.header.Get("Set-Cookie") != "" || strings.Contains(cc, "private") || strings.Contains(cc, "no-store") ||
+		rec.header.Get("Content-Encoding") != "" {
+		return p
+	}
+	sum := sha256.Sum256(p.body)
+	p.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
+	p.lastMod = rec.header.Get("Last-Modified")
+	if p.lastMod == "" {
+		p.lastMod = p.created.UTC().Format(http.TimeFormat)
+		p.header.Set("Last-Modified", p.lastMod)
+	}
+	if rec.header.Get("ETag") != "" {
+		// The handler's own validator (feeds) stays.
+		p.etag = rec.header.Get("ETag")
+	}
+	if compressible(rec.header.Get("Content-Type")) && len(p.body) > 512 {
+		p.gzip, p.brotli = gzipBytes(p.body), brotliBytes(p.body)
+	}
+	if cc == "" {
+		// Browsers and proxies may keep the page but must ask again each
+		// time; the ETag makes that a cheap 304.
+		p.header.Set("Cache-Control", "public, no-cache")
+	}
+	s.cache.put(key, p, gen)
+	return p
+}
+
+func compressible(ctype string) bool {
+	for _, t := range []string{"text/", "application/xml", "application/atom+xml", "application/rss+xml", "application/feed+json", "image/svg+xml"} {
+		if strings.HasPrefix(ctype, t) {
+			return true
+		}
+	}
+	return false
+}
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+func brotliBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	// Level 6 compresses nearly as well as the best level at a fraction
+	// of the time, which a first request pays.
+	bw := brotli.NewWriterLevel(&buf, 6)
+	bw.Write(b)
+	bw.Close()
+	return buf.Bytes()
+}
+
+// writePage sends a cached page: 304 when the client has it, else the
+// body in the best encoding the client accepts.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *page) {
+	h := w.Header()
+	for k, v := range p.header {
+		h[k] = v
+	}
+	if p.etag == "" {
+		w.WriteHeader(p.status)
+		if r.Method != http.MethodHead {
+			w.Write(p.body)
+		}
+		return
+	}
+	h.Set("ETag", p.etag)
+	if p.gzip != nil {
+		h.Set("Vary", "Accept-Encoding")
+	}
+	if notModified(r, p) {
+		h.Del("Content-Type")
+		h.Del("Content-Length")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := p.body
+	switch ae := r.Header.Get("Accept-Encoding"); {
+	case p.brotli != nil && acceptsEncoding(ae, "br"):
+		body = p.brotli
+		h.Set("Content-Encoding", "br")
+	case p.gzip != nil && acceptsEncoding(ae, "gzip"):
+		body = p.gzip
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(p.status)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+func notModified(r *http.Request, p *page) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, tag := range strings.Split(inm, ",") {
+			if t := strings.TrimSpace(tag); t == p.etag || t == "*" || t == "W/"+p.etag {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && p.lastMod != "" {
+		since, err1 := http.ParseTime(ims)
+		mod, err2 := http.ParseTime(p.lastMod)
+		return err1 == nil && err2 == nil && !mod.After(since)
+	}
+	return false
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header allows enc
+// (a q of 0 refuses it).
+func acceptsEncoding(header, enc string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), enc) {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		}
+	}
+	return false
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestCacheRendersOnceUnderConcurrency(t *testing.T) {
+	var renders atomic.Int32
+	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		renders.Add(1)
+		time.Sleep(50 * time.Millisecond)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, strings.Repeat("<p>page</p>", 200))
+	})
+	s := &Server{cache: newPageCache(1 << 20)}
+	h := s.cached(next)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/2015/11/28/post/", nil))
+			if rec.Code != 200 || rec.Body.Len() != 2200 {
+				t.Errorf("response %d, %d bytes", rec.Code, rec.Body.Len())
+			}
+		}()
+	}
+	wg.Wait()
+	if n := renders.Load(); n != 1 {
+		t.Errorf("20 concurrent first requests rendered %d times, want 1", n)
+	}
+	s.cache.Purge()
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/2015/11/28/post/", nil))
+	if n := renders.Load(); n != 2 {
+		t.Errorf("after Purge: %d renders, want 2", n)
+	}
+}
+
+func TestCacheMemoryBound(t *testing.T) {
+	c := newPageCache(64 << 10)
+	for i := range 100 {
+		c.put(fmt.Sprint("/p/", i), &page{status: 200, body: make([]byte, 4000), created: time.Now()}, c.gen)
+		if _, bytes := c.stats(); bytes > 64<<10 {
+			t.Fatalf("cache holds %d bytes, over its 64 KiB limit", bytes)
+		}
+	}
+	pages, _ := c.stats()
+	if pages == 0 || pages > 16 {
+		t.Errorf("cache holds %d pages", pages)
+	}
+	if p, _ := c.get("/p/0"); p != nil {
+		t.Error("the coldest page was not evicted")
+	}
+	if p, _ := c.get("/p/99"); p == nil {
+		t.Error("the newest page was evicted")
+	}
+	// A page rendered before a purge is not stored after it.
+	_, gen := c.get("/x")
+	c.Purge()
+	c.put("/x", &page{status: 200, body: []byte("old"), created: time.Now()}, gen)
+	if p, _ := c.get("/x"); p != nil {
+		t.Error("a page from before a purge was stored")
+	}
+	// Old pages expire.
+	c.put("/y", &page{status: 200, body: []byte("y"), created: time.Now().Add(-cacheTTL - time.Second)}, c.gen)
+	if p, _ := c.get("/y"); p != nil {
+		t.Error("an expired page was served")
+	}
+}
+
+func TestAcceptsEncoding(t *testing.T) {
+	tests := []struct {
+		header, enc string
+		want        bool
+	}{
+		{"gzip, deflate, br", "br", true}, {"gzip", "br", false}, {"br;q=0", "br", false}, {"br;q=0.5, gzip", "br", true}, {"GZIP", "gzip", true}, {"", "gzip", false},
+	}
+	for _, tt := range tests {
+		if got := acceptsEncoding(tt.header, tt.enc); got != tt.want {
+			t.Errorf("acceptsEncoding(%q, %q) = %v", tt.header, tt.enc, got)
+		}
+	}
+}

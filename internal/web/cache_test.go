@@ -1,0 +1,153 @@
+package web_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+
+	"folio/internal/blog"
+)
+
+func TestCachedPageHeadersAndEncodings(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	seed(t, s)
+	b := s.browser(t)
+	first := b.get("/2015/11/01/reading-slowly/")
+	second := b.get("/2015/11/01/reading-slowly/")
+	etag := second.Header.Get("ETag")
+	if first.Body != second.Body || !strings.HasPrefix(etag, `"`) || second.Header.Get("Last-Modified") == "" {
+		t.Fatalf("cached response: etag %q, headers %v", etag, second.Header)
+	}
+	if cc := second.Header.Get("Cache-Control"); cc != "public, no-cache" {
+		t.Errorf("Cache-Control = %q", cc)
+	}
+	get := func(h map[string]string) response {
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"/2015/11/01/reading-slowly/", nil)
+		// Go's transport would decompress gzip itself; ask explicitly.
+		req.Header.Set("Accept-Encoding", "identity")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		return b.do(req)
+	}
+	if r := get(nil); r.Header.Get("Content-Length") != fmt.Sprint(len(first.Body)) || r.Header.Get("Content-Encoding") != "" {
+		t.Errorf("identity: Content-Length %q, encoding %q", r.Header.Get("Content-Length"), r.Header.Get("Content-Encoding"))
+	}
+	if r := get(map[string]string{"If-None-Match": etag}); r.StatusCode != http.StatusNotModified || r.Body != "" {
+		t.Errorf("If-None-Match: %d", r.StatusCode)
+	}
+	if r := get(map[string]string{"If-Modified-Since": second.Header.Get("Last-Modified")}); r.StatusCode != http.StatusNotModified {
+		t.Errorf("If-Modified-Since: %d", r.StatusCode)
+	}
+	gz := get(map[string]string{"Accept-Encoding": "gzip"})
+	if gz.Header.Get("Content-Encoding") != "gzip" || gz.Header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("gzip: %v", gz.Header)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(gz.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, _ := io.ReadAll(zr); string(plain) != first.Body {
+		t.Error("gzip body differs from the page")
+	}
+	br := get(map[string]string{"Accept-Encoding": "gzip, br"})
+	if br.Header.Get("Content-Encoding") != "br" {
+		t.Fatalf("brotli: %v", br.Header)
+	}
+	if plain, _ := io.ReadAll(brotli.NewReader(bytes.NewReader([]byte(br.Body)))); string(plain) != first.Body {
+		t.Error("brotli body differs from the page")
+	}
+	head, _ := http.NewRequest(http.MethodHead, s.URL+"/2015/11/01/reading-slowly/", nil)
+	if r := b.do(head); r.StatusCode != 200 || r.Body != "" || r.Header.Get("ETag") != etag {
+		t.Errorf("HEAD: %d %q", r.StatusCode, r.Header.Get("ETag"))
+	}
+}
+
+// TestCacheNeverServesStale makes each kind of write and checks the next
+// request shows it.
+func TestCacheNeverServesStale(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	seed(t, s)
+	ctx := t.Context()
+	b := s.browser(t)
+	warm := func() {
+		for _, p := range []string{"/", "/2015/11/01/reading-slowly/", "/tag/reading/", "/feed/atom/", "/sitemap-1.xml", "/about/"} {
+			b.get(p)
+		}
+	}
+	warm()
+	p, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Fresh news", Status: blog.StatusPublished, Tags: []string{"Reading"}, CommentsOpen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/tag/reading/", "/feed/atom/", "/sitemap-1.xml"} {
+		if !strings.Contains(b.get(path).Body, "fresh-news") && !strings.Contains(b.get(path).Body, "Fresh news") {
+			t.Errorf("%s is stale after publishing", path)
+		}
+	}
+	warm()
+	old, _, _ := s.svc.PostAt(ctx, "/2015/11/01/reading-slowly/")
+	if _, err := s.svc.SavePost(ctx, s.admin, old.ID, blog.PostInput{Title: "Reading slowly, revised", Slug: old.Slug, Status: blog.StatusPublished, PublishedAt: old.PublishedAt}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.get(old.Path).Body, "Reading slowly, revised") {
+		t.Error("the post page is stale after an edit")
+	}
+	s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll, "comment_min_seconds": "0"})
+	warm()
+	c, err := s.svc.SubmitComment(ctx, blog.CommentInput{PostID: p.ID, Name: "Quick", Email: "q@example.com", Body: "First!", FormToken: s.svc.CommentFormToken(p.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.get(p.Path).Body, "First!") {
+		t.Error("the post page is stale after a reply")
+	}
+	if err := s.svc.ModerateComment(ctx, s.admin, c.ID, blog.ActionSpam); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.get(p.Path).Body, "First!") {
+		t.Error("a reply marked as spam is still served")
+	}
+	s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"title": "Renamed site"})
+	if !strings.Contains(b.get("/about/").Body, "Renamed site") {
+		t.Error("pages are stale after a settings change")
+	}
+	s.svc.Trash(ctx, s.admin, p.ID)
+	if r := b.get(p.Path); r.StatusCode != 404 {
+		t.Errorf("a trashed post is still served: %d", r.StatusCode)
+	}
+}
+
+// TestCacheKeepsVisitorsApart checks that what one visitor sees of their
+// own never reaches another through the shared cache.
+func TestCacheKeepsVisitorsApart(t *testing.T) {
+	s := newReplySite(t)
+	writer, stranger, admin := s.browser(t), s.browser(t), s.browser(t)
+	stranger.get(s.post.Path) // the public version is cached
+	r := s.send(t, writer, s.replyForm(t, writer, s.post.Path), map[string]string{"author": "Nia", "email": "nia@example.com", "comment": "Held words"})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatal(r.Status)
+	}
+	stranger.get(s.post.Path)
+	if got := writer.get(s.post.Path); !strings.Contains(got.Body, "Held words") {
+		t.Error("the writer does not see their held reply")
+	}
+	for range 3 {
+		if got := stranger.get(s.post.Path); strings.Contains(got.Body, "Held words") || strings.Contains(got.Body, "awaiting moderation") {
+			t.Fatal("a stranger got the writer's page")
+		}
+	}
+	admin.login("ada@example.com", "analytical engine")
+	if got := admin.get(s.post.Path); !strings.Contains(got.Body, "Replying as Ada Lovelace") {
+		t.Error("the signed-in writer does not get their own form")
+	}
+	if got := stranger.get(s.post.Path); strings.Contains(got.Body, "Replying as") {
+		t.Error("a stranger got the signed-in writer's form")
+	}
+}
