@@ -46,6 +46,8 @@ Usage:
   folio import wordpress [--dry-run] [--uploads DIR] FILE.xml
   folio export wordpress FILE.xml
   folio export markdown DIR
+  folio build --out DIR [--comments-endpoint URL]
+  folio dev seed [--posts N] [--replies N] [--seed N]
   folio comment list [--status pending|approved|spam|trash] [--post ID]
   folio comment approve|unapprove|spam|trash|restore|delete ID...
   folio migrate
@@ -113,6 +115,10 @@ func run(ctx context.Context, args []string, env Env) error {
 		return commentCmd(ctx, rest, env)
 	case "export":
 		return exportCmd(ctx, rest, env)
+	case "build":
+		return buildCmd(ctx, rest, env)
+	case "dev":
+		return devCmd(ctx, rest, env)
 	case "migrate":
 		return migrateCmd(ctx, rest, env)
 	case "version":

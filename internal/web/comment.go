@@ -180,7 +180,7 @@ func findComment(list []*blog.Comment, id int64) *blog.Comment {
 
 func (s *Server) newReplyForm(r *http.Request, post *blog.Post) replyForm {
 	d := s.blog.Settings().Discussion
-	f := replyForm{Action: "/comments", PostID: post.ID, Token: s.blog.CommentFormToken(post.ID), Heading: d.Heading,
+	f := replyForm{Action: s.replyAction, PostID: post.ID, Token: s.blog.CommentFormToken(post.ID), Heading: d.Heading,
 		CancelURL: post.Path + "#respond", MaxLength: d.MaxLength, Required: d.RequireNameEmail}
 	if u, _ := s.sessionUser(r); u != nil && u.CanEdit(post) {
 		f.SignedIn = u.Name

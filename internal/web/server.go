@@ -36,6 +36,11 @@ type Config struct {
 	// CacheBytes bounds the memory of the page cache; 0 means
 	// DefaultCacheBytes and a negative value turns the cache off.
 	CacheBytes int64
+	// ReplyAction is where reply forms post: "" for this server's
+	// /comments. A static build sets a live server's address, or
+	// NoReplyForm to leave the forms out.
+	ReplyAction string
+	NoReplyForm bool
 }
 
 // DefaultMaxBody is the request body limit: room for the largest post
@@ -52,6 +57,7 @@ type Server struct {
 	sitemapLimit int
 	uploads      http.Handler
 	cache        *pageCache
+	replyAction  string // "" leaves reply forms out
 	logins       *limiter
 	handler      http.Handler
 
@@ -72,6 +78,13 @@ func New(cfg Config) *Server {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
+	}
+	s.replyAction = cfg.ReplyAction
+	if s.replyAction == "" {
+		s.replyAction = "/comments"
+	}
+	if cfg.NoReplyForm {
+		s.replyAction = ""
 	}
 	if cfg.UploadsDir != "" {
 		s.uploads = http.StripPrefix("/uploads/", http.FileServerFS(os.DirFS(cfg.UploadsDir)))

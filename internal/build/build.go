@@ -1,0 +1,259 @@
+// Package build writes a site as static files by requesting every page
+// from the same handler that serves it, so the files are byte for byte
+// what the server sends. Pages are found by following the links of the
+// front page, the sitemap and the feeds, plus the date archives.
+package build
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/andybalholm/brotli"
+)
+
+// Options describe a build.
+type Options struct {
+	Out      string   // the folder to write
+	Seeds    []string // paths to start from besides "/", "/sitemap.xml" and "/robots.txt"
+	Progress func(done, found int)
+}
+
+// Result counts what a build did.
+type Result struct {
+	Pages     int // files the site has
+	Written   int // files written because they changed
+	Unchanged int
+	Removed   int // files of an earlier build that are gone
+}
+
+// manifestName is the file that records each output's hash, so the next
+// build rewrites only what changed.
+const manifestName = ".folio-build.json"
+
+var linkRe = regexp.MustCompile(`(?:href|src)="(/[^"#?]*)`)
+
+// Run requests every page of the site from h and writes it under
+// o.Out, with .gz and .br siblings for text, in parallel.
+func Run(h http.Handler, o Options) (Result, error) {
+	var res Result
+	old := map[string]string{}
+	if data, err := os.ReadFile(filepath.Join(o.Out, manifestName)); err == nil {
+		json.Unmarshal(data, &old)
+	}
+	seen := map[string]bool{}
+	var mu sync.Mutex
+	queue := make(chan string, 1<<16)
+	var pending sync.WaitGroup
+	add := func(p string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[p] || strings.HasPrefix(p, "/admin") || strings.HasPrefix(p, "/comments") || strings.HasPrefix(p, "/search") || strings.HasPrefix(p, "/uploads/") {
+			return
+		}
+		seen[p] = true
+		pending.Add(1)
+		queue <- p
+	}
+	manifest := map[string]string{}
+	var firstErr error
+	done := 0
+	worker := func() {
+		for p := range queue {
+			file, body, links, err := fetch(h, p)
+			mu.Lock()
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			mu.Unlock()
+			if err == nil && file != "" {
+				sum := sha256.Sum256(body)
+				hash := hex.EncodeToString(sum[:])
+				mu.Lock()
+				manifest[file] = hash
+				same := old[file] == hash
+				mu.Unlock()
+				if same {
+					mu.Lock()
+					res.Unchanged++
+					mu.Unlock()
+				} else if werr := write(o.Out, file, body); werr != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = werr
+					}
+					mu.Unlock()
+				} else {
+					mu.Lock()
+					res.Written++
+					mu.Unlock()
+				}
+				for _, l := range links {
+					add(l)
+				}
+			}
+			mu.Lock()
+			done++
+			if o.Progress != nil {
+				o.Progress(done, len(seen))
+			}
+			mu.Unlock()
+			pending.Done()
+		}
+	}
+	var wg sync.WaitGroup
+	for range runtime.NumCPU() {
+		wg.Add(1)
+		go func() { defer wg.Done(); worker() }()
+	}
+	for _, p := range append([]string{"/", "/sitemap.xml", "/robots.txt", "/feed/", "/feed/atom/", "/feed/json/"}, o.Seeds...) {
+		add(p)
+	}
+	pending.Wait()
+	close(queue)
+	wg.Wait()
+	if firstErr != nil {
+		return res, firstErr
+	}
+	// The not-found page, for static hosts' error_page.
+	if body := notFound(h); body != nil {
+		manifest["404.html"] = "404"
+		if err := write(o.Out, "404.html", body); err != nil {
+			return res, err
+		}
+	}
+	for file := range old {
+		if _, ok := manifest[file]; !ok {
+			os.Remove(filepath.Join(o.Out, filepath.FromSlash(file)))
+			os.Remove(filepath.Join(o.Out, filepath.FromSlash(file)) + ".gz")
+			os.Remove(filepath.Join(o.Out, filepath.FromSlash(file)) + ".br")
+			res.Removed++
+		}
+	}
+	res.Pages = len(manifest)
+	data, _ := json.MarshalIndent(manifest, "", " ")
+	return res, os.WriteFile(filepath.Join(o.Out, manifestName), data, 0o644)
+}
+
+// fetch renders one path and names its file: index.html, index.xml or
+// index.json for a folder address, the path itself for a file.
+func fetch(h http.Handler, p string) (file string, body []byte, links []string, err error) {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, p, nil)
+	h.ServeHTTP(rec, req)
+	switch rec.Code {
+	case http.StatusOK:
+	case http.StatusNotFound, http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther:
+		return "", nil, nil, nil
+	default:
+		return "", nil, nil, fmt.Errorf("GET %s: %d", p, rec.Code)
+	}
+	body = rec.Body.Bytes()
+	ctype := rec.Header().Get("Content-Type")
+	file = strings.TrimPrefix(p, "/")
+	if file == "" || strings.HasSuffix(file, "/") {
+		switch {
+		case strings.HasPrefix(ctype, "text/html"):
+			file += "index.html"
+		case strings.Contains(ctype, "json"):
+			file += "index.json"
+		default:
+			file += "index.xml"
+		}
+	}
+	if strings.HasPrefix(ctype, "text/html") || strings.Contains(ctype, "xml") || strings.Contains(ctype, "json") {
+		for _, m := range linkRe.FindAllSubmatch(body, -1) {
+			links = append(links, path.Clean(string(m[1]))+trailing(string(m[1])))
+		}
+	}
+	return file, body, links, nil
+}
+
+func trailing(p string) string {
+	if strings.HasSuffix(p, "/") && p != "/" {
+		return "/"
+	}
+	return ""
+}
+
+func notFound(h http.Handler) []byte {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/this-page-does-not-exist/", nil))
+	if rec.Code != http.StatusNotFound {
+		return nil
+	}
+	return rec.Body.Bytes()
+}
+
+// write stores a file with its compressed siblings, replacing atomically.
+func write(out, file string, body []byte) error {
+	dst := filepath.Join(out, filepath.FromSlash(file))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := atomicWrite(dst, body); err != nil {
+		return err
+	}
+	if !compressible(file) {
+		return nil
+	}
+	var gz, br bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
+	zw.Write(body)
+	zw.Close()
+	bw := brotli.NewWriterLevel(&br, 4)
+	bw.Write(body)
+	bw.Close()
+	if err := atomicWrite(dst+".gz", gz.Bytes()); err != nil {
+		return err
+	}
+	return atomicWrite(dst+".br", br.Bytes())
+}
+
+func compressible(file string) bool {
+	switch path.Ext(file) {
+	case ".html", ".xml", ".json", ".css", ".js", ".svg", ".txt":
+		return true
+	}
+	return false
+}
+
+func atomicWrite(dst string, data []byte) error {
+	tmp := dst + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dst)
+}
+
+// DateArchives lists the year, month and day archive paths of dates.
+func DateArchives(paths []string) []string {
+	set := map[string]bool{}
+	re := regexp.MustCompile(`^/(\d{4})/(\d{2})/(\d{2})/`)
+	for _, p := range paths {
+		if m := re.FindStringSubmatch(p); m != nil {
+			set["/"+m[1]+"/"] = true
+			set["/"+m[1]+"/"+m[2]+"/"] = true
+			set["/"+m[1]+"/"+m[2]+"/"+m[3]+"/"] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}

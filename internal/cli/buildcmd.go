@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"folio/internal/build"
+	"folio/internal/config"
+	"folio/internal/theme"
+	"folio/internal/web"
+)
+
+// buildCmd writes the public site as static files.
+func buildCmd(ctx context.Context, args []string, env Env) error {
+	var cfg config.Config
+	var out, endpoint string
+	fs := newFlags("build", env)
+	cfg.CommonFlags(fs)
+	fs.StringVar(&cfg.ThemeDir, "theme", "", "folder whose files override the default theme")
+	fs.StringVar(&out, "out", "", "folder to write the site into (required)")
+	fs.StringVar(&endpoint, "comments-endpoint", "", "address of a live folio whose /comments takes replies, e.g. https://blog.example/comments; without it the static pages have no reply form")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if out == "" {
+		return errors.New("name the folder to write with --out DIR")
+	}
+	if endpoint != "" {
+		if u, err := url.Parse(endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--comments-endpoint %q: give the full address, like https://blog.example/comments", endpoint)
+		}
+	}
+	th, err := theme.Load(cfg.ThemeDir, web.Funcs())
+	if err != nil {
+		return err
+	}
+	s, err := openSite(ctx, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	h := web.New(web.Config{Blog: s.service, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), CacheBytes: -1,
+		ReplyAction: endpoint, NoReplyForm: endpoint == ""})
+	posts, err := s.service.SitemapPosts(ctx)
+	if err != nil {
+		return err
+	}
+	var paths []string
+	for _, p := range posts {
+		paths = append(paths, p.Path)
+	}
+	start := time.Now()
+	bar := newProgress(env, "building", 1)
+	res, err := build.Run(h, build.Options{Out: out, Seeds: append(paths, build.DateArchives(paths)...),
+		Progress: func(done, found int) { bar.total = found; bar.set(done) }})
+	bar.done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Built %d files in %s (%d written, %d unchanged, %d removed) in %.2f s.\n",
+		res.Pages, out, res.Written, res.Unchanged, res.Removed, time.Since(start).Seconds())
+	if endpoint == "" {
+		fmt.Fprintln(env.Stdout, "The pages have no reply form: give --comments-endpoint to let readers reply through a live folio.")
+	}
+	return nil
+}
