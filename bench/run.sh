@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Measures folio against two anchors in one run on this machine:
+#   - nginx serving the static copy that `folio build` writes of the same site,
+#   - Hugo building the same content exported with `folio export markdown`
+#     (when hugo is installed).
+# Usage: bench/run.sh            sizes 1000 and 10000 posts, 10 s per wrk run
+#        SIZES="1000" DUR=5s bench/run.sh
+# Needs wrk and nginx (apt-get install wrk nginx); hugo is optional.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"1000 10000"}
+DUR=${DUR:-10s}
+WORK=${WORK:-$(mktemp -d)}
+PORT=18080
+NGINX_PORT=18081
+for tool in wrk nginx; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk nginx)"; exit 2; }
+done
+go build -o "$WORK/folio" ./cmd/folio
+F="$WORK/folio"
+
+# rps URL CONNS -> "requests/s p99"
+rps() {
+	wrk -t2 -c"$2" -d"$DUR" --latency "$1" 2>/dev/null | awk '
+		/Requests\/sec/ {r=$2}
+		/ 99%/ {p=$2}
+		END {printf "%s %s", r, p}'
+}
+
+row() { printf '| %-34s | %12s | %12s | %8s | %12s | %12s |\n' "$@"; }
+
+for N in $SIZES; do
+	data="$WORK/site-$N"
+	echo "== $N posts (data in $data)" >&2
+	printf 'bench password\n' | "$F" user add --data "$data" --name Bench --email bench@example.com --role admin >/dev/null
+	"$F" dev seed --data "$data" --posts "$N" --replies $((N * 5)) >&2
+
+	# Start-up to the first served page.
+	t0=$(date +%s%N)
+	"$F" serve --data "$data" --addr 127.0.0.1:$PORT --log-level error >/dev/null 2>&1 &
+	pid=$!
+	until curl -sf -o /dev/null http://127.0.0.1:$PORT/; do sleep 0.01; done
+	startup_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+
+	# The newest post carries the most replies; a tag page; the feed.
+	post=$(curl -s http://127.0.0.1:$PORT/feed/atom/ | grep -o 'href="http://127.0.0.1:'$PORT'/[0-9][^"]*"' | head -1 | sed 's/href="http:\/\/127.0.0.1:'$PORT'//; s/"$//')
+	replies=$(curl -s "http://127.0.0.1:$PORT$post" | grep -c 'class="comment' || true)
+	declare -A urls=([post]="$post" [home]="/" [tag]="/tag/$(curl -s http://127.0.0.1:$PORT$post | grep -o 'href="/tag/[^/]*/' | head -1 | sed 's|href="/tag/||')/" [atom]="/feed/atom/" [search]="/search?q=river+garden")
+	for u in "${urls[@]}"; do curl -s -o /dev/null "http://127.0.0.1:$PORT$u"; done
+
+	# Static copy, served by nginx.
+	t0=$(date +%s%N)
+	"$F" build --data "$data" --out "$WORK/out-$N" >/dev/null
+	build_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
+	"$F" export markdown --data "$data" "$WORK/md-$N" >/dev/null
+	t0=$(date +%s%N)
+	"$F" build --data "$data" --out "$WORK/out-$N" >/dev/null
+	rebuild_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
+	cat >"$WORK/nginx-$N.conf" <<CONF
+worker_processes auto;
+error_log $WORK/nginx-error.log;
+pid $WORK/nginx-$N.pid;
+events { worker_connections 4096; }
+http {
+	include /etc/nginx/mime.types;
+	access_log off;
+	sendfile on;
+	gzip_static on;
+	server {
+		listen 127.0.0.1:$NGINX_PORT;
+		root $WORK/out-$N;
+		index index.html index.xml index.json;
+	}
+}
+CONF
+	nginx -c "$WORK/nginx-$N.conf"
+
+	echo
+	echo "### $N posts, $((N * 5)) replies; post page with $replies replies; wrk -t2, $DUR per run"
+	echo
+	row "page, connections" "folio req/s" "nginx req/s" "ratio" "folio p99" "nginx p99"
+	row "---" "---" "---" "---" "---" "---"
+	for name in post home tag atom search; do
+		for c in 32 256; do
+			read -r fr fp <<<"$(rps "http://127.0.0.1:$PORT${urls[$name]}" "$c")"
+			if [ "$name" = search ]; then
+				row "$name, $c" "$fr" "-" "-" "$fp" "-"
+				continue
+			fi
+			read -r nr np <<<"$(rps "http://127.0.0.1:$NGINX_PORT${urls[$name]}" "$c")"
+			ratio=$(awk "BEGIN {printf \"%.2f\", $fr / $nr}")
+			row "$name, $c" "$fr" "$nr" "$ratio" "$fp" "$np"
+		done
+	done
+	rss=$(ps -o rss= -p "$pid" | awk '{printf "%.0f", $1 / 1024}')
+	kill "$pid"
+	nginx -c "$WORK/nginx-$N.conf" -s stop
+
+	hugo_s="not installed"
+	if command -v hugo >/dev/null; then
+		mkdir -p "$WORK/md-$N/layouts/_default"
+		printf 'baseURL = "http://example.org/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term"]\n' >"$WORK/md-$N/hugo.toml"
+		echo '<!doctype html><title>{{ .Title }}</title><h1>{{ .Title }}</h1>{{ .Content }}' >"$WORK/md-$N/layouts/_default/single.html"
+		echo '<!doctype html><title>{{ .Title }}</title>{{ range .Paginator.Pages }}<h2>{{ .Title }}</h2>{{ .Summary }}{{ end }}' >"$WORK/md-$N/layouts/_default/list.html"
+		t0=$(date +%s%N)
+		hugo --quiet -s "$WORK/md-$N" -d "$WORK/hugo-$N" >/dev/null 2>&1 || true
+		hugo_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
+	fi
+	echo
+	echo "- folio build: ${build_s} s full, ${rebuild_s} s second run; Hugo build of the same content: ${hugo_s} s"
+	echo "- start-up to the first served page: ${startup_ms} ms; folio RSS after the runs: ${rss} MiB"
+done
