@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,22 @@ func (r *ImportReport) count(kind string, created bool) {
 	} else {
 		r.Updated[kind]++
 	}
+}
+
+// Kinds lists the kinds of item the report counts, sorted.
+func (r *ImportReport) Kinds() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range []map[string]int{r.Created, r.Updated} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Note adds a line to the report.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 
 	"folio/internal/config"
@@ -53,19 +52,7 @@ func importWordPress(ctx context.Context, args []string, env Env) error {
 		verb = "Dry run, nothing changed. Would import"
 	}
 	fmt.Fprintf(env.Stdout, "%s from %s:\n", verb, fs.Arg(0))
-	kinds := map[string]bool{}
-	for k := range rep.Created {
-		kinds[k] = true
-	}
-	for k := range rep.Updated {
-		kinds[k] = true
-	}
-	var names []string
-	for k := range kinds {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range rep.Kinds() {
 		fmt.Fprintf(env.Stdout, "  %-10s %5d new, %5d updated\n", k, rep.Created[k], rep.Updated[k])
 	}
 	if len(rep.Notes) > 0 {

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"sort"
 	"time"
 
 	"folio/internal/blog"
@@ -64,16 +63,8 @@ func (s *Server) adminImportRun(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Done, p.Notes = true, rep.Notes
-	kinds := map[string]bool{}
-	for k := range rep.Created {
-		kinds[k] = true
-	}
-	for k := range rep.Updated {
-		kinds[k] = true
-	}
-	for k := range kinds {
+	for _, k := range rep.Kinds() {
 		p.Rows = append(p.Rows, importRow{Kind: k, Created: rep.Created[k], Updated: rep.Updated[k]})
 	}
-	sort.Slice(p.Rows, func(i, j int) bool { return p.Rows[i].Kind < p.Rows[j].Kind })
 	return s.render(w, http.StatusOK, "admin/import", p)
 }
