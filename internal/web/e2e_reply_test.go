@@ -29,6 +29,18 @@ func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Acti
 	}
 }
 
+// replyActions fills the reply form and sends it, then waits for the
+// element the answer page should show.
+func replyActions(name, email, text, waitFor string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.SendKeys(chromedp.ID("author"), name),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("comment"), text),
+		chromedp.Click(chromedp.ID("submit")),
+		chromedp.WaitVisible(chromedp.CSS(waitFor)),
+	}
+}
+
 // TestBrowserReplyThread follows a reply through moderation in browsers
 // with JavaScript off: the reader sees their held reply, a stranger does
 // not, the admin approves it, another reader answers it, and the thread
@@ -44,13 +56,7 @@ func TestBrowserReplyThread(t *testing.T) {
 		t.Errorf("form heading = %q", js)
 	}
 	s.clock.Add(10 * time.Second)
-	do(t, reader, "post a reply",
-		chromedp.SendKeys(chromedp.ID("author"), "Rosa Reader"),
-		chromedp.SendKeys(chromedp.ID("email"), "rosa@example.com"),
-		chromedp.SendKeys(chromedp.ID("comment"), "Does this *really* hold up?"),
-		chromedp.Click(chromedp.ID("submit")),
-		chromedp.WaitVisible(chromedp.CSS(".comment.pending .awaiting")),
-	)
+	do(t, reader, "post a reply", replyActions("Rosa Reader", "rosa@example.com", "Does this *really* hold up?", ".comment.pending .awaiting")...)
 	if got := text(t, reader, ".comment.pending .comment-body"); !strings.Contains(got, "Does this really hold up?") {
 		t.Errorf("held reply text = %q", got)
 	}
@@ -90,13 +96,7 @@ func TestBrowserReplyThread(t *testing.T) {
 		t.Errorf("reply heading = %q", h)
 	}
 	s.clock.Add(10 * time.Second)
-	do(t, stranger, "send the answer",
-		chromedp.SendKeys(chromedp.ID("author"), "Sam Second"),
-		chromedp.SendKeys(chromedp.ID("email"), "sam@example.com"),
-		chromedp.SendKeys(chromedp.ID("comment"), "It holds, mostly."),
-		chromedp.Click(chromedp.ID("submit")),
-		chromedp.WaitVisible(chromedp.CSS(".children .comment")),
-	)
+	do(t, stranger, "send the answer", replyActions("Sam Second", "sam@example.com", "It holds, mostly.", ".children .comment")...)
 	first := attr(t, stranger, "#replies .comment-list > li.comment", "id")
 	nested := attr(t, stranger, "#"+first+" > ol.children > li.comment", "id")
 	if !strings.HasPrefix(first, "comment-") || !strings.HasPrefix(nested, "comment-") || first == nested {

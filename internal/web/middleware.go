@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -138,7 +139,7 @@ func (s *Server) admin(h handlerFunc) http.Handler {
 			if r.Method != http.MethodGet {
 				return blog.ErrForbidden
 			}
-			http.Redirect(w, r, "/admin/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return nil
 		}
 		r = r.WithContext(context.WithValue(r.Context(), userKey, u))

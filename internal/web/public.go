@@ -450,5 +450,3 @@ func (s *Server) identiconShow(w http.ResponseWriter, r *http.Request) error {
 	_, err := w.Write(svg)
 	return err
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -181,11 +181,9 @@ func (s *Server) render(w http.ResponseWriter, status int, page string, data any
 		h.Set("Cache-Control", "no-store")
 	}
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
-	if err != nil {
-		// The reader went away; nothing left to tell them.
-		return nil
-	}
+	// A failed write means the reader went away; nothing is left to tell
+	// them.
+	w.Write(buf.Bytes())
 	return nil
 }
 
