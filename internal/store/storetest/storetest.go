@@ -36,6 +36,8 @@ func Run(t *testing.T, open Opener) {
 		{"CommentPurge", testCommentPurge},
 		{"Outbox", testOutbox},
 		{"Search", testSearch},
+		{"SlugRace", testSlugRace},
+		{"ApproveDeleteRace", testApproveDeleteRace},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })

@@ -1,0 +1,136 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"folio/internal/blog"
+)
+
+// reindexSQL recomputes the search documents of the posts its WHERE
+// clause matches: published items get one, weighted title (A), tags (B),
+// lede (C) and body (D); anything else gets none.
+const reindexSQL = `UPDATE posts p SET search = CASE WHEN p.status = 'published' THEN
+	setweight(to_tsvector('folio', p.title), 'A') ||
+	setweight(to_tsvector('folio', COALESCE((SELECT string_agg(t.name, ' ') FROM post_terms pt
+		JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = p.id), '')), 'B') ||
+	setweight(to_tsvector('folio', p.lede), 'C') ||
+	setweight(to_tsvector('folio', p.body_text), 'D') END
+	WHERE `
+
+// reindex brings the search documents of the posts matching cond (whose
+// one placeholder is $1) up to date, in the caller's transaction.
+func (s *Store) reindex(ctx context.Context, cond string, arg any) error {
+	if _, err := s.q.Exec(ctx, reindexSQL+cond, arg); err != nil {
+		return fmt.Errorf("index posts: %w", err)
+	}
+	return nil
+}
+
+// tsQuery writes a parsed query as a tsquery expression. Every term is a
+// bound parameter read by a function that takes plain text, so nothing
+// a reader typed is read as an operator: words through plainto_tsquery,
+// phrases through phraseto_tsquery, prefixes (letters and digits only)
+// through to_tsquery with :*.
+func tsQuery(q blog.SearchQuery, a *args) string {
+	var parts []string
+	for _, t := range q.Terms {
+		var part string
+		switch {
+		case t.Prefix:
+			word := strings.Map(func(r rune) rune {
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
+					return r
+				}
+				return -1
+			}, t.Text)
+			if word == "" {
+				continue
+			}
+			part = "to_tsquery('folio', " + a.add(word+":*") + ")"
+		case t.Phrase:
+			part = "phraseto_tsquery('folio', " + a.add(t.Text) + ")"
+		default:
+			part = "plainto_tsquery('folio', " + a.add(t.Text) + ")"
+		}
+		if t.Exclude {
+			part = "!!" + part
+		}
+		parts = append(parts, part)
+	}
+	if len(parts) == 0 {
+		return "''::tsquery"
+	}
+	return "(" + strings.Join(parts, " && ") + ")"
+}
+
+// Snippet markers: control characters cannot occur in indexed text, so
+// they become <mark> tags afterwards.
+const markOpen, markClose = "\x01", "\x02"
+
+var marks = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>")
+
+// Search ranks published items with ts_rank, the title weighing ten times
+// the body, the tags four times and the lede three times, as the SQLite
+// store's BM25 weights do.
+func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHit, int, error) {
+	var a args
+	match := tsQuery(q, &a)
+	limit := a.add(blog.MaxSearchTotal)
+	// Counting stops at blog.MaxSearchTotal, as in the SQLite store.
+	var total int
+	if err := s.q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE search @@ `+match+` LIMIT `+limit+`) m`, a...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count search hits: %w", err)
+	}
+	if total <= q.Offset {
+		return nil, total, nil
+	}
+	a = a[:len(a)-1]
+	// Rank first, then make snippets for the page shown only.
+	page := `SELECT id, search, body_text FROM posts WHERE search @@ ` + match + `
+		ORDER BY ts_rank('{0.1, 0.3, 0.4, 1.0}', search, ` + match + `) DESC, id DESC
+		LIMIT ` + a.add(q.Limit) + ` OFFSET ` + a.add(q.Offset)
+	opts := a.add("StartSel=" + markOpen + ", StopSel=" + markClose + ", MaxWords=35, MinWords=15")
+	// The text is escaped before ts_headline reads it, so its parser
+	// sees entities, not tags it would drop.
+	rows, err := s.q.Query(ctx, `SELECT h.id, ts_headline('folio',
+		replace(replace(replace(h.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), `+match+`, `+opts+`)
+		FROM (`+page+`) h`, a...)
+	type hit struct {
+		id      int64
+		snippet string
+	}
+	list, err := collect(rows, err, func(sc scanner) (hit, error) {
+		var h hit
+		err := sc.Scan(&h.id, &h.snippet)
+		return h, err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	ids := make([]int64, len(list))
+	for i, h := range list {
+		ids[i] = h.id
+	}
+	rows, err = s.q.Query(ctx, `SELECT `+postColumns+postFrom+` WHERE p.id = ANY($1)`, ids)
+	posts, err := collect(rows, err, scanPost)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	if err := s.loadTerms(ctx, posts); err != nil {
+		return nil, 0, err
+	}
+	byID := make(map[int64]*blog.Post, len(posts))
+	for _, p := range posts {
+		byID[p.ID] = p
+	}
+	hits := make([]blog.SearchHit, 0, len(list))
+	for _, h := range list {
+		if p, ok := byID[h.id]; ok {
+			hits = append(hits, blog.SearchHit{Post: p, Snippet: marks.Replace(h.snippet)})
+		}
+	}
+	return hits, total, nil
+}
