@@ -14,6 +14,9 @@ const (
 	mailBatch       = 20
 	mailMaxAttempts = 8
 	mailMaxBackoff  = 6 * time.Hour
+	// mailLease is how long a process that took a message may take to
+	// send it before another may try.
+	mailLease = 10 * time.Minute
 )
 
 // queueNewCommentMail tells the post's writer about a new reply (approved
@@ -81,13 +84,15 @@ func (s *Service) absolute(path string) string { return s.Settings().BaseURL + p
 
 // DeliverMail sends the outbox's due e-mail and returns how many went
 // out. A failed message is retried later with growing pauses and dropped
-// after a few attempts; the returned error lists what failed.
+// after a few attempts; the returned error lists what failed. Messages
+// are taken from the outbox for a while before sending, so when several
+// processes share the database each message is sent by one of them.
 func (s *Service) DeliverMail(ctx context.Context) (int, error) {
 	d := s.Settings().Discussion
 	if s.mailer == nil || !d.EmailEnabled() {
 		return 0, nil
 	}
-	due, err := s.store.DueMail(ctx, s.now(), mailBatch)
+	due, err := s.takeMail(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("load outbox: %w", err)
 	}
@@ -119,4 +124,30 @@ func (s *Service) DeliverMail(ctx context.Context) (int, error) {
 		}
 	}
 	return sent, errors.Join(errs...)
+}
+
+// takeMail returns the due messages after moving their next attempt
+// mailLease ahead, in one transaction.
+func (s *Service) takeMail(ctx context.Context) ([]*Mail, error) {
+	now := s.now().UTC().Truncate(time.Second)
+	// A read first, so the common case takes no write lock.
+	if due, err := s.store.DueMail(ctx, now, 1); err != nil || len(due) == 0 {
+		return nil, err
+	}
+	var due []*Mail
+	err := s.store.Atomic(ctx, func(tx Store) error {
+		var err error
+		if due, err = tx.DueMail(ctx, now, mailBatch); err != nil {
+			return err
+		}
+		for _, m := range due {
+			taken := *m
+			taken.NextAttemptAt = now.Add(mailLease)
+			if err := tx.UpdateMail(ctx, &taken); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return due, err
 }

@@ -21,7 +21,6 @@ import (
 	"folio/internal/mail"
 	"folio/internal/markdown"
 	"folio/internal/password"
-	"folio/internal/store/sqlite"
 )
 
 // Env is what a command reads and writes besides its arguments, so tests
@@ -53,7 +52,10 @@ Usage:
   folio migrate
   folio version
 
-Every command takes --data DIR (env FOLIO_DATA, default ./folio-data).
+Every command takes --data DIR (env FOLIO_DATA, default ./folio-data) and
+--database URL (env FOLIO_DATABASE_URL): postgres://USER:PASS@HOST/DB runs
+the site on PostgreSQL; by default it lives in a SQLite file in the data
+folder.
 Run "folio COMMAND -h" for a command's flags.
 `
 
@@ -155,19 +157,19 @@ func newFlags(name string, env Env) *flag.FlagSet {
 
 // site is an open store with its Service.
 type site struct {
-	store   *sqlite.Store
+	store   store
 	service *blog.Service
 }
 
 func (s *site) Close() error { return s.store.Close() }
 
-// openSite opens (creating) the data folder's database and wires the
+// openSite opens (creating) the configured database and wires the
 // Service. onChange may be nil.
 func openSite(ctx context.Context, cfg config.Config, onChange func()) (*site, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
-	st, err := sqlite.Open(ctx, cfg.DatabasePath())
+	st, err := openStore(ctx, cfg.DatabaseURL())
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +200,6 @@ func migrateCmd(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	fmt.Fprintln(env.Stdout, "The database at", cfg.DatabasePath(), "is up to date.")
+	fmt.Fprintln(env.Stdout, "The database at", redact(cfg.DatabaseURL()), "is up to date.")
 	return nil
 }

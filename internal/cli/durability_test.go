@@ -1,14 +1,9 @@
 package cli_test
 
 import (
-	"bufio"
 	"context"
 	"net/http"
-	"net/url"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -26,10 +21,7 @@ func TestKilledServerKeepsAcknowledgedReplies(t *testing.T) {
 		t.Skip("builds and kills a server process")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(t.TempDir(), "folio")
-	if out, err := exec.Command("go", "build", "-o", bin, "folio/cmd/folio").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildFolio(t)
 	svc := openService(t, dir)
 	admin, err := svc.SetupAdmin(t.Context(), blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "0123456789"})
 	if err != nil {
@@ -42,23 +34,8 @@ func TestKilledServerKeepsAcknowledgedReplies(t *testing.T) {
 	}
 	token := svc.CommentFormToken(post.ID)
 
-	cmd := exec.Command(bin, "serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-level", "error")
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	var site string
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "folio is serving "); ok {
-			site, _, _ = strings.Cut(rest, " ")
-			break
-		}
-	}
-	if site == "" {
-		t.Fatal("server did not start")
-	}
+	p := startServe(t, bin, "--data", dir, "--log-level", "error")
+	site := p.site
 
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 5 * time.Second}
 	ctx, stop := context.WithCancel(context.Background())
@@ -70,18 +47,7 @@ func TestKilledServerKeepsAcknowledgedReplies(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; ctx.Err() == nil; i++ {
-				form := url.Values{"comment_post_ID": {strconv.FormatInt(post.ID, 10)}, "form_token": {token}, "author": {"Reader"},
-					"email": {"reader@example.com"}, "comment": {"reply " + strconv.Itoa(w) + "-" + strconv.Itoa(i)}}
-				resp, err := client.PostForm(site+"/comments", form)
-				if err != nil {
-					return // the server is gone
-				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusSeeOther {
-					continue
-				}
-				_, frag, _ := strings.Cut(resp.Header.Get("Location"), "#comment-")
-				if id, err := strconv.ParseInt(frag, 10, 64); err == nil {
+				if id, ok := postReply(client, site, post.ID, token, "reply "+strconv.Itoa(w)+"-"+strconv.Itoa(i)); ok {
 					mu.Lock()
 					acked = append(acked, id)
 					mu.Unlock()
@@ -90,8 +56,8 @@ func TestKilledServerKeepsAcknowledgedReplies(t *testing.T) {
 		}()
 	}
 	time.Sleep(700 * time.Millisecond)
-	cmd.Process.Signal(syscall.SIGKILL)
-	cmd.Wait()
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	p.cmd.Wait()
 	stop()
 	wg.Wait()
 	if len(acked) < 20 {
@@ -102,9 +68,9 @@ func TestKilledServerKeepsAcknowledgedReplies(t *testing.T) {
 			t.Errorf("acknowledged reply %d is missing after the kill: %v", id, err)
 		}
 	}
-	p, _ := svc.PublicPost(t.Context(), post.ID)
-	if p.CommentCount < len(acked) {
-		t.Errorf("reply count %d, but %d replies were acknowledged", p.CommentCount, len(acked))
+	got, _ := svc.PublicPost(t.Context(), post.ID)
+	if got.CommentCount < len(acked) {
+		t.Errorf("reply count %d, but %d replies were acknowledged", got.CommentCount, len(acked))
 	}
 	t.Logf("%d replies acknowledged before SIGKILL; all present", len(acked))
 }

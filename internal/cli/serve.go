@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"folio/internal/config"
+	"folio/internal/store/postgres"
 	"folio/internal/theme"
 	"folio/internal/web"
 )
@@ -29,6 +30,8 @@ const (
 	sweepInterval    = time.Hour
 	mailInterval     = 10 * time.Second
 	purgeInterval    = 24 * time.Hour
+	// notifyTimeout bounds announcing a change to other processes.
+	notifyTimeout = 5 * time.Second
 )
 
 func serve(ctx context.Context, args []string, env Env) error {
@@ -50,15 +53,28 @@ func serve(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	var handler *web.Server
+	// On PostgreSQL other folio processes may serve the same site: each
+	// write is announced to them, and theirs are heard here.
+	var changes *postgres.Changes
 	s, err := openSite(ctx, cfg, func() {
 		if handler != nil {
 			handler.Purge()
+		}
+		if changes != nil {
+			nctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+			defer cancel()
+			if err := changes.Notify(nctx); err != nil {
+				log.Warn("tell other folio processes about a change", "err", err)
+			}
 		}
 	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if pg, ok := s.store.(*postgres.Store); ok {
+		changes = pg.Changes()
+	}
 
 	var setupToken string
 	needs, err := s.service.NeedsSetup(ctx)
@@ -84,8 +100,9 @@ func serve(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	site := siteURL(s.service.Settings().BaseURL, ln.Addr().String())
-	log.Info("folio is serving", "url", site, "data", cfg.DataDir)
-	fmt.Fprintf(env.Stdout, "folio is serving %s (data in %s)\n", site, cfg.DataDir)
+	db := redact(cfg.DatabaseURL())
+	log.Info("folio is serving", "url", site, "database", db)
+	fmt.Fprintf(env.Stdout, "folio is serving %s (database %s)\n", site, db)
 	if setupToken != "" {
 		fmt.Fprintf(env.Stdout, "\nThis site has no administrator yet. Open this one-time link to create one:\n\n  %s/admin/setup?token=%s\n\n", site, setupToken)
 	}
@@ -93,6 +110,16 @@ func serve(ctx context.Context, args []string, env Env) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go s.background(ctx, log)
+	if changes != nil {
+		go changes.Listen(ctx, func() {
+			if err := s.service.ReloadSettings(ctx); err != nil && ctx.Err() == nil {
+				log.Error("reload settings after a change elsewhere", "err", err)
+			}
+			handler.Purge()
+		}, func(err error) {
+			log.Warn("lost the change feed from other folio processes; listening again", "err", err)
+		})
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -19,6 +19,7 @@ import (
 // Config is built once in cli and passed down by value.
 type Config struct {
 	DataDir   string // --data, FOLIO_DATA; default ./folio-data
+	Database  string // --database, FOLIO_DATABASE_URL; "" for the SQLite file in DataDir
 	Addr      string // --addr, FOLIO_ADDR; default 127.0.0.1:8080
 	ThemeDir  string // --theme, FOLIO_THEME; "" for the embedded theme
 	LogLevel  string // --log-level, FOLIO_LOG_LEVEL: debug, info, warn, error
@@ -43,6 +44,7 @@ func env(name, def string) string {
 // --log-level and --log-format.
 func (c *Config) CommonFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", env("FOLIO_DATA", DefaultDataDir), "data folder holding the database (env FOLIO_DATA)")
+	fs.StringVar(&c.Database, "database", env("FOLIO_DATABASE_URL", ""), "database: postgres://USER:PASS@HOST/DB, or sqlite:PATH; default the SQLite file in the data folder (env FOLIO_DATABASE_URL)")
 	fs.StringVar(&c.LogLevel, "log-level", env("FOLIO_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env FOLIO_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("FOLIO_LOG_FORMAT", "text"), "log format: text or json (env FOLIO_LOG_FORMAT)")
 }
@@ -61,6 +63,15 @@ func (c Config) UploadsDir() string { return filepath.Join(c.DataDir, "uploads")
 
 // DatabasePath returns the SQLite file inside the data folder.
 func (c Config) DatabasePath() string { return filepath.Join(c.DataDir, "folio.db") }
+
+// DatabaseURL returns where the site's database is: the --database value,
+// or sqlite: and the file in the data folder.
+func (c Config) DatabaseURL() string {
+	if c.Database != "" {
+		return c.Database
+	}
+	return "sqlite:" + c.DatabasePath()
+}
 
 // Logger returns the logger the flags describe, writing to w.
 func (c Config) Logger(w io.Writer) (*slog.Logger, error) {
