@@ -50,6 +50,9 @@ Usage:
   folio comment list [--status pending|approved|spam|trash] [--post ID]
   folio comment approve|unapprove|spam|trash|restore|delete ID...
   folio migrate
+  folio db copy --from sqlite:PATH --to postgres://USER:PASS@HOST/DB [--replace]
+  folio backup FILE.folio.gz
+  folio restore [--replace] FILE.folio.gz
   folio version
 
 Every command takes --data DIR (env FOLIO_DATA, default ./folio-data) and
@@ -123,6 +126,12 @@ func run(ctx context.Context, args []string, env Env) error {
 		return devCmd(ctx, rest, env)
 	case "migrate":
 		return migrateCmd(ctx, rest, env)
+	case "db":
+		return dbCmd(ctx, rest, env)
+	case "backup":
+		return backupCmd(ctx, rest, env)
+	case "restore":
+		return restoreCmd(ctx, rest, env)
 	case "version":
 		fmt.Fprintln(env.Stdout, "folio", Version)
 		return nil
@@ -163,13 +172,20 @@ type site struct {
 
 func (s *site) Close() error { return s.store.Close() }
 
-// openSite opens (creating) the configured database and wires the
-// Service. onChange may be nil.
+// openSite opens (creating and migrating) the configured database and
+// wires the Service. onChange may be nil.
 func openSite(ctx context.Context, cfg config.Config, onChange func()) (*site, error) {
+	return openSiteWith(ctx, cfg, onChange, true)
+}
+
+// openSiteWith is openSite; without upgrade, a PostgreSQL database whose
+// schema is older than this folio is refused instead of migrated, since
+// older folio processes may still be serving from it.
+func openSiteWith(ctx context.Context, cfg config.Config, onChange func(), upgrade bool) (*site, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
-	st, err := openStore(ctx, cfg.DatabaseURL())
+	st, err := openStore(ctx, cfg.DatabaseURL(), upgrade)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -47,27 +48,36 @@ func exportCmd(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintf(env.Stdout, "Wrote %d posts, %d pages and %d replies to %s.\n", stats.Posts, stats.Pages, stats.Replies, target)
 		return nil
 	}
-	// Write beside the target and rename, so a failed export never leaves
-	// half a file under the name asked for.
-	tmp, err := os.CreateTemp(filepath.Dir(target), ".folio-export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
 	base := st.BaseURL
 	if base == "" {
 		base = "http://localhost"
 	}
-	if err := wordpress.Export(tmp, all, st, base); err != nil {
+	if err := writeFile(target, func(w io.Writer) error { return wordpress.Export(w, all, st, base) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Wrote %d posts and pages and %d replies to %s.\n", len(all.Posts), len(all.Comments), target)
+	return nil
+}
+
+// writeFile writes target through write: into a file beside it, synced
+// and renamed, so a failure never leaves half a file under the name
+// asked for.
+func writeFile(target string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(target), ".folio-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
 		tmp.Close()
 		return err
 	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "Wrote %d posts and pages and %d replies to %s.\n", len(all.Posts), len(all.Comments), target)
-	return nil
+	return os.Rename(tmp.Name(), target)
 }

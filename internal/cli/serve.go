@@ -56,7 +56,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 	// On PostgreSQL other folio processes may serve the same site: each
 	// write is announced to them, and theirs are heard here.
 	var changes *postgres.Changes
-	s, err := openSite(ctx, cfg, func() {
+	s, err := openSiteWith(ctx, cfg, func() {
 		if handler != nil {
 			handler.Purge()
 		}
@@ -67,7 +67,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 				log.Warn("tell other folio processes about a change", "err", err)
 			}
 		}
-	})
+	}, false)
 	if err != nil {
 		return err
 	}

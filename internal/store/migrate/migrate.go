@@ -20,6 +20,10 @@ import (
 // folio than this one.
 var ErrSchemaNewer = errors.New("the database schema is newer than this folio; upgrade folio")
 
+// ErrSchemaOlder is returned by Check when the database needs migrations
+// this folio carries.
+var ErrSchemaOlder = errors.New("the database schema is older than this folio")
+
 // Migration is one numbered schema change.
 type Migration struct {
 	Version int
@@ -67,6 +71,22 @@ func Version(ctx context.Context, db *sql.DB) (int, error) {
 		return 0, fmt.Errorf("read schema version: %w", err)
 	}
 	return int(v.Int64), nil
+}
+
+// Check returns the database's version, failing with ErrSchemaNewer or
+// ErrSchemaOlder unless it is 0 (empty) or the newest in ms.
+func Check(ctx context.Context, db *sql.DB, ms []Migration) (int, error) {
+	cur, err := Version(ctx, db)
+	if err != nil || len(ms) == 0 || cur == 0 {
+		return cur, err
+	}
+	switch newest := ms[len(ms)-1].Version; {
+	case cur > newest:
+		return cur, fmt.Errorf("%w (database at version %d, this folio knows up to %d)", ErrSchemaNewer, cur, newest)
+	case cur < newest:
+		return cur, fmt.Errorf("%w (database at version %d, this folio needs %d)", ErrSchemaOlder, cur, newest)
+	}
+	return cur, nil
 }
 
 // Apply brings db up to the newest migration in ms and returns the

@@ -20,10 +20,10 @@ const reindexSQL = `UPDATE posts p SET search = CASE WHEN p.status = 'published'
 	setweight(to_tsvector('folio', p.body_text), 'D') END
 	WHERE `
 
-// reindex brings the search documents of the posts matching cond (whose
-// one placeholder is $1) up to date, in the caller's transaction.
-func (s *Store) reindex(ctx context.Context, cond string, arg any) error {
-	if _, err := s.q.Exec(ctx, reindexSQL+cond, arg); err != nil {
+// reindex brings the search documents of the posts matching cond up to
+// date, in the caller's transaction.
+func (s *Store) reindex(ctx context.Context, cond string, args ...any) error {
+	if _, err := s.q.Exec(ctx, reindexSQL+cond, args...); err != nil {
 		return fmt.Errorf("index posts: %w", err)
 	}
 	return nil

@@ -60,6 +60,19 @@ const migrationLock = 0x666f6c696f // "folio"
 // with migrate.ErrSchemaNewer when a newer folio has migrated the
 // database.
 func Open(ctx context.Context, url string) (*Store, error) {
+	return open(ctx, url, true)
+}
+
+// OpenCurrent is Open for a server that may share the database with
+// running processes of an older folio: it creates the schema of an empty
+// database but migrates nothing, failing with migrate.ErrSchemaOlder
+// when the schema needs a migration (run Open, through folio migrate,
+// once the older processes are stopped).
+func OpenCurrent(ctx context.Context, url string) (*Store, error) {
+	return open(ctx, url, false)
+}
+
+func open(ctx context.Context, url string, upgrade bool) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -68,14 +81,14 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	if err := migrateLocked(ctx, pool); err != nil {
+	if err := migrateLocked(ctx, pool, upgrade); err != nil {
 		pool.Close()
 		return nil, err
 	}
 	return &Store{pool: pool, q: pool}, nil
 }
 
-func migrateLocked(ctx context.Context, pool *pgxpool.Pool) error {
+func migrateLocked(ctx context.Context, pool *pgxpool.Pool, upgrade bool) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("connect to postgres: %w", err)
@@ -91,6 +104,11 @@ func migrateLocked(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
+	if !upgrade {
+		if _, err := migrate.Check(ctx, db, ms); err != nil {
+			return err
+		}
+	}
 	if _, err := migrate.Apply(ctx, db, ms); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -57,3 +57,21 @@ func TestRefusesNewerSchema(t *testing.T) {
 		t.Fatalf("Open on newer schema err = %v, want ErrSchemaNewer", err)
 	}
 }
+
+func TestServerRefusesOlderSchema(t *testing.T) {
+	url := pgtest.Fresh(t)
+	ctx := context.Background()
+	// An empty database gets its schema.
+	st, err := postgres.OpenCurrent(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pretend the last migration is still to come.
+	if _, err := st.Pool().Exec(ctx, "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := postgres.OpenCurrent(ctx, url); !errors.Is(err, migrate.ErrSchemaOlder) {
+		t.Fatalf("OpenCurrent on an older schema err = %v, want ErrSchemaOlder", err)
+	}
+}

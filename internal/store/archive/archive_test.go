@@ -1,0 +1,292 @@
+package archive_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"folio/internal/blog"
+	"folio/internal/markdown"
+	"folio/internal/password"
+	"folio/internal/store/archive"
+	"folio/internal/store/postgres"
+	"folio/internal/store/postgres/pgtest"
+	"folio/internal/store/sqlite"
+)
+
+// store is what the tests need of either store.
+type store interface {
+	blog.Store
+	archive.Source
+	archive.Target
+}
+
+func openSQLite(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func openPostgres(t *testing.T) *postgres.Store {
+	t.Helper()
+	st, err := postgres.Open(t.Context(), pgtest.Fresh(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func service(t *testing.T, st blog.Store) *blog.Service {
+	t.Helper()
+	svc, err := blog.NewService(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(),
+		CommentRenderer: markdown.NewComments(), Hasher: password.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// fill writes a small site touching every table: writers, a session,
+// posts with tags, categories (a child created before its parent) and
+// revisions, threaded replies, mail, redirects and import keys.
+func fill(t *testing.T, st blog.Store) (*blog.Service, *blog.User) {
+	t.Helper()
+	ctx := t.Context()
+	svc := service(t, st)
+	admin, err := svc.SetupAdmin(ctx, blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "0123456789"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveSettings(ctx, admin, blog.SettingsInput{"title": "Moved intact", "comment_min_seconds": "0",
+		"comment_per_minute": "1000", "comment_moderation": blog.ModerateApproveAll}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.StartSession(ctx, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	child := &blog.Term{Kind: blog.TermCategory, Name: "Roses", Slug: "roses"}
+	parent := &blog.Term{Kind: blog.TermCategory, Name: "Garden", Slug: "garden"}
+	for _, tm := range []*blog.Term{child, parent} {
+		if err := st.CreateTerm(ctx, tm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	child.ParentID = parent.ID
+	if err := st.UpdateTerm(ctx, child); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		p, err := svc.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Café notes ", i),
+			Body: fmt.Sprintf("Pruning the **roses**, week %d.\n\n> A quoted line.\n", i), Tags: []string{"pruning", fmt.Sprint("week ", i%3)},
+			Categories: []string{"roses"}, Status: blog.StatusPublished, CommentsOpen: true,
+			PublishedAt: time.Date(2026, 3, 1+i, 9, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := blog.PostInput{Kind: blog.KindPost, Title: p.Title, Body: p.Body + "\nAn edit.", Categories: []string{"roses"},
+			Status: blog.StatusPublished, CommentsOpen: true, PublishedAt: p.PublishedAt}
+		if _, err := svc.SavePost(ctx, admin, p.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		var parentID int64
+		for j := range 3 {
+			c, err := svc.SubmitComment(ctx, blog.CommentInput{PostID: p.ID, ParentID: parentID, Name: "Reader", Email: "r@example.com",
+				Body: fmt.Sprintf("Reply %d to %d", j, i), Notify: true, IP: "192.0.2.7", FormToken: svc.CommentFormToken(p.ID)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			parentID = c.ID
+		}
+	}
+	if err := st.EnqueueMail(ctx, &blog.Mail{To: "r@example.com", Subject: "Hello", Body: "Body", NextAttemptAt: time.Now().Add(time.Hour), CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetRedirect(ctx, blog.Redirect{From: "/?p=12", To: "/2026/03/01/cafe-notes-0/", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetImportKey(ctx, "wordpress", "post", "12", 1); err != nil {
+		t.Fatal(err)
+	}
+	return svc, admin
+}
+
+// checkUsable opens a Service on a copied store and checks that what is
+// derived there works: search finds the posts, new rows get fresh IDs.
+func checkUsable(t *testing.T, st blog.Store) {
+	t.Helper()
+	ctx := t.Context()
+	svc := service(t, st)
+	if svc.Settings().Title != "Moved intact" {
+		t.Errorf("title %q after the move", svc.Settings().Title)
+	}
+	res, err := svc.Search(ctx, "cafe pruning", 1)
+	if err != nil || res.Total != 12 {
+		t.Errorf("search after the move: %+v, %v", res, err)
+	}
+	admin, err := svc.Authenticate(ctx, "ada@example.com", "0123456789")
+	if err != nil {
+		t.Fatalf("sign in after the move: %v", err)
+	}
+	p, err := svc.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "After the move", Body: "New.", Status: blog.StatusPublished})
+	if err != nil {
+		t.Fatalf("a new post after the move: %v", err)
+	}
+	if p.ID <= 12 {
+		t.Errorf("new post got ID %d, which a moved post has", p.ID)
+	}
+}
+
+func TestCopyBetweenSQLiteAndPostgres(t *testing.T) {
+	ctx := t.Context()
+	src := openSQLite(t)
+	fill(t, src)
+	want, err := archive.Sums(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg := openPostgres(t)
+	sums, err := archive.Copy(ctx, src, pg, false)
+	if err != nil {
+		t.Fatalf("copy to PostgreSQL: %v", err)
+	}
+	assertSums(t, sums, want)
+	back := openSQLite(t)
+	sums, err = archive.Copy(ctx, pg, back, false)
+	if err != nil {
+		t.Fatalf("copy back to SQLite: %v", err)
+	}
+	assertSums(t, sums, want)
+	checkUsable(t, pg)
+	checkUsable(t, back)
+
+	// Into a store that holds a site only when told to.
+	if _, err := archive.Copy(ctx, src, pg, false); !errors.Is(err, archive.ErrNotEmpty) {
+		t.Fatalf("copy into a non-empty store: %v, want ErrNotEmpty", err)
+	}
+	sums, err = archive.Copy(ctx, src, pg, true)
+	if err != nil {
+		t.Fatalf("copy replacing the target: %v", err)
+	}
+	assertSums(t, sums, want)
+}
+
+func assertSums(t *testing.T, got, want []archive.Sum) {
+	t.Helper()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("sums\n got %v\nwant %v", got, want)
+	}
+	for _, s := range want {
+		if s.Rows == 0 {
+			t.Errorf("table %s is empty: the test site should fill every table", s.Table)
+		}
+	}
+}
+
+// TestBackupDuringWrites takes a backup while replies keep arriving, then
+// restores it: every table matches the archive, and every post's reply
+// count equals its approved replies, so the backup is one moment's
+// state.
+func TestBackupDuringWrites(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		open func(*testing.T) store
+	}{
+		{"sqlite", func(t *testing.T) store { return openSQLite(t) }},
+		{"postgres", func(t *testing.T) store { return openPostgres(t) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			src := tc.open(t)
+			svc, _ := fill(t, src)
+			posts, err := src.Posts(ctx, blog.PostFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wctx, stop := context.WithCancel(context.Background())
+			var wg sync.WaitGroup
+			var written atomic.Int64
+			for w := range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := 0; wctx.Err() == nil; i++ {
+						p := posts[(w+i)%len(posts)]
+						_, err := svc.SubmitComment(wctx, blog.CommentInput{PostID: p.ID, Name: "Busy", Email: "b@example.com",
+							Body: fmt.Sprintf("busy %d-%d", w, i), FormToken: svc.CommentFormToken(p.ID)})
+						if err == nil {
+							written.Add(1)
+						}
+					}
+				}()
+			}
+			time.Sleep(100 * time.Millisecond)
+			var buf bytes.Buffer
+			sums, err := archive.Write(ctx, src, time.Now(), &buf)
+			time.Sleep(100 * time.Millisecond)
+			stop()
+			wg.Wait()
+			if err != nil {
+				t.Fatalf("backup: %v", err)
+			}
+			t.Logf("backup of %d bytes; %d replies written around it", buf.Len(), written.Load())
+
+			for _, dst := range []store{openSQLite(t), openPostgres(t)} {
+				got, err := archive.Read(ctx, bytes.NewReader(buf.Bytes()), dst, false)
+				if err != nil {
+					t.Fatalf("restore: %v", err)
+				}
+				assertSums(t, got, sums)
+				restored, _ := dst.Posts(ctx, blog.PostFilter{})
+				for _, p := range restored {
+					n, _ := dst.CountComments(ctx, blog.CommentFilter{PostID: p.ID, Statuses: []blog.CommentStatus{blog.CommentApproved}})
+					if n != p.CommentCount {
+						t.Errorf("post %d: count %d, %d approved replies: the backup is not one moment's state", p.ID, p.CommentCount, n)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestRestoreRefusesDamage(t *testing.T) {
+	ctx := t.Context()
+	src := openSQLite(t)
+	fill(t, src)
+	var buf bytes.Buffer
+	if _, err := archive.Write(ctx, src, time.Now(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	full := buf.Bytes()
+	for name, data := range map[string][]byte{
+		"truncated":   full[:len(full)*2/3],
+		"not gzip":    []byte("hello"),
+		"empty":       nil,
+		"other bytes": append(append([]byte{}, full[:20]...), bytes.Repeat([]byte{0}, 40)...),
+	} {
+		dst := openSQLite(t)
+		if _, err := archive.Read(ctx, bytes.NewReader(data), dst, false); err == nil {
+			t.Errorf("%s archive restored without an error", name)
+		}
+		if empty, _ := dst.Empty(ctx); !empty {
+			t.Errorf("%s archive left rows behind", name)
+		}
+	}
+	dst := openSQLite(t)
+	if _, err := archive.Read(ctx, bytes.NewReader(full), dst, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := archive.Read(ctx, bytes.NewReader(full), dst, false); !errors.Is(err, archive.ErrNotEmpty) {
+		t.Errorf("restore into a site: %v, want ErrNotEmpty", err)
+	}
+}
