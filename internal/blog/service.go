@@ -318,9 +318,30 @@ func uniqueSlug(base, fallback string, taken func(string) (bool, error)) (string
 	return "", ErrConflict
 }
 
-// SweepSessions deletes expired sessions.
+// Sign-in attempts allowed per client address and window. The count
+// lives in the store, so every process serving the site shares it.
+const (
+	LoginAttempts = 10
+	LoginWindow   = time.Minute
+)
+
+// AllowLogin records a sign-in attempt from ip and reports whether it is
+// within LoginAttempts per LoginWindow.
+func (s *Service) AllowLogin(ctx context.Context, ip string) (bool, error) {
+	n, err := s.store.Hit(ctx, "login:"+ip, s.now().UTC().Truncate(LoginWindow))
+	if err != nil {
+		return false, fmt.Errorf("count sign-in attempts: %w", err)
+	}
+	return n <= LoginAttempts, nil
+}
+
+// SweepSessions deletes expired sessions and old sign-in counts.
 func (s *Service) SweepSessions(ctx context.Context) error {
-	return s.store.DeleteExpiredSessions(ctx, s.now())
+	now := s.now()
+	if err := s.store.DeleteExpiredSessions(ctx, now); err != nil {
+		return err
+	}
+	return s.store.DeleteHitsBefore(ctx, now.Add(-LoginWindow))
 }
 
 // SetPassword sets the password of the user with email: an administrator

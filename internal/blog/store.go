@@ -86,6 +86,16 @@ type ImportStore interface {
 	DeleteRedirect(ctx context.Context, from string) error
 }
 
+// RateStore counts events per key in fixed windows of time. Limits kept
+// there hold across every process serving the site.
+type RateStore interface {
+	// Hit records one event for key in the window starting at window
+	// and returns the window's count, this event included.
+	Hit(ctx context.Context, key string, window time.Time) (int, error)
+	// DeleteHitsBefore forgets the windows that started before t.
+	DeleteHitsBefore(ctx context.Context, t time.Time) error
+}
+
 // Store is everything the Service needs from a database.
 type Store interface {
 	PostStore
@@ -96,6 +106,7 @@ type Store interface {
 	MailStore
 	Searcher
 	ImportStore
+	RateStore
 	// Atomic runs fn with a Store whose every call belongs to one
 	// transaction, committed when fn returns nil and rolled back
 	// otherwise.

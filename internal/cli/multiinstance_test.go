@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -126,6 +127,25 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	}
 	if published != scheduled {
 		t.Errorf("the instances published %d scheduled posts between them, want %d", published, scheduled)
+	}
+
+	// Sign-in attempts count across both: the limit is reached after
+	// blog.LoginAttempts in all, not that many on each. (Start clear of a
+	// window's end, so the count is not reset midway.)
+	if left := time.Until(time.Now().Truncate(blog.LoginWindow).Add(blog.LoginWindow)); left < 3*time.Second {
+		time.Sleep(left + 100*time.Millisecond)
+	}
+	jar, _ := cookiejar.New(nil)
+	guesser := &http.Client{Jar: jar}
+	limited := 0
+	for i := 1; i <= 2*blog.LoginAttempts && limited == 0; i++ {
+		resp := submit(t, guesser, both[i%2].site, "/admin/login", "/admin/login", url.Values{"email": {email}, "password": {"wrong"}})
+		if resp.StatusCode == http.StatusTooManyRequests {
+			limited = i
+		}
+	}
+	if limited == 0 || limited > blog.LoginAttempts+1 {
+		t.Errorf("sign-in attempts alternating between the instances were limited at attempt %d, want by %d", limited, blog.LoginAttempts+1)
 	}
 
 	// Replies to both under load; A is killed in the middle.

@@ -116,7 +116,11 @@ func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) loginCreate(w http.ResponseWriter, r *http.Request) error {
 	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
 	page := loginPage{adminBase: s.adminBase(r, "Sign in", ""), Email: email, Next: next}
-	if !s.logins.allow(clientIP(r)) {
+	ok, err := s.blog.AllowLogin(r.Context(), clientIP(r))
+	if err != nil {
+		return err
+	}
+	if !ok {
 		page.Error = "Too many sign-in attempts from your address. Wait a minute and try again."
 		return s.render(w, http.StatusTooManyRequests, "admin/login", page)
 	}

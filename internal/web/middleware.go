@@ -214,12 +214,6 @@ func (s *Server) cookie(r *http.Request, name, value string, maxAge time.Duratio
 	return c
 }
 
-// Login attempts allowed per client address.
-const (
-	loginRate  = rate.Limit(10.0 / 60) // ten a minute
-	loginBurst = 10
-)
-
 // limiter keeps a token bucket per client address. It forgets every
 // address when it holds too many, which bounds its memory.
 type limiter struct {

@@ -58,7 +58,6 @@ type Server struct {
 	uploads      http.Handler
 	cache        *pageCache
 	replyAction  string // "" leaves reply forms out
-	logins       *limiter
 	handler      http.Handler
 
 	commentsMu  sync.Mutex
@@ -74,7 +73,6 @@ func New(cfg Config) *Server {
 		log:        cfg.Log,
 		setupToken: cfg.SetupToken,
 		maxBody:    cfg.MaxBodyBytes,
-		logins:     newLimiter(loginRate, loginBurst),
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody

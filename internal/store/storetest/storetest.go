@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"Search", testSearch},
 		{"SlugRace", testSlugRace},
 		{"ApproveDeleteRace", testApproveDeleteRace},
+		{"RateHits", testRateHits},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
