@@ -24,6 +24,8 @@ type Settings struct {
 	FeedItems    int    // entries per feed
 	FeedFull     bool   // full HTML in feeds, or summaries only
 	Robots       string // robots.txt, without the Sitemap line folio adds
+	BackupHours  int    // hours between scheduled backups, 0 = none
+	BackupKeep   int    // scheduled backups kept; older ones are deleted
 
 	Discussion Discussion
 
@@ -83,6 +85,7 @@ func DefaultSettings() Settings {
 		FeedItems:    20,
 		FeedFull:     true,
 		Robots:       "User-agent: *\nDisallow: /admin/\nDisallow: /search\n",
+		BackupKeep:   7,
 		Discussion: Discussion{
 			Moderation:       ModerateHoldFirst,
 			MaxLinks:         2,
@@ -234,6 +237,8 @@ var settingFields = []settingField{
 	intSetting("feed_items", 1, 100, func(s *Settings) *int { return &s.FeedItems }),
 	boolSetting("feed_full", func(s *Settings) *bool { return &s.FeedFull }),
 	textSetting("robots_txt", "", func(s *Settings) *string { return &s.Robots }),
+	intSetting("backup_hours", 0, 24*30, func(s *Settings) *int { return &s.BackupHours }),
+	intSetting("backup_keep", 1, 1000, func(s *Settings) *int { return &s.BackupKeep }),
 
 	{"comment_moderation", func(s *Settings) string { return s.Discussion.Moderation }, func(s *Settings, x string) string {
 		switch x {

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"folio/internal/blog"
 	"folio/internal/config"
@@ -127,12 +125,7 @@ func backupCmd(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer st.Close()
-	var sums []archive.Sum
-	err = writeFile(fs.Arg(0), func(w io.Writer) error {
-		var err error
-		sums, err = archive.Write(ctx, st, time.Now(), w)
-		return err
-	})
+	sums, err := backupTo(ctx, st, fs.Arg(0))
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,8 @@ const (
 	sweepInterval    = time.Hour
 	mailInterval     = 10 * time.Second
 	purgeInterval    = 24 * time.Hour
+	// backupCheckInterval is how often a due scheduled backup is looked for.
+	backupCheckInterval = time.Minute
 	// notifyTimeout bounds announcing a change to other processes.
 	notifyTimeout = 5 * time.Second
 )
@@ -109,7 +111,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go s.background(ctx, log)
+	go s.background(ctx, log, cfg.BackupsDir())
 	if changes != nil {
 		go changes.Listen(ctx, func() {
 			if err := s.service.ReloadSettings(ctx); err != nil && ctx.Err() == nil {
@@ -142,11 +144,12 @@ func serve(ctx context.Context, args []string, env Env) error {
 
 // background publishes scheduled posts when their time comes (also those
 // that fell due while the server was down), sends queued e-mail, sweeps
-// expired sessions and purges old spam, trash and reply metadata.
-func (s *site) background(ctx context.Context, log *slog.Logger) {
+// expired sessions, purges old spam, trash and reply metadata, and takes
+// scheduled backups into backups.
+func (s *site) background(ctx context.Context, log *slog.Logger, backups string) {
 	tick := time.NewTicker(scheduleInterval)
 	defer tick.Stop()
-	var lastSweep, lastMail, lastPurge time.Time
+	var lastSweep, lastMail, lastPurge, lastBackup time.Time
 	every := func(last *time.Time, d time.Duration, job func()) {
 		if time.Since(*last) >= d {
 			job()
@@ -178,6 +181,14 @@ func (s *site) background(ctx context.Context, log *slog.Logger) {
 				log.Error("purge replies", "err", err)
 			} else if deleted+cleared > 0 {
 				log.Info("purged replies", "deleted", deleted, "metadata_cleared", cleared)
+			}
+		})
+		every(&lastBackup, backupCheckInterval, func() {
+			path, err := s.scheduledBackup(ctx, backups, time.Now())
+			if err != nil && ctx.Err() == nil {
+				log.Error("scheduled backup", "err", err)
+			} else if path != "" {
+				log.Info("backed up the database", "path", path)
 			}
 		})
 		select {

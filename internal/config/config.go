@@ -58,6 +58,10 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.CacheMB, "cache-mb", cacheMB, "memory for the page cache in MiB; -1 turns it off (env FOLIO_CACHE_MB)")
 }
 
+// BackupsDir returns the folder of scheduled backups inside the data
+// folder.
+func (c Config) BackupsDir() string { return filepath.Join(c.DataDir, "backups") }
+
 // UploadsDir returns the folder of imported files inside the data folder.
 func (c Config) UploadsDir() string { return filepath.Join(c.DataDir, "uploads") }
 
