@@ -111,10 +111,11 @@ func (s *Service) Secret() []byte {
 // Now returns the Service's current time.
 func (s *Service) Now() time.Time { return s.now() }
 
-// SaveSettings validates and stores the settings an administrator typed.
-// On a *ValidationError nothing is stored.
+// SaveSettings validates and stores the settings an administrator typed
+// (actor nil: the command line). On a *ValidationError nothing is
+// stored.
 func (s *Service) SaveSettings(ctx context.Context, actor *User, in SettingsInput) (Settings, error) {
-	if !actor.CanManageSite() {
+	if actor != nil && !actor.CanManageSite() {
 		return Settings{}, ErrForbidden
 	}
 	next, err := in.Apply(s.Settings())

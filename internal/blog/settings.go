@@ -55,7 +55,7 @@ type Discussion struct {
 	CloseAfterDays   int    // close replies on posts older than this, 0 = never
 	Heading          string // "Leave a Reply"
 	MinSeconds       int    // a form sent faster than this after rendering is refused
-	PerMinute        int    // replies one address may send per minute
+	PerMinute        int    // replies one address may send per minute, 0 = no limit
 	PurgeDays        int    // spam and trash are deleted after this many days
 	PrivacyDays      int    // IP address and user agent are cleared after this many days
 	Gravatar         bool   // show Gravatar images instead of local identicons
@@ -259,7 +259,7 @@ var settingFields = []settingField{
 	intSetting("comment_close_days", 0, 100000, func(s *Settings) *int { return &s.Discussion.CloseAfterDays }),
 	textSetting("comment_heading", "Enter the heading above the reply form.", func(s *Settings) *string { return &s.Discussion.Heading }),
 	intSetting("comment_min_seconds", 0, 600, func(s *Settings) *int { return &s.Discussion.MinSeconds }),
-	intSetting("comment_per_minute", 1, 1000, func(s *Settings) *int { return &s.Discussion.PerMinute }),
+	intSetting("comment_per_minute", 0, 1000, func(s *Settings) *int { return &s.Discussion.PerMinute }),
 	intSetting("comment_purge_days", 1, 3650, func(s *Settings) *int { return &s.Discussion.PurgeDays }),
 	intSetting("comment_privacy_days", 1, 3650, func(s *Settings) *int { return &s.Discussion.PrivacyDays }),
 	boolSetting("gravatar", func(s *Settings) *bool { return &s.Discussion.Gravatar }),

@@ -49,6 +49,7 @@ Usage:
   folio dev seed [--posts N] [--replies N] [--seed N]
   folio comment list [--status pending|approved|spam|trash] [--post ID]
   folio comment approve|unapprove|spam|trash|restore|delete ID...
+  folio settings [set KEY=VALUE...]
   folio migrate
   folio db copy --from sqlite:PATH --to postgres://USER:PASS@HOST/DB [--replace]
   folio backup FILE.folio.gz
@@ -128,6 +129,8 @@ func run(ctx context.Context, args []string, env Env) error {
 		return migrateCmd(ctx, rest, env)
 	case "db":
 		return dbCmd(ctx, rest, env)
+	case "settings":
+		return settingsCmd(ctx, rest, env)
 	case "backup":
 		return backupCmd(ctx, rest, env)
 	case "restore":

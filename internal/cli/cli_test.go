@@ -285,3 +285,24 @@ func TestExportCommands(t *testing.T) {
 		}
 	}
 }
+
+func TestSettingsCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run(t, "", "settings", "set", "--data", dir, "title=Field Notes", "comment_per_minute=0", "smtp_password=hunter2hunter2")
+	if code != 0 || out != "comment_per_minute=0\nsmtp_password=(set)\ntitle=Field Notes\n" {
+		t.Fatalf("settings set: exit %d, out %q, err %q", code, out, errs)
+	}
+	code, out, _ = run(t, "", "settings", "--data", dir)
+	if code != 0 || !strings.Contains(out, "title=Field Notes\n") || !strings.Contains(out, "feed_items=20\n") || strings.Contains(out, "hunter2") {
+		t.Fatalf("settings: exit %d, out %q", code, out)
+	}
+	for _, bad := range [][]string{{"posts_per_page=none"}, {"no_such_setting=1"}, {"title"}} {
+		code, _, errs = run(t, "", append([]string{"settings", "set", "--data", dir, "title=Changed"}, bad...)...)
+		if code == 0 {
+			t.Errorf("settings set %v succeeded", bad)
+		}
+		if _, out, _ = run(t, "", "settings", "--data", dir); !strings.Contains(out, "title=Field Notes\n") {
+			t.Errorf("settings set %v changed the title despite the error %q", bad, errs)
+		}
+	}
+}

@@ -195,9 +195,15 @@ type replyPage struct {
 }
 
 // commentAllowed reports whether the request's address may send another
-// reply now. The limiter is rebuilt when the setting changes.
+// reply now. The limiter is rebuilt when the setting changes; a setting
+// of 0 (a proxy in front limits instead) lets every reply through. Each
+// process keeps its own count, so behind a load balancer an address may
+// send that many per process.
 func (s *Server) commentAllowed(r *http.Request) bool {
 	per := s.blog.Settings().Discussion.PerMinute
+	if per == 0 {
+		return true
+	}
 	s.commentsMu.Lock()
 	if s.comments == nil || s.commentsPer != per {
 		s.comments, s.commentsPer = newLimiter(rate.Limit(float64(per)/60), per), per
