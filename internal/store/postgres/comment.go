@@ -42,7 +42,7 @@ func commentWhere(f blog.CommentFilter, a *args) string {
 		conds = append(conds, "c.post_id = "+a.add(f.PostID))
 	}
 	if len(f.Statuses) > 0 {
-		conds = append(conds, "c.status = ANY("+a.add(toStrings(f.Statuses))+")")
+		conds = append(conds, "c.status"+anyOf(a, toStrings(f.Statuses)))
 	}
 	if f.Email != "" {
 		conds = append(conds, "c.author_email = "+a.add(f.Email))
@@ -64,7 +64,7 @@ func commentWhere(f blog.CommentFilter, a *args) string {
 		conds = append(conds, "c.created_at >= "+a.add(f.Since.Unix()))
 	}
 	if len(f.IDs) > 0 {
-		conds = append(conds, "c.id = ANY("+a.add(f.IDs)+")")
+		conds = append(conds, "c.id"+anyOf(a, f.IDs))
 	}
 	if len(conds) == 0 {
 		return ""

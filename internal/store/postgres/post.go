@@ -61,7 +61,7 @@ func where(f blog.PostFilter, a *args) string {
 		conds = append(conds, "p.kind = "+a.add(string(f.Kind)))
 	}
 	if len(f.Statuses) > 0 {
-		conds = append(conds, "p.status = ANY("+a.add(toStrings(f.Statuses))+")")
+		conds = append(conds, "p.status"+anyOf(a, toStrings(f.Statuses)))
 	}
 	if f.AuthorID != 0 {
 		conds = append(conds, "p.author_id = "+a.add(f.AuthorID))
@@ -82,7 +82,7 @@ func where(f blog.PostFilter, a *args) string {
 		conds = append(conds, "NOT p.sticky")
 	}
 	if len(f.IDs) > 0 {
-		conds = append(conds, "p.id = ANY("+a.add(f.IDs)+")")
+		conds = append(conds, "p.id"+anyOf(a, f.IDs))
 	}
 	if f.Search != "" {
 		conds = append(conds, `p.title ILIKE `+a.add("%"+likeEscaper.Replace(f.Search)+"%")+` ESCAPE '\'`)
@@ -215,9 +215,10 @@ func (s *Store) loadTerms(ctx context.Context, posts []*blog.Post) error {
 		byID[p.ID] = p
 		ids[i] = p.ID
 	}
+	var a args
 	rows, err := s.q.Query(ctx, `SELECT pt.post_id, t.id, t.kind, t.name, t.slug, t.description, COALESCE(t.parent_id, 0)
 		FROM post_terms pt JOIN terms t ON t.id = pt.term_id
-		WHERE pt.post_id = ANY($1) ORDER BY pt.post_id, pt.position`, ids)
+		WHERE pt.post_id`+anyOf(&a, ids)+` ORDER BY pt.post_id, pt.position`, a...)
 	if err != nil {
 		return fmt.Errorf("load terms: %w", err)
 	}

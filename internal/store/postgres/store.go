@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
+	"strings"
 	"time"
 
 	"folio/internal/blog"
@@ -76,6 +78,13 @@ func open(ctx context.Context, url string, upgrade bool) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgx's default (the number of CPUs, at least 4) leaves
+		// requests queueing for a connection while others wait on
+		// commits; many more make the server's processes fight for
+		// the CPUs. The URL's pool_max_conns overrides this.
+		cfg.MaxConns = int32(max(8, 4*runtime.NumCPU()))
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -228,6 +237,15 @@ type args []any
 func (a *args) add(v any) string {
 	*a = append(*a, v)
 	return fmt.Sprintf("$%d", len(*a))
+}
+
+// anyOf writes the condition "equals one of vs": plain equality for one
+// value, which the planner estimates better than = ANY of an array.
+func anyOf[T any](a *args, vs []T) string {
+	if len(vs) == 1 {
+		return " = " + a.add(vs[0])
+	}
+	return " = ANY(" + a.add(vs) + ")"
 }
 
 // toStrings converts a slice of string-kinded values for an = ANY($n)
