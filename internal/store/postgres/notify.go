@@ -38,12 +38,29 @@ const retryListen = time.Second
 
 // Listen calls changed whenever another process announces a write, and
 // also after a lost connection is back, since notices sent meanwhile
-// are lost. It returns when ctx ends; connection errors go to fail, and
+// are lost. Notices that arrive while changed runs are answered by one
+// more call, so a burst of writes elsewhere costs a refresh or two, not
+// one each. It returns when ctx ends; connection errors go to fail, and
 // Listen tries again.
 func (c *Changes) Listen(ctx context.Context, changed func(), fail func(error)) {
+	due := make(chan struct{}, 1)
+	done := make(chan struct{})
+	defer func() { close(due); <-done }()
+	go func() {
+		defer close(done)
+		for range due {
+			changed()
+		}
+	}()
+	signal := func() {
+		select {
+		case due <- struct{}{}:
+		default: // a refresh is already due
+		}
+	}
 	reconnected := false
 	for ctx.Err() == nil {
-		err := c.listen(ctx, changed, reconnected)
+		err := c.listen(ctx, signal, reconnected)
 		if ctx.Err() != nil {
 			return
 		}

@@ -12,9 +12,13 @@ import (
 	"folio/internal/store/storetest"
 )
 
-func open(tb testing.TB) *postgres.Store {
+// open opens a store on url, or on a fresh schema when url is "".
+func open(tb testing.TB, url string) *postgres.Store {
 	tb.Helper()
-	st, err := postgres.Open(tb.Context(), pgtest.Fresh(tb))
+	if url == "" {
+		url = pgtest.Fresh(tb)
+	}
+	st, err := postgres.Open(tb.Context(), url)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -23,7 +27,7 @@ func open(tb testing.TB) *postgres.Store {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) blog.Store { return open(t) })
+	storetest.Run(t, func(t *testing.T) blog.Store { return open(t, "") })
 }
 
 func TestMigrationsFromEmptyAndReopen(t *testing.T) {
