@@ -194,10 +194,14 @@ func (s *Service) SubmitComment(ctx context.Context, in CommentInput) (*Comment,
 		return nil, err
 	}
 	if c.Status == CommentApproved {
-		s.changed()
+		s.changed(replyChange(c.PostID))
 	}
 	return c, nil
 }
+
+// replyChange is the change of a reply readers see on post: the post's
+// page and reply count, and the site's lists of replies.
+func replyChange(post int64) Change { return Change{Posts: []int64{post}, Replies: true} }
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
@@ -433,12 +437,20 @@ func canModerate(u *User, p *Post) bool {
 // in spam or trash; their answers move up a level. Approving a reply
 // e-mails the reader it answers, when they asked to be told.
 func (s *Service) ModerateComment(ctx context.Context, actor *User, id int64, action CommentAction) error {
+	var change Change
 	err := s.store.Atomic(ctx, func(tx Store) error {
 		c, post, err := s.commentForModeration(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
 		was := c.Status
+		// Readers see the change only when the reply was or becomes
+		// approved.
+		defer func() {
+			if was == CommentApproved || c.Status == CommentApproved {
+				change = replyChange(c.PostID)
+			}
+		}()
 		switch action {
 		case ActionApprove:
 			c.Status = CommentApproved
@@ -482,7 +494,7 @@ func (s *Service) ModerateComment(ctx context.Context, actor *User, id int64, ac
 		return nil
 	})
 	if err == nil {
-		s.changed()
+		s.changed(change)
 	}
 	return err
 }
@@ -513,6 +525,7 @@ type CommentEdit struct {
 // EditComment changes a reply's writer details and text.
 func (s *Service) EditComment(ctx context.Context, actor *User, id int64, in CommentEdit) (*Comment, error) {
 	var out *Comment
+	var change Change
 	err := s.store.Atomic(ctx, func(tx Store) error {
 		c, _, err := s.commentForModeration(ctx, tx, actor, id)
 		if err != nil {
@@ -530,10 +543,13 @@ func (s *Service) EditComment(ctx context.Context, actor *User, id int64, in Com
 		}
 		c.UpdatedAt = s.now().UTC().Truncate(time.Second)
 		out = c
+		if c.Status == CommentApproved {
+			change = replyChange(c.PostID)
+		}
 		return tx.UpdateComment(ctx, c)
 	})
 	if err == nil {
-		s.changed()
+		s.changed(change)
 	}
 	return out, err
 }
@@ -585,7 +601,7 @@ func (s *Service) ReplyAsWriter(ctx context.Context, actor *User, parentID int64
 		return s.queueReplyMail(ctx, tx, post, c)
 	})
 	if err == nil {
-		s.changed()
+		s.changed(replyChange(out.PostID))
 	}
 	return out, err
 }

@@ -101,7 +101,7 @@ func (s *Service) Import(ctx context.Context, actor *User, source string, dryRun
 		return nil, err
 	}
 	if !dryRun {
-		s.changed()
+		s.changed(everything)
 	}
 	return rep, nil
 }

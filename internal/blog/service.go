@@ -27,8 +27,8 @@ type Options struct {
 	// service; nil skips the check.
 	SpamChecker SpamChecker
 	// OnChange, when set, is called after every committed write that can
-	// change what readers see.
-	OnChange func()
+	// change what readers see, with what it changed.
+	OnChange func(Change)
 }
 
 // SessionTTL is how long a sign-in lasts.
@@ -44,7 +44,7 @@ type Service struct {
 	comments CommentRenderer
 	mailer   Mailer
 	spam     SpamChecker
-	onChange func()
+	onChange func(Change)
 
 	mu       sync.RWMutex
 	settings Settings
@@ -128,14 +128,8 @@ func (s *Service) SaveSettings(ctx context.Context, actor *User, in SettingsInpu
 	s.mu.Lock()
 	s.settings = next
 	s.mu.Unlock()
-	s.changed()
+	s.changed(everything)
 	return next, nil
-}
-
-func (s *Service) changed() {
-	if s.onChange != nil {
-		s.onChange()
-	}
 }
 
 // NeedsSetup reports whether the site has no users yet, so the first
@@ -180,7 +174,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *User, in UserInput) (*U
 		return err
 	})
 	if err == nil {
-		s.changed()
+		s.changed(everything)
 	}
 	return u, err
 }

@@ -37,6 +37,7 @@ type fixture struct {
 	clock   *clock
 	admin   *blog.User
 	changes int
+	last    blog.Change // the most recent change reported
 }
 
 func newFixture(tb testing.TB) *fixture {
@@ -49,7 +50,7 @@ func newFixture(tb testing.TB) *fixture {
 	f := &fixture{clock: &clock{t: time.Date(2015, 11, 28, 12, 0, 0, 0, time.UTC)}}
 	f.svc, err = blog.NewService(tb.Context(), st, blog.Options{
 		Now: f.clock.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: fastHasher,
-		OnChange: func() { f.changes++ },
+		OnChange: func(c blog.Change) { f.changes++; f.last = c },
 	})
 	if err != nil {
 		tb.Fatal(err)

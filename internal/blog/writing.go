@@ -96,6 +96,7 @@ func (s *Service) SavePost(ctx context.Context, actor *User, id int64, in PostIn
 		return nil, ErrForbidden
 	}
 	var saved *Post
+	before := s.postBefore(ctx, id)
 	err := s.store.Atomic(ctx, func(tx Store) error {
 		var err error
 		saved, err = s.savePost(ctx, tx, actor, id, in)
@@ -105,7 +106,7 @@ func (s *Service) SavePost(ctx context.Context, actor *User, id int64, in PostIn
 		return nil, err
 	}
 	s.decorate(saved)
-	s.changed()
+	s.changed(s.postAfter(ctx, saved.ID, before))
 	return saved, nil
 }
 
@@ -409,6 +410,7 @@ func (s *Service) EmptyTrash(ctx context.Context, actor *User) (int, error) {
 }
 
 func (s *Service) edit(ctx context.Context, actor *User, id int64, fn func(Store, *Post) error) error {
+	before := s.postBefore(ctx, id)
 	err := s.store.Atomic(ctx, func(tx Store) error {
 		p, err := tx.Post(ctx, id)
 		if err != nil {
@@ -420,7 +422,7 @@ func (s *Service) edit(ctx context.Context, actor *User, id int64, fn func(Store
 		return fn(tx, p)
 	})
 	if err == nil {
-		s.changed()
+		s.changed(s.postAfter(ctx, id, before))
 	}
 	return err
 }
@@ -442,10 +444,10 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 	if n, err := s.store.CountPosts(ctx, f); err != nil || n == 0 {
 		return 0, err
 	}
-	n := 0
+	var due []*Post
 	err := s.store.Atomic(ctx, func(tx Store) error {
-		due, err := tx.Posts(ctx, f)
-		if err != nil {
+		var err error
+		if due, err = tx.Posts(ctx, f); err != nil {
 			return err
 		}
 		for _, p := range due {
@@ -454,16 +456,18 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		n = len(due)
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("publish due posts: %w", err)
 	}
-	if n > 0 {
-		s.changed()
+	var c Change
+	for _, p := range due {
+		// Scheduled, it was shown nowhere.
+		c = c.Merge(s.postAfter(ctx, p.ID, postState{}))
 	}
-	return n, nil
+	s.changed(c)
+	return len(due), nil
 }
 
 // Terms lists the tags or categories with their published post counts.
@@ -493,7 +497,7 @@ func (s *Service) CreateCategory(ctx context.Context, actor *User, name, slug, d
 	} else if err != nil {
 		return nil, err
 	}
-	s.changed()
+	s.changed(everything)
 	return t, nil
 }
 
@@ -558,6 +562,6 @@ func (s *Service) ImportPosts(ctx context.Context, author *User, ins []PostInput
 	if err != nil {
 		return ImportResult{}, err
 	}
-	s.changed()
+	s.changed(everything)
 	return res, nil
 }

@@ -177,14 +177,14 @@ func (s *site) Close() error { return s.store.Close() }
 
 // openSite opens (creating and migrating) the configured database and
 // wires the Service. onChange may be nil.
-func openSite(ctx context.Context, cfg config.Config, onChange func()) (*site, error) {
+func openSite(ctx context.Context, cfg config.Config, onChange func(blog.Change)) (*site, error) {
 	return openSiteWith(ctx, cfg, onChange, true)
 }
 
 // openSiteWith is openSite; without upgrade, a PostgreSQL database whose
 // schema is older than this folio is refused instead of migrated, since
 // older folio processes may still be serving from it.
-func openSiteWith(ctx context.Context, cfg config.Config, onChange func(), upgrade bool) (*site, error) {
+func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Change), upgrade bool) (*site, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}

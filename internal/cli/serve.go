@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"folio/internal/blog"
 	"folio/internal/config"
 	"folio/internal/store/postgres"
 	"folio/internal/theme"
@@ -58,14 +60,14 @@ func serve(ctx context.Context, args []string, env Env) error {
 	// On PostgreSQL other folio processes may serve the same site: each
 	// write is announced to them, and theirs are heard here.
 	var changes *postgres.Changes
-	s, err := openSiteWith(ctx, cfg, func() {
+	s, err := openSiteWith(ctx, cfg, func(c blog.Change) {
 		if handler != nil {
-			handler.Purge()
+			handler.Invalidate(c)
 		}
 		if changes != nil {
 			nctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
 			defer cancel()
-			if err := changes.Notify(nctx); err != nil {
+			if err := changes.Notify(nctx, encodeChange(c)); err != nil {
 				log.Warn("tell other folio processes about a change", "err", err)
 			}
 		}
@@ -113,11 +115,14 @@ func serve(ctx context.Context, args []string, env Env) error {
 	defer cancel()
 	go s.background(ctx, log, cfg.BackupsDir())
 	if changes != nil {
-		go changes.Listen(ctx, func() {
-			if err := s.service.ReloadSettings(ctx); err != nil && ctx.Err() == nil {
-				log.Error("reload settings after a change elsewhere", "err", err)
+		go changes.Listen(ctx, func(payload string) {
+			c := decodeChange(payload)
+			if c.All {
+				if err := s.service.ReloadSettings(ctx); err != nil && ctx.Err() == nil {
+					log.Error("reload settings after a change elsewhere", "err", err)
+				}
 			}
-			handler.Purge()
+			handler.Invalidate(c)
 		}, func(err error) {
 			log.Warn("lost the change feed from other folio processes; listening again", "err", err)
 		})
@@ -197,6 +202,29 @@ func (s *site) background(ctx context.Context, log *slog.Logger, backups string)
 		case <-tick.C:
 		}
 	}
+}
+
+// maxChangePosts bounds the post IDs a notice names; a change naming
+// more is sent as "everything", within PostgreSQL's notice size.
+const maxChangePosts = 200
+
+// encodeChange writes a change for other processes.
+func encodeChange(c blog.Change) string {
+	if len(c.Posts) > maxChangePosts {
+		c = blog.Change{All: true}
+	}
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+// decodeChange reads another process's change; anything unreadable, and
+// the empty notice after a lost connection, means everything.
+func decodeChange(payload string) blog.Change {
+	var c blog.Change
+	if err := json.Unmarshal([]byte(payload), &c); err != nil {
+		return blog.Change{All: true}
+	}
+	return c
 }
 
 // siteURL is the address to print: the configured base URL, or the

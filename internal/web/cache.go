@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"container/list"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"folio/internal/blog"
 
 	"github.com/andybalholm/brotli"
 	"golang.org/x/sync/singleflight"
@@ -34,6 +37,87 @@ type page struct {
 	lastMod string
 	created time.Time
 	elem    *list.Element
+	shows   *shows
+}
+
+// shows records what a rendered page shows, so the cache drops it exactly
+// when a write changes that. Handlers fill it through the helpers below;
+// a page that records nothing is dropped on every change.
+type shows struct {
+	known    bool
+	posts    map[int64]bool
+	allPosts bool // every post, like the sitemap
+	listing  bool // a list of posts, which changes when posts join or leave lists
+	replies  bool // the site's replies
+}
+
+type showsKey struct{}
+
+func showsOf(r *http.Request) *shows {
+	sh, _ := r.Context().Value(showsKey{}).(*shows)
+	if sh != nil {
+		sh.known = true
+	}
+	return sh
+}
+
+// showsPosts records that the page shows posts (their titles, texts or
+// reply counts). Nil posts are skipped.
+func showsPosts(r *http.Request, posts ...*blog.Post) {
+	if sh := showsOf(r); sh != nil {
+		for _, p := range posts {
+			if p != nil {
+				sh.posts[p.ID] = true
+			}
+		}
+	}
+}
+
+// showsListing records that the page is a list of posts.
+func showsListing(r *http.Request, posts []*blog.Post) {
+	if sh := showsOf(r); sh != nil {
+		sh.listing = true
+	}
+	showsPosts(r, posts...)
+}
+
+// showsAllPosts records that the page lists every post.
+func showsAllPosts(r *http.Request) {
+	if sh := showsOf(r); sh != nil {
+		sh.allPosts, sh.listing = true, true
+	}
+}
+
+// showsReplies records that the page lists the site's replies.
+func showsReplies(r *http.Request, comments []*blog.Comment) {
+	sh := showsOf(r)
+	if sh == nil {
+		return
+	}
+	sh.replies = true
+	for _, c := range comments {
+		sh.posts[c.PostID] = true
+	}
+}
+
+// showsNoContent records that the page shows nothing a post or reply
+// changes: only settings, which change everything.
+func showsNoContent(r *http.Request) { showsOf(r) }
+
+// affected reports whether change may alter what the page shows.
+func (sh *shows) affected(c blog.Change) bool {
+	if c.All || sh == nil || !sh.known {
+		return true
+	}
+	if (c.Listings && sh.listing) || (c.Replies && sh.replies) || (sh.allPosts && len(c.Posts) > 0) {
+		return true
+	}
+	for _, id := range c.Posts {
+		if sh.posts[id] {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *page) size() int64 {
@@ -41,15 +125,16 @@ func (p *page) size() int64 {
 }
 
 // pageCache keeps rendered public pages in memory, least recently used
-// first out, within a byte limit. Any write to the site empties it
-// (Purge), so nothing stale is served after a write returns.
+// first out, within a byte limit. Each write drops the pages that show
+// what it changed (Invalidate), so nothing stale is served after a write
+// returns and the rest stay.
 type pageCache struct {
 	mu     sync.Mutex
 	pages  map[string]*page
 	lru    *list.List // of keys, most recent at the front
 	bytes  int64
 	limit  int64
-	gen    uint64 // bumped by Purge; renders from an older generation are not stored
+	gen    uint64 // bumped by Invalidate; renders from an older generation are not stored
 	flight singleflight.Group
 	now    func() time.Time
 }
@@ -58,13 +143,22 @@ func newPageCache(limit int64) *pageCache {
 	return &pageCache{pages: map[string]*page{}, lru: list.New(), limit: limit, now: time.Now}
 }
 
-// Purge forgets every page. The Service calls it after each write.
-func (c *pageCache) Purge() {
+// Invalidate drops the pages change may alter. Renders that started
+// before it are not stored, since they may have read the old state.
+func (c *pageCache) Invalidate(change blog.Change) {
 	c.mu.Lock()
-	c.pages, c.bytes = map[string]*page{}, 0
-	c.lru.Init()
+	defer c.mu.Unlock()
 	c.gen++
-	c.mu.Unlock()
+	if change.All {
+		c.pages, c.bytes = map[string]*page{}, 0
+		c.lru.Init()
+		return
+	}
+	for key, p := range c.pages {
+		if p.shows.affected(change) {
+			c.remove(key, p)
+		}
+	}
 }
 
 func (c *pageCache) get(key string) (*page, uint64) {
@@ -141,8 +235,9 @@ func cacheable(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
-	if r.URL.RawQuery != "" || strings.HasPrefix(r.URL.Path, "/admin") || strings.HasPrefix(r.URL.Path, "/comments") ||
-		strings.HasPrefix(r.URL.Path, "/search") || r.URL.Path == "/healthz" {
+	p := r.URL.Path
+	if r.URL.RawQuery != "" || strings.HasPrefix(p, "/admin") || strings.HasPrefix(p, "/search") || p == "/healthz" ||
+		(strings.HasPrefix(p, "/comments") && !strings.HasPrefix(p, "/comments/feed/")) {
 		return false
 	}
 	for _, name := range []string{sessionCookie, mineCookie} {
@@ -182,10 +277,11 @@ func (s *Server) cached(next http.Handler) http.Handler {
 // successful, shareable answer.
 func (s *Server) renderPage(next http.Handler, r *http.Request, key string, gen uint64) *page {
 	rec := &recorder{header: http.Header{}}
-	get := r.Clone(r.Context())
+	sh := &shows{posts: map[int64]bool{}}
+	get := r.Clone(context.WithValue(r.Context(), showsKey{}, sh))
 	get.Method = http.MethodGet
 	next.ServeHTTP(rec, get)
-	p := &page{status: rec.status, header: rec.header, body: rec.body.Bytes(), created: s.cache.now()}
+	p := &page{status: rec.status, header: rec.header, body: rec.body.Bytes(), created: s.cache.now(), shows: sh}
 	cc := rec.header.Get("Cache-Control")
 	if rec.status != http.StatusOK || rec.header.Get("Set-Cookie") != "" || strings.Contains(cc, "private") || strings.Contains(cc, "no-store") ||
 		rec.header.Get("Content-Encoding") != "" {

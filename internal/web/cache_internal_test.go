@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"folio/internal/blog"
 )
 
 func TestCacheRendersOnceUnderConcurrency(t *testing.T) {
@@ -37,7 +39,7 @@ func TestCacheRendersOnceUnderConcurrency(t *testing.T) {
 	if n := renders.Load(); n != 1 {
 		t.Errorf("20 concurrent first requests rendered %d times, want 1", n)
 	}
-	s.cache.Purge()
+	s.cache.Invalidate(blog.Change{All: true})
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/2015/11/28/post/", nil))
 	if n := renders.Load(); n != 2 {
 		t.Errorf("after Purge: %d renders, want 2", n)
@@ -64,7 +66,7 @@ func TestCacheMemoryBound(t *testing.T) {
 	}
 	// A page rendered before a purge is not stored after it.
 	_, gen := c.get("/x")
-	c.Purge()
+	c.Invalidate(blog.Change{All: true})
 	c.put("/x", &page{status: 200, body: []byte("old"), created: time.Now()}, gen)
 	if p, _ := c.get("/x"); p != nil {
 		t.Error("a page from before a purge was stored")

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/andybalholm/brotli"
 
@@ -149,5 +151,100 @@ func TestCacheKeepsVisitorsApart(t *testing.T) {
 	}
 	if got := stranger.get(s.post.Path); strings.Contains(got.Body, "Replying as") {
 		t.Error("a stranger got the signed-in writer's form")
+	}
+}
+
+// TestCacheDropsExactlyWhatChanged warms the cache with every kind of
+// page, makes each kind of write, and checks which pages the cache still
+// holds: those that do not show what changed, and only those.
+func TestCacheDropsExactlyWhatChanged(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	ctx := t.Context()
+	if _, err := s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"posts_per_page": "2", "comment_min_seconds": "0",
+		"comment_moderation": blog.ModerateApproveAll}); err != nil {
+		t.Fatal(err)
+	}
+	day := s.clock.Now().Add(-10 * 24 * time.Hour)
+	var posts []*blog.Post
+	for i, tag := range []string{"alpha", "beta", "beta", "omega"} { // oldest first
+		p, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Post ", i+1), Body: "Text.",
+			Status: blog.StatusPublished, Tags: []string{tag}, CommentsOpen: true, PublishedAt: day.Add(time.Duration(i) * 24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		posts = append(posts, p)
+	}
+	p1, p2, p3, p4 := posts[0], posts[1], posts[2], posts[3]
+	if _, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "About", Body: "Me.", Status: blog.StatusPublished}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	// The home page shows p4 and p3, its page 2 p2 and p1.
+	pages := map[string]string{
+		"home": "/", "home 2": "/page/2/", "p1": p1.Path, "p2": p2.Path, "p3": p3.Path, "p4": p4.Path,
+		"alpha": "/tag/alpha/", "omega": "/tag/omega/", "feed": "/feed/atom/", "p1 replies": p1.Path + "feed/",
+		"replies": "/comments/feed/", "sitemap": "/sitemap.xml", "robots": "/robots.txt", "about": "/about/",
+	}
+	warm := func() {
+		for _, path := range pages {
+			if r := b.get(path); r.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", path, r.StatusCode)
+			}
+		}
+	}
+	kept := func() string {
+		cached := map[string]bool{}
+		for _, p := range s.web.CachedPaths() {
+			cached[p] = true
+		}
+		var names []string
+		for name, path := range pages {
+			if cached[path] {
+				names = append(names, name)
+			}
+		}
+		sort.Strings(names)
+		return strings.Join(names, ", ")
+	}
+	tests := []struct {
+		name  string
+		write func() error
+		kept  string
+	}{
+		{"a reply approved on the oldest post", func() error {
+			_, err := s.svc.SubmitComment(ctx, blog.CommentInput{PostID: p1.ID, Name: "R", Email: "r@example.com", Body: "Hello.",
+				FormToken: s.svc.CommentFormToken(p1.ID)})
+			return err
+		}, "about, home, omega, p3, p4, robots"}, // p2 links to p1
+		{"the newest post's text edited", func() error {
+			_, err := s.svc.SavePost(ctx, s.admin, p4.ID, blog.PostInput{Kind: blog.KindPost, Title: "Post 4", Body: "New text.",
+				Status: blog.StatusPublished, Tags: []string{"omega"}, CommentsOpen: true, PublishedAt: p4.PublishedAt})
+			return err
+		}, "about, alpha, home 2, p1, p1 replies, p2, replies, robots"}, // p3 links to p4
+		{"a draft saved", func() error {
+			_, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Not yet", Body: "Draft.", Status: blog.StatusDraft})
+			return err
+		}, "about, alpha, feed, home, home 2, omega, p1, p1 replies, p2, p3, p4, replies, robots, sitemap"},
+		{"a post moved to another tag", func() error {
+			_, err := s.svc.SavePost(ctx, s.admin, p4.ID, blog.PostInput{Kind: blog.KindPost, Title: "Post 4", Body: "New text.",
+				Status: blog.StatusPublished, Tags: []string{"alpha"}, CommentsOpen: true, PublishedAt: p4.PublishedAt})
+			return err
+		}, "about, p1, p1 replies, p2, replies, robots"}, // every list may change
+		{"a setting changed", func() error {
+			_, err := s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"tagline": "New"})
+			return err
+		}, ""},
+	}
+	for _, tt := range tests {
+		warm()
+		if got := kept(); len(strings.Split(got, ", ")) != len(pages) {
+			t.Fatalf("before %s the cache holds only %s", tt.name, got)
+		}
+		if err := tt.write(); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got := kept(); got != tt.kept {
+			t.Errorf("after %s the cache kept\n  %s\nwant\n  %s", tt.name, got, tt.kept)
+		}
 	}
 }

@@ -34,7 +34,7 @@ var tokenRe = regexp.MustCompile(`name="form_token" value="([^"]+)"`)
 func (s *replySite) replyForm(t *testing.T, b *browser, path string) url.Values {
 	t.Helper()
 	// A freshly rendered form, as the cache may hold an older page.
-	s.web.Purge()
+	s.web.Invalidate(blog.Change{All: true})
 	r := b.get(path)
 	m := tokenRe.FindStringSubmatch(r.Body)
 	if m == nil {

@@ -85,6 +85,7 @@ func tagURI(host string, created time.Time, kind string, id int64) string {
 
 // postsFeed builds a feed of posts.
 func (s *Server) postsFeed(r *http.Request, title, root string, posts []*blog.Post) *feed.Feed {
+	showsListing(r, posts)
 	st := s.blog.Settings()
 	base := s.absURL(r, "")
 	host := s.siteHost(r)
@@ -213,6 +214,7 @@ func (s *Server) repliesFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	showsReplies(r, list)
 	return s.serveFeed(w, r, s.commentsFeed(r, "Replies to "+s.blog.Settings().Title, "/", list), format)
 }
 
@@ -223,6 +225,7 @@ func (s *Server) postRepliesFeed(w http.ResponseWriter, r *http.Request, post *b
 	if err != nil {
 		return err
 	}
+	showsPosts(r, post)
 	return s.serveFeed(w, r, s.commentsFeed(r, "Replies to “"+post.Title+"”", post.Path, list), format)
 }
 

@@ -87,7 +87,7 @@ func startSiteCache(tb testing.TB, themeDir string, cacheBytes int64) *site {
 	c := &clock{t: time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC)}
 	var srv *web.Server
 	svc, err := blog.NewService(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testHasher,
-		OnChange: func() { srv.Purge() }})
+		OnChange: func(c blog.Change) { srv.Invalidate(c) }})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -167,6 +167,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, root string, f blo
 	if err != nil {
 		return err
 	}
+	showsListing(r, l.Posts)
 	b, err := s.publicBase(r, title)
 	if err != nil {
 		return err
@@ -320,6 +321,7 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 	if err != nil {
 		return err
 	}
+	showsPosts(r, post, older, newer)
 	b, err := s.publicBase(r, post.Title)
 	if err != nil {
 		return err
@@ -338,6 +340,7 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 }
 
 func (s *Server) pageShow(w http.ResponseWriter, r *http.Request, page *blog.Post) error {
+	showsPosts(r, page)
 	b, err := s.publicBase(r, page.Title)
 	if err != nil {
 		return err
@@ -407,6 +410,7 @@ func (s *Server) assetShow(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return blog.ErrNotFound
 	}
+	showsNoContent(r)
 	h := w.Header()
 	h.Set("Content-Type", a.ContentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -445,6 +449,7 @@ func (s *Server) identiconShow(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return blog.ErrNotFound
 	}
+	showsNoContent(r)
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	_, err := w.Write(svg)

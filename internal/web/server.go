@@ -100,11 +100,11 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// Purge empties the page cache. Wire it to the Service's OnChange, so
-// every write is visible on the next request.
-func (s *Server) Purge() {
+// Invalidate drops the cached pages a change may alter. Wire it to the
+// Service's OnChange, so every write is visible on the next request.
+func (s *Server) Invalidate(c blog.Change) {
 	if s.cache != nil {
-		s.cache.Purge()
+		s.cache.Invalidate(c)
 	}
 }
 

@@ -36,6 +36,7 @@ func (s *Server) sitemapURLs(r *http.Request) ([]sitemapURL, error) {
 	if err != nil {
 		return nil, err
 	}
+	showsAllPosts(r)
 	stamp := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 	urls := []sitemapURL{{Loc: s.absURL(r, "/")}}
 	for _, p := range posts {
@@ -105,6 +106,7 @@ func writeXML(w http.ResponseWriter, r *http.Request, v any) error {
 // robotsShow serves robots.txt from the setting, with the sitemap's
 // address.
 func (s *Server) robotsShow(w http.ResponseWriter, r *http.Request) error {
+	showsNoContent(r)
 	body := s.blog.Settings().Robots
 	if body != "" && body[len(body)-1] != '\n' {
 		body += "\n"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -26,9 +27,10 @@ func (s *Store) Changes() *Changes {
 	return &Changes{store: s, self: hex.EncodeToString(b)}
 }
 
-// Notify tells the other processes that something changed.
-func (c *Changes) Notify(ctx context.Context) error {
-	_, err := c.store.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, changesChannel, c.self)
+// Notify tells the other processes that something changed; what is in
+// payload (PostgreSQL takes up to about 8,000 bytes).
+func (c *Changes) Notify(ctx context.Context, payload string) error {
+	_, err := c.store.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, changesChannel, c.self+" "+payload)
 	return err
 }
 
@@ -36,31 +38,15 @@ func (c *Changes) Notify(ctx context.Context) error {
 // connection.
 const retryListen = time.Second
 
-// Listen calls changed whenever another process announces a write, and
-// also after a lost connection is back, since notices sent meanwhile
-// are lost. Notices that arrive while changed runs are answered by one
-// more call, so a burst of writes elsewhere costs a refresh or two, not
-// one each. It returns when ctx ends; connection errors go to fail, and
+// Listen calls changed with the payload of every notice another process
+// sends, in order, and with "" after a lost connection is back, since
+// notices sent meanwhile are lost: the caller must then assume anything
+// changed. It returns when ctx ends; connection errors go to fail, and
 // Listen tries again.
-func (c *Changes) Listen(ctx context.Context, changed func(), fail func(error)) {
-	due := make(chan struct{}, 1)
-	done := make(chan struct{})
-	defer func() { close(due); <-done }()
-	go func() {
-		defer close(done)
-		for range due {
-			changed()
-		}
-	}()
-	signal := func() {
-		select {
-		case due <- struct{}{}:
-		default: // a refresh is already due
-		}
-	}
+func (c *Changes) Listen(ctx context.Context, changed func(payload string), fail func(error)) {
 	reconnected := false
 	for ctx.Err() == nil {
-		err := c.listen(ctx, signal, reconnected)
+		err := c.listen(ctx, changed, reconnected)
 		if ctx.Err() != nil {
 			return
 		}
@@ -73,7 +59,7 @@ func (c *Changes) Listen(ctx context.Context, changed func(), fail func(error)) 
 	}
 }
 
-func (c *Changes) listen(ctx context.Context, changed func(), reconnected bool) error {
+func (c *Changes) listen(ctx context.Context, changed func(string), reconnected bool) error {
 	pooled, err := c.store.pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -85,15 +71,15 @@ func (c *Changes) listen(ctx context.Context, changed func(), reconnected bool) 
 		return err
 	}
 	if reconnected {
-		changed()
+		changed("")
 	}
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
-		if n.Payload != c.self {
-			changed()
+		if from, payload, _ := strings.Cut(n.Payload, " "); from != c.self {
+			changed(payload)
 		}
 	}
 }

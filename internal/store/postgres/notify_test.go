@@ -17,18 +17,21 @@ func TestChangesReachOtherProcesses(t *testing.T) {
 	ca, cb := a.Changes(), b.Changes()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	heardA, heardB := make(chan struct{}, 10), make(chan struct{}, 10)
+	heardA, heardB := make(chan string, 100), make(chan string, 100)
 	failed := make(chan error, 10)
-	go ca.Listen(ctx, func() { heardA <- struct{}{} }, func(err error) { failed <- err })
-	go cb.Listen(ctx, func() { heardB <- struct{}{} }, func(err error) { failed <- err })
+	go ca.Listen(ctx, func(p string) { heardA <- p }, func(err error) { failed <- err })
+	go cb.Listen(ctx, func(p string) { heardB <- p }, func(err error) { failed <- err })
 	// LISTEN runs in the goroutines; keep announcing until B hears.
 	deadline := time.After(5 * time.Second)
 	for heard := false; !heard; {
-		if err := ca.Notify(ctx); err != nil {
+		if err := ca.Notify(ctx, `{"posts":[7]}`); err != nil {
 			t.Fatal(err)
 		}
 		select {
-		case <-heardB:
+		case p := <-heardB:
+			if p != `{"posts":[7]}` {
+				t.Fatalf("B heard %q", p)
+			}
 			heard = true
 		case <-time.After(50 * time.Millisecond):
 		case <-deadline:
@@ -55,7 +58,10 @@ func TestChangesReachOtherProcesses(t *testing.T) {
 		t.Fatal("the lost connection was not reported")
 	}
 	select {
-	case <-heardB:
+	case p := <-heardB:
+		if p != "" {
+			t.Fatalf("after reconnecting B heard %q, want \"\" (anything may have changed)", p)
+		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no refresh after the connection came back")
 	}

@@ -1,0 +1,119 @@
+package blog
+
+import (
+	"context"
+	"slices"
+)
+
+// Change tells what a committed write may have changed on the public
+// site, so caches drop exactly the pages that show it and keep the rest.
+type Change struct {
+	// All: anything may show it (settings, writers, terms, the pages in
+	// the menu, imports).
+	All bool `json:"all,omitempty"`
+	// Posts whose pages, titles, texts or reply counts changed, and
+	// those whose previous or next post changed.
+	Posts []int64 `json:"posts,omitempty"`
+	// Listings: which posts lists hold may have changed (a post was
+	// published, unpublished, moved in time or retagged).
+	Listings bool `json:"listings,omitempty"`
+	// Replies: the site's lists of replies changed.
+	Replies bool `json:"replies,omitempty"`
+}
+
+// Empty reports whether c changes nothing.
+func (c Change) Empty() bool { return !c.All && len(c.Posts) == 0 && !c.Listings && !c.Replies }
+
+// Merge returns a change covering c and d.
+func (c Change) Merge(d Change) Change {
+	posts := append(slices.Clone(c.Posts), d.Posts...)
+	slices.Sort(posts)
+	return Change{All: c.All || d.All, Posts: slices.Compact(posts), Listings: c.Listings || d.Listings, Replies: c.Replies || d.Replies}
+}
+
+// everything is the change that empties every cache.
+var everything = Change{All: true}
+
+func (s *Service) changed(c Change) {
+	if s.onChange != nil && !c.Empty() {
+		s.onChange(c)
+	}
+}
+
+// postState is a post as it was before a write, to tell afterwards
+// what the write changed.
+type postState struct {
+	post   *Post   // nil for a new post
+	linked []int64 // the post and its neighbours then
+}
+
+// postBefore records post id's state before a write (0: a new post).
+func (s *Service) postBefore(ctx context.Context, id int64) postState {
+	if id == 0 {
+		return postState{}
+	}
+	p, err := s.store.Post(ctx, id)
+	if err != nil {
+		return postState{}
+	}
+	return postState{post: p, linked: s.linked(ctx, p)}
+}
+
+// postAfter returns the change of a write to post id that was in state
+// before: nothing when readers saw it neither before nor after;
+// everything for a page, which the menu lists; else the post, and when
+// it moved between lists, the lists and its neighbours before and after.
+func (s *Service) postAfter(ctx context.Context, id int64, before postState) Change {
+	after, err := s.store.Post(ctx, id)
+	if err != nil {
+		after = nil
+	}
+	shown := func(p *Post) bool { return p != nil && p.Visible() }
+	if !shown(before.post) && !shown(after) {
+		return Change{}
+	}
+	for _, p := range []*Post{before.post, after} {
+		if p != nil && p.Kind == KindPage {
+			return everything
+		}
+	}
+	// Pages showing the post as the previous or next one show it, so
+	// its ID drops them; when it moved, the posts beside it before and
+	// after get new neighbours.
+	c := Change{Posts: []int64{id}, Listings: !sameLists(before.post, after)}
+	if c.Listings {
+		var linked []int64
+		if after != nil {
+			linked = s.linked(ctx, after)
+		}
+		if !slices.Equal(linked, before.linked) {
+			c.Posts = append(append(c.Posts, before.linked...), linked...)
+		}
+	}
+	return c.Merge(Change{})
+}
+
+// linked returns p's ID and, for a published post, those of the posts
+// shown beside it as the previous and next one: the pages that show its
+// title.
+func (s *Service) linked(ctx context.Context, p *Post) []int64 {
+	ids := []int64{p.ID}
+	if p.Kind != KindPost || !p.Visible() {
+		return ids
+	}
+	for _, older := range []bool{true, false} {
+		if q, err := s.store.AdjacentPost(ctx, p, published(), older); err == nil {
+			ids = append(ids, q.ID)
+		}
+	}
+	return ids
+}
+
+// sameLists reports whether a post before and after a write sits in
+// the same lists at the same places.
+func sameLists(a, b *Post) bool {
+	sameTerm := func(x, y Term) bool { return x.ID == y.ID }
+	return a != nil && b != nil && a.Kind == b.Kind && a.Status == b.Status && a.PublishedAt.Equal(b.PublishedAt) &&
+		a.AuthorID == b.AuthorID && a.Sticky == b.Sticky &&
+		slices.EqualFunc(a.Tags, b.Tags, sameTerm) && slices.EqualFunc(a.Categories, b.Categories, sameTerm)
+}
