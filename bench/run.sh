@@ -17,11 +17,13 @@ for tool in wrk nginx; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk nginx)"; exit 2; }
 done
 go build -o "$WORK/folio" ./cmd/folio
+go build -o "$WORK/bytes" ./bench/bytes
 F="$WORK/folio"
+BYTES_PORT=18082
 
-# rps URL CONNS -> "requests/s p99"
+# rps URL CONNS [SCRIPT] -> "requests/s p99"
 rps() {
-	wrk -t2 -c"$2" -d"$DUR" --latency "$1" 2>/dev/null | awk '
+	wrk -t2 -c"$2" -d"$DUR" --latency ${3:+-s "$3"} "$1" 2>/dev/null | awk '
 		/Requests\/sec/ {r=$2}
 		/ 99%/ {p=$2}
 		END {printf "%s %s", r, p}'
@@ -34,6 +36,8 @@ for N in $SIZES; do
 	echo "== $N posts (data in $data)" >&2
 	printf 'bench password\n' | "$F" user add --data "$data" --name Bench --email bench@example.com --role admin >/dev/null
 	"$F" dev seed --data "$data" --posts "$N" --replies $((N * 5)) >&2
+	# Replies from wrk: no pause before sending, no limit per address.
+	"$F" settings set --data "$data" comment_min_seconds=0 comment_per_minute=0 >/dev/null
 
 	# Start-up to the first served page.
 	t0=$(date +%s%N)
@@ -74,6 +78,10 @@ http {
 }
 CONF
 	nginx -c "$WORK/nginx-$N.conf"
+	# The ceiling of Go's net/http: the post page's bytes, nothing else.
+	curl -s -o "$WORK/post-$N.html" "http://127.0.0.1:$PORT${urls[post]}"
+	"$WORK/bytes" 127.0.0.1:$BYTES_PORT "$WORK/post-$N.html" &
+	bytes_pid=$!
 
 	echo
 	echo "### $N posts, $((N * 5)) replies; post page with $replies replies; wrk -t2, $DUR per run"
@@ -92,6 +100,17 @@ CONF
 			row "$name, $c" "$fr" "$nr" "$ratio" "$fp" "$np"
 		done
 	done
+	for c in 32 256; do
+		read -r br bp <<<"$(rps "http://127.0.0.1:$BYTES_PORT/" "$c")"
+		row "post bytes from bare net/http, $c" "$br" "-" "-" "$bp" "-"
+	done
+	kill "$bytes_pid"
+	# Replies to the post, held for moderation (the default for new
+	# writers), each with text of its own.
+	id=$(grep -o 'name="comment_post_ID" value="[0-9]*"' "$WORK/post-$N.html" | grep -o '[0-9]*' | head -1)
+	token=$(grep -o 'name="form_token" value="[^"]*"' "$WORK/post-$N.html" | sed 's/.*value="//; s/"$//' | head -1)
+	read -r rr rp <<<"$(POST_ID=$id FORM_TOKEN=$token WRK_ID=$N rps "http://127.0.0.1:$PORT${urls[post]}" 32 bench/reply.lua)"
+	row "reply submission, 32" "$rr" "-" "-" "$rp" "-"
 	rss=$(ps -o rss= -p "$pid" | awk '{printf "%.0f", $1 / 1024}')
 	kill "$pid"
 	nginx -c "$WORK/nginx-$N.conf" -s stop

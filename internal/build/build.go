@@ -40,11 +40,13 @@ type Result struct {
 	Removed   int // files of an earlier build that are gone
 }
 
+// workersPerCPU is how many pages are rendered and written at once per
+// core.
+const workersPerCPU = 1
+
 // manifestName is the file that records each output's hash, so the next
 // build rewrites only what changed.
 const manifestName = ".folio-build.json"
-
-var linkRe = regexp.MustCompile(`(?:href|src)="(/[^"#?]*)`)
 
 // Run requests every page of the site from h and writes it under
 // o.Out, with .gz and .br siblings for text, in parallel.
@@ -115,7 +117,9 @@ func Run(h http.Handler, o Options) (Result, error) {
 		}
 	}
 	var wg sync.WaitGroup
-	for range runtime.NumCPU() {
+	// Creating a file waits on the file system far longer than rendering
+	// takes; more workers than cores keep the cores busy meanwhile.
+	for range workersPerCPU * runtime.NumCPU() {
 		wg.Add(1)
 		go func() { defer wg.Done(); worker() }()
 	}
@@ -175,11 +179,33 @@ func fetch(h http.Handler, p string) (file string, body []byte, links []string, 
 		}
 	}
 	if strings.HasPrefix(ctype, "text/html") || strings.Contains(ctype, "xml") || strings.Contains(ctype, "json") {
-		for _, m := range linkRe.FindAllSubmatch(body, -1) {
-			links = append(links, path.Clean(string(m[1]))+trailing(string(m[1])))
-		}
+		links = localLinks(body)
 	}
 	return file, body, links, nil
+}
+
+// localLinks returns the root-relative addresses of body's href and src
+// attributes, cleaned, without query or fragment.
+func localLinks(body []byte) []string {
+	var out []string
+	for rest := body; ; {
+		i := bytes.Index(rest, []byte(`="/`))
+		if i < 0 {
+			return out
+		}
+		attr := rest[:i]
+		rest = rest[i+2:] // at the slash
+		if !bytes.HasSuffix(attr, []byte("href")) && !bytes.HasSuffix(attr, []byte("src")) {
+			continue
+		}
+		end := bytes.IndexAny(rest, `"#?`)
+		if end < 0 {
+			return out
+		}
+		link := string(rest[:end])
+		out = append(out, path.Clean(link)+trailing(link))
+		rest = rest[end:]
+	}
 }
 
 func trailing(p string) string {
@@ -211,10 +237,10 @@ func write(out, file string, body []byte) error {
 		return nil
 	}
 	var gz, br bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
 	zw.Write(body)
 	zw.Close()
-	bw := brotli.NewWriterLevel(&br, 4)
+	bw := brotli.NewWriterLevel(&br, 1)
 	bw.Write(body)
 	bw.Close()
 	if err := atomicWrite(dst+".gz", gz.Bytes()); err != nil {

@@ -270,5 +270,8 @@ var rootRelative = regexp.MustCompile(`(\s(?:href|src|cite)=")/([^/"][^"]*)?"`)
 // sanitized HTML fragment absolute on base (e.g. "https://example.com"),
 // as feed readers show content away from the site.
 func AbsoluteLinks(fragment, base string) string {
+	if !strings.Contains(fragment, `="/`) {
+		return fragment // most have none, and the check is far cheaper
+	}
 	return rootRelative.ReplaceAllString(fragment, `${1}`+base+`/${2}"`)
 }
