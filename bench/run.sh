@@ -57,6 +57,14 @@ for N in $SIZES; do
 	"$F" build --data "$data" --out "$WORK/out-$N" >/dev/null
 	build_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
 	"$F" export markdown --data "$data" "$WORK/md-$N" >/dev/null
+	# A second build after editing one post: a post imported, built, then
+	# its text changed and imported again.
+	mkdir -p "$WORK/edit-$N"
+	printf -- '---\ntitle: Edited between builds\ndate: 2020-01-01\ntags: [bench]\n---\nFirst text.\n' >"$WORK/edit-$N/edit.md"
+	"$F" import markdown --data "$data" --author bench@example.com "$WORK/edit-$N/edit.md" >/dev/null
+	"$F" build --data "$data" --out "$WORK/out-$N" >/dev/null
+	sed -i 's/First text./Second text./' "$WORK/edit-$N/edit.md"
+	"$F" import markdown --data "$data" --author bench@example.com "$WORK/edit-$N/edit.md" >/dev/null
 	t0=$(date +%s%N)
 	"$F" build --data "$data" --out "$WORK/out-$N" >/dev/null
 	rebuild_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
@@ -126,6 +134,6 @@ CONF
 		hugo_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
 	fi
 	echo
-	echo "- folio build: ${build_s} s full, ${rebuild_s} s second run; Hugo build of the same content: ${hugo_s} s"
+	echo "- folio build: ${build_s} s full, ${rebuild_s} s after editing one post; Hugo build of the same content: ${hugo_s} s"
 	echo "- start-up to the first served page: ${startup_ms} ms; folio RSS after the runs: ${rss} MiB"
 done

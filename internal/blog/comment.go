@@ -121,6 +121,10 @@ type CommentStore interface {
 	// ClearCommentMeta blanks IP and user agent of replies made before t
 	// and returns how many it changed.
 	ClearCommentMeta(ctx context.Context, t time.Time) (int, error)
+	// ReplyStamps returns, for each post with approved replies, a value
+	// that changes whenever one of them is approved, unapproved, edited
+	// or moved in its thread.
+	ReplyStamps(ctx context.Context) (map[int64]string, error)
 }
 
 // Mail is one e-mail waiting in the outbox.

@@ -2,6 +2,11 @@
 // from the same handler that serves it, so the files are byte for byte
 // what the server sends. Pages are found by following the links of the
 // front page, the sitemap and the feeds, plus the date archives.
+//
+// A build leaves a manifest: each page's file, content hash, links and
+// what it shows, with the site's stamps. The next build compares stamps,
+// renders again only the pages that show what changed, and writes only
+// files whose bytes differ.
 package build
 
 import (
@@ -22,6 +27,9 @@ import (
 	"strings"
 	"sync"
 
+	"folio/internal/blog"
+	"folio/internal/web"
+
 	"github.com/andybalholm/brotli"
 )
 
@@ -30,32 +38,59 @@ type Options struct {
 	Out      string   // the folder to write
 	Seeds    []string // paths to start from besides "/", "/sitemap.xml" and "/robots.txt"
 	Progress func(done, found int)
+	// Stamps are the site's stamps now; a page of the last build whose
+	// content the change since its stamps cannot alter is kept without
+	// rendering it again.
+	Stamps blog.Stamps
+	// Full renders every page regardless of the last build.
+	Full bool
 }
 
 // Result counts what a build did.
 type Result struct {
 	Pages     int // files the site has
 	Written   int // files written because they changed
-	Unchanged int
+	Unchanged int // files rendered again, with the same bytes
+	Kept      int // files not rendered again: nothing they show changed
 	Removed   int // files of an earlier build that are gone
 }
 
-// workersPerCPU is how many pages are rendered and written at once per
-// core.
-const workersPerCPU = 1
-
-// manifestName is the file that records each output's hash, so the next
-// build rewrites only what changed.
+// manifestName is the file that records each output's hash, links and
+// what it shows, so the next build renders and rewrites only what
+// changed.
 const manifestName = ".folio-build.json"
+
+// manifestVersion changes when the manifest's form does; a manifest of
+// another version makes the next build a full one.
+const manifestVersion = 2
+
+type manifest struct {
+	Version int              `json:"version"`
+	Stamps  blog.Stamps      `json:"stamps"`
+	Pages   map[string]entry `json:"pages"` // by address
+}
+
+// entry is one page of a build.
+type entry struct {
+	File  string     `json:"file"`
+	Hash  string     `json:"hash"`
+	Links []string   `json:"links,omitempty"`
+	Shows *web.Shows `json:"shows,omitempty"`
+}
 
 // Run requests every page of the site from h and writes it under
 // o.Out, with .gz and .br siblings for text, in parallel.
 func Run(h http.Handler, o Options) (Result, error) {
 	var res Result
-	old := map[string]string{}
+	var old manifest
 	if data, err := os.ReadFile(filepath.Join(o.Out, manifestName)); err == nil {
 		json.Unmarshal(data, &old)
 	}
+	change := blog.Change{All: true}
+	if old.Version == manifestVersion && !o.Full {
+		change = o.Stamps.Since(old.Stamps)
+	}
+	next := manifest{Version: manifestVersion, Stamps: o.Stamps, Pages: map[string]entry{}}
 	seen := map[string]bool{}
 	var mu sync.Mutex
 	queue := make(chan string, 1<<16)
@@ -70,40 +105,55 @@ func Run(h http.Handler, o Options) (Result, error) {
 		pending.Add(1)
 		queue <- p
 	}
-	manifest := map[string]string{}
 	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
 	done := 0
+	// page renders p, or keeps the last build's copy when nothing it
+	// shows changed, and returns its entry ("" file: no page there).
+	page := func(p string) entry {
+		if e, ok := old.Pages[p]; ok && !e.Shows.Affected(change) {
+			mu.Lock()
+			res.Kept++
+			mu.Unlock()
+			return e
+		}
+		file, body, links, shows, err := fetch(h, p)
+		if err != nil || file == "" {
+			if err != nil {
+				fail(err)
+			}
+			return entry{}
+		}
+		sum := sha256.Sum256(body)
+		e := entry{File: file, Hash: hex.EncodeToString(sum[:]), Links: links, Shows: shows}
+		if was, ok := old.Pages[p]; ok && was.Hash == e.Hash && was.File == file {
+			mu.Lock()
+			res.Unchanged++
+			mu.Unlock()
+			return e
+		}
+		if err := write(o.Out, file, body); err != nil {
+			fail(err)
+			return entry{}
+		}
+		mu.Lock()
+		res.Written++
+		mu.Unlock()
+		return e
+	}
 	worker := func() {
 		for p := range queue {
-			file, body, links, err := fetch(h, p)
-			mu.Lock()
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
-			mu.Unlock()
-			if err == nil && file != "" {
-				sum := sha256.Sum256(body)
-				hash := hex.EncodeToString(sum[:])
+			if e := page(p); e.File != "" {
 				mu.Lock()
-				manifest[file] = hash
-				same := old[file] == hash
+				next.Pages[p] = e
 				mu.Unlock()
-				if same {
-					mu.Lock()
-					res.Unchanged++
-					mu.Unlock()
-				} else if werr := write(o.Out, file, body); werr != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = werr
-					}
-					mu.Unlock()
-				} else {
-					mu.Lock()
-					res.Written++
-					mu.Unlock()
-				}
-				for _, l := range links {
+				for _, l := range e.Links {
 					add(l)
 				}
 			}
@@ -117,9 +167,7 @@ func Run(h http.Handler, o Options) (Result, error) {
 		}
 	}
 	var wg sync.WaitGroup
-	// Creating a file waits on the file system far longer than rendering
-	// takes; more workers than cores keep the cores busy meanwhile.
-	for range workersPerCPU * runtime.NumCPU() {
+	for range runtime.NumCPU() {
 		wg.Add(1)
 		go func() { defer wg.Done(); worker() }()
 	}
@@ -134,36 +182,43 @@ func Run(h http.Handler, o Options) (Result, error) {
 	}
 	// The not-found page, for static hosts' error_page.
 	if body := notFound(h); body != nil {
-		manifest["404.html"] = "404"
 		if err := write(o.Out, "404.html", body); err != nil {
 			return res, err
 		}
 	}
-	for file := range old {
-		if _, ok := manifest[file]; !ok {
-			os.Remove(filepath.Join(o.Out, filepath.FromSlash(file)))
-			os.Remove(filepath.Join(o.Out, filepath.FromSlash(file)) + ".gz")
-			os.Remove(filepath.Join(o.Out, filepath.FromSlash(file)) + ".br")
+	files := map[string]bool{}
+	for _, e := range next.Pages {
+		files[e.File] = true
+	}
+	for _, e := range old.Pages {
+		if !files[e.File] {
+			dst := filepath.Join(o.Out, filepath.FromSlash(e.File))
+			for _, suffix := range []string{"", ".gz", ".br"} {
+				os.Remove(dst + suffix)
+			}
 			res.Removed++
 		}
 	}
-	res.Pages = len(manifest)
-	data, _ := json.MarshalIndent(manifest, "", " ")
-	return res, os.WriteFile(filepath.Join(o.Out, manifestName), data, 0o644)
+	res.Pages = len(next.Pages) + 1 // and 404.html
+	data, err := json.Marshal(next)
+	if err != nil {
+		return res, err
+	}
+	return res, atomicWrite(filepath.Join(o.Out, manifestName), data)
 }
 
 // fetch renders one path and names its file: index.html, index.xml or
 // index.json for a folder address, the path itself for a file.
-func fetch(h http.Handler, p string) (file string, body []byte, links []string, err error) {
+func fetch(h http.Handler, p string) (file string, body []byte, links []string, shows *web.Shows, err error) {
 	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodGet, p, nil)
+	req, shows := web.RecordShows(httptest.NewRequest(http.MethodGet, p, nil))
 	h.ServeHTTP(rec, req)
 	switch rec.Code {
 	case http.StatusOK:
 	case http.StatusNotFound, http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther:
-		return "", nil, nil, nil
+		return "", nil, nil, nil, nil
 	default:
-		return "", nil, nil, fmt.Errorf("GET %s: %d", p, rec.Code)
+		return "", nil, nil, nil, fmt.Errorf("GET %s: %d", p, rec.Code)
 	}
 	body = rec.Body.Bytes()
 	ctype := rec.Header().Get("Content-Type")
@@ -181,7 +236,7 @@ func fetch(h http.Handler, p string) (file string, body []byte, links []string, 
 	if strings.HasPrefix(ctype, "text/html") || strings.Contains(ctype, "xml") || strings.Contains(ctype, "json") {
 		links = localLinks(body)
 	}
-	return file, body, links, nil
+	return file, body, links, shows, nil
 }
 
 // localLinks returns the root-relative addresses of body's href and src

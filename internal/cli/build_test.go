@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"folio/internal/blog"
 	"folio/internal/theme"
 	"folio/internal/web"
 )
@@ -78,4 +79,124 @@ func TestSeedAndBuild(t *testing.T) {
 	if code, _, errs := run(t, "", "build", "--data", dir); code == 0 || !strings.Contains(errs, "--out") {
 		t.Errorf("build without --out: %d %q", code, errs)
 	}
+}
+
+// TestIncrementalBuildMatchesFullBuild changes the site between builds
+// and checks that a build rendering only what changed leaves exactly the
+// files a full build writes.
+func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "a long password\n", "user", "add", "--data", dir, "--name", "Ada", "--email", "ada@example.com", "--role", "admin"); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := run(t, "", "dev", "seed", "--data", dir, "--posts", "30", "--replies", "90", "--seed", "5"); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _, errs := run(t, "", "settings", "set", "--data", dir, "comment_min_seconds=0", "comment_moderation=approve_all"); code != 0 {
+		t.Fatal(errs)
+	}
+	site := filepath.Join(t.TempDir(), "site")
+	if code, _, errs := run(t, "", "build", "--data", dir, "--out", site); code != 0 {
+		t.Fatal(errs)
+	}
+	svc := openService(t, dir)
+	ctx := t.Context()
+	admin, err := svc.Authenticate(ctx, "ada@example.com", "a long password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, _ := svc.SitemapPosts(ctx)
+	var list []*blog.Post
+	for _, p := range posts {
+		if p.Kind == blog.KindPost {
+			list = append(list, p)
+		}
+	}
+	edit := func(p *blog.Post, title string) {
+		full, err := svc.Post(ctx, admin, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := blog.PostInput{Kind: full.Kind, Title: title, Slug: full.Slug, Body: full.Body, Lede: full.Lede, Status: full.Status,
+			PublishedAt: full.PublishedAt, CommentsOpen: full.CommentsOpen, AuthorID: full.AuthorID}
+		for _, tm := range full.Tags {
+			in.Tags = append(in.Tags, tm.Name)
+		}
+		for _, tm := range full.Categories {
+			in.Categories = append(in.Categories, tm.Slug)
+		}
+		if _, err := svc.SavePost(ctx, admin, p.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rounds := []struct {
+		name   string
+		change func()
+	}{
+		{"a title edited and a reply approved", func() {
+			edit(list[3], "A title changed between builds")
+			if _, err := svc.SubmitComment(ctx, blog.CommentInput{PostID: list[7].ID, Name: "Late", Email: "late@example.com",
+				Body: "Arrived between builds.", FormToken: svc.CommentFormToken(list[7].ID)}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a post published and another trashed", func() {
+			if _, err := svc.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Brand new", Body: "New.",
+				Status: blog.StatusPublished, Tags: []string{"between builds"}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.Trash(ctx, admin, list[12].ID); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, round := range rounds {
+		round.change()
+		code, out, errs := run(t, "", "build", "--data", dir, "--out", site)
+		if code != 0 || strings.Contains(out, " 0 kept") {
+			t.Fatalf("%s: incremental build: %d %q %q", round.name, code, out, errs)
+		}
+		fresh := filepath.Join(t.TempDir(), "fresh")
+		if code, _, errs := run(t, "", "build", "--data", dir, "--out", fresh); code != 0 {
+			t.Fatal(errs)
+		}
+		if diff := compareTrees(t, fresh, site); diff != "" {
+			t.Errorf("%s: the incremental build differs from a full one: %s (%s)", round.name, diff, out)
+		}
+	}
+}
+
+// compareTrees describes the first difference between two folders'
+// files, build manifests aside, or returns "".
+func compareTrees(t *testing.T, a, b string) string {
+	t.Helper()
+	files := func(root string) map[string]string {
+		out := map[string]string{}
+		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || d.Name() == ".folio-build.json" {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			out[rel] = string(data)
+			return err
+		})
+		return out
+	}
+	fa, fb := files(a), files(b)
+	for name, data := range fa {
+		other, ok := fb[name]
+		switch {
+		case !ok:
+			return name + " is missing"
+		case other != data:
+			return name + " differs"
+		}
+	}
+	for name := range fb {
+		if _, ok := fa[name]; !ok {
+			return name + " should have been removed"
+		}
+	}
+	return ""
 }

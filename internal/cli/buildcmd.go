@@ -23,6 +23,7 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	cfg.CommonFlags(fs)
 	fs.StringVar(&cfg.ThemeDir, "theme", "", "folder whose files override the default theme")
 	fs.StringVar(&out, "out", "", "folder to write the site into (required)")
+	full := fs.Bool("full", false, "render every page, not only those showing what changed since the last build")
 	fs.StringVar(&endpoint, "comments-endpoint", "", "address of a live folio whose /comments takes replies, e.g. https://blog.example/comments; without it the static pages have no reply form")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -54,16 +55,22 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	for _, p := range posts {
 		paths = append(paths, p.Path)
 	}
+	stamps, err := s.service.Stamps(ctx)
+	if err != nil {
+		return err
+	}
+	// The reply form's address is on every page.
+	stamps.Site += " " + endpoint
 	start := time.Now()
 	bar := newProgress(env, "building", 1)
-	res, err := build.Run(h, build.Options{Out: out, Seeds: append(paths, build.DateArchives(paths)...),
+	res, err := build.Run(h, build.Options{Out: out, Seeds: append(paths, build.DateArchives(paths)...), Stamps: stamps, Full: *full,
 		Progress: func(done, found int) { bar.total = found; bar.set(done) }})
 	bar.done()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Built %d files in %s (%d written, %d unchanged, %d removed) in %.2f s.\n",
-		res.Pages, out, res.Written, res.Unchanged, res.Removed, time.Since(start).Seconds())
+	fmt.Fprintf(env.Stdout, "Built %d files in %s (%d written, %d unchanged, %d kept without rendering, %d removed) in %.2f s.\n",
+		res.Pages, out, res.Written, res.Unchanged, res.Kept, res.Removed, time.Since(start).Seconds())
 	if endpoint == "" {
 		fmt.Fprintln(env.Stdout, "The pages have no reply form: give --comments-endpoint to let readers reply through a live folio.")
 	}

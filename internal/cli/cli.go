@@ -45,7 +45,7 @@ Usage:
   folio import wordpress [--dry-run] [--uploads DIR] FILE.xml
   folio export wordpress FILE.xml
   folio export markdown DIR
-  folio build --out DIR [--comments-endpoint URL]
+  folio build --out DIR [--comments-endpoint URL] [--full]
   folio dev seed [--posts N] [--replies N] [--seed N]
   folio comment list [--status pending|approved|spam|trash] [--post ID]
   folio comment approve|unapprove|spam|trash|restore|delete ID...

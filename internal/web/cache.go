@@ -37,26 +37,32 @@ type page struct {
 	lastMod string
 	created time.Time
 	elem    *list.Element
-	shows   *shows
+	shows   *Shows
 }
 
-// shows records what a rendered page shows, so the cache drops it exactly
+// Shows records what a rendered page shows, so a cache drops it exactly
 // when a write changes that. Handlers fill it through the helpers below;
-// a page that records nothing is dropped on every change.
-type shows struct {
-	known    bool
-	posts    map[int64]bool
-	allPosts bool // every post, like the sitemap
-	listing  bool // a list of posts, which changes when posts join or leave lists
-	replies  bool // the site's replies
+// a page that records nothing (Known false) is dropped on every change.
+type Shows struct {
+	Known    bool           `json:"known,omitempty"`
+	Posts    map[int64]bool `json:"posts,omitempty"`
+	AllPosts bool           `json:"all_posts,omitempty"` // every post, like the sitemap
+	Listing  bool           `json:"listing,omitempty"`   // a list of posts, which changes when posts join or leave lists
+	Replies  bool           `json:"replies,omitempty"`   // the site's replies
 }
 
 type showsKey struct{}
 
-func showsOf(r *http.Request) *shows {
-	sh, _ := r.Context().Value(showsKey{}).(*shows)
+// RecordShows returns r carrying a Shows its rendering fills in.
+func RecordShows(r *http.Request) (*http.Request, *Shows) {
+	sh := &Shows{Posts: map[int64]bool{}}
+	return r.WithContext(context.WithValue(r.Context(), showsKey{}, sh)), sh
+}
+
+func showsOf(r *http.Request) *Shows {
+	sh, _ := r.Context().Value(showsKey{}).(*Shows)
 	if sh != nil {
-		sh.known = true
+		sh.Known = true
 	}
 	return sh
 }
@@ -67,7 +73,7 @@ func showsPosts(r *http.Request, posts ...*blog.Post) {
 	if sh := showsOf(r); sh != nil {
 		for _, p := range posts {
 			if p != nil {
-				sh.posts[p.ID] = true
+				sh.Posts[p.ID] = true
 			}
 		}
 	}
@@ -76,7 +82,7 @@ func showsPosts(r *http.Request, posts ...*blog.Post) {
 // showsListing records that the page is a list of posts.
 func showsListing(r *http.Request, posts []*blog.Post) {
 	if sh := showsOf(r); sh != nil {
-		sh.listing = true
+		sh.Listing = true
 	}
 	showsPosts(r, posts...)
 }
@@ -84,7 +90,7 @@ func showsListing(r *http.Request, posts []*blog.Post) {
 // showsAllPosts records that the page lists every post.
 func showsAllPosts(r *http.Request) {
 	if sh := showsOf(r); sh != nil {
-		sh.allPosts, sh.listing = true, true
+		sh.AllPosts, sh.Listing = true, true
 	}
 }
 
@@ -94,9 +100,9 @@ func showsReplies(r *http.Request, comments []*blog.Comment) {
 	if sh == nil {
 		return
 	}
-	sh.replies = true
+	sh.Replies = true
 	for _, c := range comments {
-		sh.posts[c.PostID] = true
+		sh.Posts[c.PostID] = true
 	}
 }
 
@@ -104,16 +110,16 @@ func showsReplies(r *http.Request, comments []*blog.Comment) {
 // changes: only settings, which change everything.
 func showsNoContent(r *http.Request) { showsOf(r) }
 
-// affected reports whether change may alter what the page shows.
-func (sh *shows) affected(c blog.Change) bool {
-	if c.All || sh == nil || !sh.known {
+// Affected reports whether change may alter what the page shows.
+func (sh *Shows) Affected(c blog.Change) bool {
+	if c.All || sh == nil || !sh.Known {
 		return true
 	}
-	if (c.Listings && sh.listing) || (c.Replies && sh.replies) || (sh.allPosts && len(c.Posts) > 0) {
+	if (c.Listings && sh.Listing) || (c.Replies && sh.Replies) || (sh.AllPosts && len(c.Posts) > 0) {
 		return true
 	}
 	for _, id := range c.Posts {
-		if sh.posts[id] {
+		if sh.Posts[id] {
 			return true
 		}
 	}
@@ -155,7 +161,7 @@ func (c *pageCache) Invalidate(change blog.Change) {
 		return
 	}
 	for key, p := range c.pages {
-		if p.shows.affected(change) {
+		if p.shows.Affected(change) {
 			c.remove(key, p)
 		}
 	}
@@ -277,8 +283,7 @@ func (s *Server) cached(next http.Handler) http.Handler {
 // successful, shareable answer.
 func (s *Server) renderPage(next http.Handler, r *http.Request, key string, gen uint64) *page {
 	rec := &recorder{header: http.Header{}}
-	sh := &shows{posts: map[int64]bool{}}
-	get := r.Clone(context.WithValue(r.Context(), showsKey{}, sh))
+	get, sh := RecordShows(r.Clone(r.Context()))
 	get.Method = http.MethodGet
 	next.ServeHTTP(rec, get)
 	p := &page{status: rec.status, header: rec.header, body: rec.body.Bytes(), created: s.cache.now(), shows: sh}

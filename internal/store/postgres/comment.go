@@ -230,3 +230,27 @@ func (s *Store) UpdateMail(ctx context.Context, m *blog.Mail) error {
 	return expectOne(s.q.Exec(ctx, `UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4`,
 		m.Attempts, unix(m.NextAttemptAt), m.LastError, m.ID))
 }
+
+// ReplyStamps sums up each post's approved replies: how many, their
+// latest edit and approval, and their threading.
+func (s *Store) ReplyStamps(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.q.Query(ctx, `SELECT post_id, concat_ws('.', COUNT(*), MAX(updated_at), MAX(status_at), SUM(parent_id), SUM(depth))
+		FROM comments WHERE status = 'approved' GROUP BY post_id`)
+	type pair struct {
+		id    int64
+		stamp string
+	}
+	list, err := collect(rows, err, func(sc scanner) (pair, error) {
+		var p pair
+		err := sc.Scan(&p.id, &p.stamp)
+		return p, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(list))
+	for _, p := range list {
+		out[p.id] = p.stamp
+	}
+	return out, nil
+}

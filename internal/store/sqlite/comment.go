@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -260,4 +261,33 @@ func (s *Store) UpdateMail(ctx context.Context, m *blog.Mail) error {
 		return err
 	}
 	return expectOne(res)
+}
+
+// ReplyStamps sums up each post's approved replies: how many, their
+// latest edit and approval, and their threading.
+func (s *Store) ReplyStamps(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.query(ctx, `SELECT post_id, COUNT(*) || '.' || MAX(updated_at) || '.' || MAX(status_at) || '.' ||
+		SUM(parent_id) || '.' || SUM(depth) FROM comments WHERE status = 'approved' GROUP BY post_id`)
+	return stamps(rows, err)
+}
+
+// stamps reads rows of an ID and a text into a map.
+func stamps(rows *sql.Rows, err error) (map[int64]string, error) {
+	type pair struct {
+		id    int64
+		stamp string
+	}
+	list, err := collect(rows, err, func(sc scanner) (pair, error) {
+		var p pair
+		err := sc.Scan(&p.id, &p.stamp)
+		return p, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(list))
+	for _, p := range list {
+		out[p.id] = p.stamp
+	}
+	return out, nil
 }

@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"SlugRace", testSlugRace},
 		{"ApproveDeleteRace", testApproveDeleteRace},
 		{"RateHits", testRateHits},
+		{"ReplyStamps", testReplyStamps},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
