@@ -279,6 +279,29 @@ func (s *Server) cached(next http.Handler) http.Handler {
 	})
 }
 
+// serveCached answers a request for a page the cache holds, skipping
+// the middleware: a GET or HEAD of a cached page reads no body and needs
+// no cross-origin check, and nothing in writing bytes from memory can
+// panic. It sets the security headers and logs as the middleware would,
+// and reports whether it answered.
+func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
+	if s.cache == nil || !cacheable(r) {
+		return false
+	}
+	p, _ := s.cache.get(r.Host + r.URL.Path)
+	if p == nil {
+		return false
+	}
+	h := w.Header()
+	for k, v := range securityHeaders {
+		h[k] = v
+	}
+	start := time.Now()
+	status, n := s.writePage(w, r, p)
+	s.logRequest(r, status, n, start)
+	return true
+}
+
 // renderPage runs the handler for a GET of the page and stores a
 // successful, shareable answer.
 func (s *Server) renderPage(next http.Handler, r *http.Request, key string, gen uint64) *page {
@@ -343,8 +366,9 @@ func brotliBytes(b []byte) []byte {
 }
 
 // writePage sends a cached page: 304 when the client has it, else the
-// body in the best encoding the client accepts.
-func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *page) {
+// body in the best encoding the client accepts. It returns the status
+// and the bytes of body sent.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *page) (status, n int) {
 	h := w.Header()
 	for k, v := range p.header {
 		h[k] = v
@@ -352,9 +376,9 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *page) {
 	if p.etag == "" {
 		w.WriteHeader(p.status)
 		if r.Method != http.MethodHead {
-			w.Write(p.body)
+			n, _ = w.Write(p.body)
 		}
-		return
+		return p.status, n
 	}
 	h.Set("ETag", p.etag)
 	if p.gzip != nil {
@@ -364,7 +388,7 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *page) {
 		h.Del("Content-Type")
 		h.Del("Content-Length")
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return http.StatusNotModified, 0
 	}
 	body := p.body
 	switch ae := r.Header.Get("Accept-Encoding"); {
@@ -378,8 +402,9 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *page) {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(p.status)
 	if r.Method != http.MethodHead {
-		w.Write(body)
+		n, _ = w.Write(body)
 	}
+	return p.status, n
 }
 
 func notModified(r *http.Request, p *page) bool {

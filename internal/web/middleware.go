@@ -55,11 +55,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 					http.Error(rec, "Internal Server Error", http.StatusInternalServerError)
 				}
 			}
-			// Checked first, so a quieter level skips building the record.
-			if s.log.Enabled(r.Context(), slog.LevelInfo) {
-				s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-					"bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
-			}
+			s.logRequest(r, rec.status, rec.bytes, start)
 		}()
 		h := rec.Header()
 		for k, v := range securityHeaders {
@@ -74,6 +70,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		protected.ServeHTTP(rec, r)
 	})
+}
+
+// logRequest writes the access log line of a request, when the level
+// shows it; checked first, so a quieter level skips building the record.
+func (s *Server) logRequest(r *http.Request, status, bytes int, start time.Time) {
+	if s.log.Enabled(r.Context(), slog.LevelInfo) {
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", status,
+			"bytes", bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+	}
 }
 
 type statusRecorder struct {

@@ -108,8 +108,13 @@ func (s *Server) Invalidate(c blog.Change) {
 	}
 }
 
-// ServeHTTP serves one request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+// ServeHTTP serves one request: a page in the cache straight away, the
+// rest through the middleware and the routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.serveCached(w, r) {
+		s.handler.ServeHTTP(w, r)
+	}
+}
 
 // Funcs are the template functions the web layer gives the theme.
 func Funcs() template.FuncMap {
