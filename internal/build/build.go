@@ -3,8 +3,8 @@
 // what the server sends. Pages are found by following the links of the
 // front page, the sitemap and the feeds, plus the date archives.
 //
-// A build leaves a manifest: each page's file, content hash, links and
-// what it shows, with the site's stamps. The next build compares stamps,
+// A build leaves a manifest: each page's file, content hash and what it
+// shows, with the site's stamps. The next build compares stamps,
 // renders again only the pages that show what changed, and writes only
 // files whose bytes differ.
 package build
@@ -55,37 +55,80 @@ type Result struct {
 	Removed   int // files of an earlier build that are gone
 }
 
-// manifestName is the file that records each output's hash, links and
-// what it shows, so the next build renders and rewrites only what
-// changed.
+// manifestName is the file that records each output's hash and what it
+// shows, so the next build renders and rewrites only what changed.
 const manifestName = ".folio-build.json"
 
 // manifestVersion changes when the manifest's form does; a manifest of
 // another version makes the next build a full one.
-const manifestVersion = 2
+const manifestVersion = 3
 
 type manifest struct {
 	Version int              `json:"version"`
 	Stamps  blog.Stamps      `json:"stamps"`
 	Pages   map[string]entry `json:"pages"` // by address
+	// Paths numbers the addresses, so entries name their links briefly.
+	Paths []string `json:"paths"`
 }
 
 // entry is one page of a build.
 type entry struct {
 	File  string     `json:"file"`
 	Hash  string     `json:"hash"`
-	Links []string   `json:"links,omitempty"`
 	Shows *web.Shows `json:"shows,omitempty"`
+	Links []int      `json:"links,omitempty"` // in Paths
+	links []string
+}
+
+// load reads a manifest and resolves its entries' links.
+func load(file string) manifest {
+	var m manifest
+	data, err := os.ReadFile(file)
+	if err != nil || json.Unmarshal(data, &m) != nil {
+		return manifest{}
+	}
+	for p, e := range m.Pages {
+		for _, i := range e.Links {
+			if i >= 0 && i < len(m.Paths) {
+				e.links = append(e.links, m.Paths[i])
+			}
+		}
+		m.Pages[p] = e
+	}
+	return m
+}
+
+// save numbers the links of m's entries and writes it.
+func (m manifest) save(file string) error {
+	m.Paths = m.Paths[:0]
+	index := map[string]int{}
+	for _, e := range m.Pages {
+		for _, l := range e.links {
+			if _, ok := index[l]; !ok {
+				index[l] = len(m.Paths)
+				m.Paths = append(m.Paths, l)
+			}
+		}
+	}
+	for p, e := range m.Pages {
+		e.Links = make([]int, len(e.links))
+		for i, l := range e.links {
+			e.Links[i] = index[l]
+		}
+		m.Pages[p] = e
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return atomicWrite(file, data)
 }
 
 // Run requests every page of the site from h and writes it under
 // o.Out, with .gz and .br siblings for text, in parallel.
 func Run(h http.Handler, o Options) (Result, error) {
 	var res Result
-	var old manifest
-	if data, err := os.ReadFile(filepath.Join(o.Out, manifestName)); err == nil {
-		json.Unmarshal(data, &old)
-	}
+	old := load(filepath.Join(o.Out, manifestName))
 	change := blog.Change{All: true}
 	if old.Version == manifestVersion && !o.Full {
 		change = o.Stamps.Since(old.Stamps)
@@ -131,7 +174,7 @@ func Run(h http.Handler, o Options) (Result, error) {
 			return entry{}
 		}
 		sum := sha256.Sum256(body)
-		e := entry{File: file, Hash: hex.EncodeToString(sum[:]), Links: links, Shows: shows}
+		e := entry{File: file, Hash: hex.EncodeToString(sum[:]), Shows: shows, links: links}
 		if was, ok := old.Pages[p]; ok && was.Hash == e.Hash && was.File == file {
 			mu.Lock()
 			res.Unchanged++
@@ -153,7 +196,7 @@ func Run(h http.Handler, o Options) (Result, error) {
 				mu.Lock()
 				next.Pages[p] = e
 				mu.Unlock()
-				for _, l := range e.Links {
+				for _, l := range e.links {
 					add(l)
 				}
 			}
@@ -174,6 +217,7 @@ func Run(h http.Handler, o Options) (Result, error) {
 	for _, p := range append([]string{"/", "/sitemap.xml", "/robots.txt", "/feed/", "/feed/atom/", "/feed/json/"}, o.Seeds...) {
 		add(p)
 	}
+
 	pending.Wait()
 	close(queue)
 	wg.Wait()
@@ -200,11 +244,7 @@ func Run(h http.Handler, o Options) (Result, error) {
 		}
 	}
 	res.Pages = len(next.Pages) + 1 // and 404.html
-	data, err := json.Marshal(next)
-	if err != nil {
-		return res, err
-	}
-	return res, atomicWrite(filepath.Join(o.Out, manifestName), data)
+	return res, next.save(filepath.Join(o.Out, manifestName))
 }
 
 // fetch renders one path and names its file: index.html, index.xml or
