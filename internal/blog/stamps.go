@@ -25,6 +25,7 @@ type Stamps struct {
 // count, its tags' and categories' names), Replies when its approved replies do. Edits made through folio
 // always set the last-edit time, so the text itself is not read.
 type PostStamp struct {
+	Path    string `json:"path"`
 	Page    bool   `json:"page,omitempty"`
 	Lists   string `json:"lists"`
 	Content string `json:"content"`
@@ -87,7 +88,7 @@ func (s *Service) Stamps(ctx context.Context) (Stamps, error) {
 		for _, t := range append(slices.Clone(p.Tags), p.Categories...) {
 			fmt.Fprintf(content, " %q %q %q %d", t.Name, t.Slug, t.Description, t.ParentID)
 		}
-		out.Posts[p.ID] = PostStamp{Page: p.Kind == KindPage, Lists: sum(lists), Content: sum(content), Replies: replies[p.ID]}
+		out.Posts[p.ID] = PostStamp{Path: p.Path, Page: p.Kind == KindPage, Lists: sum(lists), Content: sum(content), Replies: replies[p.ID]}
 	}
 	return out, nil
 }

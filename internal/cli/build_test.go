@@ -173,7 +173,7 @@ func compareTrees(t *testing.T, a, b string) string {
 	files := func(root string) map[string]string {
 		out := map[string]string{}
 		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() || d.Name() == ".folio-build.json" {
+			if err != nil || d.IsDir() || d.Name() == ".folio-build" {
 				return err
 			}
 			data, err := os.ReadFile(p)

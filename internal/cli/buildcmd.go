@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"sort"
 	"time"
 
 	"folio/internal/build"
@@ -47,18 +48,16 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	defer s.Close()
 	h := web.New(web.Config{Blog: s.service, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), CacheBytes: -1,
 		ReplyAction: endpoint, NoReplyForm: endpoint == ""})
-	posts, err := s.service.SitemapPosts(ctx)
-	if err != nil {
-		return err
-	}
-	var paths []string
-	for _, p := range posts {
-		paths = append(paths, p.Path)
-	}
 	stamps, err := s.service.Stamps(ctx)
 	if err != nil {
 		return err
 	}
+	// Every published item is a page to build.
+	var paths []string
+	for _, p := range stamps.Posts {
+		paths = append(paths, p.Path)
+	}
+	sort.Strings(paths)
 	// The reply form's address is on every page.
 	stamps.Site += " " + endpoint
 	start := time.Now()

@@ -225,7 +225,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	if _, err := migrate.Apply(ctx, w, ms); err != nil {
+	if err := migrateWithoutForeignKeys(ctx, w, ms); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
@@ -241,6 +241,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s.writer = newWriter(s)
 	return s, nil
+}
+
+// migrateWithoutForeignKeys applies the migrations with foreign keys off,
+// as SQLite's procedure for rebuilding a table asks (dropping a table
+// that others refer to would otherwise delete their rows), then checks
+// every reference still holds and turns the keys back on. The write
+// pool has one connection, so the pragmas and the migrations share it.
+func migrateWithoutForeignKeys(ctx context.Context, db *sql.DB, ms []migrate.Migration) error {
+	if _, err := db.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return err
+	}
+	defer db.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+	if _, err := migrate.Apply(ctx, db, ms); err != nil {
+		return err
+	}
+	rows, err := db.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		return errors.New("a migration left a reference to a missing row")
+	}
+	return rows.Err()
 }
 
 // Close finishes queued writes, then closes the prepared statements and
