@@ -245,15 +245,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // migrateWithoutForeignKeys applies the migrations with foreign keys off,
 // as SQLite's procedure for rebuilding a table asks (dropping a table
-// that others refer to would otherwise delete their rows), then checks
-// every reference still holds and turns the keys back on. The write
+// that others refer to would otherwise delete their rows), then, when
+// any ran, checks every reference still holds; the keys go back on. The write
 // pool has one connection, so the pragmas and the migrations share it.
 func migrateWithoutForeignKeys(ctx context.Context, db *sql.DB, ms []migrate.Migration) error {
 	if _, err := db.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 		return err
 	}
 	defer db.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
-	if _, err := migrate.Apply(ctx, db, ms); err != nil {
+	applied, err := migrate.Apply(ctx, db, ms)
+	if err != nil || len(applied) == 0 {
 		return err
 	}
 	rows, err := db.QueryContext(ctx, "PRAGMA foreign_key_check")
