@@ -220,24 +220,37 @@ func normalizeRow(t Table, row []any) ([]any, error) {
 	return out, nil
 }
 
+// readTable reads every row of t, normalized, sums them and hands each to
+// each (when not nil).
+func readTable(ctx context.Context, r Reader, t Table, each func(row []any) error) (Sum, error) {
+	s := newSummer(t.Name)
+	err := r.Rows(ctx, t, func(row []any) error {
+		n, err := normalizeRow(t, row)
+		if err != nil {
+			return err
+		}
+		s.add(n)
+		if each != nil {
+			return each(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return Sum{}, fmt.Errorf("read %s: %w", t.Name, err)
+	}
+	return s.sum(), nil
+}
+
 // Sums reads every table of src in one snapshot and sums it.
 func Sums(ctx context.Context, src Source) ([]Sum, error) {
 	var sums []Sum
 	err := src.Snapshot(ctx, func(r Reader) error {
 		for _, t := range Tables {
-			s := newSummer(t.Name)
-			err := r.Rows(ctx, t, func(row []any) error {
-				n, err := normalizeRow(t, row)
-				if err != nil {
-					return err
-				}
-				s.add(n)
-				return nil
-			})
+			sum, err := readTable(ctx, r, t, nil)
 			if err != nil {
-				return fmt.Errorf("read %s: %w", t.Name, err)
+				return err
 			}
-			sums = append(sums, s.sum())
+			sums = append(sums, sum)
 		}
 		return nil
 	})

@@ -200,19 +200,10 @@ func Write(ctx context.Context, src Source, now time.Time, out io.Writer) ([]Sum
 			if err := enc.Encode(tableStart{Table: t.Name, Columns: t.Names()}); err != nil {
 				return err
 			}
-			s := newSummer(t.Name)
-			err := r.Rows(ctx, t, func(row []any) error {
-				n, err := normalizeRow(t, row)
-				if err != nil {
-					return err
-				}
-				s.add(n)
-				return enc.Encode(n)
-			})
+			sum, err := readTable(ctx, r, t, func(row []any) error { return enc.Encode(row) })
 			if err != nil {
-				return fmt.Errorf("back up %s: %w", t.Name, err)
+				return err
 			}
-			sum := s.sum()
 			sums = append(sums, sum)
 			if err := enc.Encode(tableEnd{End: t.Name, Rows: sum.Rows, SHA256: sum.SHA256}); err != nil {
 				return err
@@ -253,7 +244,7 @@ func Read(ctx context.Context, in io.Reader, dst Target, replace bool) ([]Sum, e
 	var sums []Sum
 	err = dst.Load(ctx, replace, func(w Writer) error {
 		for _, t := range Tables {
-			sum, err := readTable(ctx, dec, w, t)
+			sum, err := restoreTable(ctx, dec, w, t)
 			if err != nil {
 				return err
 			}
@@ -271,7 +262,7 @@ func Read(ctx context.Context, in io.Reader, dst Target, replace bool) ([]Sum, e
 	return sums, verify(ctx, dst, sums)
 }
 
-func readTable(ctx context.Context, dec *json.Decoder, w Writer, t Table) (Sum, error) {
+func restoreTable(ctx context.Context, dec *json.Decoder, w Writer, t Table) (Sum, error) {
 	var start tableStart
 	if err := dec.Decode(&start); err != nil || start.Table != t.Name {
 		return Sum{}, fmt.Errorf("the archive is damaged or from another folio version: expected table %s", t.Name)
