@@ -24,12 +24,15 @@ type Change struct {
 // Empty reports whether c changes nothing.
 func (c Change) Empty() bool { return !c.All && len(c.Posts) == 0 && !c.Listings && !c.Replies }
 
-// Merge returns a change covering c and d.
+// Merge returns a change covering c and d, its posts sorted once each.
 func (c Change) Merge(d Change) Change {
 	posts := append(slices.Clone(c.Posts), d.Posts...)
 	slices.Sort(posts)
 	return Change{All: c.All || d.All, Posts: slices.Compact(posts), Listings: c.Listings || d.Listings, Replies: c.Replies || d.Replies}
 }
+
+// tidy returns c with its posts sorted once each.
+func (c Change) tidy() Change { return c.Merge(Change{}) }
 
 // everything is the change that empties every cache.
 var everything = Change{All: true}
@@ -90,7 +93,7 @@ func (s *Service) postAfter(ctx context.Context, id int64, before postState) Cha
 			c.Posts = append(append(c.Posts, before.linked...), linked...)
 		}
 	}
-	return c.Merge(Change{})
+	return c.tidy()
 }
 
 // linked returns p's ID and, for a published post, those of the posts

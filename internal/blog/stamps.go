@@ -121,7 +121,7 @@ func (st Stamps) Since(old Stamps) Change {
 			c.Replies = true
 		}
 	}
-	return c.Merge(Change{})
+	return c.tidy()
 }
 
 func mergeKeys(a, b map[int64]PostStamp) map[int64]bool {

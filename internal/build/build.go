@@ -236,6 +236,7 @@ func Run(h http.Handler, o Options) (Result, error) {
 		if err := write(o.Out, "404.html", body); err != nil {
 			return res, err
 		}
+		res.Pages++
 	}
 	files := map[string]bool{}
 	for _, e := range next.Pages {
@@ -250,7 +251,7 @@ func Run(h http.Handler, o Options) (Result, error) {
 			res.Removed++
 		}
 	}
-	res.Pages = len(next.Pages) + 1 // and 404.html
+	res.Pages += len(next.Pages)
 	return res, next.save(filepath.Join(o.Out, manifestName))
 }
 

@@ -264,18 +264,17 @@ func (s *Server) cached(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// serveCached answered the hits; a page stored since is found
+		// inside the flight, which concurrent first requests share.
 		key := r.Host + r.URL.Path
-		p, gen := s.cache.get(key)
-		if p == nil {
-			v, _, _ := s.cache.flight.Do(key, func() (any, error) {
-				if p, _ := s.cache.get(key); p != nil {
-					return p, nil
-				}
-				return s.renderPage(next, r, key, gen), nil
-			})
-			p = v.(*page)
-		}
-		s.writePage(w, r, p)
+		v, _, _ := s.cache.flight.Do(key, func() (any, error) {
+			p, gen := s.cache.get(key)
+			if p != nil {
+				return p, nil
+			}
+			return s.renderPage(next, r, key, gen), nil
+		})
+		s.writePage(w, r, v.(*page))
 	})
 }
 

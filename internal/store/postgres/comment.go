@@ -101,23 +101,7 @@ func (s *Store) CountComments(ctx context.Context, f blog.CommentFilter) (int, e
 // CommentCounts counts replies per status.
 func (s *Store) CommentCounts(ctx context.Context, postID int64) (map[blog.CommentStatus]int, error) {
 	rows, err := s.q.Query(ctx, `SELECT status, COUNT(*) FROM comments WHERE $1 = 0 OR post_id = $1 GROUP BY status`, postID)
-	type count struct {
-		st blog.CommentStatus
-		n  int
-	}
-	list, err := collect(rows, err, func(sc scanner) (count, error) {
-		var c count
-		err := sc.Scan(&c.st, &c.n)
-		return c, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[blog.CommentStatus]int, len(list))
-	for _, c := range list {
-		out[c.st] = c.n
-	}
-	return out, nil
+	return collectMap[blog.CommentStatus, int](rows, err)
 }
 
 func commentArgs(c *blog.Comment) []any {
@@ -236,21 +220,5 @@ func (s *Store) UpdateMail(ctx context.Context, m *blog.Mail) error {
 func (s *Store) ReplyStamps(ctx context.Context) (map[int64]string, error) {
 	rows, err := s.q.Query(ctx, `SELECT post_id, concat_ws('.', COUNT(*), MAX(updated_at), MAX(status_at), SUM(parent_id), SUM(depth))
 		FROM comments WHERE status = 'approved' GROUP BY post_id`)
-	type pair struct {
-		id    int64
-		stamp string
-	}
-	list, err := collect(rows, err, func(sc scanner) (pair, error) {
-		var p pair
-		err := sc.Scan(&p.id, &p.stamp)
-		return p, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]string, len(list))
-	for _, p := range list {
-		out[p.id] = p.stamp
-	}
-	return out, nil
+	return collectMap[int64, string](rows, err)
 }

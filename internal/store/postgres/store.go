@@ -230,6 +230,24 @@ func collect[T any](rows pgx.Rows, err error, scan func(scanner) (T, error)) ([]
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) { return scan(row) })
 }
 
+// collectMap scans rows of a key and a value into a map.
+func collectMap[K comparable, V any](rows pgx.Rows, err error) (map[K]V, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[K]V{}
+	for rows.Next() {
+		var k K
+		var v V
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
 // args collects query arguments and numbers their placeholders.
 type args []any
 

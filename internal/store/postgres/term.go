@@ -78,19 +78,7 @@ func (s *Store) DeleteTerm(ctx context.Context, id int64) error {
 // Settings returns every stored setting.
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	rows, err := s.q.Query(ctx, `SELECT key, value FROM settings`)
-	pairs, err := collect(rows, err, func(sc scanner) ([2]string, error) {
-		var kv [2]string
-		err := sc.Scan(&kv[0], &kv[1])
-		return kv, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(pairs))
-	for _, kv := range pairs {
-		out[kv[0]] = kv[1]
-	}
-	return out, nil
+	return collectMap[string, string](rows, err)
 }
 
 // SaveSettings stores vals, replacing existing keys, in one transaction.

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -116,20 +115,7 @@ func (s *Store) CommentCounts(ctx context.Context, postID int64) (map[blog.Comme
 		q, args = `SELECT status, COUNT(*) FROM comments WHERE post_id = ? GROUP BY status`, []any{postID}
 	}
 	rows, err := s.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[blog.CommentStatus]int{}
-	for rows.Next() {
-		var st blog.CommentStatus
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
+	return collectMap[blog.CommentStatus, int](rows, err)
 }
 
 func commentArgs(c *blog.Comment) []any {
@@ -268,26 +254,5 @@ func (s *Store) UpdateMail(ctx context.Context, m *blog.Mail) error {
 func (s *Store) ReplyStamps(ctx context.Context) (map[int64]string, error) {
 	rows, err := s.query(ctx, `SELECT post_id, COUNT(*) || '.' || MAX(updated_at) || '.' || MAX(status_at) || '.' ||
 		SUM(parent_id) || '.' || SUM(depth) FROM comments WHERE status = 'approved' GROUP BY post_id`)
-	return stamps(rows, err)
-}
-
-// stamps reads rows of an ID and a text into a map.
-func stamps(rows *sql.Rows, err error) (map[int64]string, error) {
-	type pair struct {
-		id    int64
-		stamp string
-	}
-	list, err := collect(rows, err, func(sc scanner) (pair, error) {
-		var p pair
-		err := sc.Scan(&p.id, &p.stamp)
-		return p, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]string, len(list))
-	for _, p := range list {
-		out[p.id] = p.stamp
-	}
-	return out, nil
+	return collectMap[int64, string](rows, err)
 }

@@ -159,6 +159,25 @@ func collect[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([
 	return out, rows.Err()
 }
 
+// collectMap scans rows of a key and a value into a map and closes the
+// rows.
+func collectMap[K comparable, V any](rows *sql.Rows, err error) (map[K]V, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[K]V{}
+	for rows.Next() {
+		var k K
+		var v V
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
 // scanID reads a one-column row of IDs.
 func scanID(sc scanner) (int64, error) {
 	var id int64

@@ -82,19 +82,7 @@ func (s *Store) DeleteTerm(ctx context.Context, id int64) error {
 // Settings returns every stored setting.
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	rows, err := s.query(ctx, `SELECT key, value FROM settings`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
-		}
-		out[k] = v
-	}
-	return out, rows.Err()
+	return collectMap[string, string](rows, err)
 }
 
 // SaveSettings stores vals, replacing existing keys, in one transaction.
