@@ -28,7 +28,7 @@ func New() *Client { return &Client{HTTP: &http.Client{Timeout: 5 * time.Second}
 
 // IsSpam calls {endpoint}/1.1/comment-check. The service answers "true"
 // for spam and "false" otherwise; anything else is an error.
-func (c *Client) IsSpam(ctx context.Context, d blog.Discussion, siteURL string, post *blog.Post, cm *blog.Comment) (bool, error) {
+func (c *Client) IsSpam(ctx context.Context, d blog.DiscussionSettings, siteURL string, post *blog.Post, cm *blog.Comment) (bool, error) {
 	form := url.Values{
 		"api_key":              {d.AkismetKey},
 		"blog":                 {siteURL},

@@ -31,7 +31,7 @@ func TestIsSpam(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	d := blog.Discussion{AkismetEndpoint: srv.URL, AkismetKey: "k123"}
+	d := blog.DiscussionSettings{AkismetEndpoint: srv.URL, AkismetKey: "k123"}
 	post := &blog.Post{Path: "/2026/01/01/x/"}
 	c := akismet.New()
 	tests := []struct {

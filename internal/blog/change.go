@@ -37,12 +37,6 @@ func (c Change) tidy() Change { return c.Merge(Change{}) }
 // everything is the change that empties every cache.
 var everything = Change{All: true}
 
-func (s *Service) changed(c Change) {
-	if s.onChange != nil && !c.Empty() {
-		s.onChange(c)
-	}
-}
-
 // postState is a post as it was before a write, to tell afterwards
 // what the write changed.
 type postState struct {
@@ -51,23 +45,23 @@ type postState struct {
 }
 
 // postBefore records post id's state before a write (0: a new post).
-func (s *Service) postBefore(ctx context.Context, id int64) postState {
+func postBefore(ctx context.Context, posts PostStore, id int64) postState {
 	if id == 0 {
 		return postState{}
 	}
-	p, err := s.store.Post(ctx, id)
+	p, err := posts.Post(ctx, id)
 	if err != nil {
 		return postState{}
 	}
-	return postState{post: p, linked: s.linked(ctx, p)}
+	return postState{post: p, linked: linked(ctx, posts, p)}
 }
 
 // postAfter returns the change of a write to post id that was in state
 // before: nothing when readers saw it neither before nor after;
 // everything for a page, which the menu lists; else the post, and when
 // it moved between lists, the lists and its neighbours before and after.
-func (s *Service) postAfter(ctx context.Context, id int64, before postState) Change {
-	after, err := s.store.Post(ctx, id)
+func postAfter(ctx context.Context, posts PostStore, id int64, before postState) Change {
+	after, err := posts.Post(ctx, id)
 	if err != nil {
 		after = nil
 	}
@@ -85,12 +79,12 @@ func (s *Service) postAfter(ctx context.Context, id int64, before postState) Cha
 	// after get new neighbours.
 	c := Change{Posts: []int64{id}, Listings: !sameLists(before.post, after)}
 	if c.Listings {
-		var linked []int64
+		var now []int64
 		if after != nil {
-			linked = s.linked(ctx, after)
+			now = linked(ctx, posts, after)
 		}
-		if !slices.Equal(linked, before.linked) {
-			c.Posts = append(append(c.Posts, before.linked...), linked...)
+		if !slices.Equal(now, before.linked) {
+			c.Posts = append(append(c.Posts, before.linked...), now...)
 		}
 	}
 	return c.tidy()
@@ -99,13 +93,13 @@ func (s *Service) postAfter(ctx context.Context, id int64, before postState) Cha
 // linked returns p's ID and, for a published post, those of the posts
 // shown beside it as the previous and next one: the pages that show its
 // title.
-func (s *Service) linked(ctx context.Context, p *Post) []int64 {
+func linked(ctx context.Context, posts PostStore, p *Post) []int64 {
 	ids := []int64{p.ID}
 	if p.Kind != KindPost || !p.Visible() {
 		return ids
 	}
 	for _, older := range []bool{true, false} {
-		if q, err := s.store.AdjacentPost(ctx, p, published(), older); err == nil {
+		if q, err := posts.AdjacentPost(ctx, p, published(), older); err == nil {
 			ids = append(ids, q.ID)
 		}
 	}

@@ -35,34 +35,34 @@ func TestWritesReportWhatChanged(t *testing.T) {
 		want  func() blog.Change // after the write: some IDs are known only then
 	}{
 		{"edit a post's text", func() error {
-			_, err := f.svc.SavePost(ctx, f.admin, b.ID, blog.PostInput{Kind: blog.KindPost, Title: "Middle, edited", Body: "More.",
+			_, err := f.svc.Writing.SavePost(ctx, f.admin, b.ID, blog.PostInput{Kind: blog.KindPost, Title: "Middle, edited", Body: "More.",
 				Status: blog.StatusPublished, Tags: []string{"garden"}, PublishedAt: b.PublishedAt, CommentsOpen: true})
 			return err
 		}, is(blog.Change{Posts: []int64{b.ID}})},
 		{"retag a post", func() error {
-			_, err := f.svc.SavePost(ctx, f.admin, b.ID, blog.PostInput{Kind: blog.KindPost, Title: "Middle, edited", Body: "More.",
+			_, err := f.svc.Writing.SavePost(ctx, f.admin, b.ID, blog.PostInput{Kind: blog.KindPost, Title: "Middle, edited", Body: "More.",
 				Status: blog.StatusPublished, Tags: []string{"orchard"}, PublishedAt: b.PublishedAt, CommentsOpen: true})
 			return err
 		}, is(blog.Change{Posts: []int64{b.ID}, Listings: true})}, // the same neighbours
 		{"save a draft", func() (err error) {
-			draft, err = f.svc.SavePost(ctx, f.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Draft", Body: "Unseen.", Status: blog.StatusDraft})
+			draft, err = f.svc.Writing.SavePost(ctx, f.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Draft", Body: "Unseen.", Status: blog.StatusDraft})
 			return err
 		}, is(noChange)},
 		{"publish the draft as the newest", func() error {
-			_, err := f.svc.SavePost(ctx, f.admin, draft.ID, blog.PostInput{Kind: blog.KindPost, Title: "Draft", Body: "Seen.", Status: blog.StatusPublished})
+			_, err := f.svc.Writing.SavePost(ctx, f.admin, draft.ID, blog.PostInput{Kind: blog.KindPost, Title: "Draft", Body: "Seen.", Status: blog.StatusPublished})
 			return err
 		}, func() blog.Change { return blog.Change{Posts: []int64{f.post.ID, draft.ID}, Listings: true} }},
-		{"trash the oldest", func() error { return f.svc.Trash(ctx, f.admin, a.ID) }, is(blog.Change{Posts: []int64{a.ID, b.ID}, Listings: true})},
-		{"restore it as a draft", func() error { return f.svc.Restore(ctx, f.admin, a.ID) }, is(noChange)},
+		{"trash the oldest", func() error { return f.svc.Writing.Trash(ctx, f.admin, a.ID) }, is(blog.Change{Posts: []int64{a.ID, b.ID}, Listings: true})},
+		{"restore it as a draft", func() error { return f.svc.Writing.Restore(ctx, f.admin, a.ID) }, is(noChange)},
 		{"edit a page, listed in the menu", func() error {
-			_, err := f.svc.SavePost(ctx, f.admin, page.ID, blog.PostInput{Kind: blog.KindPage, Title: "About me", Body: "Me.", Status: blog.StatusPublished})
+			_, err := f.svc.Writing.SavePost(ctx, f.admin, page.ID, blog.PostInput{Kind: blog.KindPage, Title: "About me", Body: "Me.", Status: blog.StatusPublished})
 			return err
 		}, is(blog.Change{All: true})},
 		{"a held reply", func() (err error) {
 			reply, err = f.submit(t, reader("Reader", "First words."))
 			return err
 		}, is(noChange)},
-		{"approve it", func() error { return f.svc.ModerateComment(ctx, f.admin, reply.ID, blog.ActionApprove) },
+		{"approve it", func() error { return f.svc.Discussion.ModerateComment(ctx, f.admin, reply.ID, blog.ActionApprove) },
 			is(blog.Change{Posts: []int64{f.post.ID}, Replies: true})},
 		{"mark a held reply as spam", func() error {
 			r, err := f.submit(t, reader("Spammer", "Buy things."))
@@ -70,10 +70,10 @@ func TestWritesReportWhatChanged(t *testing.T) {
 				return err
 			}
 			f.last = blog.Change{}
-			return f.svc.ModerateComment(ctx, f.admin, r.ID, blog.ActionSpam)
+			return f.svc.Discussion.ModerateComment(ctx, f.admin, r.ID, blog.ActionSpam)
 		}, is(noChange)},
 		{"change a setting", func() error {
-			_, err := f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"title": "Renamed"})
+			_, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"title": "Renamed"})
 			return err
 		}, is(blog.Change{All: true})},
 		{"a scheduled post goes live", func() error {
@@ -83,14 +83,14 @@ func TestWritesReportWhatChanged(t *testing.T) {
 			}
 			f.last = blog.Change{}
 			f.clock.Add(2 * time.Hour)
-			n, err := f.svc.PublishDue(ctx)
+			n, err := f.svc.Writing.PublishDue(ctx)
 			if n != 1 {
 				return fmt.Errorf("published %d", n)
 			}
 			return err
 		}, func() blog.Change {
 			// The new post and the one shown before it.
-			newest, err := f.svc.Listing(ctx, blog.PostFilter{}, 1)
+			newest, err := f.svc.Reading.Listing(ctx, blog.PostFilter{}, 1)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -156,11 +156,11 @@ type CommentRenderer interface {
 
 // Mailer sends one e-mail with the site's SMTP settings.
 type Mailer interface {
-	Send(ctx context.Context, d Discussion, m *Mail) error
+	Send(ctx context.Context, d DiscussionSettings, m *Mail) error
 }
 
 // SpamChecker asks an outside service whether a reply is spam. It is only
 // called when the settings name a service.
 type SpamChecker interface {
-	IsSpam(ctx context.Context, d Discussion, siteURL string, post *Post, c *Comment) (bool, error)
+	IsSpam(ctx context.Context, d DiscussionSettings, siteURL string, post *Post, c *Comment) (bool, error)
 }

@@ -3,8 +3,6 @@ package blog
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -15,14 +13,36 @@ import (
 	"unicode/utf8"
 )
 
+// Discussion holds the replies under posts: the reply form's rules,
+// threads, moderation, and the e-mail replies cause.
+type Discussion struct {
+	*core
+	comments CommentStore
+	posts    PostStore
+	renderer CommentRenderer
+	spam     SpamChecker
+}
+
+// RefusalReason says why a reply was not accepted.
+type RefusalReason string
+
+// The reasons a reply is refused.
+const (
+	RefusedClosed    RefusalReason = "closed"    // the post takes no replies
+	RefusedTooFast   RefusalReason = "too_fast"  // sent sooner after the form was made than people type
+	RefusedExpired   RefusalReason = "expired"   // the form's signed token is damaged or for another post
+	RefusedDuplicate RefusalReason = "duplicate" // the same text is already on the post
+	RefusedHoneypot  RefusalReason = "honeypot"  // the field people leave empty was filled
+)
+
 // Refusal is returned when a reply is not accepted. Message is written
 // for the reader; the form is shown again with everything they typed.
 type Refusal struct {
-	Reason  string // closed, too_fast, expired, duplicate, honeypot, spam
+	Reason  RefusalReason
 	Message string
 }
 
-func (r *Refusal) Error() string { return "reply refused: " + r.Reason }
+func (r *Refusal) Error() string { return "reply refused: " + string(r.Reason) }
 
 // CommentInput is a reply as submitted through the form.
 type CommentInput struct {
@@ -49,20 +69,13 @@ const formTokenMaxAge = 24 * time.Hour
 
 // CommentFormToken returns the signed token the reply form for post
 // carries: the post and the time the form was made.
-func (s *Service) CommentFormToken(postID int64) string {
+func (s *Discussion) CommentFormToken(postID int64) string {
 	payload := strconv.FormatInt(postID, 10) + "." + strconv.FormatInt(s.now().Unix(), 10)
 	return payload + "." + s.sign("form:"+payload)
 }
 
-// sign returns an HMAC of msg under the site's secret.
-func (s *Service) sign(msg string) string {
-	m := hmac.New(sha256.New, s.Secret())
-	m.Write([]byte(msg))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
-}
-
 // checkFormToken returns the age of a form token made for postID.
-func (s *Service) checkFormToken(token string, postID int64) (time.Duration, bool) {
+func (s *Discussion) checkFormToken(token string, postID int64) (time.Duration, bool) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return 0, false
@@ -81,27 +94,29 @@ func (s *Service) checkFormToken(token string, postID int64) (time.Duration, boo
 // CommentsOpen reports whether p accepts replies now: it is published,
 // its writer left replies open, and it is not older than the site's
 // closing age.
-func (s *Service) CommentsOpen(p *Post) bool {
+func (s *Discussion) CommentsOpen(p *Post) bool {
 	if !p.CommentsOpen || p.Status != StatusPublished {
 		return false
 	}
-	days := s.Settings().Discussion.CloseAfterDays
+	days := s.current().Discussion.CloseAfterDays
 	return days == 0 || s.now().Sub(p.PublishedAt) < time.Duration(days)*24*time.Hour
 }
 
 // SubmitComment applies every rule to a reply from the form: closed
 // posts, the signed form token, the honeypot, duplicates, field checks,
 // threading depth, the hold and block lists, the link limit, the
-// moderation policy and (when configured) the outside spam check. It
+// moderation policy and (when configured) the outside spam check, asked
+// before the write begins so a slow answer holds no transaction. It
 // returns the stored reply, a *ValidationError for bad fields, or a
 // *Refusal; nothing is stored on error. Rate limiting per address is the
 // caller's job.
-func (s *Service) SubmitComment(ctx context.Context, in CommentInput) (*Comment, error) {
-	if s.comments == nil {
+func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comment, error) {
+	if s.renderer == nil {
 		return nil, errors.New("blog: SubmitComment needs a CommentRenderer")
 	}
-	d := s.Settings().Discussion
-	post, err := s.store.Post(ctx, in.PostID)
+	st := s.current()
+	d := st.Discussion
+	post, err := s.posts.Post(ctx, in.PostID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !post.Visible()) {
 		return nil, ErrNotFound
 	}
@@ -109,20 +124,20 @@ func (s *Service) SubmitComment(ctx context.Context, in CommentInput) (*Comment,
 		return nil, err
 	}
 	if !s.CommentsOpen(post) {
-		return nil, &Refusal{Reason: "closed", Message: "Replies to this post are closed."}
+		return nil, &Refusal{Reason: RefusedClosed, Message: "Replies to this post are closed."}
 	}
 	byWriter := in.Actor != nil && in.Actor.CanEdit(post)
 	if in.Honeypot != "" {
-		return nil, &Refusal{Reason: "honeypot", Message: "This reply looks automated, so it was not posted. If you are a person, leave the field labelled “Leave this empty” empty and send it again."}
+		return nil, &Refusal{Reason: RefusedHoneypot, Message: "This reply looks automated, so it was not posted. If you are a person, leave the field labelled “Leave this empty” empty and send it again."}
 	}
 	held := ""
 	if !byWriter {
 		age, ok := s.checkFormToken(in.FormToken, post.ID)
 		switch {
 		case !ok:
-			return nil, &Refusal{Reason: "expired", Message: "The reply form was damaged or belongs to another post. Your text is below: send it again from this page."}
+			return nil, &Refusal{Reason: RefusedExpired, Message: "The reply form was damaged or belongs to another post. Your text is below: send it again from this page."}
 		case age < time.Duration(d.MinSeconds)*time.Second:
-			return nil, &Refusal{Reason: "too_fast", Message: "That was quicker than people type. Wait a few seconds, then send your reply again."}
+			return nil, &Refusal{Reason: RefusedTooFast, Message: "That was quicker than people type. Wait a few seconds, then send your reply again."}
 		case age > formTokenMaxAge:
 			held = "the form was more than a day old"
 		}
@@ -138,30 +153,36 @@ func (s *Service) SubmitComment(ctx context.Context, in CommentInput) (*Comment,
 	if err := validateComment(c, d); err != nil {
 		return nil, err
 	}
-	html, err := s.comments.RenderComment(c.Body)
+	html, err := s.renderer.RenderComment(c.Body)
 	if err != nil {
 		return nil, fmt.Errorf("render reply: %w", err)
 	}
 	c.BodyHTML = html
+	// An unreachable service leaves the decision to the rules below
+	// rather than losing the reply.
+	spam := false
+	if !byWriter && s.spam != nil && d.AkismetEndpoint != "" && listMatch(d.BlockList, c) == "" {
+		spam, _ = s.spam.IsSpam(ctx, d, st.BaseURL, post, c)
+	}
 
-	now := s.now().UTC().Truncate(time.Second)
+	now := s.stamp()
 	c.CreatedAt, c.UpdatedAt, c.StatusAt = now, now, now
-	err = s.store.Atomic(ctx, func(tx Store) error {
+	err = s.write(ctx, func(tx Tx) (Change, error) {
 		dup, err := tx.CountComments(ctx, CommentFilter{PostID: post.ID, Body: c.Body, Statuses: []CommentStatus{CommentPending, CommentApproved, CommentSpam}})
 		if err != nil {
-			return err
+			return Change{}, err
 		}
 		if dup > 0 {
-			return &Refusal{Reason: "duplicate", Message: "This exact reply is already on this post."}
+			return Change{}, &Refusal{Reason: RefusedDuplicate, Message: "This exact reply is already on this post."}
 		}
-		if err := s.placeInThread(ctx, tx, c, in.ParentID, d.Depth); err != nil {
-			return err
+		if err := placeInThread(ctx, tx, c, in.ParentID, d.Depth); err != nil {
+			return Change{}, err
 		}
 		known := false
 		if c.AuthorEmail != "" {
 			n, err := tx.CountComments(ctx, CommentFilter{Email: c.AuthorEmail, Statuses: []CommentStatus{CommentApproved}})
 			if err != nil {
-				return err
+				return Change{}, err
 			}
 			known = n > 0
 		}
@@ -172,29 +193,28 @@ func (s *Service) SubmitComment(ctx context.Context, in CommentInput) (*Comment,
 			if held != "" && c.Status == CommentApproved {
 				c.Status = CommentPending
 			}
-			if c.Status != CommentSpam && s.spam != nil && d.AkismetEndpoint != "" {
-				// An unreachable service leaves the decision to the rules
-				// above rather than losing the reply.
-				if spam, err := s.spam.IsSpam(ctx, d, s.Settings().BaseURL, post, c); err == nil && spam {
-					c.Status = CommentSpam
-				}
+			if spam {
+				c.Status = CommentSpam
 			}
 		}
 		if err := tx.CreateComment(ctx, c); err != nil {
-			return fmt.Errorf("create reply: %w", err)
+			return Change{}, fmt.Errorf("create reply: %w", err)
 		}
 		if err := tx.AddCommentCount(ctx, post.ID, approvedDelta("", c.Status)); err != nil {
-			return err
+			return Change{}, err
 		}
 		s.decorate(post)
 		c.PostPath = post.Path
-		return s.queueNewCommentMail(ctx, tx, post, c)
+		if err := s.queueNewCommentMail(ctx, tx, post, c); err != nil {
+			return Change{}, err
+		}
+		if c.Status == CommentApproved {
+			return replyChange(c.PostID), nil
+		}
+		return Change{}, nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	if c.Status == CommentApproved {
-		s.changed(replyChange(c.PostID))
 	}
 	return c, nil
 }
@@ -213,7 +233,7 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-func validateComment(c *Comment, d Discussion) error {
+func validateComment(c *Comment, d DiscussionSettings) error {
 	v := &ValidationError{}
 	n := utf8.RuneCountInString(c.Body)
 	switch {
@@ -259,7 +279,7 @@ func validateComment(c *Comment, d Discussion) error {
 
 // placeInThread sets c's parent and depth. A reply deeper than the site
 // allows attaches to the deepest allowed level.
-func (s *Service) placeInThread(ctx context.Context, tx Store, c *Comment, parentID int64, maxDepth int) error {
+func placeInThread(ctx context.Context, tx CommentStore, c *Comment, parentID int64, maxDepth int) error {
 	if parentID == 0 || maxDepth <= 1 {
 		return nil
 	}
@@ -284,7 +304,7 @@ func (s *Service) placeInThread(ctx context.Context, tx Store, c *Comment, paren
 // commenter (one with an approved reply) passes the first-time hold; and
 // an approved reply is still held when it matches the hold list or has
 // more links than allowed. The reason explains a hold or spam verdict.
-func Moderate(d Discussion, c *Comment, knownCommenter bool) (CommentStatus, string) {
+func Moderate(d DiscussionSettings, c *Comment, knownCommenter bool) (CommentStatus, string) {
 	if w := listMatch(d.BlockList, c); w != "" {
 		return CommentSpam, "matches the block list entry “" + w + "”"
 	}
@@ -339,14 +359,14 @@ type Thread struct {
 // with the held replies in mine (IDs the reader wrote, from their signed
 // cookie) shown in place and marked Pending. Top-level replies follow
 // the site's order; answers within a thread are always oldest first.
-func (s *Service) Thread(ctx context.Context, post *Post, page int, mine []int64) (*Thread, error) {
-	d := s.Settings().Discussion
-	all, err := s.store.Comments(ctx, CommentFilter{PostID: post.ID, Statuses: []CommentStatus{CommentApproved}})
+func (s *Discussion) Thread(ctx context.Context, post *Post, page int, mine []int64) (*Thread, error) {
+	d := s.current().Discussion
+	all, err := s.comments.Comments(ctx, CommentFilter{PostID: post.ID, Statuses: []CommentStatus{CommentApproved}})
 	if err != nil {
 		return nil, fmt.Errorf("load replies: %w", err)
 	}
 	if len(mine) > 0 {
-		own, err := s.store.Comments(ctx, CommentFilter{PostID: post.ID, IDs: mine, Statuses: []CommentStatus{CommentPending}})
+		own, err := s.comments.Comments(ctx, CommentFilter{PostID: post.ID, IDs: mine, Statuses: []CommentStatus{CommentPending}})
 		if err != nil {
 			return nil, err
 		}
@@ -403,287 +423,25 @@ func mergeByID(a, b []*Comment) []*Comment {
 	return out
 }
 
-// CommentAction is a moderation step.
-type CommentAction string
-
-// The moderation actions.
-const (
-	ActionApprove   CommentAction = "approve"
-	ActionUnapprove CommentAction = "unapprove"
-	ActionSpam      CommentAction = "spam"
-	ActionTrash     CommentAction = "trash"
-	ActionRestore   CommentAction = "restore"
-	ActionDelete    CommentAction = "delete"
-)
-
-// ParseCommentAction returns the action named s, or an error.
-func ParseCommentAction(s string) (CommentAction, error) {
-	switch a := CommentAction(s); a {
-	case ActionApprove, ActionUnapprove, ActionSpam, ActionTrash, ActionRestore, ActionDelete:
-		return a, nil
-	}
-	return "", FieldError("action", "Choose approve, unapprove, spam, trash, restore or delete.")
-}
-
-// canModerate reports whether u may moderate replies on post p: editors
-// and administrators everywhere, authors on their own posts. A nil actor
-// is the command line.
-func canModerate(u *User, p *Post) bool {
-	return u == nil || u.CanEdit(p)
-}
-
-// ModerateComment applies an action to a reply and keeps the post's
-// reply count right, in one transaction. Delete is for replies already
-// in spam or trash; their answers move up a level. Approving a reply
-// e-mails the reader it answers, when they asked to be told.
-func (s *Service) ModerateComment(ctx context.Context, actor *User, id int64, action CommentAction) error {
-	var change Change
-	err := s.store.Atomic(ctx, func(tx Store) error {
-		c, post, err := s.commentForModeration(ctx, tx, actor, id)
-		if err != nil {
-			return err
-		}
-		was := c.Status
-		// Readers see the change only when the reply was or becomes
-		// approved.
-		defer func() {
-			if was == CommentApproved || c.Status == CommentApproved {
-				change = replyChange(c.PostID)
-			}
-		}()
-		switch action {
-		case ActionApprove:
-			c.Status = CommentApproved
-		case ActionUnapprove:
-			c.Status = CommentPending
-		case ActionSpam, ActionTrash:
-			if c.Status != CommentSpam && c.Status != CommentTrash {
-				c.PrevStatus = c.Status
-			}
-			c.Status = CommentStatus(action)
-		case ActionRestore:
-			c.Status = c.PrevStatus
-			if c.Status == "" || c.Status == CommentSpam || c.Status == CommentTrash {
-				c.Status = CommentPending
-			}
-		case ActionDelete:
-			if c.Status != CommentSpam && c.Status != CommentTrash {
-				return FieldError("action", "Move the reply to spam or trash before deleting it for good.")
-			}
-			if err := tx.ReparentComments(ctx, c.ID, c.ParentID); err != nil {
-				return err
-			}
-			return tx.DeleteComment(ctx, c.ID)
-		default:
-			return FieldError("action", "Unknown action.")
-		}
-		if c.Status == was {
-			return nil
-		}
-		c.StatusAt = s.now().UTC().Truncate(time.Second)
-		if err := tx.UpdateComment(ctx, c); err != nil {
-			return err
-		}
-		if err := tx.AddCommentCount(ctx, c.PostID, approvedDelta(was, c.Status)); err != nil {
-			return err
-		}
-		if c.Status == CommentApproved {
-			s.decorate(post)
-			return s.queueReplyMail(ctx, tx, post, c)
-		}
-		return nil
-	})
-	if err == nil {
-		s.changed(change)
-	}
-	return err
-}
-
-func (s *Service) commentForModeration(ctx context.Context, tx Store, actor *User, id int64) (*Comment, *Post, error) {
-	c, err := tx.Comment(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	post, err := tx.Post(ctx, c.PostID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !canModerate(actor, post) {
-		return nil, nil, ErrForbidden
-	}
-	return c, post, nil
-}
-
-// CommentEdit is what a moderator may change in a reply.
-type CommentEdit struct {
-	Name  string
-	Email string
-	URL   string
-	Body  string
-}
-
-// EditComment changes a reply's writer details and text.
-func (s *Service) EditComment(ctx context.Context, actor *User, id int64, in CommentEdit) (*Comment, error) {
-	var out *Comment
-	var change Change
-	err := s.store.Atomic(ctx, func(tx Store) error {
-		c, _, err := s.commentForModeration(ctx, tx, actor, id)
-		if err != nil {
-			return err
-		}
-		c.Body = strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
-		if c.UserID == 0 {
-			c.AuthorName, c.AuthorEmail, c.AuthorURL = strings.TrimSpace(in.Name), normalizeEmail(in.Email), strings.TrimSpace(in.URL)
-		}
-		if err := validateComment(c, s.Settings().Discussion); err != nil {
-			return err
-		}
-		if c.BodyHTML, err = s.comments.RenderComment(c.Body); err != nil {
-			return err
-		}
-		c.UpdatedAt = s.now().UTC().Truncate(time.Second)
-		out = c
-		if c.Status == CommentApproved {
-			change = replyChange(c.PostID)
-		}
-		return tx.UpdateComment(ctx, c)
-	})
-	if err == nil {
-		s.changed(change)
-	}
-	return out, err
-}
-
-// ReplyAsWriter answers a reply from the moderation queue as the signed-in
-// writer: the answer is approved and marked as theirs, and a held reply
-// it answers is approved with it.
-func (s *Service) ReplyAsWriter(ctx context.Context, actor *User, parentID int64, body string) (*Comment, error) {
-	if actor == nil {
-		return nil, ErrForbidden
-	}
-	var out *Comment
-	err := s.store.Atomic(ctx, func(tx Store) error {
-		parent, post, err := s.commentForModeration(ctx, tx, actor, parentID)
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC().Truncate(time.Second)
-		if parent.Status != CommentApproved {
-			was := parent.Status
-			parent.Status, parent.StatusAt = CommentApproved, now
-			if err := tx.UpdateComment(ctx, parent); err != nil {
-				return err
-			}
-			if err := tx.AddCommentCount(ctx, post.ID, approvedDelta(was, parent.Status)); err != nil {
-				return err
-			}
-		}
-		c := &Comment{PostID: post.ID, Kind: CommentKindComment, Status: CommentApproved, UserID: actor.ID,
-			AuthorName: actor.Name, AuthorEmail: actor.Email, Body: strings.TrimSpace(body),
-			CreatedAt: now, UpdatedAt: now, StatusAt: now}
-		if err := validateComment(c, s.Settings().Discussion); err != nil {
-			return err
-		}
-		if err := s.placeInThread(ctx, tx, c, parent.ID, s.Settings().Discussion.Depth); err != nil {
-			return err
-		}
-		if c.BodyHTML, err = s.comments.RenderComment(c.Body); err != nil {
-			return err
-		}
-		if err := tx.CreateComment(ctx, c); err != nil {
-			return err
-		}
-		if err := tx.AddCommentCount(ctx, post.ID, 1); err != nil {
-			return err
-		}
-		s.decorate(post)
-		out = c
-		return s.queueReplyMail(ctx, tx, post, c)
-	})
-	if err == nil {
-		s.changed(replyChange(out.PostID))
-	}
-	return out, err
-}
-
-// Comment returns a reply for moderation.
-func (s *Service) Comment(ctx context.Context, actor *User, id int64) (*Comment, error) {
-	c, _, err := s.commentForModeration(ctx, s.store, actor, id)
-	return c, err
-}
-
-// ModerationQueue lists replies for the moderation screen with the total
-// for pagination. Authors see replies to their own posts only.
-func (s *Service) ModerationQueue(ctx context.Context, actor *User, f CommentFilter) ([]*Comment, int, error) {
-	if actor != nil && !actor.CanEditOthers() {
-		if f.PostID == 0 {
-			return nil, 0, ErrForbidden
-		}
-		if _, err := s.Post(ctx, actor, f.PostID); err != nil {
-			return nil, 0, err
-		}
-	}
-	f.NewestFirst = true
-	total, err := s.store.CountComments(ctx, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	list, err := s.store.Comments(ctx, f)
-	return list, total, err
-}
-
-// CommentCounts counts replies per status for the moderation tabs.
-func (s *Service) CommentCounts(ctx context.Context, postID int64) (map[CommentStatus]int, error) {
-	return s.store.CommentCounts(ctx, postID)
-}
-
-// PurgeComments deletes spam and trash older than the site's purge age
-// and clears IP addresses and user agents older than its privacy age. The
-// server runs it daily.
-func (s *Service) PurgeComments(ctx context.Context) (deleted, cleared int, err error) {
-	d := s.Settings().Discussion
-	now := s.now()
-	err = s.store.Atomic(ctx, func(tx Store) error {
-		// Only spam and trash are deleted, so no approved count changes.
-		if deleted, err = tx.DeleteCommentsBefore(ctx, []CommentStatus{CommentSpam, CommentTrash}, now.AddDate(0, 0, -d.PurgeDays)); err != nil {
-			return err
-		}
-		cleared, err = tx.ClearCommentMeta(ctx, now.AddDate(0, 0, -d.PrivacyDays))
-		return err
-	})
-	return deleted, cleared, err
-}
-
-// approvedDelta is how a change from one status to another changes the
-// count of approved replies.
-func approvedDelta(from, to CommentStatus) int {
-	switch {
-	case from != CommentApproved && to == CommentApproved:
-		return 1
-	case from == CommentApproved && to != CommentApproved:
-		return -1
-	}
-	return 0
-}
-
 // UnsubscribeToken returns the signed token of the one-click link that
 // stops e-mail about answers to reply id.
-func (s *Service) UnsubscribeToken(id int64) string {
+func (s *Discussion) UnsubscribeToken(id int64) string {
 	return s.sign("unsubscribe:" + strconv.FormatInt(id, 10))
 }
 
 // Unsubscribe stops e-mail about answers to reply id. It returns
 // ErrForbidden for a wrong token.
-func (s *Service) Unsubscribe(ctx context.Context, id int64, token string) error {
+func (s *Discussion) Unsubscribe(ctx context.Context, id int64, token string) error {
 	if !hmac.Equal([]byte(token), []byte(s.UnsubscribeToken(id))) {
 		return ErrForbidden
 	}
-	return s.store.Atomic(ctx, func(tx Store) error {
+	return s.write(ctx, func(tx Tx) (Change, error) {
 		c, err := tx.Comment(ctx, id)
 		if err != nil {
-			return err
+			return Change{}, err
 		}
 		c.Notify = false
-		return tx.UpdateComment(ctx, c)
+		// Readers never see whether a writer asked to be told.
+		return Change{}, tx.UpdateComment(ctx, c)
 	})
 }

@@ -12,7 +12,7 @@ import (
 
 func TestModerate(t *testing.T) {
 	base := blog.DefaultSettings().Discussion
-	with := func(f func(d *blog.Discussion)) blog.Discussion { d := base; f(&d); return d }
+	with := func(f func(d *blog.DiscussionSettings)) blog.DiscussionSettings { d := base; f(&d); return d }
 	c := func(body string) *blog.Comment {
 		return &blog.Comment{AuthorName: "Reader", AuthorEmail: "reader@example.com", Body: body, BodyHTML: "<p>" + body + "</p>", IP: "203.0.113.9", UserAgent: "TestBrowser/1"}
 	}
@@ -23,26 +23,26 @@ func TestModerate(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		d     blog.Discussion
+		d     blog.DiscussionSettings
 		c     *blog.Comment
 		known bool
 		want  blog.CommentStatus
 	}{
 		{"first-time commenter is held", base, c("hello"), false, blog.CommentPending},
 		{"known commenter appears at once", base, c("hello"), true, blog.CommentApproved},
-		{"hold all holds known commenters", with(func(d *blog.Discussion) { d.Moderation = blog.ModerateHoldAll }), c("hello"), true, blog.CommentPending},
-		{"approve all approves strangers", with(func(d *blog.Discussion) { d.Moderation = blog.ModerateApproveAll }), c("hello"), false, blog.CommentApproved},
+		{"hold all holds known commenters", with(func(d *blog.DiscussionSettings) { d.Moderation = blog.ModerateHoldAll }), c("hello"), true, blog.CommentPending},
+		{"approve all approves strangers", with(func(d *blog.DiscussionSettings) { d.Moderation = blog.ModerateApproveAll }), c("hello"), false, blog.CommentApproved},
 		{"links at the limit pass", base, links(2), true, blog.CommentApproved},
 		{"links over the limit are held", base, links(3), true, blog.CommentPending},
-		{"zero links allowed", with(func(d *blog.Discussion) { d.MaxLinks = 0 }), links(1), true, blog.CommentPending},
-		{"hold list word in text", with(func(d *blog.Discussion) { d.HoldList = "casino\n" }), c("Best CASINO deals"), true, blog.CommentPending},
-		{"hold list IP", with(func(d *blog.Discussion) { d.HoldList = " 203.0.113.9 " }), c("hi"), true, blog.CommentPending},
-		{"hold list e-mail", with(func(d *blog.Discussion) { d.HoldList = "reader@example.com" }), c("hi"), true, blog.CommentPending},
-		{"hold list does not approve", with(func(d *blog.Discussion) { d.HoldList = "nothing-matches" }), c("hi"), false, blog.CommentPending},
-		{"block list is spam even for known", with(func(d *blog.Discussion) { d.BlockList = "viagra" }), c("cheap Viagra"), true, blog.CommentSpam},
-		{"block list user agent", with(func(d *blog.Discussion) { d.BlockList = "testbrowser" }), c("hi"), true, blog.CommentSpam},
-		{"block list beats approve all", with(func(d *blog.Discussion) { d.Moderation = blog.ModerateApproveAll; d.BlockList = "203.0.113." }), c("hi"), false, blog.CommentSpam},
-		{"blank list lines match nothing", with(func(d *blog.Discussion) { d.BlockList = "\n \n" }), c("hi"), true, blog.CommentApproved},
+		{"zero links allowed", with(func(d *blog.DiscussionSettings) { d.MaxLinks = 0 }), links(1), true, blog.CommentPending},
+		{"hold list word in text", with(func(d *blog.DiscussionSettings) { d.HoldList = "casino\n" }), c("Best CASINO deals"), true, blog.CommentPending},
+		{"hold list IP", with(func(d *blog.DiscussionSettings) { d.HoldList = " 203.0.113.9 " }), c("hi"), true, blog.CommentPending},
+		{"hold list e-mail", with(func(d *blog.DiscussionSettings) { d.HoldList = "reader@example.com" }), c("hi"), true, blog.CommentPending},
+		{"hold list does not approve", with(func(d *blog.DiscussionSettings) { d.HoldList = "nothing-matches" }), c("hi"), false, blog.CommentPending},
+		{"block list is spam even for known", with(func(d *blog.DiscussionSettings) { d.BlockList = "viagra" }), c("cheap Viagra"), true, blog.CommentSpam},
+		{"block list user agent", with(func(d *blog.DiscussionSettings) { d.BlockList = "testbrowser" }), c("hi"), true, blog.CommentSpam},
+		{"block list beats approve all", with(func(d *blog.DiscussionSettings) { d.Moderation = blog.ModerateApproveAll; d.BlockList = "203.0.113." }), c("hi"), false, blog.CommentSpam},
+		{"blank list lines match nothing", with(func(d *blog.DiscussionSettings) { d.BlockList = "\n \n" }), c("hi"), true, blog.CommentApproved},
 	}
 	for _, tt := range tests {
 		got, reason := blog.Moderate(tt.d, tt.c, tt.known)
@@ -74,10 +74,10 @@ func (f *replyFixture) submit(t *testing.T, in blog.CommentInput) (*blog.Comment
 		in.PostID = f.post.ID
 	}
 	if in.FormToken == "" {
-		in.FormToken = f.svc.CommentFormToken(in.PostID)
+		in.FormToken = f.svc.Discussion.CommentFormToken(in.PostID)
 		f.clock.Add(10 * time.Second)
 	}
-	return f.svc.SubmitComment(t.Context(), in)
+	return f.svc.Discussion.SubmitComment(t.Context(), in)
 }
 
 func (f *replyFixture) mustSubmit(t *testing.T, in blog.CommentInput) *blog.Comment {
@@ -93,7 +93,7 @@ func reader(name, body string) blog.CommentInput {
 	return blog.CommentInput{Name: name, Email: strings.ToLower(name) + "@example.com", Body: body, IP: "198.51.100.7"}
 }
 
-func refusalReason(err error) string {
+func refusalReason(err error) blog.RefusalReason {
 	var r *blog.Refusal
 	if errors.As(err, &r) {
 		return r.Reason
@@ -108,7 +108,7 @@ func TestSubmitCommentRefusals(t *testing.T) {
 	draft := f.save(t, f.admin, 0, blog.PostInput{Title: "Draft", CommentsOpen: true, Status: blog.StatusDraft})
 
 	otherPost := reader("Moved", "moved")
-	otherPost.FormToken = f.svc.CommentFormToken(closed.ID)
+	otherPost.FormToken = f.svc.Discussion.CommentFormToken(closed.ID)
 	honey := reader("Bot", "buy things")
 	honey.Honeypot = "http://spam.example"
 	forged := reader("Forger", "forged")
@@ -117,7 +117,7 @@ func TestSubmitCommentRefusals(t *testing.T) {
 	tests := []struct {
 		name   string
 		in     blog.CommentInput
-		reason string
+		reason blog.RefusalReason
 		field  string
 	}{
 		{"closed post", blog.CommentInput{PostID: closed.ID, Name: "A", Email: "a@example.com", Body: "hi"}, "closed", ""},
@@ -146,7 +146,7 @@ func TestSubmitCommentRefusals(t *testing.T) {
 		}
 	}
 	tooFast := reader("Quick", "fast")
-	tooFast.FormToken = f.svc.CommentFormToken(f.post.ID)
+	tooFast.FormToken = f.svc.Discussion.CommentFormToken(f.post.ID)
 	f.clock.Add(2 * time.Second)
 	if _, err := f.submit(t, tooFast); refusalReason(err) != "too_fast" {
 		t.Errorf("a form sent after 2 s: err = %v, want too_fast", err)
@@ -160,14 +160,14 @@ func TestSubmitCommentRefusals(t *testing.T) {
 		t.Errorf("duplicate err = %v", err)
 	}
 	// Old posts close by the site-wide setting.
-	if _, err := f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_close_days": "1"}); err != nil {
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_close_days": "1"}); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Add(48 * time.Hour)
 	if _, err := f.submit(t, reader("Late", "late")); refusalReason(err) != "closed" {
 		t.Errorf("reply after the closing age err = %v", err)
 	}
-	counts, _ := f.svc.CommentCounts(ctx, 0)
+	counts, _ := f.svc.Discussion.CommentCounts(ctx, 0)
 	if counts[blog.CommentPending] != 1 || counts[blog.CommentApproved]+counts[blog.CommentSpam] != 0 {
 		t.Errorf("refusals stored replies: %v", counts)
 	}
@@ -184,7 +184,7 @@ func TestFirstTimeHoldThenKnown(t *testing.T) {
 	if second.Status != blog.CommentPending {
 		t.Errorf("second reply before approval = %s, want pending", second.Status)
 	}
-	if err := f.svc.ModerateComment(ctx, f.admin, first.ID, blog.ActionApprove); err != nil {
+	if err := f.svc.Discussion.ModerateComment(ctx, f.admin, first.ID, blog.ActionApprove); err != nil {
 		t.Fatal(err)
 	}
 	third := f.mustSubmit(t, reader("ANN", "Third words"))
@@ -192,7 +192,7 @@ func TestFirstTimeHoldThenKnown(t *testing.T) {
 		t.Errorf("reply from a known address = %s, want approved", third.Status)
 	}
 	old := reader("Ann", "Old form")
-	old.FormToken = f.svc.CommentFormToken(f.post.ID)
+	old.FormToken = f.svc.Discussion.CommentFormToken(f.post.ID)
 	f.clock.Add(25 * time.Hour)
 	if c, err := f.submit(t, old); err != nil || c.Status != blog.CommentPending {
 		t.Errorf("reply with a day-old form = %v, %v; want held", c, err)
@@ -207,21 +207,21 @@ func TestFirstTimeHoldThenKnown(t *testing.T) {
 func TestCommentStateChangesKeepCounts(t *testing.T) {
 	f := newReplyFixture(t)
 	ctx := t.Context()
-	if _, err := f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll}); err != nil {
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll}); err != nil {
 		t.Fatal(err)
 	}
 	a := f.mustSubmit(t, reader("A", "one"))
 	b := f.mustSubmit(t, reader("B", "two"))
 	count := func() int {
 		t.Helper()
-		p, err := f.svc.PublicPost(ctx, f.post.ID)
+		p, err := f.svc.Reading.PublicPost(ctx, f.post.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return p.CommentCount
 	}
 	status := func(id int64) blog.CommentStatus {
-		c, err := f.svc.Comment(ctx, f.admin, id)
+		c, err := f.svc.Discussion.Comment(ctx, f.admin, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +248,7 @@ func TestCommentStateChangesKeepCounts(t *testing.T) {
 		{a.ID, blog.ActionApprove, blog.CommentApproved, 1},
 	}
 	for i, st := range steps {
-		if err := f.svc.ModerateComment(ctx, f.admin, st.id, st.action); err != nil {
+		if err := f.svc.Discussion.ModerateComment(ctx, f.admin, st.id, st.action); err != nil {
 			t.Fatalf("step %d %s: %v", i, st.action, err)
 		}
 		if got := status(st.id); got != st.status {
@@ -258,14 +258,14 @@ func TestCommentStateChangesKeepCounts(t *testing.T) {
 			t.Errorf("step %d %s: count %d, want %d", i, st.action, got, st.count)
 		}
 	}
-	if err := f.svc.ModerateComment(ctx, f.admin, a.ID, blog.ActionDelete); err == nil {
+	if err := f.svc.Discussion.ModerateComment(ctx, f.admin, a.ID, blog.ActionDelete); err == nil {
 		t.Error("deleting an approved reply for good was allowed")
 	}
-	f.svc.ModerateComment(ctx, f.admin, a.ID, blog.ActionTrash)
-	if err := f.svc.ModerateComment(ctx, f.admin, a.ID, blog.ActionDelete); err != nil {
+	f.svc.Discussion.ModerateComment(ctx, f.admin, a.ID, blog.ActionTrash)
+	if err := f.svc.Discussion.ModerateComment(ctx, f.admin, a.ID, blog.ActionDelete); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Comment(ctx, f.admin, a.ID); !errors.Is(err, blog.ErrNotFound) {
+	if _, err := f.svc.Discussion.Comment(ctx, f.admin, a.ID); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("deleted reply: %v", err)
 	}
 	if count() != 0 {
@@ -273,7 +273,7 @@ func TestCommentStateChangesKeepCounts(t *testing.T) {
 	}
 	// Authors moderate only replies to their own posts.
 	author := f.user(t, "Bob Author", blog.RoleAuthor)
-	if err := f.svc.ModerateComment(ctx, author, b.ID, blog.ActionApprove); !errors.Is(err, blog.ErrForbidden) {
+	if err := f.svc.Discussion.ModerateComment(ctx, author, b.ID, blog.ActionApprove); !errors.Is(err, blog.ErrForbidden) {
 		t.Errorf("author moderating another's post err = %v", err)
 	}
 }
@@ -281,7 +281,7 @@ func TestCommentStateChangesKeepCounts(t *testing.T) {
 func TestThreadDepthAndOrder(t *testing.T) {
 	f := newReplyFixture(t)
 	ctx := t.Context()
-	if _, err := f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll, "comment_depth": "3"}); err != nil {
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll, "comment_depth": "3"}); err != nil {
 		t.Fatal(err)
 	}
 	root := f.mustSubmit(t, reader("Root", "root"))
@@ -304,7 +304,7 @@ func TestThreadDepthAndOrder(t *testing.T) {
 		t.Errorf("too-deep replies attach to %d and %d, want %d", chain[2].ParentID, chain[3].ParentID, chain[0].ID)
 	}
 	second := f.mustSubmit(t, reader("Second", "second top-level"))
-	th, err := f.svc.Thread(ctx, mustPublic(t, f), 1, nil)
+	th, err := f.svc.Discussion.Thread(ctx, mustPublic(t, f), 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,25 +316,25 @@ func TestThreadDepthAndOrder(t *testing.T) {
 		t.Errorf("nesting = %d / %d, want 1 / 3", len(lvl1), len(lvl1[0].Replies))
 	}
 	// Newest first reverses the top level only; pagination splits it.
-	if _, err := f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_newest_first": "true", "comments_per_page": "1"}); err != nil {
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_newest_first": "true", "comments_per_page": "1"}); err != nil {
 		t.Fatal(err)
 	}
-	th, err = f.svc.Thread(ctx, mustPublic(t, f), 1, nil)
+	th, err = f.svc.Discussion.Thread(ctx, mustPublic(t, f), 1, nil)
 	if err != nil || th.Pages != 2 || th.Comments[0].ID != second.ID {
 		t.Errorf("newest-first page 1 = %+v, %v", th, err)
 	}
-	th, _ = f.svc.Thread(ctx, mustPublic(t, f), 2, nil)
+	th, _ = f.svc.Discussion.Thread(ctx, mustPublic(t, f), 2, nil)
 	if th.Comments[0].ID != root.ID || len(th.Comments[0].Replies) != 1 {
 		t.Errorf("page 2 = %+v", th.Comments[0])
 	}
-	if _, err := f.svc.Thread(ctx, mustPublic(t, f), 3, nil); !errors.Is(err, blog.ErrNotFound) {
+	if _, err := f.svc.Discussion.Thread(ctx, mustPublic(t, f), 3, nil); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("page past the end err = %v", err)
 	}
 }
 
 func mustPublic(t *testing.T, f *replyFixture) *blog.Post {
 	t.Helper()
-	p, err := f.svc.PublicPost(t.Context(), f.post.ID)
+	p, err := f.svc.Reading.PublicPost(t.Context(), f.post.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,11 +345,11 @@ func TestThreadShowsHeldRepliesOnlyToTheirWriter(t *testing.T) {
 	f := newReplyFixture(t)
 	held := f.mustSubmit(t, reader("New", "waiting"))
 	other := f.mustSubmit(t, reader("Other", "also waiting"))
-	th, _ := f.svc.Thread(t.Context(), mustPublic(t, f), 1, nil)
+	th, _ := f.svc.Discussion.Thread(t.Context(), mustPublic(t, f), 1, nil)
 	if len(th.Comments) != 0 {
 		t.Errorf("a stranger sees %d held replies", len(th.Comments))
 	}
-	th, _ = f.svc.Thread(t.Context(), mustPublic(t, f), 1, []int64{held.ID, 12345})
+	th, _ = f.svc.Discussion.Thread(t.Context(), mustPublic(t, f), 1, []int64{held.ID, 12345})
 	if len(th.Comments) != 1 || th.Comments[0].ID != held.ID || !th.Comments[0].Pending {
 		t.Errorf("the writer sees %+v", th.Comments)
 	}
@@ -359,37 +359,37 @@ func TestThreadShowsHeldRepliesOnlyToTheirWriter(t *testing.T) {
 func TestPurgeComments(t *testing.T) {
 	f := newReplyFixture(t)
 	ctx := t.Context()
-	if _, err := f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll}); err != nil {
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll}); err != nil {
 		t.Fatal(err)
 	}
 	keep := f.mustSubmit(t, reader("Keep", "keep me"))
 	spam := f.mustSubmit(t, reader("Spam", "spam me"))
 	trash := f.mustSubmit(t, reader("Trash", "trash me"))
 	answer := f.mustSubmit(t, blog.CommentInput{Name: "Answer", Email: "ans@example.com", Body: "to the trash", ParentID: trash.ID})
-	f.svc.ModerateComment(ctx, f.admin, spam.ID, blog.ActionSpam)
-	f.svc.ModerateComment(ctx, f.admin, trash.ID, blog.ActionTrash)
+	f.svc.Discussion.ModerateComment(ctx, f.admin, spam.ID, blog.ActionSpam)
+	f.svc.Discussion.ModerateComment(ctx, f.admin, trash.ID, blog.ActionTrash)
 	f.clock.Add(29 * 24 * time.Hour)
-	if d, _, _ := f.svc.PurgeComments(ctx); d != 0 {
+	if d, _, _ := f.svc.Discussion.PurgeComments(ctx); d != 0 {
 		t.Errorf("purged %d before 30 days", d)
 	}
 	f.clock.Add(2 * 24 * time.Hour)
-	d, _, err := f.svc.PurgeComments(ctx)
+	d, _, err := f.svc.Discussion.PurgeComments(ctx)
 	if err != nil || d == 0 {
 		t.Fatalf("PurgeComments = %d, %v", d, err)
 	}
 	for _, id := range []int64{spam.ID, trash.ID} {
-		if _, err := f.svc.Comment(ctx, f.admin, id); !errors.Is(err, blog.ErrNotFound) {
+		if _, err := f.svc.Discussion.Comment(ctx, f.admin, id); !errors.Is(err, blog.ErrNotFound) {
 			t.Errorf("reply %d survived the purge", id)
 		}
 	}
-	a, err := f.svc.Comment(ctx, f.admin, answer.ID)
+	a, err := f.svc.Discussion.Comment(ctx, f.admin, answer.ID)
 	if err != nil || a.ParentID != 0 {
 		t.Errorf("answer to a purged reply = %+v, %v", a, err)
 	}
 	// IP addresses and browsers are forgotten after the privacy age.
 	f.clock.Add(90 * 24 * time.Hour)
-	_, cleared, _ := f.svc.PurgeComments(ctx)
-	k, _ := f.svc.Comment(ctx, f.admin, keep.ID)
+	_, cleared, _ := f.svc.Discussion.PurgeComments(ctx)
+	k, _ := f.svc.Discussion.Comment(ctx, f.admin, keep.ID)
 	if cleared == 0 || k.IP != "" || k.UserAgent != "" {
 		t.Errorf("after the privacy age: cleared %d, IP %q", cleared, k.IP)
 	}
@@ -400,13 +400,13 @@ func TestUnsubscribe(t *testing.T) {
 	in := reader("Sub", "tell me")
 	in.Notify = true
 	c := f.mustSubmit(t, in)
-	if err := f.svc.Unsubscribe(t.Context(), c.ID, "wrong"); !errors.Is(err, blog.ErrForbidden) {
+	if err := f.svc.Discussion.Unsubscribe(t.Context(), c.ID, "wrong"); !errors.Is(err, blog.ErrForbidden) {
 		t.Errorf("wrong token err = %v", err)
 	}
-	if err := f.svc.Unsubscribe(t.Context(), c.ID, f.svc.UnsubscribeToken(c.ID)); err != nil {
+	if err := f.svc.Discussion.Unsubscribe(t.Context(), c.ID, f.svc.Discussion.UnsubscribeToken(c.ID)); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := f.svc.Comment(t.Context(), f.admin, c.ID)
+	got, _ := f.svc.Discussion.Comment(t.Context(), f.admin, c.ID)
 	if got.Notify {
 		t.Error("still subscribed")
 	}

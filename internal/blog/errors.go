@@ -1,7 +1,3 @@
-// Package blog holds folio's domain: posts, pages, users, terms and
-// settings, the rules that govern them, the storage interfaces they need,
-// and the Service that web handlers and commands call. It imports only the
-// standard library.
 package blog
 
 import (

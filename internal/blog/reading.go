@@ -22,6 +22,19 @@ func (l *Listing) HasPrev() bool { return l.Page > 1 }
 // HasNext reports whether an older page exists.
 func (l *Listing) HasNext() bool { return l.Page < l.Pages }
 
+// Reading holds what readers see: listings, posts and pages at their
+// addresses, feeds, search, old addresses, and the stamps a static build
+// compares.
+type Reading struct {
+	*core
+	posts     PostStore
+	terms     TermStore
+	users     UserStore
+	comments  CommentStore
+	search    Searcher
+	redirects RedirectStore
+}
+
 // published is the filter every public listing starts from.
 func published() PostFilter {
 	return PostFilter{Kind: KindPost, Statuses: []Status{StatusPublished}}
@@ -30,7 +43,7 @@ func published() PostFilter {
 // Listing returns page (1-based) of the published posts matching f's
 // author, term and date fields. A page past the end returns ErrNotFound,
 // except the first page of an empty list.
-func (s *Service) Listing(ctx context.Context, f PostFilter, page int) (*Listing, error) {
+func (s *Reading) Listing(ctx context.Context, f PostFilter, page int) (*Listing, error) {
 	if page < 1 {
 		return nil, ErrNotFound
 	}
@@ -41,15 +54,15 @@ func (s *Service) Listing(ctx context.Context, f PostFilter, page int) (*Listing
 	var sticky []*Post
 	if front {
 		var err error
-		if sticky, _, err = s.list(ctx, PostFilter{Kind: pub.Kind, Statuses: pub.Statuses, Sticky: StickyOnly}); err != nil {
+		if sticky, _, err = s.list(ctx, s.posts, PostFilter{Kind: pub.Kind, Statuses: pub.Statuses, Sticky: StickyOnly}); err != nil {
 			return nil, err
 		}
 		f.Sticky = StickyNone
 	}
 	f.Kind, f.Statuses = pub.Kind, pub.Statuses
-	per := s.Settings().PostsPerPage
+	per := s.current().PostsPerPage
 	f.Limit, f.Offset = per, (page-1)*per
-	posts, total, err := s.list(ctx, f)
+	posts, total, err := s.list(ctx, s.posts, f)
 	if err != nil {
 		return nil, err
 	}
@@ -67,15 +80,31 @@ func (s *Service) Listing(ctx context.Context, f PostFilter, page int) (*Listing
 }
 
 // Term returns the tag or category with slug, or ErrNotFound.
-func (s *Service) Term(ctx context.Context, kind TermKind, slug string) (*Term, error) {
-	return s.store.TermBySlug(ctx, kind, slug)
+func (s *Reading) Term(ctx context.Context, kind TermKind, slug string) (*Term, error) {
+	return s.terms.TermBySlug(ctx, kind, slug)
+}
+
+// Terms lists the tags or categories with their published post counts.
+func (s *Reading) Terms(ctx context.Context, kind TermKind) ([]Term, error) {
+	return s.terms.Terms(ctx, kind)
+}
+
+// Writer returns the writer with the public slug of their archive, or
+// ErrNotFound.
+func (s *Reading) Writer(ctx context.Context, slug string) (*User, error) {
+	return s.users.UserBySlug(ctx, slug)
+}
+
+// RedirectFor returns where an old address now lives, or ErrNotFound.
+func (s *Reading) RedirectFor(ctx context.Context, from string) (string, error) {
+	return s.redirects.RedirectFor(ctx, from)
 }
 
 // DateRange returns the start and end of a year, month or day archive in
 // the site's zone (month and day 0 widen the range). It returns
 // ErrNotFound for impossible dates.
-func (s *Service) DateRange(year, month, day int) (from, to time.Time, err error) {
-	loc := s.Settings().Location()
+func (s *Reading) DateRange(year, month, day int) (from, to time.Time, err error) {
+	loc := s.current().Location()
 	switch {
 	case year < 1 || year > 9999 || month < 0 || month > 12 || day < 0 || day > 31 || (month == 0 && day != 0):
 		return from, to, ErrNotFound
@@ -97,8 +126,8 @@ func (s *Service) DateRange(year, month, day int) (from, to time.Time, err error
 // returns the published post and "" when path is its permalink, the post
 // and its permalink when the path names it in an outdated form (the
 // caller redirects), or ErrNotFound.
-func (s *Service) PostAt(ctx context.Context, path string) (*Post, string, error) {
-	st := s.Settings()
+func (s *Reading) PostAt(ctx context.Context, path string) (*Post, string, error) {
+	st := s.current()
 	m, ok := st.PermalinkRule().Match(path)
 	if !ok {
 		return nil, "", ErrNotFound
@@ -106,9 +135,9 @@ func (s *Service) PostAt(ctx context.Context, path string) (*Post, string, error
 	var p *Post
 	var err error
 	if m.ID != 0 {
-		p, err = s.store.Post(ctx, m.ID)
+		p, err = s.posts.Post(ctx, m.ID)
 	} else {
-		p, err = s.store.PostBySlug(ctx, KindPost, m.Slug)
+		p, err = s.posts.PostBySlug(ctx, KindPost, m.Slug)
 	}
 	if err != nil {
 		return nil, "", err
@@ -124,13 +153,13 @@ func (s *Service) PostAt(ctx context.Context, path string) (*Post, string, error
 }
 
 // Page returns the published page with slug, or ErrNotFound.
-func (s *Service) Page(ctx context.Context, slug string) (*Post, error) {
-	return s.visible(s.store.PostBySlug(ctx, KindPage, strings.ToLower(slug)))
+func (s *Reading) Page(ctx context.Context, slug string) (*Post, error) {
+	return s.visible(s.posts.PostBySlug(ctx, KindPage, strings.ToLower(slug)))
 }
 
 // visible passes on a looked-up item readers may see, decorated, and
 // turns any other into ErrNotFound.
-func (s *Service) visible(p *Post, err error) (*Post, error) {
+func (s *Reading) visible(p *Post, err error) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -142,16 +171,16 @@ func (s *Service) visible(p *Post, err error) (*Post, error) {
 }
 
 // Pages lists the published pages by title, for navigation.
-func (s *Service) Pages(ctx context.Context) ([]*Post, error) {
-	posts, _, err := s.list(ctx, PostFilter{Kind: KindPage, Statuses: []Status{StatusPublished}})
+func (s *Reading) Pages(ctx context.Context) ([]*Post, error) {
+	posts, _, err := s.list(ctx, s.posts, PostFilter{Kind: KindPage, Statuses: []Status{StatusPublished}})
 	return posts, err
 }
 
 // Adjacent returns the published posts before (older) and after (newer)
 // p; either may be nil.
-func (s *Service) Adjacent(ctx context.Context, p *Post) (older, newer *Post, err error) {
+func (s *Reading) Adjacent(ctx context.Context, p *Post) (older, newer *Post, err error) {
 	get := func(old bool) (*Post, error) {
-		q, err := s.store.AdjacentPost(ctx, p, published(), old)
+		q, err := s.posts.AdjacentPost(ctx, p, published(), old)
 		if errors.Is(err, ErrNotFound) {
 			return nil, nil
 		}
@@ -169,36 +198,33 @@ func (s *Service) Adjacent(ctx context.Context, p *Post) (older, newer *Post, er
 }
 
 // Recent returns the n newest published posts.
-func (s *Service) Recent(ctx context.Context, n int) ([]*Post, error) {
+func (s *Reading) Recent(ctx context.Context, n int) ([]*Post, error) {
 	f := published()
 	f.Limit = n
-	posts, _, err := s.list(ctx, f)
+	posts, _, err := s.list(ctx, s.posts, f)
 	return posts, err
 }
 
 // PublicPost returns the published post or page with id, or ErrNotFound.
-func (s *Service) PublicPost(ctx context.Context, id int64) (*Post, error) {
-	return s.visible(s.store.Post(ctx, id))
+func (s *Reading) PublicPost(ctx context.Context, id int64) (*Post, error) {
+	return s.visible(s.posts.Post(ctx, id))
 }
 
 // FeedPosts returns the newest published posts matching f's author, term
 // and date fields, as many as a feed holds.
-func (s *Service) FeedPosts(ctx context.Context, f PostFilter) ([]*Post, error) {
+func (s *Reading) FeedPosts(ctx context.Context, f PostFilter) ([]*Post, error) {
 	pub := published()
-	f.Kind, f.Statuses, f.Limit, f.Offset = pub.Kind, pub.Statuses, s.Settings().FeedItems, 0
-	posts, err := s.store.Posts(ctx, f)
-	for _, p := range posts {
-		s.decorate(p)
-	}
-	return posts, err
+	f.Kind, f.Statuses, f.Limit, f.Offset = pub.Kind, pub.Statuses, s.current().FeedItems, 0
+	posts, err := s.posts.Posts(ctx, f)
+	return s.decorateAll(posts), err
 }
 
 // RecentComments returns the newest approved replies, to one post or
 // (postID 0) to any published post, as many as a feed holds, with their
 // posts' paths and titles.
-func (s *Service) RecentComments(ctx context.Context, postID int64) ([]*Comment, error) {
-	list, err := s.store.Comments(ctx, CommentFilter{PostID: postID, Statuses: []CommentStatus{CommentApproved},
-		NewestFirst: true, Limit: s.Settings().FeedItems})
+func (s *Reading) RecentComments(ctx context.Context, postID int64) ([]*Comment, error) {
+	list, err := s.comments.Comments(ctx, CommentFilter{PostID: postID, Statuses: []CommentStatus{CommentApproved},
+		NewestFirst: true, Limit: s.current().FeedItems})
 	if err != nil || len(list) == 0 {
 		return nil, err
 	}
@@ -206,13 +232,12 @@ func (s *Service) RecentComments(ctx context.Context, postID int64) ([]*Comment,
 	for _, c := range list {
 		ids = append(ids, c.PostID)
 	}
-	posts, err := s.store.Posts(ctx, PostFilter{IDs: ids, Statuses: []Status{StatusPublished}})
+	posts, err := s.posts.Posts(ctx, PostFilter{IDs: ids, Statuses: []Status{StatusPublished}, NoBodies: true})
 	if err != nil {
 		return nil, err
 	}
 	byID := make(map[int64]*Post, len(posts))
-	for _, p := range posts {
-		s.decorate(p)
+	for _, p := range s.decorateAll(posts) {
 		byID[p.ID] = p
 	}
 	out := list[:0]
@@ -227,50 +252,7 @@ func (s *Service) RecentComments(ctx context.Context, postID int64) ([]*Comment,
 
 // SitemapPosts returns every published post and page, newest first,
 // without their texts.
-func (s *Service) SitemapPosts(ctx context.Context) ([]*Post, error) {
-	posts, err := s.store.Posts(ctx, PostFilter{Statuses: []Status{StatusPublished}, NoBodies: true})
-	for _, p := range posts {
-		s.decorate(p)
-	}
-	return posts, err
-}
-
-// Everything is the whole site for an export: every post and page in any
-// status but the trash, every reply to them, users, tags and categories.
-type Everything struct {
-	Posts      []*Post
-	Comments   []*Comment // oldest first
-	Users      []*User
-	Tags       []Term
-	Categories []Term
-}
-
-// Export returns the whole site. actor must be an administrator; nil is
-// the command line.
-func (s *Service) Export(ctx context.Context, actor *User) (*Everything, error) {
-	if actor != nil && !actor.CanManageSite() {
-		return nil, ErrForbidden
-	}
-	var e Everything
-	var err error
-	live := []Status{StatusPublished, StatusScheduled, StatusDraft, StatusPrivate}
-	if e.Posts, err = s.store.Posts(ctx, PostFilter{Statuses: live}); err != nil {
-		return nil, err
-	}
-	for _, p := range e.Posts {
-		s.decorate(p)
-	}
-	if e.Comments, err = s.store.Comments(ctx, CommentFilter{}); err != nil {
-		return nil, err
-	}
-	if e.Users, err = s.store.Users(ctx); err != nil {
-		return nil, err
-	}
-	if e.Tags, err = s.store.Terms(ctx, TermTag); err != nil {
-		return nil, err
-	}
-	if e.Categories, err = s.store.Terms(ctx, TermCategory); err != nil {
-		return nil, err
-	}
-	return &e, nil
+func (s *Reading) SitemapPosts(ctx context.Context) ([]*Post, error) {
+	posts, err := s.posts.Posts(ctx, PostFilter{Statuses: []Status{StatusPublished}, NoBodies: true})
+	return s.decorateAll(posts), err
 }

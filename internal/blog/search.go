@@ -144,19 +144,20 @@ const searchPerPage = 10
 
 // Search runs a reader's query. An empty query returns no hits and no
 // error.
-func (s *Service) Search(ctx context.Context, raw string, page int) (*SearchResults, error) {
+func (s *Reading) Search(ctx context.Context, raw string, page int) (*SearchResults, error) {
 	q := ParseSearch(raw)
 	res := &SearchResults{Query: q, Page: max(page, 1), Pages: 1}
 	if q.Empty() {
 		return res, nil
 	}
 	q.Limit, q.Offset = searchPerPage, (res.Page-1)*searchPerPage
-	hits, total, err := s.store.Search(ctx, q)
+	hits, total, err := s.search.Search(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	st := s.current()
 	for _, h := range hits {
-		s.decorate(h.Post)
+		s.decorateWith(st, h.Post)
 	}
 	res.Hits, res.Total = hits, total
 	res.Pages = max(1, (total+searchPerPage-1)/searchPerPage)

@@ -67,7 +67,7 @@ func TestServiceSearch(t *testing.T) {
 		f.save(t, f.admin, 0, blog.PostInput{Title: fmt.Sprint("Walk ", i), Body: "A long *walk* by the river."})
 	}
 	f.save(t, f.admin, 0, blog.PostInput{Title: "Unrelated", Body: "Nothing here."})
-	res, err := f.svc.Search(t.Context(), "walking river", 1)
+	res, err := f.svc.Reading.Search(t.Context(), "walking river", 1)
 	if err != nil || res.Total != 12 || len(res.Hits) != 10 || res.Pages != 2 {
 		t.Fatalf("Search = %+v, %v", res, err)
 	}
@@ -75,7 +75,7 @@ func TestServiceSearch(t *testing.T) {
 		t.Errorf("hit = %+v", res.Hits[0])
 	}
 	for _, q := range []string{"", "   ", "-river", `"`, "\x00"} {
-		res, err := f.svc.Search(t.Context(), q, 1)
+		res, err := f.svc.Reading.Search(t.Context(), q, 1)
 		if err != nil || len(res.Hits) != 0 {
 			t.Errorf("Search(%q) = %+v, %v", q, res, err)
 		}

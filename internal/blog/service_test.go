@@ -6,35 +6,18 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"folio/internal/blog"
 	"folio/internal/markdown"
-	"folio/internal/password"
 	"folio/internal/store/sqlite"
+	"folio/internal/testkit"
 )
 
-// clock is a settable time source for the Service.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// fastHasher keeps argon2id but with test-sized costs.
-var fastHasher = &password.Hasher{Params: password.Params{Memory: 64, Time: 1, Threads: 1}}
-
 type fixture struct {
-	svc     *blog.Service
-	clock   *clock
+	svc     *blog.Services
+	clock   *testkit.Clock
 	admin   *blog.User
 	changes int
 	last    blog.Change // the most recent change reported
@@ -47,15 +30,15 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	f := &fixture{clock: &clock{t: time.Date(2015, 11, 28, 12, 0, 0, 0, time.UTC)}}
-	f.svc, err = blog.NewService(tb.Context(), st, blog.Options{
-		Now: f.clock.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: fastHasher,
+	f := &fixture{clock: testkit.NewClock(time.Date(2015, 11, 28, 12, 0, 0, 0, time.UTC))}
+	f.svc, err = blog.New(tb.Context(), st, blog.Options{
+		Now: f.clock.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testkit.Hasher(),
 		OnChange: func(c blog.Change) { f.changes++; f.last = c },
 	})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f.admin, err = f.svc.SetupAdmin(tb.Context(), blog.UserInput{Name: "Ada Admin", Email: "ada@example.com", Password: "correct horse battery"})
+	f.admin, err = f.svc.Accounts.SetupAdmin(tb.Context(), blog.UserInput{Name: "Ada Admin", Email: "ada@example.com", Password: "correct horse battery"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -64,7 +47,7 @@ func newFixture(tb testing.TB) *fixture {
 
 func (f *fixture) user(tb testing.TB, name string, role blog.Role) *blog.User {
 	tb.Helper()
-	u, err := f.svc.CreateUser(tb.Context(), f.admin, blog.UserInput{Name: name, Email: strings.ToLower(strings.Fields(name)[0]) + "@example.com", Role: role, Password: "long enough password"})
+	u, err := f.svc.Accounts.CreateUser(tb.Context(), f.admin, blog.UserInput{Name: name, Email: strings.ToLower(strings.Fields(name)[0]) + "@example.com", Role: role, Password: "long enough password"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -79,7 +62,7 @@ func (f *fixture) save(tb testing.TB, actor *blog.User, id int64, in blog.PostIn
 	if in.Status == "" {
 		in.Status = blog.StatusPublished
 	}
-	p, err := f.svc.SavePost(tb.Context(), actor, id, in)
+	p, err := f.svc.Writing.SavePost(tb.Context(), actor, id, in)
 	if err != nil {
 		tb.Fatalf("SavePost(%q): %v", in.Title, err)
 	}
@@ -97,10 +80,10 @@ func fieldErrors(t *testing.T, err error) map[string]string {
 
 func TestSetupAdminOnlyOnce(t *testing.T) {
 	f := newFixture(t)
-	if needs, _ := f.svc.NeedsSetup(t.Context()); needs {
+	if needs, _ := f.svc.Accounts.NeedsSetup(t.Context()); needs {
 		t.Error("NeedsSetup after setup = true")
 	}
-	_, err := f.svc.SetupAdmin(t.Context(), blog.UserInput{Name: "Eve", Email: "eve@example.com", Password: "0123456789ab"})
+	_, err := f.svc.Accounts.SetupAdmin(t.Context(), blog.UserInput{Name: "Eve", Email: "eve@example.com", Password: "0123456789ab"})
 	if !errors.Is(err, blog.ErrConflict) {
 		t.Errorf("second SetupAdmin err = %v, want ErrConflict", err)
 	}
@@ -111,19 +94,19 @@ func TestSetupAdminOnlyOnce(t *testing.T) {
 
 func TestCreateUserValidation(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.svc.CreateUser(t.Context(), nil, blog.UserInput{Name: "", Email: "not-an-email", Role: "boss", Password: "short"})
+	_, err := f.svc.Accounts.CreateUser(t.Context(), nil, blog.UserInput{Name: "", Email: "not-an-email", Role: "boss", Password: "short"})
 	fields := fieldErrors(t, err)
 	for _, k := range []string{"name", "email", "role", "password"} {
 		if fields[k] == "" {
 			t.Errorf("no message for %s in %v", k, fields)
 		}
 	}
-	_, err = f.svc.CreateUser(t.Context(), nil, blog.UserInput{Name: "Ada Two", Email: "ADA@example.com ", Role: blog.RoleAuthor, Password: "0123456789"})
+	_, err = f.svc.Accounts.CreateUser(t.Context(), nil, blog.UserInput{Name: "Ada Two", Email: "ADA@example.com ", Role: blog.RoleAuthor, Password: "0123456789"})
 	if fieldErrors(t, err)["email"] == "" {
 		t.Error("duplicate e-mail (other case) accepted")
 	}
 	author := f.user(t, "Bob Author", blog.RoleAuthor)
-	if _, err := f.svc.CreateUser(t.Context(), author, blog.UserInput{Name: "X", Email: "x@example.com", Role: blog.RoleAdmin, Password: "0123456789"}); !errors.Is(err, blog.ErrForbidden) {
+	if _, err := f.svc.Accounts.CreateUser(t.Context(), author, blog.UserInput{Name: "X", Email: "x@example.com", Role: blog.RoleAdmin, Password: "0123456789"}); !errors.Is(err, blog.ErrForbidden) {
 		t.Errorf("author creating a user err = %v, want ErrForbidden", err)
 	}
 }
@@ -131,35 +114,35 @@ func TestCreateUserValidation(t *testing.T) {
 func TestAuthenticateAndSessions(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	if _, err := f.svc.Authenticate(ctx, "ada@example.com", "wrong password"); !errors.Is(err, blog.ErrBadCredentials) {
+	if _, err := f.svc.Accounts.Authenticate(ctx, "ada@example.com", "wrong password"); !errors.Is(err, blog.ErrBadCredentials) {
 		t.Errorf("wrong password err = %v", err)
 	}
-	if _, err := f.svc.Authenticate(ctx, "nobody@example.com", "correct horse battery"); !errors.Is(err, blog.ErrBadCredentials) {
+	if _, err := f.svc.Accounts.Authenticate(ctx, "nobody@example.com", "correct horse battery"); !errors.Is(err, blog.ErrBadCredentials) {
 		t.Errorf("unknown user err = %v", err)
 	}
-	u, err := f.svc.Authenticate(ctx, " Ada@Example.com", "correct horse battery")
+	u, err := f.svc.Accounts.Authenticate(ctx, " Ada@Example.com", "correct horse battery")
 	if err != nil || u.ID != f.admin.ID {
 		t.Fatalf("Authenticate = %v, %v", u, err)
 	}
-	token, err := f.svc.StartSession(ctx, u.ID)
+	token, err := f.svc.Accounts.StartSession(ctx, u.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := f.svc.SessionUser(ctx, token); err != nil || got.ID != u.ID {
+	if got, err := f.svc.Accounts.SessionUser(ctx, token); err != nil || got.ID != u.ID {
 		t.Errorf("SessionUser = %v, %v", got, err)
 	}
-	if _, err := f.svc.SessionUser(ctx, token+"x"); !errors.Is(err, blog.ErrNotFound) {
+	if _, err := f.svc.Accounts.SessionUser(ctx, token+"x"); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("forged token err = %v", err)
 	}
 	f.clock.Add(blog.SessionTTL)
-	if _, err := f.svc.SessionUser(ctx, token); !errors.Is(err, blog.ErrNotFound) {
+	if _, err := f.svc.Accounts.SessionUser(ctx, token); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("expired session err = %v", err)
 	}
-	token2, _ := f.svc.StartSession(ctx, u.ID)
-	if err := f.svc.EndSession(ctx, token2); err != nil {
+	token2, _ := f.svc.Accounts.StartSession(ctx, u.ID)
+	if err := f.svc.Accounts.EndSession(ctx, token2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.SessionUser(ctx, token2); !errors.Is(err, blog.ErrNotFound) {
+	if _, err := f.svc.Accounts.SessionUser(ctx, token2); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("ended session err = %v", err)
 	}
 }
@@ -180,7 +163,7 @@ func TestSavePostSlugs(t *testing.T) {
 		t.Errorf("Path = %q", a.Path)
 	}
 	// An explicit slug that is taken is an error, not silently renamed.
-	_, err := f.svc.SavePost(t.Context(), f.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Other", Slug: "hello-world", Status: blog.StatusDraft})
+	_, err := f.svc.Writing.SavePost(t.Context(), f.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Other", Slug: "hello-world", Status: blog.StatusDraft})
 	if fieldErrors(t, err)["slug"] == "" {
 		t.Error("duplicate slug accepted")
 	}
@@ -190,7 +173,7 @@ func TestSavePostSlugs(t *testing.T) {
 		t.Errorf("edited = %q %q", a2.Slug, a2.Title)
 	}
 	// Pages may not take the site's own addresses.
-	_, err = f.svc.SavePost(t.Context(), f.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "Admin", Slug: "admin", Status: blog.StatusPublished})
+	_, err = f.svc.Writing.SavePost(t.Context(), f.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "Admin", Slug: "admin", Status: blog.StatusPublished})
 	if fieldErrors(t, err)["slug"] == "" {
 		t.Error("page slug admin accepted")
 	}
@@ -203,7 +186,7 @@ func TestSavePostSlugs(t *testing.T) {
 func TestSavePostValidationStoresNothing(t *testing.T) {
 	f := newFixture(t)
 	before := f.changes
-	_, err := f.svc.SavePost(t.Context(), f.admin, 0, blog.PostInput{
+	_, err := f.svc.Writing.SavePost(t.Context(), f.admin, 0, blog.PostInput{
 		Kind: blog.KindPost, Title: "  ", Status: blog.StatusPublished,
 		Source:     blog.Source{URL: "javascript:alert(1)", Title: "x"},
 		Categories: []string{"Nope"},
@@ -214,11 +197,11 @@ func TestSavePostValidationStoresNothing(t *testing.T) {
 			t.Errorf("no message for %s in %v", k, fields)
 		}
 	}
-	_, err = f.svc.SavePost(t.Context(), f.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "T", Status: "weird"})
+	_, err = f.svc.Writing.SavePost(t.Context(), f.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "T", Status: "weird"})
 	if fieldErrors(t, err)["status"] == "" {
 		t.Error("unknown status accepted")
 	}
-	posts, total, _ := f.svc.AdminPosts(t.Context(), f.admin, blog.PostFilter{})
+	posts, total, _ := f.svc.Writing.AdminPosts(t.Context(), f.admin, blog.PostFilter{})
 	if total != 0 || len(posts) != 0 || f.changes != before {
 		t.Errorf("refused saves stored %d posts, %d change events", total, f.changes-before)
 	}
@@ -226,7 +209,7 @@ func TestSavePostValidationStoresNothing(t *testing.T) {
 
 func TestSavePostRendersAndCredits(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.svc.CreateCategory(t.Context(), f.admin, "Essays", "", "Long reads"); err != nil {
+	if _, err := f.svc.Writing.CreateCategory(t.Context(), f.admin, "Essays", "", "Long reads"); err != nil {
 		t.Fatal(err)
 	}
 	p := f.save(t, f.admin, 0, blog.PostInput{
@@ -248,7 +231,7 @@ func TestSavePostRendersAndCredits(t *testing.T) {
 	if len(p.Tags) != 2 || p.Tags[0].Name != "Writing" || p.Tags[1].Name != "Quotes" || len(p.Categories) != 1 {
 		t.Errorf("terms = %v %v", p.Tags, p.Categories)
 	}
-	revs, err := f.svc.Revisions(t.Context(), f.admin, p.ID)
+	revs, err := f.svc.Writing.Revisions(t.Context(), f.admin, p.ID)
 	if err != nil || len(revs) != 1 || revs[0].Body != p.Body {
 		t.Errorf("Revisions = %v, %v", revs, err)
 	}
@@ -262,25 +245,25 @@ func TestScheduling(t *testing.T) {
 	if p.Status != blog.StatusScheduled {
 		t.Fatalf("future publish status = %s, want scheduled", p.Status)
 	}
-	if _, _, err := f.svc.PostAt(ctx, p.Path); !errors.Is(err, blog.ErrNotFound) {
+	if _, _, err := f.svc.Reading.PostAt(ctx, p.Path); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("scheduled post visible early: %v", err)
 	}
-	if n, err := f.svc.PublishDue(ctx); err != nil || n != 0 {
+	if n, err := f.svc.Writing.PublishDue(ctx); err != nil || n != 0 {
 		t.Errorf("PublishDue early = %d, %v", n, err)
 	}
 	f.clock.Add(90 * time.Minute)
-	if n, err := f.svc.PublishDue(ctx); err != nil || n != 1 {
+	if n, err := f.svc.Writing.PublishDue(ctx); err != nil || n != 1 {
 		t.Errorf("PublishDue on time = %d, %v", n, err)
 	}
-	if n, _ := f.svc.PublishDue(ctx); n != 0 {
+	if n, _ := f.svc.Writing.PublishDue(ctx); n != 0 {
 		t.Errorf("PublishDue published twice")
 	}
-	got, _, err := f.svc.PostAt(ctx, p.Path)
+	got, _, err := f.svc.Reading.PostAt(ctx, p.Path)
 	if err != nil || got.Status != blog.StatusPublished || !got.PublishedAt.Equal(at) {
 		t.Errorf("after PublishDue = %+v, %v", got, err)
 	}
 	// The scheduled status needs a date.
-	_, err = f.svc.SavePost(ctx, f.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "No date", Status: blog.StatusScheduled})
+	_, err = f.svc.Writing.SavePost(ctx, f.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "No date", Status: blog.StatusScheduled})
 	if fieldErrors(t, err)["published_at"] == "" {
 		t.Error("scheduling without a date accepted")
 	}
@@ -293,30 +276,30 @@ func TestPermissions(t *testing.T) {
 	other := f.user(t, "Carol Author", blog.RoleAuthor)
 	editor := f.user(t, "Dan Editor", blog.RoleEditor)
 	bobs := f.save(t, author, 0, blog.PostInput{Title: "Bob's"})
-	if _, err := f.svc.SavePost(ctx, other, bobs.ID, blog.PostInput{Title: "Hijack", Status: blog.StatusDraft}); !errors.Is(err, blog.ErrForbidden) {
+	if _, err := f.svc.Writing.SavePost(ctx, other, bobs.ID, blog.PostInput{Title: "Hijack", Status: blog.StatusDraft}); !errors.Is(err, blog.ErrForbidden) {
 		t.Errorf("other author editing err = %v, want ErrForbidden", err)
 	}
-	if _, err := f.svc.Post(ctx, other, bobs.ID); !errors.Is(err, blog.ErrForbidden) {
+	if _, err := f.svc.Writing.Post(ctx, other, bobs.ID); !errors.Is(err, blog.ErrForbidden) {
 		t.Errorf("other author reading draft err = %v", err)
 	}
-	if err := f.svc.Trash(ctx, other, bobs.ID); !errors.Is(err, blog.ErrForbidden) {
+	if err := f.svc.Writing.Trash(ctx, other, bobs.ID); !errors.Is(err, blog.ErrForbidden) {
 		t.Errorf("other author trashing err = %v", err)
 	}
-	if _, err := f.svc.SavePost(ctx, author, bobs.ID, blog.PostInput{Title: "Mine", AuthorID: other.ID, Status: blog.StatusDraft}); !errors.Is(err, blog.ErrForbidden) {
+	if _, err := f.svc.Writing.SavePost(ctx, author, bobs.ID, blog.PostInput{Title: "Mine", AuthorID: other.ID, Status: blog.StatusDraft}); !errors.Is(err, blog.ErrForbidden) {
 		t.Errorf("author reassigning err = %v", err)
 	}
 	edited := f.save(t, editor, bobs.ID, blog.PostInput{Title: "Edited by editor", AuthorID: other.ID})
 	if edited.AuthorID != other.ID {
 		t.Errorf("editor reassigning: author = %d", edited.AuthorID)
 	}
-	posts, _, _ := f.svc.AdminPosts(ctx, author, blog.PostFilter{})
+	posts, _, _ := f.svc.Writing.AdminPosts(ctx, author, blog.PostFilter{})
 	if len(posts) != 0 {
 		t.Errorf("author sees %d posts of others", len(posts))
 	}
-	if _, err := f.svc.SaveSettings(ctx, editor, blog.SettingsInput{"title": "x"}); !errors.Is(err, blog.ErrForbidden) {
+	if _, err := f.svc.Site.SaveSettings(ctx, editor, blog.SettingsInput{"title": "x"}); !errors.Is(err, blog.ErrForbidden) {
 		t.Errorf("editor saving settings err = %v", err)
 	}
-	if _, err := f.svc.CreateCategory(ctx, author, "X", "", ""); !errors.Is(err, blog.ErrForbidden) {
+	if _, err := f.svc.Writing.CreateCategory(ctx, author, "X", "", ""); !errors.Is(err, blog.ErrForbidden) {
 		t.Errorf("author creating category err = %v", err)
 	}
 }
@@ -325,35 +308,35 @@ func TestTrashRestoreDelete(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
 	p := f.save(t, f.admin, 0, blog.PostInput{Title: "Doomed"})
-	if err := f.svc.DeleteForever(ctx, f.admin, p.ID); fieldErrors(t, err)["status"] == "" {
+	if err := f.svc.Writing.DeleteForever(ctx, f.admin, p.ID); fieldErrors(t, err)["status"] == "" {
 		t.Error("deleting a live post accepted")
 	}
-	if err := f.svc.Trash(ctx, f.admin, p.ID); err != nil {
+	if err := f.svc.Writing.Trash(ctx, f.admin, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.svc.PostAt(ctx, p.Path); !errors.Is(err, blog.ErrNotFound) {
+	if _, _, err := f.svc.Reading.PostAt(ctx, p.Path); !errors.Is(err, blog.ErrNotFound) {
 		t.Error("trashed post still public")
 	}
-	if _, err := f.svc.SavePost(ctx, f.admin, p.ID, blog.PostInput{Title: "Edit", Status: blog.StatusDraft}); err == nil {
+	if _, err := f.svc.Writing.SavePost(ctx, f.admin, p.ID, blog.PostInput{Title: "Edit", Status: blog.StatusDraft}); err == nil {
 		t.Error("editing a trashed post accepted")
 	}
-	if err := f.svc.Restore(ctx, f.admin, p.ID); err != nil {
+	if err := f.svc.Writing.Restore(ctx, f.admin, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := f.svc.Post(ctx, f.admin, p.ID)
+	got, _ := f.svc.Writing.Post(ctx, f.admin, p.ID)
 	if got.Status != blog.StatusDraft || !got.TrashedAt.IsZero() {
 		t.Errorf("restored = %s, trashed at %v", got.Status, got.TrashedAt)
 	}
-	f.svc.Trash(ctx, f.admin, p.ID)
+	f.svc.Writing.Trash(ctx, f.admin, p.ID)
 	q := f.save(t, f.admin, 0, blog.PostInput{Title: "Also doomed"})
-	f.svc.Trash(ctx, f.admin, q.ID)
-	if err := f.svc.DeleteForever(ctx, f.admin, q.ID); err != nil {
+	f.svc.Writing.Trash(ctx, f.admin, q.ID)
+	if err := f.svc.Writing.DeleteForever(ctx, f.admin, q.ID); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := f.svc.EmptyTrash(ctx, f.admin); err != nil || n != 1 {
+	if n, err := f.svc.Writing.EmptyTrash(ctx, f.admin); err != nil || n != 1 {
 		t.Errorf("EmptyTrash = %d, %v", n, err)
 	}
-	if _, err := f.svc.Post(ctx, f.admin, p.ID); !errors.Is(err, blog.ErrNotFound) {
+	if _, err := f.svc.Writing.Post(ctx, f.admin, p.ID); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("post after EmptyTrash: %v", err)
 	}
 }
@@ -362,31 +345,31 @@ func TestPostAtAndPages(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
 	p := f.save(t, f.admin, 0, blog.PostInput{Title: "Found", PublishedAt: time.Date(2015, 11, 2, 8, 0, 0, 0, time.UTC)})
-	got, redirect, err := f.svc.PostAt(ctx, "/2015/11/02/found/")
+	got, redirect, err := f.svc.Reading.PostAt(ctx, "/2015/11/02/found/")
 	if err != nil || redirect != "" || got.ID != p.ID {
 		t.Fatalf("PostAt canonical = %v, %q, %v", got, redirect, err)
 	}
-	if _, redirect, _ := f.svc.PostAt(ctx, "/2014/01/01/found/"); redirect != "/2015/11/02/found/" {
+	if _, redirect, _ := f.svc.Reading.PostAt(ctx, "/2014/01/01/found/"); redirect != "/2015/11/02/found/" {
 		t.Errorf("PostAt with old date redirect = %q", redirect)
 	}
 	draft := f.save(t, f.admin, 0, blog.PostInput{Title: "Hidden", Status: blog.StatusDraft})
-	if _, _, err := f.svc.PostAt(ctx, "/2015/11/28/"+draft.Slug+"/"); !errors.Is(err, blog.ErrNotFound) {
+	if _, _, err := f.svc.Reading.PostAt(ctx, "/2015/11/28/"+draft.Slug+"/"); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("draft visible: %v", err)
 	}
 	private := f.save(t, f.admin, 0, blog.PostInput{Title: "Private", Status: blog.StatusPrivate})
-	if _, _, err := f.svc.PostAt(ctx, private.Path); !errors.Is(err, blog.ErrNotFound) {
+	if _, _, err := f.svc.Reading.PostAt(ctx, private.Path); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("private visible: %v", err)
 	}
 	f.save(t, f.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "About me"})
-	if pg, err := f.svc.Page(ctx, "about-me"); err != nil || pg.Path != "/about-me/" {
+	if pg, err := f.svc.Reading.Page(ctx, "about-me"); err != nil || pg.Path != "/about-me/" {
 		t.Errorf("Page = %v, %v", pg, err)
 	}
 	// Changing the permalink pattern moves every post.
-	if _, err := f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"permalink": "/archives/%post_id%/"}); err != nil {
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"permalink": "/archives/%post_id%/"}); err != nil {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf("/archives/%d/", p.ID)
-	if got, redirect, err := f.svc.PostAt(ctx, want); err != nil || redirect != "" || got.Path != want {
+	if got, redirect, err := f.svc.Reading.PostAt(ctx, want); err != nil || redirect != "" || got.Path != want {
 		t.Errorf("PostAt under new pattern = %v, %q, %v", got, redirect, err)
 	}
 }
@@ -394,40 +377,40 @@ func TestPostAtAndPages(t *testing.T) {
 func TestListingAndAdjacent(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	if _, err := f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"posts_per_page": "2"}); err != nil {
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"posts_per_page": "2"}); err != nil {
 		t.Fatal(err)
 	}
 	var posts []*blog.Post
 	for i := range 5 {
 		posts = append(posts, f.save(t, f.admin, 0, blog.PostInput{Title: fmt.Sprint("Post ", i), PublishedAt: time.Date(2015, 1, 1+i, 0, 0, 0, 0, time.UTC)}))
 	}
-	l, err := f.svc.Listing(ctx, blog.PostFilter{}, 1)
+	l, err := f.svc.Reading.Listing(ctx, blog.PostFilter{}, 1)
 	if err != nil || l.Pages != 3 || l.Total != 5 || len(l.Posts) != 2 || l.Posts[0].Title != "Post 4" || l.HasPrev() || !l.HasNext() {
 		t.Fatalf("Listing(1) = %+v, %v", l, err)
 	}
-	l, _ = f.svc.Listing(ctx, blog.PostFilter{}, 3)
+	l, _ = f.svc.Reading.Listing(ctx, blog.PostFilter{}, 3)
 	if len(l.Posts) != 1 || l.Posts[0].Title != "Post 0" || l.HasNext() {
 		t.Errorf("Listing(3) = %+v", l)
 	}
-	if _, err := f.svc.Listing(ctx, blog.PostFilter{}, 4); !errors.Is(err, blog.ErrNotFound) {
+	if _, err := f.svc.Reading.Listing(ctx, blog.PostFilter{}, 4); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("Listing past the end err = %v", err)
 	}
-	from, to, err := f.svc.DateRange(2015, 1, 2)
+	from, to, err := f.svc.Reading.DateRange(2015, 1, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, _ = f.svc.Listing(ctx, blog.PostFilter{From: from, To: to}, 1)
+	l, _ = f.svc.Reading.Listing(ctx, blog.PostFilter{From: from, To: to}, 1)
 	if len(l.Posts) != 1 || l.Posts[0].Title != "Post 1" {
 		t.Errorf("day archive = %+v", l.Posts)
 	}
-	if _, _, err := f.svc.DateRange(2015, 2, 30); !errors.Is(err, blog.ErrNotFound) {
+	if _, _, err := f.svc.Reading.DateRange(2015, 2, 30); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("DateRange(Feb 30) err = %v", err)
 	}
-	older, newer, err := f.svc.Adjacent(ctx, posts[2])
+	older, newer, err := f.svc.Reading.Adjacent(ctx, posts[2])
 	if err != nil || older.Title != "Post 1" || newer.Title != "Post 3" {
 		t.Errorf("Adjacent = %v, %v, %v", older, newer, err)
 	}
-	empty, err := f.svc.Listing(ctx, blog.PostFilter{TermID: 999}, 1)
+	empty, err := f.svc.Reading.Listing(ctx, blog.PostFilter{TermID: 999}, 1)
 	if err != nil || len(empty.Posts) != 0 || empty.Pages != 1 {
 		t.Errorf("empty listing = %+v, %v", empty, err)
 	}
@@ -441,31 +424,31 @@ func TestImportPostsIsAtomicAndIdempotent(t *testing.T) {
 		{Kind: blog.KindPost, Title: "Two", Slug: "second", Body: "second", Status: blog.StatusDraft},
 		{Kind: blog.KindPage, Title: "About", Body: "me", Status: blog.StatusPublished},
 	}
-	res, err := f.svc.ImportPosts(ctx, f.admin, ins, nil)
+	res, err := f.svc.Moving.ImportPosts(ctx, f.admin, ins, nil)
 	if err != nil || res.Created != 3 || res.Updated != 0 {
 		t.Fatalf("first import = %+v, %v", res, err)
 	}
 	ins[0].Body = "first, revised"
-	res, err = f.svc.ImportPosts(ctx, f.admin, ins, nil)
+	res, err = f.svc.Moving.ImportPosts(ctx, f.admin, ins, nil)
 	if err != nil || res.Created != 0 || res.Updated != 3 {
 		t.Fatalf("second import = %+v, %v", res, err)
 	}
-	_, total, _ := f.svc.AdminPosts(ctx, f.admin, blog.PostFilter{})
+	_, total, _ := f.svc.Writing.AdminPosts(ctx, f.admin, blog.PostFilter{})
 	if total != 3 {
 		t.Errorf("after two imports there are %d items, want 3", total)
 	}
 	bad := append(ins, blog.PostInput{Kind: blog.KindPost, Title: "Bad", Source: blog.Source{URL: "ftp://nope"}, Status: blog.StatusPublished, Categories: []string{"Created then rolled back"}},
 		blog.PostInput{Kind: blog.KindPost, Title: "Never", Status: blog.StatusPublished})
-	_, err = f.svc.ImportPosts(ctx, f.admin, bad, nil)
+	_, err = f.svc.Moving.ImportPosts(ctx, f.admin, bad, nil)
 	var item *blog.ItemError
 	if !errors.As(err, &item) || item.Index != 3 {
 		t.Fatalf("bad import err = %v, want ItemError at 3", err)
 	}
-	_, total, _ = f.svc.AdminPosts(ctx, f.admin, blog.PostFilter{})
+	_, total, _ = f.svc.Writing.AdminPosts(ctx, f.admin, blog.PostFilter{})
 	if total != 3 {
 		t.Errorf("a failed import left %d items, want 3", total)
 	}
-	if cats, _ := f.svc.Terms(ctx, blog.TermCategory); len(cats) != 0 {
+	if cats, _ := f.svc.Reading.Terms(ctx, blog.TermCategory); len(cats) != 0 {
 		t.Errorf("a failed import left categories %v", cats)
 	}
 }
@@ -473,17 +456,17 @@ func TestImportPostsIsAtomicAndIdempotent(t *testing.T) {
 func TestSettingsCachedAndSaved(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"title": "New title", "time_zone": "Asia/Tokyo"}); err != nil {
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"title": "New title", "time_zone": "Asia/Tokyo"}); err != nil {
 		t.Fatal(err)
 	}
-	if st := f.svc.Settings(); st.Title != "New title" || st.Location().String() != "Asia/Tokyo" {
+	if st := f.svc.Site.Settings(); st.Title != "New title" || st.Location().String() != "Asia/Tokyo" {
 		t.Errorf("Settings = %+v", st)
 	}
-	secret := f.svc.Secret()
-	if err := f.svc.ReloadSettings(ctx); err != nil {
+	secret := f.svc.Site.Secret()
+	if err := f.svc.Site.ReloadSettings(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if f.svc.Settings().Title != "New title" || string(f.svc.Secret()) != string(secret) || len(secret) != 32 {
+	if f.svc.Site.Settings().Title != "New title" || string(f.svc.Site.Secret()) != string(secret) || len(secret) != 32 {
 		t.Error("settings or secret changed on reload")
 	}
 }
@@ -491,11 +474,11 @@ func TestSettingsCachedAndSaved(t *testing.T) {
 func TestStickyPostsLeadTheFrontPage(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	f.svc.SaveSettings(ctx, f.admin, blog.SettingsInput{"posts_per_page": "2"})
+	f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"posts_per_page": "2"})
 	for i := range 4 {
 		f.save(t, f.admin, 0, blog.PostInput{Title: fmt.Sprint("Post ", i), PublishedAt: time.Date(2015, 1, 1+i, 0, 0, 0, 0, time.UTC), Sticky: i == 0})
 	}
-	l, err := f.svc.Listing(ctx, blog.PostFilter{}, 1)
+	l, err := f.svc.Reading.Listing(ctx, blog.PostFilter{}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,13 +489,13 @@ func TestStickyPostsLeadTheFrontPage(t *testing.T) {
 	if strings.Join(titles, ",") != "Post 0,Post 3,Post 2" || l.Pages != 2 {
 		t.Errorf("front page 1 = %v (%d pages)", titles, l.Pages)
 	}
-	l, _ = f.svc.Listing(ctx, blog.PostFilter{}, 2)
+	l, _ = f.svc.Reading.Listing(ctx, blog.PostFilter{}, 2)
 	if len(l.Posts) != 1 || l.Posts[0].Title != "Post 1" {
 		t.Errorf("front page 2 = %v", l.Posts)
 	}
 	// Archives keep plain date order.
-	from, to, _ := f.svc.DateRange(2015, 1, 0)
-	l, _ = f.svc.Listing(ctx, blog.PostFilter{From: from, To: to}, 2)
+	from, to, _ := f.svc.Reading.DateRange(2015, 1, 0)
+	l, _ = f.svc.Reading.Listing(ctx, blog.PostFilter{From: from, To: to}, 2)
 	if len(l.Posts) != 2 || l.Posts[1].Title != "Post 0" {
 		t.Errorf("archive page 2 = %v", l.Posts)
 	}

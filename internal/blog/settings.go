@@ -27,7 +27,7 @@ type Settings struct {
 	BackupHours  int    // hours between scheduled backups, 0 = none
 	BackupKeep   int    // scheduled backups kept; older ones are deleted
 
-	Discussion Discussion
+	Discussion DiscussionSettings
 
 	loc       *time.Location
 	permalink *Permalink
@@ -40,9 +40,9 @@ const (
 	ModerateApproveAll = "approve_all"
 )
 
-// Discussion holds the settings for replies: moderation, spam defence,
-// threading, e-mail and privacy.
-type Discussion struct {
+// DiscussionSettings hold the settings for replies: moderation, spam
+// defence, threading, e-mail and privacy.
+type DiscussionSettings struct {
 	Moderation       string // ModerateHoldAll, ModerateHoldFirst or ModerateApproveAll
 	MaxLinks         int    // hold a reply with more links than this
 	HoldList         string // words, addresses or e-mail addresses, one a line: hold
@@ -69,7 +69,7 @@ type Discussion struct {
 }
 
 // EmailEnabled reports whether SMTP settings are given.
-func (d Discussion) EmailEnabled() bool { return d.SMTPHost != "" && d.SMTPFrom != "" }
+func (d DiscussionSettings) EmailEnabled() bool { return d.SMTPHost != "" && d.SMTPFrom != "" }
 
 // DefaultSettings returns the settings of a new site.
 func DefaultSettings() Settings {
@@ -86,7 +86,7 @@ func DefaultSettings() Settings {
 		FeedFull:     true,
 		Robots:       "User-agent: *\nDisallow: /admin/\nDisallow: /search\n",
 		BackupKeep:   7,
-		Discussion: Discussion{
+		Discussion: DiscussionSettings{
 			Moderation:       ModerateHoldFirst,
 			MaxLinks:         2,
 			RequireNameEmail: true,

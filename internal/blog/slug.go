@@ -95,3 +95,25 @@ func ValidSlug(s string) bool {
 func numberedSlug(base string, n int) string {
 	return base + "-" + strconv.Itoa(n)
 }
+
+// uniqueSlug returns base, or base-2, base-3, … whichever is free first.
+// fallback is used when base is empty.
+func uniqueSlug(base, fallback string, taken func(string) (bool, error)) (string, error) {
+	if base == "" {
+		base = fallback
+	}
+	for n := 1; n < 1000; n++ {
+		c := base
+		if n > 1 {
+			c = numberedSlug(base, n)
+		}
+		t, err := taken(c)
+		if err != nil {
+			return "", err
+		}
+		if !t {
+			return c, nil
+		}
+	}
+	return "", ErrConflict
+}

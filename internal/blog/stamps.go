@@ -33,24 +33,24 @@ type PostStamp struct {
 }
 
 // Stamps computes the site's stamps as they are now.
-func (s *Service) Stamps(ctx context.Context) (Stamps, error) {
+func (s *Reading) Stamps(ctx context.Context) (Stamps, error) {
 	site := sha256.New()
-	vals := s.Settings().Values()
+	vals := s.current().Values()
 	for _, k := range slices.Sorted(maps.Keys(vals)) {
 		fmt.Fprintf(site, "%s=%q\n", k, vals[k])
 	}
-	users, err := s.store.Users(ctx)
+	users, err := s.users.Users(ctx)
 	if err != nil {
 		return Stamps{}, err
 	}
 	for _, u := range users {
 		fmt.Fprintf(site, "user %d %q %q %q %s\n", u.ID, u.Name, u.Slug, u.Bio, u.Role)
 	}
-	items, err := s.store.Posts(ctx, PostFilter{Statuses: []Status{StatusPublished}, NoBodies: true})
+	items, err := s.posts.Posts(ctx, PostFilter{Statuses: []Status{StatusPublished}, NoBodies: true})
 	if err != nil {
 		return Stamps{}, err
 	}
-	replies, err := s.store.ReplyStamps(ctx)
+	replies, err := s.comments.ReplyStamps(ctx)
 	if err != nil {
 		return Stamps{}, err
 	}

@@ -5,9 +5,13 @@ import (
 	"time"
 )
 
-// PostStore persists posts and pages with their terms and revisions.
-// Lookups return ErrNotFound when nothing matches; writes that would give
-// two items of one kind the same slug return ErrConflict.
+// The store is split into parts, one per kind of data, so each service
+// takes only the parts it uses and a part can be faked in a test. Both
+// stores implement every part; Store composes them.
+
+// PostStore persists posts and pages with their terms. Lookups return
+// ErrNotFound when nothing matches; writes that would give two items of
+// one kind the same slug return ErrConflict.
 type PostStore interface {
 	Post(ctx context.Context, id int64) (*Post, error)
 	PostBySlug(ctx context.Context, kind Kind, slug string) (*Post, error)
@@ -26,8 +30,12 @@ type PostStore interface {
 	DeletePost(ctx context.Context, id int64) error
 	// SetPostTerms replaces the tags and categories of a post.
 	SetPostTerms(ctx context.Context, postID int64, termIDs []int64) error
+}
 
+// RevisionStore keeps the saved versions of posts.
+type RevisionStore interface {
 	CreateRevision(ctx context.Context, r *Revision) error
+	// Revisions lists a post's revisions, newest first.
 	Revisions(ctx context.Context, postID int64) ([]*Revision, error)
 }
 
@@ -42,16 +50,20 @@ type TermStore interface {
 	DeleteTerm(ctx context.Context, id int64) error
 }
 
-// UserStore persists users and their sessions.
+// UserStore persists the people who sign in.
 type UserStore interface {
 	User(ctx context.Context, id int64) (*User, error)
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UserBySlug(ctx context.Context, slug string) (*User, error)
+	// Users lists every user by name.
 	Users(ctx context.Context) ([]*User, error)
 	CountUsers(ctx context.Context) (int, error)
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error
+}
 
+// SessionStore persists sign-ins.
+type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error
 	Session(ctx context.Context, tokenHash string) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
@@ -64,6 +76,14 @@ type SettingStore interface {
 	SaveSettings(ctx context.Context, vals map[string]string) error
 }
 
+// ImportStore remembers what imports created, by the source's own keys.
+type ImportStore interface {
+	// ImportKey returns the local ID recorded for a source's key, or
+	// ErrNotFound.
+	ImportKey(ctx context.Context, source, kind, key string) (int64, error)
+	SetImportKey(ctx context.Context, source, kind, key string, localID int64) error
+}
+
 // Redirect is an old address that answers 301 with a new one.
 type Redirect struct {
 	From      string // a path, or a path and query such as /?p=12
@@ -71,14 +91,8 @@ type Redirect struct {
 	CreatedAt time.Time
 }
 
-// ImportStore remembers what imports created, by the source's own keys,
-// and the old addresses that redirect.
-type ImportStore interface {
-	// ImportKey returns the local ID recorded for a source's key, or
-	// ErrNotFound.
-	ImportKey(ctx context.Context, source, kind, key string) (int64, error)
-	SetImportKey(ctx context.Context, source, kind, key string, localID int64) error
-
+// RedirectStore persists the old addresses that redirect.
+type RedirectStore interface {
 	// RedirectFor returns where from now lives, or ErrNotFound.
 	RedirectFor(ctx context.Context, from string) (string, error)
 	Redirects(ctx context.Context) ([]Redirect, error)
@@ -96,19 +110,34 @@ type RateStore interface {
 	DeleteHitsBefore(ctx context.Context, t time.Time) error
 }
 
-// Store is everything the Service needs from a database.
-type Store interface {
+// Tx is the store within one transaction: every part that holds the
+// site's data, each call belonging to the transaction.
+type Tx interface {
 	PostStore
+	RevisionStore
 	TermStore
 	UserStore
+	SessionStore
 	SettingStore
 	CommentStore
 	MailStore
-	Searcher
 	ImportStore
+	RedirectStore
 	RateStore
-	// Atomic runs fn with a Store whose every call belongs to one
+}
+
+// Transactor runs functions in transactions.
+type Transactor interface {
+	// Atomic runs fn with a Tx whose every call belongs to one
 	// transaction, committed when fn returns nil and rolled back
-	// otherwise.
-	Atomic(ctx context.Context, fn func(Store) error) error
+	// otherwise. Inside fn, the store's own Atomic runs fn directly.
+	Atomic(ctx context.Context, fn func(Tx) error) error
+}
+
+// Store is everything a site needs from a database. The stores implement
+// it; New hands each service the parts it uses.
+type Store interface {
+	Tx
+	Searcher
+	Transactor
 }

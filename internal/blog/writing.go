@@ -26,10 +26,19 @@ var reservedPageSlugs = map[string]bool{
 	"sitemap.xml": true, "robots.txt": true, "comments": true, "wp-admin": true, "wp-content": true,
 }
 
+// Writing holds what writers do: posts and pages with their revisions,
+// categories, and the schedule.
+type Writing struct {
+	*core
+	posts     PostStore
+	revisions RevisionStore
+	renderer  Renderer
+}
+
 // Post returns any post or page by ID, whatever its status, for the
 // admin. actor must be allowed to edit it.
-func (s *Service) Post(ctx context.Context, actor *User, id int64) (*Post, error) {
-	p, err := s.store.Post(ctx, id)
+func (s *Writing) Post(ctx context.Context, actor *User, id int64) (*Post, error) {
+	p, err := s.posts.Post(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -42,44 +51,33 @@ func (s *Service) Post(ctx context.Context, actor *User, id int64) (*Post, error
 
 // AdminPosts lists posts for the admin's list screen, with the total
 // count for pagination. Authors see only their own.
-func (s *Service) AdminPosts(ctx context.Context, actor *User, f PostFilter) ([]*Post, int, error) {
+func (s *Writing) AdminPosts(ctx context.Context, actor *User, f PostFilter) ([]*Post, int, error) {
 	if actor == nil {
 		return nil, 0, ErrForbidden
 	}
 	if !actor.CanEditOthers() {
 		f.AuthorID = actor.ID
 	}
-	return s.list(ctx, f)
+	return s.list(ctx, s.posts, f)
 }
 
-func (s *Service) list(ctx context.Context, f PostFilter) ([]*Post, int, error) {
-	total, err := s.store.CountPosts(ctx, f)
+// list returns the posts matching f, decorated, and how many match in
+// all.
+func (c *core) list(ctx context.Context, posts PostStore, f PostFilter) ([]*Post, int, error) {
+	total, err := posts.CountPosts(ctx, f)
 	if err != nil {
 		return nil, 0, fmt.Errorf("count posts: %w", err)
 	}
-	posts, err := s.store.Posts(ctx, f)
+	list, err := posts.Posts(ctx, f)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list posts: %w", err)
 	}
-	for _, p := range posts {
-		s.decorate(p)
-	}
-	return posts, total, nil
-}
-
-// decorate fills the fields derived from settings.
-func (s *Service) decorate(p *Post) {
-	if p.Kind == KindPage {
-		p.Path = "/" + p.Slug + "/"
-		return
-	}
-	st := s.Settings()
-	p.Path = st.PermalinkRule().Build(p, st.Location())
+	return c.decorateAll(list), total, nil
 }
 
 // Preview renders Markdown the way saving would, without storing
 // anything.
-func (s *Service) Preview(markdown string) (Rendered, error) {
+func (s *Writing) Preview(markdown string) (Rendered, error) {
 	if len(markdown) > maxBodyLen {
 		return Rendered{}, FieldError("body", "The text is longer than 1 MiB.")
 	}
@@ -91,27 +89,28 @@ func (s *Service) Preview(markdown string) (Rendered, error) {
 // StatusPublished publishes now (or schedules when the date is in the
 // future), StatusPrivate hides it from readers. Every save also keeps a
 // revision. On a *ValidationError nothing is stored.
-func (s *Service) SavePost(ctx context.Context, actor *User, id int64, in PostInput) (*Post, error) {
+func (s *Writing) SavePost(ctx context.Context, actor *User, id int64, in PostInput) (*Post, error) {
 	if actor == nil {
 		return nil, ErrForbidden
 	}
 	var saved *Post
-	before := s.postBefore(ctx, id)
-	err := s.store.Atomic(ctx, func(tx Store) error {
+	err := s.write(ctx, func(tx Tx) (Change, error) {
+		before := postBefore(ctx, tx, id)
 		var err error
-		saved, err = s.savePost(ctx, tx, actor, id, in)
-		return err
+		if saved, err = s.savePost(ctx, tx, actor, id, in); err != nil {
+			return Change{}, err
+		}
+		return postAfter(ctx, tx, saved.ID, before), nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.decorate(saved)
-	s.changed(s.postAfter(ctx, saved.ID, before))
 	return saved, nil
 }
 
-func (s *Service) savePost(ctx context.Context, tx Store, actor *User, id int64, in PostInput) (*Post, error) {
-	now := s.now().UTC().Truncate(time.Second)
+func (s *Writing) savePost(ctx context.Context, tx Tx, actor *User, id int64, in PostInput) (*Post, error) {
+	now := s.stamp()
 	p := &Post{Kind: in.Kind, CreatedAt: now, AuthorID: actor.ID}
 	if id != 0 {
 		old, err := tx.Post(ctx, id)
@@ -141,11 +140,11 @@ func (s *Service) savePost(ctx context.Context, tx Store, actor *User, id int64,
 			p.AuthorID = in.AuthorID
 		}
 	}
-	slug, err := s.resolveSlug(ctx, tx, p.ID, in, v)
+	slug, err := resolveSlug(ctx, tx, p.ID, in, v)
 	if err != nil {
 		return nil, err
 	}
-	termIDs, err := s.resolveTerms(ctx, tx, in, v)
+	termIDs, err := resolveTerms(ctx, tx, in, v)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +247,7 @@ func (in *PostInput) normalize(v *ValidationError) {
 	}
 }
 
-func (s *Service) resolveSlug(ctx context.Context, tx Store, id int64, in PostInput, v *ValidationError) (string, error) {
+func resolveSlug(ctx context.Context, tx PostStore, id int64, in PostInput, v *ValidationError) (string, error) {
 	taken := func(c string) (bool, error) { return tx.SlugTaken(ctx, in.Kind, c, id) }
 	if in.Slug == "" {
 		if in.Title == "" {
@@ -290,7 +289,7 @@ func isDigits(s string) bool {
 
 // resolveTerms finds the terms named in the input: tags are created when
 // new, categories must exist.
-func (s *Service) resolveTerms(ctx context.Context, tx Store, in PostInput, v *ValidationError) ([]int64, error) {
+func resolveTerms(ctx context.Context, tx TermStore, in PostInput, v *ValidationError) ([]int64, error) {
 	var ids []int64
 	seen := map[int64]bool{}
 	add := func(id int64) {
@@ -300,7 +299,7 @@ func (s *Service) resolveTerms(ctx context.Context, tx Store, in PostInput, v *V
 		}
 	}
 	for _, name := range in.Tags {
-		t, err := s.ensureTerm(ctx, tx, TermTag, name)
+		t, err := ensureTerm(ctx, tx, TermTag, name)
 		if err != nil {
 			return nil, err
 		}
@@ -328,7 +327,7 @@ func (s *Service) resolveTerms(ctx context.Context, tx Store, in PostInput, v *V
 
 // ensureTerm returns the term of kind with name's slug, creating it when
 // missing. It returns nil for a blank name.
-func (s *Service) ensureTerm(ctx context.Context, tx Store, kind TermKind, name string) (*Term, error) {
+func ensureTerm(ctx context.Context, tx TermStore, kind TermKind, name string) (*Term, error) {
 	name = strings.TrimSpace(name)
 	slug := Slugify(name)
 	if slug == "" {
@@ -350,19 +349,19 @@ func (s *Service) ensureTerm(ctx context.Context, tx Store, kind TermKind, name 
 
 // Trash moves a post or page to the trash, from where it can be restored
 // or deleted for good.
-func (s *Service) Trash(ctx context.Context, actor *User, id int64) error {
-	return s.edit(ctx, actor, id, func(tx Store, p *Post) error {
+func (s *Writing) Trash(ctx context.Context, actor *User, id int64) error {
+	return s.edit(ctx, actor, id, func(tx Tx, p *Post) error {
 		if p.Status == StatusTrash {
 			return nil
 		}
-		p.Status, p.TrashedAt = StatusTrash, s.now().UTC().Truncate(time.Second)
+		p.Status, p.TrashedAt = StatusTrash, s.stamp()
 		return tx.UpdatePost(ctx, p)
 	})
 }
 
 // Restore takes a post or page out of the trash as a draft.
-func (s *Service) Restore(ctx context.Context, actor *User, id int64) error {
-	return s.edit(ctx, actor, id, func(tx Store, p *Post) error {
+func (s *Writing) Restore(ctx context.Context, actor *User, id int64) error {
+	return s.edit(ctx, actor, id, func(tx Tx, p *Post) error {
 		if p.Status != StatusTrash {
 			return nil
 		}
@@ -373,8 +372,8 @@ func (s *Service) Restore(ctx context.Context, actor *User, id int64) error {
 
 // DeleteForever removes a trashed post or page and its revisions. Items
 // not in the trash must be trashed first.
-func (s *Service) DeleteForever(ctx context.Context, actor *User, id int64) error {
-	return s.edit(ctx, actor, id, func(tx Store, p *Post) error {
+func (s *Writing) DeleteForever(ctx context.Context, actor *User, id int64) error {
+	return s.edit(ctx, actor, id, func(tx Tx, p *Post) error {
 		if p.Status != StatusTrash {
 			return FieldError("status", "Move the item to the trash before deleting it for good.")
 		}
@@ -384,7 +383,7 @@ func (s *Service) DeleteForever(ctx context.Context, actor *User, id int64) erro
 
 // EmptyTrash deletes for good every trashed item actor may edit and
 // returns how many were deleted.
-func (s *Service) EmptyTrash(ctx context.Context, actor *User) (int, error) {
+func (s *Writing) EmptyTrash(ctx context.Context, actor *User) (int, error) {
 	if actor == nil {
 		return 0, ErrForbidden
 	}
@@ -393,90 +392,85 @@ func (s *Service) EmptyTrash(ctx context.Context, actor *User) (int, error) {
 		f.AuthorID = actor.ID
 	}
 	n := 0
-	err := s.store.Atomic(ctx, func(tx Store) error {
+	err := s.write(ctx, func(tx Tx) (Change, error) {
 		posts, err := tx.Posts(ctx, f)
 		if err != nil {
-			return err
+			return Change{}, err
 		}
 		for _, p := range posts {
 			if err := tx.DeletePost(ctx, p.ID); err != nil {
-				return err
+				return Change{}, err
 			}
 		}
 		n = len(posts)
-		return nil
+		// Trashed items are shown nowhere.
+		return Change{}, nil
 	})
 	return n, err
 }
 
-func (s *Service) edit(ctx context.Context, actor *User, id int64, fn func(Store, *Post) error) error {
-	before := s.postBefore(ctx, id)
-	err := s.store.Atomic(ctx, func(tx Store) error {
+// edit runs fn on post id in a transaction, when actor may edit it.
+func (s *Writing) edit(ctx context.Context, actor *User, id int64, fn func(Tx, *Post) error) error {
+	return s.write(ctx, func(tx Tx) (Change, error) {
+		before := postBefore(ctx, tx, id)
 		p, err := tx.Post(ctx, id)
 		if err != nil {
-			return err
+			return Change{}, err
 		}
 		if !actor.CanEdit(p) {
-			return ErrForbidden
+			return Change{}, ErrForbidden
 		}
-		return fn(tx, p)
+		if err := fn(tx, p); err != nil {
+			return Change{}, err
+		}
+		return postAfter(ctx, tx, id, before), nil
 	})
-	if err == nil {
-		s.changed(s.postAfter(ctx, id, before))
-	}
-	return err
 }
 
 // Revisions lists the saved versions of a post, newest first.
-func (s *Service) Revisions(ctx context.Context, actor *User, postID int64) ([]*Revision, error) {
+func (s *Writing) Revisions(ctx context.Context, actor *User, postID int64) ([]*Revision, error) {
 	if _, err := s.Post(ctx, actor, postID); err != nil {
 		return nil, err
 	}
-	return s.store.Revisions(ctx, postID)
+	return s.revisions.Revisions(ctx, postID)
 }
 
 // PublishDue publishes every scheduled post whose time has come and
 // returns how many went live. The server calls it periodically and at
 // start-up, so schedules survive restarts.
-func (s *Service) PublishDue(ctx context.Context) (int, error) {
+func (s *Writing) PublishDue(ctx context.Context) (int, error) {
 	f := PostFilter{Statuses: []Status{StatusScheduled}, To: s.now().Add(time.Second)}
 	// A read first, so the common case takes no write lock.
-	if n, err := s.store.CountPosts(ctx, f); err != nil || n == 0 {
+	if n, err := s.posts.CountPosts(ctx, f); err != nil || n == 0 {
 		return 0, err
 	}
 	var due []*Post
-	err := s.store.Atomic(ctx, func(tx Store) error {
+	err := s.write(ctx, func(tx Tx) (Change, error) {
 		var err error
 		if due, err = tx.Posts(ctx, f); err != nil {
-			return err
+			return Change{}, err
 		}
 		for _, p := range due {
 			p.Status = StatusPublished
 			if err := tx.UpdatePost(ctx, p); err != nil {
-				return err
+				return Change{}, err
 			}
 		}
-		return nil
+		var c Change
+		for _, p := range due {
+			// Scheduled, it was shown nowhere.
+			c = c.Merge(postAfter(ctx, tx, p.ID, postState{}))
+		}
+		return c, nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("publish due posts: %w", err)
 	}
-	var c Change
-	for _, p := range due {
-		// Scheduled, it was shown nowhere.
-		c = c.Merge(s.postAfter(ctx, p.ID, postState{}))
-	}
-	s.changed(c)
 	return len(due), nil
 }
 
-// Terms lists the tags or categories with their published post counts.
-func (s *Service) Terms(ctx context.Context, kind TermKind) ([]Term, error) {
-	return s.store.Terms(ctx, kind)
-}
-
 // CreateCategory adds a category. Editors and administrators may.
-func (s *Service) CreateCategory(ctx context.Context, actor *User, name, slug, description string) (*Term, error) {
+func (s *Writing) CreateCategory(ctx context.Context, actor *User, name, slug, description string) (*Term, error) {
 	if !actor.CanEditOthers() {
 		return nil, ErrForbidden
 	}
@@ -492,76 +486,16 @@ func (s *Service) CreateCategory(ctx context.Context, actor *User, name, slug, d
 		return nil, err
 	}
 	t := &Term{Kind: TermCategory, Name: name, Slug: slug, Description: description}
-	if err := s.store.CreateTerm(ctx, t); errors.Is(err, ErrConflict) {
-		return nil, FieldError("slug", "A category with the slug “"+slug+"” already exists.")
-	} else if err != nil {
-		return nil, err
-	}
-	s.changed(everything)
-	return t, nil
-}
-
-// ImportResult counts what an import did.
-type ImportResult struct {
-	Created int
-	Updated int
-}
-
-// ItemError names the input of a batch that failed.
-type ItemError struct {
-	Index int // 0-based position in the batch
-	Err   error
-}
-
-func (e *ItemError) Error() string { return fmt.Sprintf("item %d: %v", e.Index+1, e.Err) }
-
-// Unwrap returns the item's own error.
-func (e *ItemError) Unwrap() error { return e.Err }
-
-// ImportPosts saves every input with author as the writer, in one
-// transaction: an item whose slug (given, or derived from its title)
-// already exists in its kind is updated, so running an import twice
-// changes nothing; the others are created. Categories an item names are
-// created when missing. If any item is refused,
-// nothing is stored and the error is an *ItemError. progress, when not
-// nil, is called after each item.
-func (s *Service) ImportPosts(ctx context.Context, author *User, ins []PostInput, progress func(done int)) (ImportResult, error) {
-	var res ImportResult
-	err := s.store.Atomic(ctx, func(tx Store) error {
-		res = ImportResult{}
-		for i, in := range ins {
-			if in.Slug == "" {
-				in.Slug = Slugify(in.Title)
-			}
-			var id int64
-			old, err := tx.PostBySlug(ctx, in.Kind, Slugify(in.Slug))
-			switch {
-			case err == nil:
-				id = old.ID
-				res.Updated++
-			case errors.Is(err, ErrNotFound):
-				res.Created++
-			default:
-				return err
-			}
-			// Static site generators create categories by using them.
-			for _, name := range in.Categories {
-				if _, err := s.ensureTerm(ctx, tx, TermCategory, name); err != nil {
-					return &ItemError{Index: i, Err: err}
-				}
-			}
-			if _, err := s.savePost(ctx, tx, author, id, in); err != nil {
-				return &ItemError{Index: i, Err: err}
-			}
-			if progress != nil {
-				progress(i + 1)
-			}
+	err := s.write(ctx, func(tx Tx) (Change, error) {
+		if err := tx.CreateTerm(ctx, t); errors.Is(err, ErrConflict) {
+			return Change{}, FieldError("slug", "A category with the slug “"+slug+"” already exists.")
+		} else if err != nil {
+			return Change{}, err
 		}
-		return nil
+		return everything, nil
 	})
 	if err != nil {
-		return ImportResult{}, err
+		return nil, err
 	}
-	s.changed(everything)
-	return res, nil
+	return t, nil
 }

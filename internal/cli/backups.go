@@ -37,7 +37,7 @@ const (
 // it yet, then deletes the oldest beyond the number to keep. It returns
 // the new archive's path, or "" when none was due.
 func (s *site) scheduledBackup(ctx context.Context, dir string, now time.Time) (string, error) {
-	set := s.service.Settings()
+	set := s.service.Site.Settings()
 	if set.BackupHours == 0 {
 		return "", nil
 	}

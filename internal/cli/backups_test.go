@@ -24,11 +24,11 @@ func TestScheduledBackups(t *testing.T) {
 	if path, err := s.scheduledBackup(ctx, dir, start); path != "" || err != nil {
 		t.Fatalf("backup taken while the setting is off: %q, %v", path, err)
 	}
-	admin, err := s.service.SetupAdmin(ctx, blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "0123456789"})
+	admin, err := s.service.Accounts.SetupAdmin(ctx, blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "0123456789"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.service.SaveSettings(ctx, admin, blog.SettingsInput{"backup_hours": "1", "backup_keep": "2"}); err != nil {
+	if _, err := s.service.Site.SaveSettings(ctx, admin, blog.SettingsInput{"backup_hours": "1", "backup_keep": "2"}); err != nil {
 		t.Fatal(err)
 	}
 	var taken []string

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"folio/internal/blog"
+	"folio/internal/testkit"
 	"folio/internal/theme"
 	"folio/internal/web"
 )
@@ -35,8 +36,10 @@ func TestSeedAndBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := web.New(web.Config{Blog: svc, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), NoReplyForm: true})
-	posts, _ := svc.SitemapPosts(t.Context())
+	wc := testkit.WebConfig(svc)
+	wc.Theme, wc.Log, wc.NoReplyForm = th, slog.New(slog.NewTextHandler(io.Discard, nil)), true
+	h := web.New(wc)
+	posts, _ := svc.Reading.SitemapPosts(t.Context())
 	samples := map[string]string{"/": "index.html", "/feed/atom/": "feed/atom/index.xml", "/feed/json/": "feed/json/index.json",
 		"/sitemap.xml": "sitemap.xml", "/robots.txt": "robots.txt", posts[0].Path: strings.TrimPrefix(posts[0].Path, "/") + "index.html",
 		posts[5].Path: strings.TrimPrefix(posts[5].Path, "/") + "index.html", "/page/2/": "page/2/index.html",
@@ -101,11 +104,11 @@ func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
 	}
 	svc := openService(t, dir)
 	ctx := t.Context()
-	admin, err := svc.Authenticate(ctx, "ada@example.com", "a long password")
+	admin, err := svc.Accounts.Authenticate(ctx, "ada@example.com", "a long password")
 	if err != nil {
 		t.Fatal(err)
 	}
-	posts, _ := svc.SitemapPosts(ctx)
+	posts, _ := svc.Reading.SitemapPosts(ctx)
 	var list []*blog.Post
 	for _, p := range posts {
 		if p.Kind == blog.KindPost {
@@ -113,7 +116,7 @@ func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
 		}
 	}
 	edit := func(p *blog.Post, title string) {
-		full, err := svc.Post(ctx, admin, p.ID)
+		full, err := svc.Writing.Post(ctx, admin, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +128,7 @@ func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
 		for _, tm := range full.Categories {
 			in.Categories = append(in.Categories, tm.Slug)
 		}
-		if _, err := svc.SavePost(ctx, admin, p.ID, in); err != nil {
+		if _, err := svc.Writing.SavePost(ctx, admin, p.ID, in); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -135,17 +138,17 @@ func TestIncrementalBuildMatchesFullBuild(t *testing.T) {
 	}{
 		{"a title edited and a reply approved", func() {
 			edit(list[3], "A title changed between builds")
-			if _, err := svc.SubmitComment(ctx, blog.CommentInput{PostID: list[7].ID, Name: "Late", Email: "late@example.com",
-				Body: "Arrived between builds.", FormToken: svc.CommentFormToken(list[7].ID)}); err != nil {
+			if _, err := svc.Discussion.SubmitComment(ctx, blog.CommentInput{PostID: list[7].ID, Name: "Late", Email: "late@example.com",
+				Body: "Arrived between builds.", FormToken: svc.Discussion.CommentFormToken(list[7].ID)}); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{"a post published and another trashed", func() {
-			if _, err := svc.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Brand new", Body: "New.",
+			if _, err := svc.Writing.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Brand new", Body: "New.",
 				Status: blog.StatusPublished, Tags: []string{"between builds"}}); err != nil {
 				t.Fatal(err)
 			}
-			if err := svc.Trash(ctx, admin, list[12].ID); err != nil {
+			if err := svc.Writing.Trash(ctx, admin, list[12].ID); err != nil {
 				t.Fatal(err)
 			}
 		}},

@@ -46,9 +46,10 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	h := web.New(web.Config{Blog: s.service, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), CacheBytes: -1,
-		ReplyAction: endpoint, NoReplyForm: endpoint == ""})
-	stamps, err := s.service.Stamps(ctx)
+	wc := s.webConfig(th, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	wc.CacheBytes, wc.ReplyAction, wc.NoReplyForm = -1, endpoint, endpoint == ""
+	h := web.New(wc)
+	stamps, err := s.service.Reading.Stamps(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,5 @@
 // Package cli is folio's command line: it parses subcommands and flags,
-// builds the Config, opens the store, wires the Service, and reports
+// builds the Config, opens the store, wires the services, and reports
 // errors on stderr with a non-zero exit code. Only cli knows which store
 // runs.
 package cli
@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -21,6 +22,8 @@ import (
 	"folio/internal/mail"
 	"folio/internal/markdown"
 	"folio/internal/password"
+	"folio/internal/theme"
+	"folio/internal/web"
 )
 
 // Env is what a command reads and writes besides its arguments, so tests
@@ -167,16 +170,23 @@ func newFlags(name string, env Env) *flag.FlagSet {
 	return fs
 }
 
-// site is an open store with its Service.
+// site is an open store with its services.
 type site struct {
 	store   store
-	service *blog.Service
+	service *blog.Services
 }
 
 func (s *site) Close() error { return s.store.Close() }
 
+// webConfig hands the web layer the services its handlers call.
+func (s *site) webConfig(th *theme.Theme, log *slog.Logger) web.Config {
+	svc := s.service
+	return web.Config{Site: svc.Site, Accounts: svc.Accounts, Writing: svc.Writing, Reading: svc.Reading,
+		Discussion: svc.Discussion, Moving: svc.Moving, Theme: th, Log: log}
+}
+
 // openSite opens (creating and migrating) the configured database and
-// wires the Service. onChange may be nil.
+// wires the services. onChange may be nil.
 func openSite(ctx context.Context, cfg config.Config, onChange func(blog.Change)) (*site, error) {
 	return openSiteWith(ctx, cfg, onChange, true)
 }
@@ -192,7 +202,7 @@ func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Cha
 	if err != nil {
 		return nil, err
 	}
-	svc, err := blog.NewService(ctx, st, blog.Options{
+	svc, err := blog.New(ctx, st, blog.Options{
 		Renderer:        markdown.NewPosts(),
 		CommentRenderer: markdown.NewComments(),
 		Mailer:          &mail.SMTP{},

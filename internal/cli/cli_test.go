@@ -24,14 +24,14 @@ func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-func openService(t *testing.T, dir string) *blog.Service {
+func openService(t *testing.T, dir string) *blog.Services {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(dir, "folio.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc, err := blog.NewService(context.Background(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: password.New()})
+	svc, err := blog.New(context.Background(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: password.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestUserAdd(t *testing.T) {
 		t.Fatalf("exit %d, out %q, err %q", code, out, errs)
 	}
 	svc := openService(t, dir)
-	if _, err := svc.Authenticate(t.Context(), "ada@example.com", "a long password"); err != nil {
+	if _, err := svc.Accounts.Authenticate(t.Context(), "ada@example.com", "a long password"); err != nil {
 		t.Errorf("cannot sign in with the piped password: %v", err)
 	}
 
@@ -97,17 +97,17 @@ func TestImportMarkdown(t *testing.T) {
 		t.Errorf("re-import: exit %d, %q", code, out)
 	}
 	svc := openService(t, dir)
-	p, _, err := svc.PostAt(t.Context(), "/2023/06/01/quoting/")
+	p, _, err := svc.Reading.PostAt(t.Context(), "/2023/06/01/quoting/")
 	if err != nil {
 		t.Fatalf("imported post: %v", err)
 	}
 	if p.Source.Title != "The Case for Speed" || !strings.Contains(p.BodyHTML, "<cite>") {
 		t.Errorf("imported post = %+v", p)
 	}
-	if _, err := svc.Page(t.Context(), "about"); err != nil {
+	if _, err := svc.Reading.Page(t.Context(), "about"); err != nil {
 		t.Errorf("imported page: %v", err)
 	}
-	cats, _ := svc.Terms(t.Context(), blog.TermCategory)
+	cats, _ := svc.Reading.Terms(t.Context(), blog.TermCategory)
 	if len(cats) != 3 {
 		t.Errorf("categories created by import = %v", cats)
 	}
@@ -131,8 +131,8 @@ func TestImportMarkdownBadFileChangesNothing(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 	svc := openService(t, dir)
-	admin, _ := svc.Users(t.Context())
-	if _, total, _ := svc.AdminPosts(t.Context(), admin[0], blog.PostFilter{}); total != 0 {
+	admin, _ := svc.Accounts.Users(t.Context())
+	if _, total, _ := svc.Writing.AdminPosts(t.Context(), admin[0], blog.PostFilter{}); total != 0 {
 		t.Errorf("a failed import stored %d posts", total)
 	}
 	code, out, _ := run(t, "", "import", "markdown", "--data", dir, "--dry-run", filepath.Join(content, "a-good.md"))
@@ -150,12 +150,12 @@ func TestCommentCommands(t *testing.T) {
 		t.Fatal(errs)
 	}
 	svc := openService(t, dir)
-	users, _ := svc.Users(t.Context())
-	post, err := svc.SavePost(t.Context(), users[0], 0, blog.PostInput{Kind: blog.KindPost, Title: "Talk", Status: blog.StatusPublished, CommentsOpen: true})
+	users, _ := svc.Accounts.Users(t.Context())
+	post, err := svc.Writing.SavePost(t.Context(), users[0], 0, blog.PostInput{Kind: blog.KindPost, Title: "Talk", Status: blog.StatusPublished, CommentsOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := svc.SubmitComment(t.Context(), blog.CommentInput{PostID: post.ID, Actor: users[0], Body: "A note from the writer"})
+	c, err := svc.Discussion.SubmitComment(t.Context(), blog.CommentInput{PostID: post.ID, Actor: users[0], Body: "A note from the writer"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,10 +211,10 @@ func TestImportWordPressAndSetPassword(t *testing.T) {
 		t.Fatalf("user password: %d %q", code, out)
 	}
 	svc := openService(t, dir)
-	if _, err := svc.Authenticate(t.Context(), "kit@example.com", "kit's new password"); err != nil {
+	if _, err := svc.Accounts.Authenticate(t.Context(), "kit@example.com", "kit's new password"); err != nil {
 		t.Errorf("imported writer cannot sign in after setting a password: %v", err)
 	}
-	if to, err := svc.RedirectFor(t.Context(), "/?p=7"); err != nil || to != "/2012/05/05/old-post/" {
+	if to, err := svc.Reading.RedirectFor(t.Context(), "/?p=7"); err != nil || to != "/2012/05/05/old-post/" {
 		t.Errorf("redirect = %q, %v", to, err)
 	}
 	if code, _, errs := run(t, "short\n", "user", "password", "--data", dir, "--email", "nobody@example.com"); code == 0 || !strings.Contains(errs, "--email") {
@@ -232,9 +232,9 @@ func TestExportCommands(t *testing.T) {
 		t.Fatal(errs)
 	}
 	svc := openService(t, dir)
-	users, _ := svc.Users(t.Context())
-	post, _, _ := svc.PostAt(t.Context(), "/2023/06/01/quoting/")
-	if _, err := svc.SubmitComment(t.Context(), blog.CommentInput{PostID: post.ID, Actor: users[0], Body: "A writer's note"}); err != nil {
+	users, _ := svc.Accounts.Users(t.Context())
+	post, _, _ := svc.Reading.PostAt(t.Context(), "/2023/06/01/quoting/")
+	if _, err := svc.Discussion.SubmitComment(t.Context(), blog.CommentInput{PostID: post.ID, Actor: users[0], Body: "A writer's note"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -259,8 +259,8 @@ func TestExportCommands(t *testing.T) {
 	}
 	svc2 := openService(t, dir2)
 	for _, path := range []string{"/2023/06/01/quoting/", "/2021/03/14/first-light/", "/2019/07/20/moon-landing-anniversary/"} {
-		a, _, err1 := svc.PostAt(t.Context(), path)
-		b, _, err2 := svc2.PostAt(t.Context(), path)
+		a, _, err1 := svc.Reading.PostAt(t.Context(), path)
+		b, _, err2 := svc2.Reading.PostAt(t.Context(), path)
 		if err1 != nil || err2 != nil || a.Title != b.Title || a.Source != b.Source || len(a.Tags) != len(b.Tags) {
 			t.Errorf("%s: before %v (%v), after %v (%v)", path, a, err1, b, err2)
 		}
@@ -276,7 +276,7 @@ func TestExportCommands(t *testing.T) {
 		t.Fatalf("import the export: %s", errs)
 	}
 	svc3 := openService(t, dir3)
-	if p, _, err := svc3.PostAt(t.Context(), "/2023/06/01/quoting/"); err != nil || p.CommentCount != 1 {
+	if p, _, err := svc3.Reading.PostAt(t.Context(), "/2023/06/01/quoting/"); err != nil || p.CommentCount != 1 {
 		t.Errorf("after the WordPress round trip: %v, %v", p, err)
 	}
 	for _, args := range [][]string{{"export"}, {"export", "pdf", "x"}, {"export", "markdown"}} {

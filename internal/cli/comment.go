@@ -57,7 +57,7 @@ func commentCmd(ctx context.Context, args []string, env Env) error {
 	}
 	defer s.Close()
 	if verb == "list" {
-		list, total, err := s.service.ModerationQueue(ctx, nil, blog.CommentFilter{PostID: postID, Statuses: []blog.CommentStatus{blog.CommentStatus(status)}})
+		list, total, err := s.service.Discussion.ModerationQueue(ctx, nil, blog.CommentFilter{PostID: postID, Statuses: []blog.CommentStatus{blog.CommentStatus(status)}})
 		if err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func commentCmd(ctx context.Context, args []string, env Env) error {
 		return nil
 	}
 	for _, id := range ids {
-		if err := s.service.ModerateComment(ctx, nil, id, action); err != nil {
+		if err := s.service.Discussion.ModerateComment(ctx, nil, id, action); err != nil {
 			if errors.Is(err, blog.ErrNotFound) {
 				return fmt.Errorf("reply %d: no such reply", id)
 			}

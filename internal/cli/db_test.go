@@ -17,11 +17,11 @@ import (
 func TestBackupRestoreAndCopy(t *testing.T) {
 	dir := t.TempDir()
 	svc := openService(t, dir)
-	admin, err := svc.SetupAdmin(t.Context(), blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "0123456789"})
+	admin, err := svc.Accounts.SetupAdmin(t.Context(), blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "0123456789"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.SavePost(t.Context(), admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Kept safe", Body: "Text.", Status: blog.StatusPublished}); err != nil {
+	if _, err := svc.Writing.SavePost(t.Context(), admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Kept safe", Body: "Text.", Status: blog.StatusPublished}); err != nil {
 		t.Fatal(err)
 	}
 	archive := filepath.Join(t.TempDir(), "site.folio.gz")

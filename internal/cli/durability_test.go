@@ -23,16 +23,16 @@ func TestKilledServerKeepsAcknowledgedReplies(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildFolio(t)
 	svc := openService(t, dir)
-	admin, err := svc.SetupAdmin(t.Context(), blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "0123456789"})
+	admin, err := svc.Accounts.SetupAdmin(t.Context(), blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "0123456789"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc.SaveSettings(t.Context(), admin, blog.SettingsInput{"comment_min_seconds": "0", "comment_per_minute": "1000", "comment_moderation": blog.ModerateApproveAll})
-	post, err := svc.SavePost(t.Context(), admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Busy", Status: blog.StatusPublished, CommentsOpen: true})
+	svc.Site.SaveSettings(t.Context(), admin, blog.SettingsInput{"comment_min_seconds": "0", "comment_per_minute": "1000", "comment_moderation": blog.ModerateApproveAll})
+	post, err := svc.Writing.SavePost(t.Context(), admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Busy", Status: blog.StatusPublished, CommentsOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := svc.CommentFormToken(post.ID)
+	token := svc.Discussion.CommentFormToken(post.ID)
 
 	p := startServe(t, bin, "--data", dir, "--log-level", "error")
 	site := p.site
@@ -64,11 +64,11 @@ func TestKilledServerKeepsAcknowledgedReplies(t *testing.T) {
 		t.Fatalf("only %d replies were acknowledged before the kill", len(acked))
 	}
 	for _, id := range acked {
-		if _, err := svc.Comment(t.Context(), admin, id); err != nil {
+		if _, err := svc.Discussion.Comment(t.Context(), admin, id); err != nil {
 			t.Errorf("acknowledged reply %d is missing after the kill: %v", id, err)
 		}
 	}
-	got, _ := svc.PublicPost(t.Context(), post.ID)
+	got, _ := svc.Reading.PublicPost(t.Context(), post.ID)
 	if got.CommentCount < len(acked) {
 		t.Errorf("reply count %d, but %d replies were acknowledged", got.CommentCount, len(acked))
 	}

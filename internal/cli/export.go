@@ -35,11 +35,11 @@ func exportCmd(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	all, err := s.service.Export(ctx, nil)
+	all, err := s.service.Moving.Export(ctx, nil)
 	if err != nil {
 		return err
 	}
-	st := s.service.Settings()
+	st := s.service.Site.Settings()
 	if format == "markdown" {
 		stats, err := export.Markdown(target, all, st)
 		if err != nil {

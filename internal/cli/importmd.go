@@ -50,7 +50,7 @@ func importMarkdown(ctx context.Context, args []string, env Env) error {
 
 	// Every file is read and checked before anything is written, so a bad
 	// file leaves the site as it was.
-	loc := s.service.Settings().Location()
+	loc := s.service.Site.Settings().Location()
 	inputs := make([]blog.PostInput, 0, len(files))
 	var problems []string
 	bar := newProgress(env, "reading", len(files))
@@ -75,7 +75,7 @@ func importMarkdown(ctx context.Context, args []string, env Env) error {
 		return nil
 	}
 	bar = newProgress(env, "importing", len(inputs))
-	res, err := s.service.ImportPosts(ctx, author, inputs, bar.set)
+	res, err := s.service.Moving.ImportPosts(ctx, author, inputs, bar.set)
 	bar.done()
 	var item *blog.ItemError
 	if errors.As(err, &item) {
@@ -122,7 +122,7 @@ func markdownFiles(paths []string) ([]string, error) {
 
 // importAuthor finds the user named by email, or the first administrator.
 func importAuthor(ctx context.Context, s *site, email string) (*blog.User, error) {
-	users, err := s.service.Users(ctx)
+	users, err := s.service.Accounts.Users(ctx)
 	if err != nil {
 		return nil, err
 	}

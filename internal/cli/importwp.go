@@ -41,7 +41,7 @@ func importWordPress(ctx context.Context, args []string, env Env) error {
 	defer s.Close()
 	// The bar counts kilobytes so files of any size fit an int.
 	bar := newProgress(env, "reading", int(st.Size()/1024)+1)
-	rep, err := wordpress.Import(ctx, s.service, nil, f, wordpress.Options{DryRun: dryRun, Uploads: uploads, UploadsTarget: cfg.UploadsDir(),
+	rep, err := wordpress.Import(ctx, s.service.Moving, nil, f, wordpress.Options{DryRun: dryRun, Uploads: uploads, UploadsTarget: cfg.UploadsDir(),
 		Progress: func(n int64) { bar.set(int(n / 1024)) }})
 	bar.done()
 	if err != nil {

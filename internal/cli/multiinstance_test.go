@@ -38,16 +38,16 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc, err := blog.NewService(ctx, st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: password.New()})
+	svc, err := blog.New(ctx, st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: password.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	const email, pass = "ada@example.com", "0123456789"
-	admin, err := svc.SetupAdmin(ctx, blog.UserInput{Name: "Ada", Email: email, Password: pass})
+	admin, err := svc.Accounts.SetupAdmin(ctx, blog.UserInput{Name: "Ada", Email: email, Password: pass})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.SaveSettings(ctx, admin, blog.SettingsInput{"comment_min_seconds": "0", "comment_per_minute": "1000",
+	if _, err := svc.Site.SaveSettings(ctx, admin, blog.SettingsInput{"comment_min_seconds": "0", "comment_per_minute": "1000",
 		"comment_moderation": blog.ModerateHoldAll}); err != nil {
 		t.Fatal(err)
 	}
@@ -80,12 +80,12 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	post, err := svc.PublicPost(ctx, stored.ID)
+	post, err := svc.Reading.PublicPost(ctx, stored.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	reader := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	replyID, ok := postReply(reader, b.site, post.ID, svc.CommentFormToken(post.ID), "A reply approved elsewhere.")
+	replyID, ok := postReply(reader, b.site, post.ID, svc.Discussion.CommentFormToken(post.ID), "A reply approved elsewhere.")
 	if !ok {
 		t.Fatal("the reply to B was not acknowledged")
 	}
@@ -110,7 +110,7 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	const scheduled = 3
 	at := time.Now().Add(2 * time.Second)
 	for i := range scheduled {
-		if _, err := svc.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Later ", i),
+		if _, err := svc.Writing.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Later ", i),
 			Body: "Scheduled.", Status: blog.StatusPublished, PublishedAt: at}); err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 	}
 
 	// Replies to both under load; A is killed in the middle.
-	token := svc.CommentFormToken(post.ID)
+	token := svc.Discussion.CommentFormToken(post.ID)
 	lctx, stop := context.WithCancel(context.Background())
 	var mu sync.Mutex
 	acked := map[*process][]int64{}

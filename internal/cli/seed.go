@@ -43,7 +43,7 @@ func devCmd(ctx context.Context, args []string, env Env) error {
 	defer s.Close()
 	start := time.Now()
 	bar := newProgress(env, "seeding", posts)
-	rep, err := s.service.Import(ctx, nil, "seed", false, func(im *blog.Importer) error {
+	rep, err := s.service.Moving.Import(ctx, nil, "seed", false, func(im *blog.Importer) error {
 		return seedSite(im, posts, replies, seed, bar.set)
 	})
 	bar.done()

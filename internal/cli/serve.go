@@ -81,7 +81,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 	}
 
 	var setupToken string
-	needs, err := s.service.NeedsSetup(ctx)
+	needs, err := s.service.Accounts.NeedsSetup(ctx)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,9 @@ func serve(ctx context.Context, args []string, env Env) error {
 		rand.Read(b)
 		setupToken = base64.RawURLEncoding.EncodeToString(b)
 	}
-	handler = web.New(web.Config{Blog: s.service, Theme: th, Log: log, SetupToken: setupToken, UploadsDir: cfg.UploadsDir(), CacheBytes: cfg.CacheMB << 20})
+	wc := s.webConfig(th, log)
+	wc.SetupToken, wc.UploadsDir, wc.CacheBytes = setupToken, cfg.UploadsDir(), cfg.CacheMB<<20
+	handler = web.New(wc)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -103,7 +105,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	site := siteURL(s.service.Settings().BaseURL, ln.Addr().String())
+	site := siteURL(s.service.Site.Settings().BaseURL, ln.Addr().String())
 	db := redact(cfg.DatabaseURL())
 	log.Info("folio is serving", "url", site, "database", db)
 	fmt.Fprintf(env.Stdout, "folio is serving %s (database %s)\n", site, db)
@@ -118,7 +120,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 		go changes.Listen(ctx, func(payload string) {
 			c := decodeChange(payload)
 			if c.All {
-				if err := s.service.ReloadSettings(ctx); err != nil && ctx.Err() == nil {
+				if err := s.service.Site.ReloadSettings(ctx); err != nil && ctx.Err() == nil {
 					log.Error("reload settings after a change elsewhere", "err", err)
 				}
 			}
@@ -162,13 +164,13 @@ func (s *site) background(ctx context.Context, log *slog.Logger, backups string)
 		}
 	}
 	for {
-		if n, err := s.service.PublishDue(ctx); err != nil && ctx.Err() == nil {
+		if n, err := s.service.Writing.PublishDue(ctx); err != nil && ctx.Err() == nil {
 			log.Error("publish scheduled posts", "err", err)
 		} else if n > 0 {
 			log.Info("published scheduled posts", "count", n)
 		}
 		every(&lastMail, mailInterval, func() {
-			n, err := s.service.DeliverMail(ctx)
+			n, err := s.service.Outbox.DeliverMail(ctx)
 			if err != nil && ctx.Err() == nil {
 				log.Error("deliver mail", "sent", n, "err", err)
 			} else if n > 0 {
@@ -176,12 +178,12 @@ func (s *site) background(ctx context.Context, log *slog.Logger, backups string)
 			}
 		})
 		every(&lastSweep, sweepInterval, func() {
-			if err := s.service.SweepSessions(ctx); err != nil && ctx.Err() == nil {
+			if err := s.service.Accounts.SweepSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Error("sweep sessions", "err", err)
 			}
 		})
 		every(&lastPurge, purgeInterval, func() {
-			deleted, cleared, err := s.service.PurgeComments(ctx)
+			deleted, cleared, err := s.service.Discussion.PurgeComments(ctx)
 			if err != nil && ctx.Err() == nil {
 				log.Error("purge replies", "err", err)
 			} else if deleted+cleared > 0 {

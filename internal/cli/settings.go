@@ -43,15 +43,15 @@ func settingsCmd(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	known := s.service.Settings().Values()
+	known := s.service.Site.Settings().Values()
 	for k := range in {
 		if _, ok := known[k]; !ok {
 			return fmt.Errorf("%q is not a setting; folio settings lists them", k)
 		}
 	}
-	st := s.service.Settings()
+	st := s.service.Site.Settings()
 	if set {
-		if st, err = s.service.SaveSettings(ctx, nil, in); err != nil {
+		if st, err = s.service.Site.SaveSettings(ctx, nil, in); err != nil {
 			return err
 		}
 	}

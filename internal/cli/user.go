@@ -41,7 +41,7 @@ func userAdd(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	u, err := s.service.CreateUser(ctx, nil, in)
+	u, err := s.service.Accounts.CreateUser(ctx, nil, in)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func userPassword(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	if err := s.service.SetPassword(ctx, nil, email, pw); err != nil {
+	if err := s.service.Accounts.SetPassword(ctx, nil, email, pw); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Password set for %s.\n", email)

@@ -34,7 +34,7 @@ type SMTP struct {
 var _ blog.Mailer = (*SMTP)(nil)
 
 // Send delivers m with the SMTP settings in d.
-func (s *SMTP) Send(ctx context.Context, d blog.Discussion, m *blog.Mail) error {
+func (s *SMTP) Send(ctx context.Context, d blog.DiscussionSettings, m *blog.Mail) error {
 	from, err := mail.ParseAddress(d.SMTPFrom)
 	if err != nil {
 		return fmt.Errorf("sender %q: %w", d.SMTPFrom, err)

@@ -88,7 +88,7 @@ func (s *Server) adminPostList(w http.ResponseWriter, r *http.Request) error {
 		bf.Statuses = []blog.Status{blog.StatusPublished, blog.StatusScheduled, blog.StatusDraft, blog.StatusPrivate}
 	}
 	u := currentUser(r)
-	posts, total, err := s.blog.AdminPosts(r.Context(), u, bf)
+	posts, total, err := s.writing.AdminPosts(r.Context(), u, bf)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Server) adminPostList(w http.ResponseWriter, r *http.Request) error {
 		Pages: max(1, (total+adminPerPage-1)/adminPerPage)}
 	p.Flash = flashText(q.Get("done"))
 	if u.CanEditOthers() {
-		if p.Authors, err = s.blog.Users(r.Context()); err != nil {
+		if p.Authors, err = s.accounts.Users(r.Context()); err != nil {
 			return err
 		}
 	}
@@ -245,16 +245,16 @@ type editorPage struct {
 
 func (s *Server) editor(w http.ResponseWriter, r *http.Request, status int, p editorPage) error {
 	var err error
-	if p.Categories, err = s.blog.Terms(r.Context(), blog.TermCategory); err != nil {
+	if p.Categories, err = s.reading.Terms(r.Context(), blog.TermCategory); err != nil {
 		return err
 	}
 	if p.User.CanEditOthers() {
-		if p.Authors, err = s.blog.Users(r.Context()); err != nil {
+		if p.Authors, err = s.accounts.Users(r.Context()); err != nil {
 			return err
 		}
 	}
 	if p.Post != nil {
-		if p.Revisions, err = s.blog.Revisions(r.Context(), p.User, p.Post.ID); err != nil {
+		if p.Revisions, err = s.writing.Revisions(r.Context(), p.User, p.Post.ID); err != nil {
 			return err
 		}
 	}
@@ -281,7 +281,7 @@ func (s *Server) adminPostEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := editorPage{adminBase: s.adminBase(r, "", string(p.Kind)), Post: p, Form: formFromPost(p, s.blog.Settings().Location())}
+	page := editorPage{adminBase: s.adminBase(r, "", string(p.Kind)), Post: p, Form: formFromPost(p, s.site.Settings().Location())}
 	if done := r.URL.Query().Get("done"); done != "" {
 		page.Flash, page.Saved = flashText(done), true
 	}
@@ -293,7 +293,7 @@ func (s *Server) postParam(r *http.Request) (*blog.Post, error) {
 	if err != nil {
 		return nil, blog.ErrNotFound
 	}
-	return s.blog.Post(r.Context(), currentUser(r), id)
+	return s.writing.Post(r.Context(), currentUser(r), id)
 }
 
 func (s *Server) adminPostCreate(w http.ResponseWriter, r *http.Request) error {
@@ -311,7 +311,7 @@ func (s *Server) adminPostUpdate(w http.ResponseWriter, r *http.Request) error {
 // savePost handles every editor button: preview re-renders the form, the
 // others save. A refused save shows the form again with everything typed.
 func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post) error {
-	loc := s.blog.Settings().Location()
+	loc := s.site.Settings().Location()
 	form, in, errs := parsePostForm(r, loc)
 	page := editorPage{adminBase: s.adminBase(r, "", form.Kind), Post: old, Form: form}
 	if old != nil {
@@ -325,7 +325,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post
 		page.Form.Kind = string(blog.KindPost)
 	}
 	if r.PostFormValue("action") == "preview" {
-		rendered, err := s.blog.Preview(in.Body)
+		rendered, err := s.writing.Preview(in.Body)
 		if err != nil {
 			if page.Errors, err = formErrors(err); err != nil {
 				return err
@@ -345,7 +345,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post
 	if old != nil {
 		id = old.ID
 	}
-	saved, err := s.blog.SavePost(r.Context(), currentUser(r), id, in)
+	saved, err := s.writing.SavePost(r.Context(), currentUser(r), id, in)
 	if err != nil {
 		if page.Errors, err = formErrors(err); err != nil {
 			return err
@@ -385,7 +385,7 @@ func (s *Server) adminPostPreview(w http.ResponseWriter, r *http.Request) error 
 // adminPreview renders Markdown for the editor's live preview. The result
 // is sanitized like a saved post.
 func (s *Server) adminPreview(w http.ResponseWriter, r *http.Request) error {
-	rendered, err := s.blog.Preview(r.PostFormValue("body"))
+	rendered, err := s.writing.Preview(r.PostFormValue("body"))
 	if err != nil {
 		return err
 	}
@@ -395,15 +395,15 @@ func (s *Server) adminPreview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminPostTrash(w http.ResponseWriter, r *http.Request) error {
-	return s.postAction(w, r, s.blog.Trash, "trashed")
+	return s.postAction(w, r, s.writing.Trash, "trashed")
 }
 
 func (s *Server) adminPostRestore(w http.ResponseWriter, r *http.Request) error {
-	return s.postAction(w, r, s.blog.Restore, "restored")
+	return s.postAction(w, r, s.writing.Restore, "restored")
 }
 
 func (s *Server) adminPostDelete(w http.ResponseWriter, r *http.Request) error {
-	return s.postAction(w, r, s.blog.DeleteForever, "deleted")
+	return s.postAction(w, r, s.writing.DeleteForever, "deleted")
 }
 
 // postAction runs a trash, restore or delete and returns to the list the
@@ -425,7 +425,7 @@ func (s *Server) postAction(w http.ResponseWriter, r *http.Request, act func(con
 }
 
 func (s *Server) adminTrashEmpty(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.blog.EmptyTrash(r.Context(), currentUser(r)); err != nil {
+	if _, err := s.writing.EmptyTrash(r.Context(), currentUser(r)); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/posts?kind=post&done=emptied", http.StatusSeeOther)

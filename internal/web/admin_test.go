@@ -48,7 +48,7 @@ func TestEditorKeepsInputOnErrors(t *testing.T) {
 			}
 		}
 	}
-	if _, total, _ := s.svc.AdminPosts(t.Context(), s.admin, blankFilter); total != 0 {
+	if _, total, _ := s.svc.Writing.AdminPosts(t.Context(), s.admin, blankFilter); total != 0 {
 		t.Errorf("refused saves stored %d posts", total)
 	}
 	// A duplicate slug is refused on the form too.
@@ -70,7 +70,7 @@ func TestEditorLifecycle(t *testing.T) {
 	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "<strong>bold</strong> move") {
 		t.Errorf("preview: %d", r.StatusCode)
 	}
-	if _, total, _ := s.svc.AdminPosts(t.Context(), s.admin, blankFilter); total != 0 {
+	if _, total, _ := s.svc.Writing.AdminPosts(t.Context(), s.admin, blankFilter); total != 0 {
 		t.Error("preview saved the post")
 	}
 	live := b.post("/admin/preview", url.Values{"csrf_token": {token}, "body": {"<script>x</script>\n\n_hi_"}})
@@ -126,11 +126,11 @@ func TestEditorLifecycle(t *testing.T) {
 
 func TestAuthorCannotEditOthers(t *testing.T) {
 	s := newSiteWithAdmin(t)
-	post, err := s.svc.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Admin's", Status: blog.StatusPublished})
+	post, err := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Admin's", Status: blog.StatusPublished})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.svc.CreateUser(t.Context(), s.admin, blog.UserInput{Name: "Bo", Email: "bo@example.com", Role: blog.RoleAuthor, Password: "bo's password"}); err != nil {
+	if _, err := s.svc.Accounts.CreateUser(t.Context(), s.admin, blog.UserInput{Name: "Bo", Email: "bo@example.com", Role: blog.RoleAuthor, Password: "bo's password"}); err != nil {
 		t.Fatal(err)
 	}
 	b := s.browser(t)
@@ -166,7 +166,7 @@ func TestBodyLimit(t *testing.T) {
 	if r.StatusCode != http.StatusRequestEntityTooLarge && r.StatusCode != http.StatusForbidden {
 		t.Errorf("3 MiB form: %d, want 413", r.StatusCode)
 	}
-	if _, total, _ := s.svc.AdminPosts(t.Context(), s.admin, blankFilter); total != 0 {
+	if _, total, _ := s.svc.Writing.AdminPosts(t.Context(), s.admin, blankFilter); total != 0 {
 		t.Error("oversized form stored a post")
 	}
 }
@@ -177,7 +177,7 @@ func TestSettingsAndCategoriesForms(t *testing.T) {
 	b.login("ada@example.com", "analytical engine")
 	token := b.csrf("/admin/settings")
 	form := url.Values{"csrf_token": {token}}
-	for k, v := range s.svc.Settings().Values() {
+	for k, v := range s.svc.Site.Settings().Values() {
 		form.Set(k, v)
 	}
 	form.Set("time_zone", "Mars/Base")
@@ -186,14 +186,14 @@ func TestSettingsAndCategoriesForms(t *testing.T) {
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `value="Mars/Base"`) || !strings.Contains(r.Body, `value="Typed title"`) {
 		t.Errorf("bad time zone: %d", r.StatusCode)
 	}
-	if s.svc.Settings().Title == "Typed title" {
+	if s.svc.Site.Settings().Title == "Typed title" {
 		t.Error("refused settings were saved")
 	}
 	form.Set("time_zone", "Europe/Paris")
 	if r := b.post("/admin/settings", form); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("save settings: %d", r.StatusCode)
 	}
-	if st := s.svc.Settings(); st.Title != "Typed title" || st.TimeZone != "Europe/Paris" {
+	if st := s.svc.Site.Settings(); st.Title != "Typed title" || st.TimeZone != "Europe/Paris" {
 		t.Errorf("settings = %+v", st)
 	}
 	r = b.post("/admin/categories", url.Values{"csrf_token": {token}, "name": {"Field notes"}, "description": {"From outside"}})

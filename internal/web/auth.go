@@ -19,7 +19,7 @@ type setupPage struct {
 // setupAllowed reports whether token opens the setup page: the site has
 // no users and the token is the one printed at start-up.
 func (s *Server) setupAllowed(r *http.Request, token string) (bool, error) {
-	needs, err := s.blog.NeedsSetup(r.Context())
+	needs, err := s.accounts.NeedsSetup(r.Context())
 	if err != nil || !needs {
 		return false, err
 	}
@@ -61,7 +61,7 @@ func (s *Server) setupCreate(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	in := blog.UserInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Password: r.PostFormValue("password")}
-	u, err := s.blog.SetupAdmin(r.Context(), in)
+	u, err := s.accounts.SetupAdmin(r.Context(), in)
 	if err != nil {
 		errs, err := formErrors(err)
 		if err != nil {
@@ -75,7 +75,7 @@ func (s *Server) setupCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request, u *blog.User, next string) error {
-	token, err := s.blog.StartSession(r.Context(), u.ID)
+	token, err := s.accounts.StartSession(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func safeNext(next string) string {
 }
 
 func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) error {
-	if needs, err := s.blog.NeedsSetup(r.Context()); err != nil {
+	if needs, err := s.accounts.NeedsSetup(r.Context()); err != nil {
 		return err
 	} else if needs {
 		s.errorPage(w, r, http.StatusOK, "This site has no administrator yet", "Open the setup link folio printed when it started, or run `folio user add --role admin`.")
@@ -116,7 +116,7 @@ func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) loginCreate(w http.ResponseWriter, r *http.Request) error {
 	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
 	page := loginPage{adminBase: s.adminBase(r, "Sign in", ""), Email: email, Next: next}
-	ok, err := s.blog.AllowLogin(r.Context(), clientIP(r))
+	ok, err := s.accounts.AllowLogin(r.Context(), clientIP(r))
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Server) loginCreate(w http.ResponseWriter, r *http.Request) error {
 		page.Error = "Too many sign-in attempts from your address. Wait a minute and try again."
 		return s.render(w, http.StatusTooManyRequests, "admin/login", page)
 	}
-	u, err := s.blog.Authenticate(r.Context(), email, r.PostFormValue("password"))
+	u, err := s.accounts.Authenticate(r.Context(), email, r.PostFormValue("password"))
 	if errors.Is(err, blog.ErrBadCredentials) {
 		s.log.Warn("sign-in failed", "ip", clientIP(r))
 		page.Error = "The e-mail address or password is wrong."
@@ -138,7 +138,7 @@ func (s *Server) loginCreate(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.blog.EndSession(r.Context(), c.Value); err != nil {
+		if err := s.accounts.EndSession(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}

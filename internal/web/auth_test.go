@@ -33,7 +33,7 @@ func TestSetupFlow(t *testing.T) {
 		t.Fatalf("short password: %d", r.StatusCode)
 	}
 	mustContain(t, "refused setup form", r.Body, `value="Ada &lt;Lovelace&gt;"`, `value="ada@example.com"`, "at least 10 characters", `aria-invalid="true"`)
-	if needs, _ := s.svc.NeedsSetup(t.Context()); !needs {
+	if needs, _ := s.svc.Accounts.NeedsSetup(t.Context()); !needs {
 		t.Fatal("refused setup created a user")
 	}
 
@@ -118,7 +118,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 	if r := b.post("/admin/posts", form); r.StatusCode != http.StatusForbidden {
 		t.Errorf("forged token: %d, want 403", r.StatusCode)
 	}
-	posts, total, _ := s.svc.AdminPosts(t.Context(), s.admin, blankFilter)
+	posts, total, _ := s.svc.Writing.AdminPosts(t.Context(), s.admin, blankFilter)
 	if total != 0 {
 		t.Errorf("refused posts were stored: %v", posts)
 	}

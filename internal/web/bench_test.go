@@ -35,10 +35,10 @@ func benchSiteCache(b *testing.B, n int, cacheBytes int64) (*site, string) {
 			Body: benchBody, PublishedAt: start.Add(time.Duration(i) * 7 * time.Hour),
 			Tags: []string{fmt.Sprint("tag", i%20), fmt.Sprint("topic", i%7)}, Lede: "A one-line introduction."}
 	}
-	if _, err := s.svc.ImportPosts(ctx, s.admin, ins, nil); err != nil {
+	if _, err := s.svc.Moving.ImportPosts(ctx, s.admin, ins, nil); err != nil {
 		b.Fatal(err)
 	}
-	p, err := s.svc.Listing(ctx, blog.PostFilter{}, 1)
+	p, err := s.svc.Reading.Listing(ctx, blog.PostFilter{}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -75,16 +75,16 @@ func BenchmarkHomePage(b *testing.B) {
 func BenchmarkCommentSubmit(b *testing.B) {
 	s := newSiteWithAdmin(b)
 	ctx := b.Context()
-	post, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Busy thread", Status: blog.StatusPublished,
+	post, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Busy thread", Status: blog.StatusPublished,
 		CommentsOpen: true, PublishedAt: s.clock.Now().Add(-time.Hour)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll,
+	if _, err := s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll,
 		"comment_min_seconds": "0", "comment_per_minute": "1000", "comments_per_page": "50"}); err != nil {
 		b.Fatal(err)
 	}
-	token := s.svc.CommentFormToken(post.ID)
+	token := s.svc.Discussion.CommentFormToken(post.ID)
 	h := s.Config.Handler
 	var n atomic.Int64
 	b.ReportAllocs()

@@ -84,7 +84,7 @@ func TestCacheNeverServesStale(t *testing.T) {
 		}
 	}
 	warm()
-	p, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Fresh news", Status: blog.StatusPublished, Tags: []string{"Reading"}, CommentsOpen: true})
+	p, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Fresh news", Status: blog.StatusPublished, Tags: []string{"Reading"}, CommentsOpen: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,33 +94,33 @@ func TestCacheNeverServesStale(t *testing.T) {
 		}
 	}
 	warm()
-	old, _, _ := s.svc.PostAt(ctx, "/2015/11/01/reading-slowly/")
-	if _, err := s.svc.SavePost(ctx, s.admin, old.ID, blog.PostInput{Title: "Reading slowly, revised", Slug: old.Slug, Status: blog.StatusPublished, PublishedAt: old.PublishedAt}); err != nil {
+	old, _, _ := s.svc.Reading.PostAt(ctx, "/2015/11/01/reading-slowly/")
+	if _, err := s.svc.Writing.SavePost(ctx, s.admin, old.ID, blog.PostInput{Title: "Reading slowly, revised", Slug: old.Slug, Status: blog.StatusPublished, PublishedAt: old.PublishedAt}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.get(old.Path).Body, "Reading slowly, revised") {
 		t.Error("the post page is stale after an edit")
 	}
-	s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll, "comment_min_seconds": "0"})
+	s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll, "comment_min_seconds": "0"})
 	warm()
-	c, err := s.svc.SubmitComment(ctx, blog.CommentInput{PostID: p.ID, Name: "Quick", Email: "q@example.com", Body: "First!", FormToken: s.svc.CommentFormToken(p.ID)})
+	c, err := s.svc.Discussion.SubmitComment(ctx, blog.CommentInput{PostID: p.ID, Name: "Quick", Email: "q@example.com", Body: "First!", FormToken: s.svc.Discussion.CommentFormToken(p.ID)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.get(p.Path).Body, "First!") {
 		t.Error("the post page is stale after a reply")
 	}
-	if err := s.svc.ModerateComment(ctx, s.admin, c.ID, blog.ActionSpam); err != nil {
+	if err := s.svc.Discussion.ModerateComment(ctx, s.admin, c.ID, blog.ActionSpam); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(b.get(p.Path).Body, "First!") {
 		t.Error("a reply marked as spam is still served")
 	}
-	s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"title": "Renamed site"})
+	s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"title": "Renamed site"})
 	if !strings.Contains(b.get("/about/").Body, "Renamed site") {
 		t.Error("pages are stale after a settings change")
 	}
-	s.svc.Trash(ctx, s.admin, p.ID)
+	s.svc.Writing.Trash(ctx, s.admin, p.ID)
 	if r := b.get(p.Path); r.StatusCode != 404 {
 		t.Errorf("a trashed post is still served: %d", r.StatusCode)
 	}
@@ -160,14 +160,14 @@ func TestCacheKeepsVisitorsApart(t *testing.T) {
 func TestCacheDropsExactlyWhatChanged(t *testing.T) {
 	s := newSiteWithAdmin(t)
 	ctx := t.Context()
-	if _, err := s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"posts_per_page": "2", "comment_min_seconds": "0",
+	if _, err := s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"posts_per_page": "2", "comment_min_seconds": "0",
 		"comment_moderation": blog.ModerateApproveAll}); err != nil {
 		t.Fatal(err)
 	}
 	day := s.clock.Now().Add(-10 * 24 * time.Hour)
 	var posts []*blog.Post
 	for i, tag := range []string{"alpha", "beta", "beta", "omega"} { // oldest first
-		p, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Post ", i+1), Body: "Text.",
+		p, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Post ", i+1), Body: "Text.",
 			Status: blog.StatusPublished, Tags: []string{tag}, CommentsOpen: true, PublishedAt: day.Add(time.Duration(i) * 24 * time.Hour)})
 		if err != nil {
 			t.Fatal(err)
@@ -175,7 +175,7 @@ func TestCacheDropsExactlyWhatChanged(t *testing.T) {
 		posts = append(posts, p)
 	}
 	p1, p2, p3, p4 := posts[0], posts[1], posts[2], posts[3]
-	if _, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "About", Body: "Me.", Status: blog.StatusPublished}); err != nil {
+	if _, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "About", Body: "Me.", Status: blog.StatusPublished}); err != nil {
 		t.Fatal(err)
 	}
 	b := s.browser(t)
@@ -212,26 +212,26 @@ func TestCacheDropsExactlyWhatChanged(t *testing.T) {
 		kept  string
 	}{
 		{"a reply approved on the oldest post", func() error {
-			_, err := s.svc.SubmitComment(ctx, blog.CommentInput{PostID: p1.ID, Name: "R", Email: "r@example.com", Body: "Hello.",
-				FormToken: s.svc.CommentFormToken(p1.ID)})
+			_, err := s.svc.Discussion.SubmitComment(ctx, blog.CommentInput{PostID: p1.ID, Name: "R", Email: "r@example.com", Body: "Hello.",
+				FormToken: s.svc.Discussion.CommentFormToken(p1.ID)})
 			return err
 		}, "about, home, omega, p3, p4, robots"}, // p2 links to p1
 		{"the newest post's text edited", func() error {
-			_, err := s.svc.SavePost(ctx, s.admin, p4.ID, blog.PostInput{Kind: blog.KindPost, Title: "Post 4", Body: "New text.",
+			_, err := s.svc.Writing.SavePost(ctx, s.admin, p4.ID, blog.PostInput{Kind: blog.KindPost, Title: "Post 4", Body: "New text.",
 				Status: blog.StatusPublished, Tags: []string{"omega"}, CommentsOpen: true, PublishedAt: p4.PublishedAt})
 			return err
 		}, "about, alpha, home 2, p1, p1 replies, p2, replies, robots"}, // p3 links to p4
 		{"a draft saved", func() error {
-			_, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Not yet", Body: "Draft.", Status: blog.StatusDraft})
+			_, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Not yet", Body: "Draft.", Status: blog.StatusDraft})
 			return err
 		}, "about, alpha, feed, home, home 2, omega, p1, p1 replies, p2, p3, p4, replies, robots, sitemap"},
 		{"a post moved to another tag", func() error {
-			_, err := s.svc.SavePost(ctx, s.admin, p4.ID, blog.PostInput{Kind: blog.KindPost, Title: "Post 4", Body: "New text.",
+			_, err := s.svc.Writing.SavePost(ctx, s.admin, p4.ID, blog.PostInput{Kind: blog.KindPost, Title: "Post 4", Body: "New text.",
 				Status: blog.StatusPublished, Tags: []string{"alpha"}, CommentsOpen: true, PublishedAt: p4.PublishedAt})
 			return err
 		}, "about, p1, p1 replies, p2, replies, robots"}, // every list may change
 		{"a setting changed", func() error {
-			_, err := s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"tagline": "New"})
+			_, err := s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"tagline": "New"})
 			return err
 		}, ""},
 	}

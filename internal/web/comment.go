@@ -71,8 +71,8 @@ func (p *postPage) RepliesPageURL(n int) string {
 }
 
 func (s *Server) avatarFunc() func(*blog.Comment) string {
-	gravatar := s.blog.Settings().Discussion.Gravatar
-	secret := s.blog.Secret()
+	gravatar := s.site.Settings().Discussion.Gravatar
+	secret := s.site.Secret()
 	return func(c *blog.Comment) string {
 		who := c.AuthorEmail
 		if who == "" {
@@ -103,7 +103,7 @@ func (s *Server) signIDs(ids []int64) string {
 		parts[i] = strconv.FormatInt(id, 10)
 	}
 	payload := strings.Join(parts, "-")
-	m := hmac.New(sha256.New, s.blog.Secret())
+	m := hmac.New(sha256.New, s.site.Secret())
 	m.Write([]byte("mine\x00" + payload))
 	return payload + "." + hex.EncodeToString(m.Sum(nil)[:16])
 }
@@ -150,12 +150,12 @@ func (s *Server) threadFor(r *http.Request, p *postPage) error {
 		}
 		page = n
 	}
-	t, err := s.blog.Thread(r.Context(), p.Post, page, s.myComments(r))
+	t, err := s.discussion.Thread(r.Context(), p.Post, page, s.myComments(r))
 	if err != nil {
 		return err
 	}
 	p.Thread = t
-	p.CommentsOpen = s.blog.CommentsOpen(p.Post)
+	p.CommentsOpen = s.discussion.CommentsOpen(p.Post)
 	p.avatar = s.avatarFunc()
 	p.Form = s.newReplyForm(r, p.Post)
 	if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil {
@@ -179,8 +179,8 @@ func findComment(list []*blog.Comment, id int64) *blog.Comment {
 }
 
 func (s *Server) newReplyForm(r *http.Request, post *blog.Post) replyForm {
-	d := s.blog.Settings().Discussion
-	f := replyForm{Action: s.replyAction, PostID: post.ID, Token: s.blog.CommentFormToken(post.ID), Heading: d.Heading,
+	d := s.site.Settings().Discussion
+	f := replyForm{Action: s.replyAction, PostID: post.ID, Token: s.discussion.CommentFormToken(post.ID), Heading: d.Heading,
 		CancelURL: post.Path + "#respond", MaxLength: d.MaxLength, Required: d.RequireNameEmail}
 	if u, _ := s.sessionUser(r); u != nil && u.CanEdit(post) {
 		f.SignedIn = u.Name
@@ -200,7 +200,7 @@ type replyPage struct {
 // process keeps its own count, so behind a load balancer an address may
 // send that many per process.
 func (s *Server) commentAllowed(r *http.Request) bool {
-	per := s.blog.Settings().Discussion.PerMinute
+	per := s.site.Settings().Discussion.PerMinute
 	if per == 0 {
 		return true
 	}
@@ -233,7 +233,7 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 	if !s.commentAllowed(r) {
 		return s.refuse(w, r, in, http.StatusTooManyRequests, "You are sending replies faster than this site allows. Wait a minute, then send this one again.", nil)
 	}
-	c, err := s.blog.SubmitComment(r.Context(), in)
+	c, err := s.discussion.SubmitComment(r.Context(), in)
 	var refusal *blog.Refusal
 	var verr *blog.ValidationError
 	switch {
@@ -267,7 +267,7 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 // refuse shows the reply form again with msg or per-field errs and every
 // field the reader typed, and a fresh form token.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, in blog.CommentInput, status int, msg string, errs Errors) error {
-	post, err := s.blog.PublicPost(r.Context(), in.PostID)
+	post, err := s.reading.PublicPost(r.Context(), in.PostID)
 	if err != nil {
 		return err
 	}
@@ -275,7 +275,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, in blog.CommentI
 	f.Message, f.Errors = msg, errs
 	f.Comment, f.Author, f.Email, f.URL, f.Notify = in.Body, in.Name, in.Email, in.URL, in.Notify
 	f.ParentID = in.ParentID
-	if !s.blog.CommentsOpen(post) {
+	if !s.discussion.CommentsOpen(post) {
 		f.Token = ""
 	}
 	b, err := s.publicBase(r, "Your reply")
@@ -314,7 +314,7 @@ func (s *Server) commentUnsubscribe(w http.ResponseWriter, r *http.Request) erro
 		p.Heading, p.Message = "Stop e-mails about answers?", "You will no longer be told when someone answers this reply."
 		return s.render(w, http.StatusOK, "unsubscribe", p)
 	}
-	err := s.blog.Unsubscribe(r.Context(), id, token)
+	err := s.discussion.Unsubscribe(r.Context(), id, token)
 	if errors.Is(err, blog.ErrForbidden) || errors.Is(err, blog.ErrNotFound) {
 		p.Heading, p.Message, p.Token = "This link does not work", "The link is damaged or the reply no longer exists, so there is nothing to stop.", ""
 		return s.render(w, http.StatusBadRequest, "unsubscribe", p)

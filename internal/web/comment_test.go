@@ -19,7 +19,7 @@ type replySite struct {
 
 func newReplySite(t *testing.T) *replySite {
 	s := newSiteWithAdmin(t)
-	p, err := s.svc.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Talk to me", Body: "Replies welcome.",
+	p, err := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Talk to me", Body: "Replies welcome.",
 		Status: blog.StatusPublished, CommentsOpen: true, PublishedAt: s.clock.Now().Add(-time.Hour)})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func (s *replySite) send(t *testing.T, b *browser, v url.Values, fields map[stri
 
 func TestReplyFormRefusals(t *testing.T) {
 	s := newReplySite(t)
-	if _, err := s.svc.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"comment_per_minute": "100"}); err != nil {
+	if _, err := s.svc.Site.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"comment_per_minute": "100"}); err != nil {
 		t.Fatal(err)
 	}
 	b := s.browser(t)
@@ -115,7 +115,7 @@ func TestReplyFormRefusals(t *testing.T) {
 		t.Errorf("duplicate: %d", r.StatusCode)
 	}
 	// Closed posts say so instead of showing a form, and refuse replies.
-	closed, _ := s.svc.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Closed one", Status: blog.StatusPublished})
+	closed, _ := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Closed one", Status: blog.StatusPublished})
 	page := b.get(closed.Path)
 	if strings.Contains(page.Body, `id="commentform"`) || !strings.Contains(page.Body, "Replies are closed for this post.") {
 		t.Error("closed post shows a form")
@@ -125,7 +125,7 @@ func TestReplyFormRefusals(t *testing.T) {
 	if r := s.send(t, b, v, typed); r.StatusCode != http.StatusForbidden || !strings.Contains(r.Body, "closed") {
 		t.Errorf("reply to a closed post: %d", r.StatusCode)
 	}
-	counts, _ := s.svc.CommentCounts(t.Context(), 0)
+	counts, _ := s.svc.Discussion.CommentCounts(t.Context(), 0)
 	if counts[blog.CommentPending] != 1 || len(counts) != 1 {
 		t.Errorf("stored replies = %v, want just the one accepted", counts)
 	}
@@ -178,7 +178,7 @@ func TestHeldReplyIsSeenOnlyByItsWriter(t *testing.T) {
 
 func TestReplyThreadNoScript(t *testing.T) {
 	s := newReplySite(t)
-	if _, err := s.svc.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll}); err != nil {
+	if _, err := s.svc.Site.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll}); err != nil {
 		t.Fatal(err)
 	}
 	b := s.browser(t)
@@ -251,25 +251,25 @@ func TestUnsubscribeLink(t *testing.T) {
 	s := newReplySite(t)
 	b := s.browser(t)
 	s.send(t, b, s.replyForm(t, b, s.post.Path), map[string]string{"author": "Sub", "email": "sub@example.com", "comment": "tell me", "notify": "1"})
-	list, _, _ := s.svc.ModerationQueue(t.Context(), s.admin, blog.CommentFilter{Statuses: []blog.CommentStatus{blog.CommentPending}})
+	list, _, _ := s.svc.Discussion.ModerationQueue(t.Context(), s.admin, blog.CommentFilter{Statuses: []blog.CommentStatus{blog.CommentPending}})
 	c := list[0]
 	if !c.Notify {
 		t.Fatal("notify box not stored")
 	}
-	link := "/comments/unsubscribe?id=" + itoa(c.ID) + "&token=" + s.svc.UnsubscribeToken(c.ID)
+	link := "/comments/unsubscribe?id=" + itoa(c.ID) + "&token=" + s.svc.Discussion.UnsubscribeToken(c.ID)
 	if r := b.get(link); r.StatusCode != 200 || !strings.Contains(r.Body, "Stop e-mails") {
 		t.Errorf("GET unsubscribe: %d", r.StatusCode)
 	}
-	if got, _ := s.svc.Comment(t.Context(), s.admin, c.ID); !got.Notify {
+	if got, _ := s.svc.Discussion.Comment(t.Context(), s.admin, c.ID); !got.Notify {
 		t.Error("GET unsubscribed (mail scanners would)")
 	}
 	if r := b.post("/comments/unsubscribe", url.Values{"id": {itoa(c.ID)}, "token": {"forged"}}); r.StatusCode != http.StatusBadRequest {
 		t.Errorf("forged unsubscribe: %d", r.StatusCode)
 	}
-	if r := b.post("/comments/unsubscribe", url.Values{"id": {itoa(c.ID)}, "token": {s.svc.UnsubscribeToken(c.ID)}}); r.StatusCode != 200 {
+	if r := b.post("/comments/unsubscribe", url.Values{"id": {itoa(c.ID)}, "token": {s.svc.Discussion.UnsubscribeToken(c.ID)}}); r.StatusCode != 200 {
 		t.Errorf("unsubscribe: %d", r.StatusCode)
 	}
-	if got, _ := s.svc.Comment(t.Context(), s.admin, c.ID); got.Notify {
+	if got, _ := s.svc.Discussion.Comment(t.Context(), s.admin, c.ID); got.Notify {
 		t.Error("still subscribed")
 	}
 }

@@ -16,7 +16,7 @@ import (
 func TestSitemapSplitsAtTheLimit(t *testing.T) {
 	s := newSiteWithAdmin(t)
 	ctx := t.Context()
-	s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"base_url": "https://blog.example"})
+	s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"base_url": "https://blog.example"})
 	b := s.browser(t)
 	type loc struct {
 		Loc     string `xml:"loc"`
@@ -34,11 +34,11 @@ func TestSitemapSplitsAtTheLimit(t *testing.T) {
 		t.Errorf("empty site sitemap = %+v", small.URLs)
 	}
 	for i := range 9 {
-		s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Post ", i), Status: blog.StatusPublished,
+		s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Post ", i), Status: blog.StatusPublished,
 			PublishedAt: time.Date(2015, 1, 1+i, 0, 0, 0, 0, time.UTC)})
 	}
-	s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "About", Status: blog.StatusPublished})
-	s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Draft", Status: blog.StatusDraft})
+	s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "About", Status: blog.StatusPublished})
+	s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Draft", Status: blog.StatusDraft})
 	var idx struct {
 		XMLName  xml.Name
 		Sitemaps []loc `xml:"sitemap"`
@@ -83,7 +83,7 @@ func TestSitemapSplitsAtTheLimit(t *testing.T) {
 
 func TestRobots(t *testing.T) {
 	s := newSiteWithAdmin(t)
-	s.svc.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"base_url": "https://blog.example", "robots_txt": "User-agent: *\nDisallow: /private/"})
+	s.svc.Site.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"base_url": "https://blog.example", "robots_txt": "User-agent: *\nDisallow: /private/"})
 	r := s.browser(t).get("/robots.txt")
 	if r.Body != "User-agent: *\nDisallow: /private/\n\nSitemap: https://blog.example/sitemap.xml\n" || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
 		t.Errorf("robots.txt = %q", r.Body)
@@ -93,15 +93,15 @@ func TestRobots(t *testing.T) {
 func TestMetadataEscaped(t *testing.T) {
 	s := newSiteWithAdmin(t)
 	ctx := t.Context()
-	s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"base_url": "https://blog.example", "posts_per_page": "1"})
+	s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"base_url": "https://blog.example", "posts_per_page": "1"})
 	hostile := `</script><script>alert("x")</script> & "quotes" 'too'`
-	p, err := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: hostile, Lede: hostile, Status: blog.StatusPublished,
+	p, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: hostile, Lede: hostile, Status: blog.StatusPublished,
 		Tags: []string{`<b>tag</b>`}, PublishedAt: time.Date(2015, 5, 5, 5, 5, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Older", Status: blog.StatusPublished, PublishedAt: time.Date(2014, 5, 5, 5, 5, 0, 0, time.UTC)})
-	page, _ := s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: hostile, Lede: "About <me>", Status: blog.StatusPublished})
+	s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Older", Status: blog.StatusPublished, PublishedAt: time.Date(2014, 5, 5, 5, 5, 0, 0, time.UTC)})
+	page, _ := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: hostile, Lede: "About <me>", Status: blog.StatusPublished})
 	b := s.browser(t)
 	for _, path := range []string{p.Path, page.Path, "/", "/page/2/", "/tag/b-tag-b/"} {
 		r := b.get(path)
@@ -142,9 +142,9 @@ func TestSearchPage(t *testing.T) {
 	s := newSiteWithAdmin(t)
 	ctx := t.Context()
 	for i := range 12 {
-		s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("River walk ", i), Body: "We walked by the river & the mill.", Status: blog.StatusPublished})
+		s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("River walk ", i), Body: "We walked by the river & the mill.", Status: blog.StatusPublished})
 	}
-	s.svc.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Mountains", Body: "High & cold.", Status: blog.StatusPublished})
+	s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Mountains", Body: "High & cold.", Status: blog.StatusPublished})
 	b := s.browser(t)
 	r := b.get("/search?q=" + url.QueryEscape("walking river"))
 	mustContain(t, "results", r.Body, "12 results", "River walk", "<mark>", "&amp; the mill", `rel="next"`, "Search results for “walking river”")

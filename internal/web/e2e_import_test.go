@@ -35,7 +35,7 @@ Dozens of them, low over the water.]]></content:encoded>
 func TestBrowserImportedThread(t *testing.T) {
 	ctx := newChrome(t)
 	s := newSiteWithAdmin(t)
-	if _, err := wordpress.Import(t.Context(), s.svc, nil, strings.NewReader(importedThread), wordpress.Options{}); err != nil {
+	if _, err := wordpress.Import(t.Context(), s.svc.Moving, nil, strings.NewReader(importedThread), wordpress.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	do(t, ctx, "open the old address",

@@ -66,7 +66,7 @@ func feedLinks(title, root string) []FeedLink {
 // request's, without a port.
 func (s *Server) siteHost(r *http.Request) string {
 	host := r.Host
-	if b := s.blog.Settings().BaseURL; b != "" {
+	if b := s.site.Settings().BaseURL; b != "" {
 		if u, err := url.Parse(b); err == nil {
 			host = u.Host
 		}
@@ -86,7 +86,7 @@ func tagURI(host string, created time.Time, kind string, id int64) string {
 // postsFeed builds a feed of posts.
 func (s *Server) postsFeed(r *http.Request, title, root string, posts []*blog.Post) *feed.Feed {
 	showsListing(r, posts)
-	st := s.blog.Settings()
+	st := s.site.Settings()
 	base := s.absURL(r, "")
 	host := s.siteHost(r)
 	f := &feed.Feed{Title: title, Subtitle: st.Tagline, SiteURL: base + root, ID: "tag:" + host + ",2000-01-01:feed" + root,
@@ -119,7 +119,7 @@ func (s *Server) postsFeed(r *http.Request, title, root string, posts []*blog.Po
 // commentsFeed builds a feed of replies. Writers' e-mail addresses are
 // never part of it.
 func (s *Server) commentsFeed(r *http.Request, title, root string, comments []*blog.Comment) *feed.Feed {
-	st := s.blog.Settings()
+	st := s.site.Settings()
 	base := s.absURL(r, "")
 	host := s.siteHost(r)
 	f := &feed.Feed{Title: title, SiteURL: base + root, ID: "tag:" + host + ",2000-01-01:replies" + root,
@@ -161,11 +161,11 @@ func (s *Server) siteFeed(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return blog.ErrNotFound
 	}
-	posts, err := s.blog.FeedPosts(r.Context(), blog.PostFilter{})
+	posts, err := s.reading.FeedPosts(r.Context(), blog.PostFilter{})
 	if err != nil {
 		return err
 	}
-	return s.serveFeed(w, r, s.postsFeed(r, s.blog.Settings().Title, "/", posts), format)
+	return s.serveFeed(w, r, s.postsFeed(r, s.site.Settings().Title, "/", posts), format)
 }
 
 // termFeed serves the feeds of a tag or category.
@@ -175,15 +175,15 @@ func (s *Server) termFeed(kind blog.TermKind) handlerFunc {
 		if !ok {
 			return blog.ErrNotFound
 		}
-		t, err := s.blog.Term(r.Context(), kind, r.PathValue("slug"))
+		t, err := s.reading.Term(r.Context(), kind, r.PathValue("slug"))
 		if err != nil {
 			return err
 		}
-		posts, err := s.blog.FeedPosts(r.Context(), blog.PostFilter{TermID: t.ID})
+		posts, err := s.reading.FeedPosts(r.Context(), blog.PostFilter{TermID: t.ID})
 		if err != nil {
 			return err
 		}
-		return s.serveFeed(w, r, s.postsFeed(r, s.blog.Settings().Title+" – "+t.Name, t.Path(), posts), format)
+		return s.serveFeed(w, r, s.postsFeed(r, s.site.Settings().Title+" – "+t.Name, t.Path(), posts), format)
 	}
 }
 
@@ -193,15 +193,15 @@ func (s *Server) authorFeed(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return blog.ErrNotFound
 	}
-	u, err := s.blog.UserBySlug(r.Context(), r.PathValue("slug"))
+	u, err := s.reading.Writer(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
-	posts, err := s.blog.FeedPosts(r.Context(), blog.PostFilter{AuthorID: u.ID})
+	posts, err := s.reading.FeedPosts(r.Context(), blog.PostFilter{AuthorID: u.ID})
 	if err != nil {
 		return err
 	}
-	return s.serveFeed(w, r, s.postsFeed(r, s.blog.Settings().Title+" – "+u.Name, "/author/"+u.Slug+"/", posts), format)
+	return s.serveFeed(w, r, s.postsFeed(r, s.site.Settings().Title+" – "+u.Name, "/author/"+u.Slug+"/", posts), format)
 }
 
 // repliesFeed serves the feeds of the replies to the whole site.
@@ -210,18 +210,18 @@ func (s *Server) repliesFeed(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return blog.ErrNotFound
 	}
-	list, err := s.blog.RecentComments(r.Context(), 0)
+	list, err := s.reading.RecentComments(r.Context(), 0)
 	if err != nil {
 		return err
 	}
 	showsReplies(r, list)
-	return s.serveFeed(w, r, s.commentsFeed(r, "Replies to "+s.blog.Settings().Title, "/", list), format)
+	return s.serveFeed(w, r, s.commentsFeed(r, "Replies to "+s.site.Settings().Title, "/", list), format)
 }
 
 // postRepliesFeed serves the replies feed of one post, at its permalink
 // plus feed/ (WordPress's address).
 func (s *Server) postRepliesFeed(w http.ResponseWriter, r *http.Request, post *blog.Post, format feedFormat) error {
-	list, err := s.blog.RecentComments(r.Context(), post.ID)
+	list, err := s.reading.RecentComments(r.Context(), post.ID)
 	if err != nil {
 		return err
 	}

@@ -17,11 +17,11 @@ import (
 func feedSite(t *testing.T) (*site, []*blog.Post) {
 	s := newSiteWithAdmin(t)
 	ctx := t.Context()
-	if _, err := s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"base_url": "https://blog.example", "title": "Tom & Jerry's <Notes>", "time_zone": "Europe/Berlin",
+	if _, err := s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"base_url": "https://blog.example", "title": "Tom & Jerry's <Notes>", "time_zone": "Europe/Berlin",
 		"comment_moderation": blog.ModerateApproveAll, "comment_min_seconds": "0"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.svc.CreateCategory(ctx, s.admin, "Essays", "", ""); err != nil {
+	if _, err := s.svc.Writing.CreateCategory(ctx, s.admin, "Essays", "", ""); err != nil {
 		t.Fatal(err)
 	}
 	var posts []*blog.Post
@@ -31,14 +31,14 @@ func feedSite(t *testing.T) (*site, []*blog.Post) {
 	} {
 		in.Kind, in.Status, in.CommentsOpen = blog.KindPost, blog.StatusPublished, true
 		in.PublishedAt = time.Date(2015, 11, 20+i, 9, 30, 0, 0, time.UTC)
-		p, err := s.svc.SavePost(ctx, s.admin, 0, in)
+		p, err := s.svc.Writing.SavePost(ctx, s.admin, 0, in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		posts = append(posts, p)
 	}
-	_, err := s.svc.SubmitComment(ctx, blog.CommentInput{PostID: posts[0].ID, Name: "Ann <Critic>", Email: "ann@example.com",
-		Body: "Nice & <tasty>", FormToken: s.svc.CommentFormToken(posts[0].ID)})
+	_, err := s.svc.Discussion.SubmitComment(ctx, blog.CommentInput{PostID: posts[0].ID, Name: "Ann <Critic>", Email: "ann@example.com",
+		Body: "Nice & <tasty>", FormToken: s.svc.Discussion.CommentFormToken(posts[0].ID)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestFeedIDsSurviveEdits(t *testing.T) {
 		return ids
 	}
 	before := parse()
-	if _, err := s.svc.SavePost(t.Context(), s.admin, posts[1].ID, blog.PostInput{Title: "Renamed entirely", Slug: "renamed", Status: blog.StatusPublished,
+	if _, err := s.svc.Writing.SavePost(t.Context(), s.admin, posts[1].ID, blog.PostInput{Title: "Renamed entirely", Slug: "renamed", Status: blog.StatusPublished,
 		PublishedAt: posts[1].PublishedAt}); err != nil {
 		t.Fatal(err)
 	}
@@ -191,12 +191,12 @@ func TestFeedConditionalGet(t *testing.T) {
 		t.Errorf("HEAD: %d %q", r.StatusCode, r.Header.Get("Content-Length"))
 	}
 	// A new post changes the ETag.
-	s.svc.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Third", Status: blog.StatusPublished})
+	s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Third", Status: blog.StatusPublished})
 	if r := b.get("/feed/atom/"); r.Header.Get("ETag") == etag {
 		t.Error("ETag unchanged after a new post")
 	}
 	// Summary-only feeds leave the HTML out.
-	s.svc.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"feed_full": "false", "feed_items": "1"})
+	s.svc.Site.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"feed_full": "false", "feed_items": "1"})
 	f, _ := gofeed.NewParser().ParseString(b.get("/feed/json/").Body)
 	if len(f.Items) != 1 || f.Items[0].Content != "" || f.Items[0].Description == "" {
 		t.Errorf("summary feed item = %+v", f.Items)

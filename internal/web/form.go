@@ -24,7 +24,7 @@ func (s *Server) adminBase(r *http.Request, title, section string) adminBase {
 	b.Canonical = ""
 	ab := adminBase{Base: b, User: currentUser(r), CSRF: csrfToken(r), Section: section}
 	if ab.User.CanEditOthers() {
-		counts, err := s.blog.CommentCounts(r.Context(), 0)
+		counts, err := s.discussion.CommentCounts(r.Context(), 0)
 		if err != nil {
 			s.log.Error("count pending replies", "err", err)
 		}

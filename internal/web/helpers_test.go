@@ -11,14 +11,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"folio/internal/blog"
 	"folio/internal/markdown"
-	"folio/internal/password"
 	"folio/internal/store/sqlite"
+	"folio/internal/testkit"
 	"folio/internal/theme"
 	"folio/internal/web"
 )
@@ -33,27 +32,12 @@ const testSitemapLimit = 5
 // site is a running folio on a real SQLite file.
 type site struct {
 	*httptest.Server
-	svc     *blog.Service
-	clock   *clock
+	svc     *blog.Services
+	clock   *testkit.Clock
 	admin   *blog.User
 	uploads string // the folder served at /uploads/
 	web     *web.Server
 }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-var testHasher = &password.Hasher{Params: password.Params{Memory: 64, Time: 1, Threads: 1}}
 
 // newSite starts a site with no users and the embedded theme.
 func newSite(tb testing.TB) *site {
@@ -84,9 +68,9 @@ func startSiteCache(tb testing.TB, themeDir string, cacheBytes int64) *site {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	c := &clock{t: time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC)}
+	c := testkit.NewClock(time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC))
 	var srv *web.Server
-	svc, err := blog.NewService(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testHasher,
+	svc, err := blog.New(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testkit.Hasher(),
 		OnChange: func(c blog.Change) { srv.Invalidate(c) }})
 	if err != nil {
 		tb.Fatal(err)
@@ -96,8 +80,10 @@ func startSiteCache(tb testing.TB, themeDir string, cacheBytes int64) *site {
 		tb.Fatal(err)
 	}
 	uploads := tb.TempDir()
-	srv = web.New(web.Config{Blog: svc, Theme: th, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SetupToken: setupToken,
-		SitemapLimit: testSitemapLimit, UploadsDir: uploads, CacheBytes: cacheBytes})
+	wc := testkit.WebConfig(svc)
+	wc.Theme, wc.Log, wc.SetupToken = th, slog.New(slog.NewTextHandler(io.Discard, nil)), setupToken
+	wc.SitemapLimit, wc.UploadsDir, wc.CacheBytes = testSitemapLimit, uploads, cacheBytes
+	srv = web.New(wc)
 	s := &site{Server: httptest.NewServer(srv), svc: svc, clock: c, uploads: uploads, web: srv}
 	tb.Cleanup(s.Close)
 	return s
@@ -114,7 +100,7 @@ func newSiteWithAdmin(tb testing.TB) *site {
 func (s *site) addAdmin(tb testing.TB) {
 	tb.Helper()
 	var err error
-	s.admin, err = s.svc.SetupAdmin(tb.Context(), blog.UserInput{Name: "Ada Lovelace", Email: "ada@example.com", Password: "analytical engine"})
+	s.admin, err = s.svc.Accounts.SetupAdmin(tb.Context(), blog.UserInput{Name: "Ada Lovelace", Email: "ada@example.com", Password: "analytical engine"})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func (s *Server) adminImportRun(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, http.StatusUnprocessableEntity, "admin/import", p)
 	}
 	defer file.Close()
-	rep, err := wordpress.Import(r.Context(), s.blog, currentUser(r), file, wordpress.Options{DryRun: p.DryRun})
+	rep, err := wordpress.Import(r.Context(), s.moving, currentUser(r), file, wordpress.Options{DryRun: p.DryRun})
 	var se *wordpress.SyntaxError
 	switch {
 	case errors.As(err, &se), errors.Is(err, wordpress.ErrNotWXR):

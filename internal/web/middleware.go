@@ -173,7 +173,7 @@ func (s *Server) sessionUser(r *http.Request) (*blog.User, error) {
 	if err != nil {
 		return nil, nil
 	}
-	u, err := s.blog.SessionUser(r.Context(), c.Value)
+	u, err := s.accounts.SessionUser(r.Context(), c.Value)
 	if errors.Is(err, blog.ErrNotFound) {
 		return nil, nil
 	}
@@ -205,7 +205,7 @@ func (s *Server) withCSRF(w http.ResponseWriter, r *http.Request) (*http.Request
 }
 
 func (s *Server) csrfFor(seed string) string {
-	m := hmac.New(sha256.New, s.blog.Secret())
+	m := hmac.New(sha256.New, s.site.Secret())
 	m.Write([]byte("csrf\x00" + seed))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
@@ -220,7 +220,7 @@ func (s *Server) cookie(r *http.Request, name, value string, maxAge time.Duratio
 		Path:     "/",
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
-		Secure:   s.blog.Settings().Secure() || r.TLS != nil,
+		Secure:   s.site.Settings().Secure() || r.TLS != nil,
 	}
 	switch {
 	case maxAge > 0:

@@ -75,7 +75,7 @@ func (s *Server) adminCommentList(w http.ResponseWriter, r *http.Request) error 
 	}
 	postID, _ := strconv.ParseInt(q.Get("post"), 10, 64)
 	if postID != 0 {
-		post, err := s.blog.Post(r.Context(), p.User, postID)
+		post, err := s.writing.Post(r.Context(), p.User, postID)
 		if err != nil {
 			return err
 		}
@@ -83,12 +83,12 @@ func (s *Server) adminCommentList(w http.ResponseWriter, r *http.Request) error 
 	}
 	p.Page, _ = strconv.Atoi(q.Get("page"))
 	p.Page = max(p.Page, 1)
-	list, total, err := s.blog.ModerationQueue(r.Context(), p.User, blog.CommentFilter{PostID: postID, Statuses: []blog.CommentStatus{p.Status},
+	list, total, err := s.discussion.ModerationQueue(r.Context(), p.User, blog.CommentFilter{PostID: postID, Statuses: []blog.CommentStatus{p.Status},
 		Search: p.Query, Limit: moderationPerPage, Offset: (p.Page - 1) * moderationPerPage})
 	if err != nil {
 		return err
 	}
-	counts, err := s.blog.CommentCounts(r.Context(), postID)
+	counts, err := s.discussion.CommentCounts(r.Context(), postID)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *Server) adminCommentModerate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	for _, id := range ids {
-		if err := s.blog.ModerateComment(r.Context(), currentUser(r), id, action); err != nil {
+		if err := s.discussion.ModerateComment(r.Context(), currentUser(r), id, action); err != nil {
 			return err
 		}
 	}
@@ -184,12 +184,12 @@ func (s *Server) commentParam(r *http.Request) (*blog.Comment, error) {
 	if err != nil {
 		return nil, blog.ErrNotFound
 	}
-	return s.blog.Comment(r.Context(), currentUser(r), id)
+	return s.discussion.Comment(r.Context(), currentUser(r), id)
 }
 
 func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, status int, c *blog.Comment, form blog.CommentEdit, reply string, errs Errors) error {
 	p := commentPage{adminBase: s.adminBase(r, "Reply by "+c.AuthorName, "comments"), Errors: errs, Comment: c, Form: form, Reply: reply}
-	if post, err := s.blog.Post(r.Context(), p.User, c.PostID); err == nil {
+	if post, err := s.writing.Post(r.Context(), p.User, c.PostID); err == nil {
 		p.PostPath = post.Path
 	}
 	p.Flash = r.URL.Query().Get("done")
@@ -210,7 +210,7 @@ func (s *Server) adminCommentUpdate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	in := blog.CommentEdit{Name: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"), Body: r.PostFormValue("comment")}
-	if _, err := s.blog.EditComment(r.Context(), currentUser(r), c.ID, in); err != nil {
+	if _, err := s.discussion.EditComment(r.Context(), currentUser(r), c.ID, in); err != nil {
 		errs, err := formErrors(err)
 		if err != nil {
 			return err
@@ -227,7 +227,7 @@ func (s *Server) adminCommentReply(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	body := r.PostFormValue("reply")
-	answer, err := s.blog.ReplyAsWriter(r.Context(), currentUser(r), c.ID, body)
+	answer, err := s.discussion.ReplyAsWriter(r.Context(), currentUser(r), c.ID, body)
 	if err != nil {
 		errs, err := formErrors(err)
 		if err != nil {

@@ -65,7 +65,7 @@ type searchPage struct {
 func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
-	res, err := s.blog.Search(r.Context(), q.Get("q"), max(page, 1))
+	res, err := s.reading.Search(r.Context(), q.Get("q"), max(page, 1))
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 		p.NextURL = link(res.Page + 1)
 	}
 	if len(res.Hits) == 0 {
-		if p.Categories, err = s.blog.Terms(r.Context(), blog.TermCategory); err != nil {
+		if p.Categories, err = s.reading.Terms(r.Context(), blog.TermCategory); err != nil {
 			return err
 		}
 	}
@@ -106,7 +106,7 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 // navigation.
 func (s *Server) publicBase(r *http.Request, title string) (Base, error) {
 	b := s.base(r, title)
-	nav, err := s.blog.Pages(r.Context())
+	nav, err := s.reading.Pages(r.Context())
 	if err != nil {
 		return b, err
 	}
@@ -143,7 +143,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 // address (with its query, then without) and reports whether it did.
 func (s *Server) redirectOld(w http.ResponseWriter, r *http.Request) (bool, error) {
 	for _, from := range []string{r.URL.RequestURI(), r.URL.EscapedPath()} {
-		to, err := s.blog.RedirectFor(r.Context(), from)
+		to, err := s.reading.RedirectFor(r.Context(), from)
 		if errors.Is(err, blog.ErrNotFound) {
 			continue
 		}
@@ -163,7 +163,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, root string, f blo
 	if err != nil {
 		return err
 	}
-	l, err := s.blog.Listing(r.Context(), f, n)
+	l, err := s.reading.Listing(r.Context(), f, n)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (s *Server) categoryShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) termShow(w http.ResponseWriter, r *http.Request, kind blog.TermKind) error {
-	t, err := s.blog.Term(r.Context(), kind, r.PathValue("slug"))
+	t, err := s.reading.Term(r.Context(), kind, r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (s *Server) termShow(w http.ResponseWriter, r *http.Request, kind blog.Term
 }
 
 func (s *Server) authorShow(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.blog.UserBySlug(r.Context(), r.PathValue("slug"))
+	u, err := s.reading.Writer(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
@@ -236,11 +236,11 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) error {
 		return s.sitemapPart(w, r, m[1])
 	}
 	if root, format, ok := splitFeedPath(path); ok {
-		if post, canonical, err := s.blog.PostAt(r.Context(), root); err == nil && canonical == "" {
+		if post, canonical, err := s.reading.PostAt(r.Context(), root); err == nil && canonical == "" {
 			return s.postRepliesFeed(w, r, post, format)
 		}
 	}
-	post, canonical, err := s.blog.PostAt(r.Context(), path)
+	post, canonical, err := s.reading.PostAt(r.Context(), path)
 	switch {
 	case err == nil && canonical != "":
 		http.Redirect(w, r, canonical, http.StatusMovedPermanently)
@@ -254,7 +254,7 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) error {
 		return s.dateArchive(w, r, m)
 	}
 	if m := pagePathRe.FindStringSubmatch(path); m != nil {
-		page, err := s.blog.Page(r.Context(), m[1])
+		page, err := s.reading.Page(r.Context(), m[1])
 		if err == nil {
 			return s.pageShow(w, r, page)
 		}
@@ -279,11 +279,11 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request) error {
 
 // exists reports whether path names a published post or page.
 func (s *Server) exists(ctx context.Context, path string) bool {
-	if _, _, err := s.blog.PostAt(ctx, path); err == nil {
+	if _, _, err := s.reading.PostAt(ctx, path); err == nil {
 		return true
 	}
 	if m := pagePathRe.FindStringSubmatch(path); m != nil {
-		_, err := s.blog.Page(ctx, m[1])
+		_, err := s.reading.Page(ctx, m[1])
 		return err == nil
 	}
 	return dateArchiveRe.MatchString(path)
@@ -293,14 +293,14 @@ func (s *Server) dateArchive(w http.ResponseWriter, r *http.Request, m []string)
 	year, _ := strconv.Atoi(m[1])
 	month, _ := strconv.Atoi(m[2])
 	day, _ := strconv.Atoi(m[3])
-	from, to, err := s.blog.DateRange(year, month, day)
+	from, to, err := s.reading.DateRange(year, month, day)
 	if err != nil {
 		return err
 	}
 	if m[4] != "" {
 		r.SetPathValue("n", m[4])
 	}
-	st := s.blog.Settings()
+	st := s.site.Settings()
 	var heading, root string
 	switch {
 	case day != 0:
@@ -317,7 +317,7 @@ func (s *Server) dateArchive(w http.ResponseWriter, r *http.Request, m []string)
 }
 
 func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Post) error {
-	older, newer, err := s.blog.Adjacent(r.Context(), post)
+	older, newer, err := s.reading.Adjacent(r.Context(), post)
 	if err != nil {
 		return err
 	}
@@ -351,7 +351,7 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request, page *blog.Pos
 
 // articleMeta describes post for social sites and search engines.
 func (s *Server) articleMeta(r *http.Request, post *blog.Post) *articleMeta {
-	st := s.blog.Settings()
+	st := s.site.Settings()
 	m := &articleMeta{Published: post.PublishedAt, Modified: post.UpdatedAt, Author: post.Author.Name,
 		AuthorURL: s.absURL(r, "/author/"+post.Author.Slug+"/")}
 	if m.Modified.Before(m.Published) {
@@ -391,11 +391,11 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	}), " ")}
 	p.Canonical = ""
 	var err error
-	if p.Nav, err = s.blog.Pages(r.Context()); err == nil {
-		p.Recent, err = s.blog.Recent(r.Context(), 5)
+	if p.Nav, err = s.reading.Pages(r.Context()); err == nil {
+		p.Recent, err = s.reading.Recent(r.Context(), 5)
 	}
 	if err == nil {
-		p.Categories, err = s.blog.Terms(r.Context(), blog.TermCategory)
+		p.Categories, err = s.reading.Terms(r.Context(), blog.TermCategory)
 	}
 	if err != nil {
 		s.log.Error("render not found page", "path", r.URL.Path, "err", err)
@@ -419,7 +419,7 @@ func (s *Server) assetShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.blog.NeedsSetup(r.Context()); err != nil {
+	if _, err := s.accounts.NeedsSetup(r.Context()); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

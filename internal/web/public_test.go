@@ -21,10 +21,10 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func seed(t testing.TB, s *site) {
 	t.Helper()
 	ctx := t.Context()
-	if _, err := s.svc.SaveSettings(ctx, s.admin, blog.SettingsInput{"base_url": "https://blog.example", "posts_per_page": "2", "title": "Margins & Notes"}); err != nil {
+	if _, err := s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"base_url": "https://blog.example", "posts_per_page": "2", "title": "Margins & Notes"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.svc.CreateCategory(ctx, s.admin, "Essays", "", "Longer pieces."); err != nil {
+	if _, err := s.svc.Writing.CreateCategory(ctx, s.admin, "Essays", "", "Longer pieces."); err != nil {
 		t.Fatal(err)
 	}
 	posts := []blog.PostInput{
@@ -44,7 +44,7 @@ func seed(t testing.TB, s *site) {
 		if in.Status == "" {
 			in.Status = blog.StatusPublished
 		}
-		if _, err := s.svc.SavePost(ctx, s.admin, 0, in); err != nil {
+		if _, err := s.svc.Writing.SavePost(ctx, s.admin, 0, in); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -171,7 +171,7 @@ func TestThemeOverride(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newSiteWithTheme(t, dir)
-	if _, err := s.svc.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "Colophon", Status: blog.StatusPublished}); err != nil {
+	if _, err := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "Colophon", Status: blog.StatusPublished}); err != nil {
 		t.Fatal(err)
 	}
 	r := s.browser(t).get("/colophon/")
@@ -250,12 +250,12 @@ func TestImportUpload(t *testing.T) {
 	}
 	r := upload(importedThread, true)
 	mustContain(t, "dry run", r.Body, "nothing was changed", "<td>post</td><td>1</td>", "<td>reply</td><td>4</td>")
-	if _, _, err := s.svc.PostAt(t.Context(), "/2012/06/01/swifts/"); err == nil {
+	if _, _, err := s.svc.Reading.PostAt(t.Context(), "/2012/06/01/swifts/"); err == nil {
 		t.Error("a dry run imported the post")
 	}
 	r = upload(importedThread, false)
 	mustContain(t, "import", r.Body, "Imported", "<td>post</td><td>1</td>")
-	if _, _, err := s.svc.PostAt(t.Context(), "/2012/06/01/swifts/"); err != nil {
+	if _, _, err := s.svc.Reading.PostAt(t.Context(), "/2012/06/01/swifts/"); err != nil {
 		t.Errorf("imported post: %v", err)
 	}
 	r = upload("<rss><channel><title>x</wrong>", false)

@@ -14,7 +14,7 @@ type redirectsPage struct {
 }
 
 func (s *Server) redirectsPage(w http.ResponseWriter, r *http.Request, status int, from, to string, errs Errors) error {
-	list, err := s.blog.Redirects(r.Context(), currentUser(r))
+	list, err := s.site.Redirects(r.Context(), currentUser(r))
 	if err != nil {
 		return err
 	}
@@ -31,14 +31,14 @@ func (s *Server) adminRedirectList(w http.ResponseWriter, r *http.Request) error
 // form's delete button names it.
 func (s *Server) adminRedirectSave(w http.ResponseWriter, r *http.Request) error {
 	if del := r.PostFormValue("delete"); del != "" {
-		if err := s.blog.DeleteRedirect(r.Context(), currentUser(r), del); err != nil {
+		if err := s.site.DeleteRedirect(r.Context(), currentUser(r), del); err != nil {
 			return err
 		}
 		http.Redirect(w, r, "/admin/redirects?done=redirect-deleted", http.StatusSeeOther)
 		return nil
 	}
 	from, to := r.PostFormValue("from"), r.PostFormValue("to")
-	if err := s.blog.SaveRedirect(r.Context(), currentUser(r), from, to); err != nil {
+	if err := s.site.SaveRedirect(r.Context(), currentUser(r), from, to); err != nil {
 		errs, err := formErrors(err)
 		if err != nil {
 			return err

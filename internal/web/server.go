@@ -18,11 +18,17 @@ import (
 	"folio/internal/theme"
 )
 
-// Config is what a Server needs. Blog, Theme and Log are required.
+// Config is what a Server needs: the services its handlers call, the
+// theme and the log, all required.
 type Config struct {
-	Blog  *blog.Service
-	Theme *theme.Theme
-	Log   *slog.Logger
+	Site       *blog.Site
+	Accounts   *blog.Accounts
+	Writing    *blog.Writing
+	Reading    *blog.Reading
+	Discussion *blog.Discussion
+	Moving     *blog.Moving
+	Theme      *theme.Theme
+	Log        *slog.Logger
 	// SetupToken authorises /admin/setup while the site has no users.
 	SetupToken string
 	// MaxBodyBytes bounds every request body; 0 means DefaultMaxBody.
@@ -47,9 +53,15 @@ type Config struct {
 // (1 MiB of Markdown) and its form fields.
 const DefaultMaxBody = 2 << 20
 
-// Server is folio's HTTP handler.
+// Server is folio's HTTP handler. Each handler reaches the domain only
+// through the services below.
 type Server struct {
-	blog         *blog.Service
+	site         *blog.Site
+	accounts     *blog.Accounts
+	writing      *blog.Writing
+	reading      *blog.Reading
+	discussion   *blog.Discussion
+	moving       *blog.Moving
 	theme        *theme.Theme
 	log          *slog.Logger
 	setupToken   string
@@ -68,7 +80,12 @@ type Server struct {
 // New returns a Server with its routes.
 func New(cfg Config) *Server {
 	s := &Server{
-		blog:       cfg.Blog,
+		site:       cfg.Site,
+		accounts:   cfg.Accounts,
+		writing:    cfg.Writing,
+		reading:    cfg.Reading,
+		discussion: cfg.Discussion,
+		moving:     cfg.Moving,
 		theme:      cfg.Theme,
 		log:        cfg.Log,
 		setupToken: cfg.SetupToken,
@@ -226,14 +243,14 @@ func (b Base) ISO(t time.Time) string { return t.In(b.Site.Location()).Format(ti
 func (b Base) Short(t time.Time) string { return t.In(b.Site.Location()).Format("2006-01-02 15:04") }
 
 func (s *Server) base(r *http.Request, title string) Base {
-	st := s.blog.Settings()
+	st := s.site.Settings()
 	return Base{Site: st, Title: title, Path: r.URL.Path, Canonical: s.absURL(r, r.URL.Path)}
 }
 
 // absURL returns the absolute URL of path on this site: the configured
 // base URL, or the scheme and host the request came in on.
 func (s *Server) absURL(r *http.Request, path string) string {
-	if b := s.blog.Settings().BaseURL; b != "" {
+	if b := s.site.Settings().BaseURL; b != "" {
 		return b + path
 	}
 	scheme := "http"

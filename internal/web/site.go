@@ -25,14 +25,14 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) error
 	if !currentUser(r).CanManageSite() {
 		return blog.ErrForbidden
 	}
-	p := s.settingsPage(r, s.blog.Settings().Values(), nil)
+	p := s.settingsPage(r, s.site.Settings().Values(), nil)
 	p.Flash = flashText(r.URL.Query().Get("done"))
 	return s.render(w, http.StatusOK, "admin/settings", p)
 }
 
 func (s *Server) adminSettingsUpdate(w http.ResponseWriter, r *http.Request) error {
 	in := blog.SettingsInput{}
-	for k := range s.blog.Settings().Values() {
+	for k := range s.site.Settings().Values() {
 		if vals, ok := r.PostForm[k]; ok {
 			// A checkbox posts a hidden "false" and, when ticked, "true".
 			in[k] = vals[len(vals)-1]
@@ -41,12 +41,12 @@ func (s *Server) adminSettingsUpdate(w http.ResponseWriter, r *http.Request) err
 	if in["smtp_password"] == "" {
 		delete(in, "smtp_password")
 	}
-	if _, err := s.blog.SaveSettings(r.Context(), currentUser(r), in); err != nil {
+	if _, err := s.site.SaveSettings(r.Context(), currentUser(r), in); err != nil {
 		errs, err := formErrors(err)
 		if err != nil {
 			return err
 		}
-		form := s.blog.Settings().Values()
+		form := s.site.Settings().Values()
 		for k, v := range in {
 			form[k] = v
 		}
@@ -70,7 +70,7 @@ func (s *Server) categoriesPage(w http.ResponseWriter, r *http.Request, status i
 	if !currentUser(r).CanEditOthers() {
 		return blog.ErrForbidden
 	}
-	terms, err := s.blog.Terms(r.Context(), blog.TermCategory)
+	terms, err := s.reading.Terms(r.Context(), blog.TermCategory)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (s *Server) adminCategoryList(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) adminCategoryCreate(w http.ResponseWriter, r *http.Request) error {
 	f := categoryForm{Name: r.PostFormValue("name"), Slug: r.PostFormValue("slug"), Description: r.PostFormValue("description")}
-	if _, err := s.blog.CreateCategory(r.Context(), currentUser(r), f.Name, f.Slug, f.Description); err != nil {
+	if _, err := s.writing.CreateCategory(r.Context(), currentUser(r), f.Name, f.Slug, f.Description); err != nil {
 		errs, err := formErrors(err)
 		if err != nil {
 			return err
@@ -108,7 +108,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, f
 	if !currentUser(r).CanManageSite() {
 		return blog.ErrForbidden
 	}
-	users, err := s.blog.Users(r.Context())
+	users, err := s.accounts.Users(r.Context())
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (s *Server) adminUserList(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) error {
 	in := blog.UserInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
 		Role: blog.Role(strings.TrimSpace(r.PostFormValue("role"))), Password: r.PostFormValue("password")}
-	if _, err := s.blog.CreateUser(r.Context(), currentUser(r), in); err != nil {
+	if _, err := s.accounts.CreateUser(r.Context(), currentUser(r), in); err != nil {
 		errs, err := formErrors(err)
 		if err != nil {
 			return err

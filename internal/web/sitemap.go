@@ -32,7 +32,7 @@ type sitemapIndex struct {
 // sitemapURLs lists the front page and every published post and page,
 // each with its last change.
 func (s *Server) sitemapURLs(r *http.Request) ([]sitemapURL, error) {
-	posts, err := s.blog.SitemapPosts(r.Context())
+	posts, err := s.reading.SitemapPosts(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func writeXML(w http.ResponseWriter, r *http.Request, v any) error {
 // address.
 func (s *Server) robotsShow(w http.ResponseWriter, r *http.Request) error {
 	showsNoContent(r)
-	body := s.blog.Settings().Robots
+	body := s.site.Settings().Robots
 	if body != "" && body[len(body)-1] != '\n' {
 		body += "\n"
 	}

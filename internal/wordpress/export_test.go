@@ -12,9 +12,9 @@ import (
 )
 
 // snapshot describes a site in the terms an export must keep.
-func snapshot(t *testing.T, svc *blog.Service, admin *blog.User) []string {
+func snapshot(t *testing.T, svc *blog.Services, admin *blog.User) []string {
 	t.Helper()
-	all, err := svc.Export(t.Context(), admin)
+	all, err := svc.Moving.Export(t.Context(), admin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,12 +58,12 @@ func TestExportRoundTrip(t *testing.T) {
 	if _, err := importString(t, src, site, false); err != nil {
 		t.Fatal(err)
 	}
-	all, err := src.Export(t.Context(), srcAdmin)
+	all, err := src.Moving.Export(t.Context(), srcAdmin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := wordpress.Export(&buf, all, src.Settings(), "https://new.example"); err != nil {
+	if err := wordpress.Export(&buf, all, src.Site.Settings(), "https://new.example"); err != nil {
 		t.Fatal(err)
 	}
 	// The export is a WXR file our own reader (and so WordPress's format)
@@ -76,7 +76,7 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Errorf("export has %d items, want %d", items, len(all.Posts))
 	}
 	dst, dstAdmin := newSite(t)
-	if _, err := wordpress.Import(t.Context(), dst, nil, bytes.NewReader(buf.Bytes()), wordpress.Options{}); err != nil {
+	if _, err := wordpress.Import(t.Context(), dst.Moving, nil, bytes.NewReader(buf.Bytes()), wordpress.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want, got := snapshot(t, src, srcAdmin), snapshot(t, dst, dstAdmin)

@@ -57,7 +57,7 @@ func wpTime(s string, loc *time.Location) time.Time {
 
 var tagsRe = regexp.MustCompile(`<[^>]*>`)
 
-// Import reads a WordPress export from r into the site through svc, in
+// Import reads a WordPress export from r into the site through mv, in
 // one transaction: posts and pages with their text converted as WordPress
 // shows it, statuses, stickiness and page hierarchy; writers (without
 // passwords); categories with their hierarchy and descriptions; tags;
@@ -66,9 +66,9 @@ var tagsRe = regexp.MustCompile(`<[^>]*>`)
 // (the item's link, ?p=ID, ?page_id=ID, attachment pages) to the new
 // one. Running it again updates what the first run created. A malformed
 // file fails with a *SyntaxError and changes nothing.
-func Import(ctx context.Context, svc *blog.Service, actor *blog.User, r io.Reader, opts Options) (*blog.ImportReport, error) {
-	loc := svc.Settings().Location()
-	return svc.Import(ctx, actor, "wordpress", opts.DryRun, func(im *blog.Importer) error {
+func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader, opts Options) (*blog.ImportReport, error) {
+	return mv.Import(ctx, actor, "wordpress", opts.DryRun, func(im *blog.Importer) error {
+		loc := im.Location()
 		site := &Site{}
 		users := map[string]int64{}
 		attachments := map[int64]*Item{}

@@ -10,34 +10,34 @@ import (
 
 	"folio/internal/blog"
 	"folio/internal/markdown"
-	"folio/internal/password"
 	"folio/internal/store/sqlite"
+	"folio/internal/testkit"
 	"folio/internal/wordpress"
 )
 
-func newSite(t testing.TB) (*blog.Service, *blog.User) {
+func newSite(t testing.TB) (*blog.Services, *blog.User) {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "folio.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc, err := blog.NewService(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
-		Hasher: &password.Hasher{Params: password.Params{Memory: 64, Time: 1, Threads: 1}},
+	svc, err := blog.New(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
+		Hasher: testkit.Hasher(),
 		Now:    func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin, err := svc.SetupAdmin(t.Context(), blog.UserInput{Name: "Admin", Email: "admin@example.com", Password: "0123456789"})
+	admin, err := svc.Accounts.SetupAdmin(t.Context(), blog.UserInput{Name: "Admin", Email: "admin@example.com", Password: "0123456789"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return svc, admin
 }
 
-func importString(t *testing.T, svc *blog.Service, doc string, dry bool) (*blog.ImportReport, error) {
+func importString(t *testing.T, svc *blog.Services, doc string, dry bool) (*blog.ImportReport, error) {
 	t.Helper()
-	return wordpress.Import(t.Context(), svc, nil, strings.NewReader(doc), wordpress.Options{DryRun: dry})
+	return wordpress.Import(t.Context(), svc.Moving, nil, strings.NewReader(doc), wordpress.Options{DryRun: dry})
 }
 
 // wxr wraps items in a WXR 1.2 document.
@@ -124,8 +124,8 @@ func TestImportSite(t *testing.T) {
 	if len(first.Categories) != 1 || first.Categories[0].Slug != "birds" || len(first.Tags) != 1 || first.Tags[0].Slug != "spring-notes" {
 		t.Errorf("terms = %v %v", first.Categories, first.Tags)
 	}
-	birds, _ := svc.Term(ctx, blog.TermCategory, "birds")
-	nature, _ := svc.Term(ctx, blog.TermCategory, "nature")
+	birds, _ := svc.Reading.Term(ctx, blog.TermCategory, "birds")
+	nature, _ := svc.Reading.Term(ctx, blog.TermCategory, "nature")
 	if birds.ParentID != nature.ID || nature.Description != "Outside things" {
 		t.Errorf("category hierarchy: birds %+v nature %+v", birds, nature)
 	}
@@ -135,7 +135,7 @@ func TestImportSite(t *testing.T) {
 		t.Errorf("page hierarchy: team's parent %d, want %d", team.ParentID, about.ID)
 	}
 	// Replies: threading, statuses, kinds, counts.
-	th, err := svc.Thread(ctx, first, 1, nil)
+	th, err := svc.Discussion.Thread(ctx, first, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,31 +145,31 @@ func TestImportSite(t *testing.T) {
 	if th.Comments[1].Kind != blog.CommentKindPingback {
 		t.Errorf("pingback kind = %s", th.Comments[1].Kind)
 	}
-	counts, _ := svc.CommentCounts(ctx, first.ID)
+	counts, _ := svc.Discussion.CommentCounts(ctx, first.ID)
 	if counts[blog.CommentPending] != 1 || counts[blog.CommentSpam] != 1 || counts[blog.CommentTrash] != 1 {
 		t.Errorf("statuses = %v", counts)
 	}
 	// Old addresses redirect.
 	for from, to := range map[string]string{"/first-post/": first.Path, "/?p=10": first.Path, "/?page_id=21": team.Path, "/first-post/pic/": first.Path,
 		"/category/nature/birds/": "/category/birds/", "/author/wren/": "/author/wren-writer/"} {
-		if got, err := svc.RedirectFor(ctx, from); err != nil || got != to {
+		if got, err := svc.Reading.RedirectFor(ctx, from); err != nil || got != to {
 			t.Errorf("redirect %s = %q, %v; want %s", from, got, err, to)
 		}
 	}
 	// Writers come without a password.
-	if _, err := svc.Authenticate(ctx, "wren@example.com", ""); !errors.Is(err, blog.ErrBadCredentials) {
+	if _, err := svc.Accounts.Authenticate(ctx, "wren@example.com", ""); !errors.Is(err, blog.ErrBadCredentials) {
 		t.Errorf("an imported writer can sign in without a password: %v", err)
 	}
 }
 
-func postBySlug(t *testing.T, svc *blog.Service, admin *blog.User, slug string) (*blog.Post, error) {
-	posts, _, err := svc.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses})
+func postBySlug(t *testing.T, svc *blog.Services, admin *blog.User, slug string) (*blog.Post, error) {
+	posts, _, err := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses})
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range posts {
 		if p.Slug == slug {
-			return svc.Post(t.Context(), admin, p.ID)
+			return svc.Writing.Post(t.Context(), admin, p.ID)
 		}
 	}
 	return nil, blog.ErrNotFound
@@ -187,7 +187,7 @@ func TestImportTwiceUpdates(t *testing.T) {
 	if rep.Created["post"]+rep.Created["reply"]+rep.Created["page"] != 0 || rep.Updated["post"] != 6 || rep.Updated["reply"] != 6 {
 		t.Errorf("second import report = %+v", rep)
 	}
-	_, total, _ := svc.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses})
+	_, total, _ := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses})
 	if total != 8 {
 		t.Errorf("%d items after two imports, want 8", total)
 	}
@@ -195,7 +195,7 @@ func TestImportTwiceUpdates(t *testing.T) {
 	if first.CommentCount != 3 {
 		t.Errorf("reply count after re-import = %d", first.CommentCount)
 	}
-	list, _, _ := svc.ModerationQueue(t.Context(), admin, blog.CommentFilter{Search: "edited", Statuses: blog.CommentStatuses})
+	list, _, _ := svc.Discussion.ModerationQueue(t.Context(), admin, blog.CommentFilter{Search: "edited", Statuses: blog.CommentStatuses})
 	if len(list) != 1 {
 		t.Errorf("edited reply not updated: %d", len(list))
 	}
@@ -218,7 +218,7 @@ func TestImportBadFilesChangeNothing(t *testing.T) {
 	}
 	if dir := os.Getenv("FOLIO_WXR_FIXTURES"); dir == "" {
 		if f, err := os.Open(filepath.Join("..", "..", "..", "shared", "testdata", "wxr", "malformed.xml")); err == nil {
-			_, err := wordpress.Import(t.Context(), svc, nil, f, wordpress.Options{})
+			_, err := wordpress.Import(t.Context(), svc.Moving, nil, f, wordpress.Options{})
 			f.Close()
 			var se *wordpress.SyntaxError
 			if !errors.As(err, &se) || se.Line == 0 || se.Column == 0 {
@@ -226,9 +226,9 @@ func TestImportBadFilesChangeNothing(t *testing.T) {
 			}
 		}
 	}
-	_, total, _ := svc.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses})
-	users, _ := svc.Users(t.Context())
-	cats, _ := svc.Terms(t.Context(), blog.TermCategory)
+	_, total, _ := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses})
+	users, _ := svc.Accounts.Users(t.Context())
+	cats, _ := svc.Reading.Terms(t.Context(), blog.TermCategory)
 	if total != 0 || len(users) != 1 || len(cats) != 0 {
 		t.Errorf("failed imports left %d items, %d users, %d categories", total, len(users), len(cats))
 	}
@@ -237,7 +237,7 @@ func TestImportBadFilesChangeNothing(t *testing.T) {
 	if err != nil || rep.Created["post"] != 6 {
 		t.Fatalf("dry run = %+v, %v", rep, err)
 	}
-	if _, total, _ := svc.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses}); total != 0 {
+	if _, total, _ := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses}); total != 0 {
 		t.Errorf("a dry run stored %d items", total)
 	}
 }
@@ -250,7 +250,7 @@ func TestImportFixtures(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rep, err := wordpress.Import(t.Context(), svc, nil, f, wordpress.Options{})
+	rep, err := wordpress.Import(t.Context(), svc.Moving, nil, f, wordpress.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestImportFixtures(t *testing.T) {
 	if err != nil || hello.Title != "Hello world!" || !strings.Contains(hello.BodyHTML, "<p>Welcome to WordPress.") || hello.CommentCount != 1 {
 		t.Errorf("hello world = %+v, %v", hello, err)
 	}
-	if to, err := svc.RedirectFor(t.Context(), "/?p=1"); err != nil || to != hello.Path {
+	if to, err := svc.Reading.RedirectFor(t.Context(), "/?p=1"); err != nil || to != hello.Path {
 		t.Errorf("/?p=1 redirects to %q, %v", to, err)
 	}
 }
@@ -275,7 +275,7 @@ func TestImportUploads(t *testing.T) {
 	os.WriteFile(filepath.Join(from, "2014", "03", "pic.jpg"), []byte("JPEG"), 0o644)
 	doc := wxr(strings.Replace(item(60, "post", "publish", "with-pictures", ""), "First paragraph of with-pictures.",
 		`<img src="https://old.example/wp-content/uploads/2014/03/pic.jpg" alt="pic"> and <a href="http://old.example/wp-content/uploads/2014/03/gone.pdf">a file</a> and <img src="https://old.example/wp-content/uploads/../../etc/passwd">`, 1))
-	rep, err := wordpress.Import(t.Context(), svc, nil, strings.NewReader(doc), wordpress.Options{Uploads: from, UploadsTarget: to})
+	rep, err := wordpress.Import(t.Context(), svc.Moving, nil, strings.NewReader(doc), wordpress.Options{Uploads: from, UploadsTarget: to})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,7 @@ func BenchmarkImportLarge(b *testing.B) {
 	}
 	defer f.Close()
 	start := time.Now()
-	rep, err := wordpress.Import(b.Context(), svc, nil, f, wordpress.Options{})
+	rep, err := wordpress.Import(b.Context(), svc.Moving, nil, f, wordpress.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

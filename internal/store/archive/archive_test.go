@@ -47,9 +47,9 @@ func openPostgres(t *testing.T) *postgres.Store {
 	return st
 }
 
-func service(t *testing.T, st blog.Store) *blog.Service {
+func service(t *testing.T, st blog.Store) *blog.Services {
 	t.Helper()
-	svc, err := blog.NewService(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(),
+	svc, err := blog.New(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(),
 		CommentRenderer: markdown.NewComments(), Hasher: password.New()})
 	if err != nil {
 		t.Fatal(err)
@@ -60,19 +60,19 @@ func service(t *testing.T, st blog.Store) *blog.Service {
 // fill writes a small site touching every table: writers, a session,
 // posts with tags, categories (a child created before its parent) and
 // revisions, threaded replies, mail, redirects and import keys.
-func fill(t *testing.T, st blog.Store) (*blog.Service, *blog.User) {
+func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 	t.Helper()
 	ctx := t.Context()
 	svc := service(t, st)
-	admin, err := svc.SetupAdmin(ctx, blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "0123456789"})
+	admin, err := svc.Accounts.SetupAdmin(ctx, blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "0123456789"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.SaveSettings(ctx, admin, blog.SettingsInput{"title": "Moved intact", "comment_min_seconds": "0",
+	if _, err := svc.Site.SaveSettings(ctx, admin, blog.SettingsInput{"title": "Moved intact", "comment_min_seconds": "0",
 		"comment_per_minute": "1000", "comment_moderation": blog.ModerateApproveAll}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.StartSession(ctx, admin.ID); err != nil {
+	if _, err := svc.Accounts.StartSession(ctx, admin.ID); err != nil {
 		t.Fatal(err)
 	}
 	child := &blog.Term{Kind: blog.TermCategory, Name: "Roses", Slug: "roses"}
@@ -87,7 +87,7 @@ func fill(t *testing.T, st blog.Store) (*blog.Service, *blog.User) {
 		t.Fatal(err)
 	}
 	for i := range 12 {
-		p, err := svc.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Café notes ", i),
+		p, err := svc.Writing.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Café notes ", i),
 			Body: fmt.Sprintf("Pruning the **roses**, week %d.\n\n> A quoted line.\n", i), Tags: []string{"pruning", fmt.Sprint("week ", i%3)},
 			Categories: []string{"roses"}, Status: blog.StatusPublished, CommentsOpen: true,
 			PublishedAt: time.Date(2026, 3, 1+i, 9, 0, 0, 0, time.UTC)})
@@ -96,13 +96,13 @@ func fill(t *testing.T, st blog.Store) (*blog.Service, *blog.User) {
 		}
 		in := blog.PostInput{Kind: blog.KindPost, Title: p.Title, Body: p.Body + "\nAn edit.", Categories: []string{"roses"},
 			Status: blog.StatusPublished, CommentsOpen: true, PublishedAt: p.PublishedAt}
-		if _, err := svc.SavePost(ctx, admin, p.ID, in); err != nil {
+		if _, err := svc.Writing.SavePost(ctx, admin, p.ID, in); err != nil {
 			t.Fatal(err)
 		}
 		var parentID int64
 		for j := range 3 {
-			c, err := svc.SubmitComment(ctx, blog.CommentInput{PostID: p.ID, ParentID: parentID, Name: "Reader", Email: "r@example.com",
-				Body: fmt.Sprintf("Reply %d to %d", j, i), Notify: true, IP: "192.0.2.7", FormToken: svc.CommentFormToken(p.ID)})
+			c, err := svc.Discussion.SubmitComment(ctx, blog.CommentInput{PostID: p.ID, ParentID: parentID, Name: "Reader", Email: "r@example.com",
+				Body: fmt.Sprintf("Reply %d to %d", j, i), Notify: true, IP: "192.0.2.7", FormToken: svc.Discussion.CommentFormToken(p.ID)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,18 +127,18 @@ func checkUsable(t *testing.T, st blog.Store) {
 	t.Helper()
 	ctx := t.Context()
 	svc := service(t, st)
-	if svc.Settings().Title != "Moved intact" {
-		t.Errorf("title %q after the move", svc.Settings().Title)
+	if svc.Site.Settings().Title != "Moved intact" {
+		t.Errorf("title %q after the move", svc.Site.Settings().Title)
 	}
-	res, err := svc.Search(ctx, "cafe pruning", 1)
+	res, err := svc.Reading.Search(ctx, "cafe pruning", 1)
 	if err != nil || res.Total != 12 {
 		t.Errorf("search after the move: %+v, %v", res, err)
 	}
-	admin, err := svc.Authenticate(ctx, "ada@example.com", "0123456789")
+	admin, err := svc.Accounts.Authenticate(ctx, "ada@example.com", "0123456789")
 	if err != nil {
 		t.Fatalf("sign in after the move: %v", err)
 	}
-	p, err := svc.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "After the move", Body: "New.", Status: blog.StatusPublished})
+	p, err := svc.Writing.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "After the move", Body: "New.", Status: blog.StatusPublished})
 	if err != nil {
 		t.Fatalf("a new post after the move: %v", err)
 	}
@@ -222,8 +222,8 @@ func TestBackupDuringWrites(t *testing.T) {
 					defer wg.Done()
 					for i := 0; wctx.Err() == nil; i++ {
 						p := posts[(w+i)%len(posts)]
-						_, err := svc.SubmitComment(wctx, blog.CommentInput{PostID: p.ID, Name: "Busy", Email: "b@example.com",
-							Body: fmt.Sprintf("busy %d-%d", w, i), FormToken: svc.CommentFormToken(p.ID)})
+						_, err := svc.Discussion.SubmitComment(wctx, blog.CommentInput{PostID: p.ID, Name: "Busy", Email: "b@example.com",
+							Body: fmt.Sprintf("busy %d-%d", w, i), FormToken: svc.Discussion.CommentFormToken(p.ID)})
 						if err == nil {
 							written.Add(1)
 						}

@@ -54,7 +54,7 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 // only the settings of the empty site, then rebuilds the search
 // documents and moves each ID sequence past the loaded IDs.
 func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) error) error {
-	return s.Atomic(ctx, func(bs blog.Store) error {
+	return s.Atomic(ctx, func(bs blog.Tx) error {
 		tx := bs.(*Store)
 		clear := `DELETE FROM settings`
 		if replace {

@@ -141,7 +141,7 @@ const maxTries = 3
 // Atomic runs fn in a transaction, committed when fn returns nil. A
 // transaction PostgreSQL aborted to break a deadlock runs again, up to
 // maxTries times. Inside fn, Atomic runs fn' directly.
-func (s *Store) Atomic(ctx context.Context, fn func(blog.Store) error) error {
+func (s *Store) Atomic(ctx context.Context, fn func(blog.Tx) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
@@ -154,7 +154,7 @@ func (s *Store) Atomic(ctx context.Context, fn func(blog.Store) error) error {
 	return err
 }
 
-func (s *Store) atomic(ctx context.Context, fn func(blog.Store) error) error {
+func (s *Store) atomic(ctx context.Context, fn func(blog.Tx) error) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -55,7 +55,7 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 // Load runs fn in one transaction after deleting every row (replace) or
 // only the settings of the empty site, then rebuilds the search index.
 func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) error) error {
-	return s.Atomic(ctx, func(bs blog.Store) error {
+	return s.Atomic(ctx, func(bs blog.Tx) error {
 		tx := bs.(*Store)
 		tables := []archive.Table{{Name: "settings"}}
 		if replace {

@@ -54,7 +54,7 @@ func seedSearch(b *testing.B, n int) (blog.Store, []string) {
 		return sb.String()
 	}
 	for start := 0; start < n; start += 500 {
-		err := st.Atomic(ctx, func(tx blog.Store) error {
+		err := st.Atomic(ctx, func(tx blog.Tx) error {
 			for i := start; i < min(start+500, n); i++ {
 				body := text(150 + rng.IntN(750))
 				p := &blog.Post{Kind: blog.KindPost, Status: blog.StatusPublished, Title: text(5), Slug: fmt.Sprint("post-", i),

@@ -299,7 +299,7 @@ func (s *Store) Close() error {
 // the store's single writer into one SQLite transaction, each in its own
 // savepoint, so one fsync acknowledges many writes; a failing fn rolls
 // back only its own savepoint. Inside fn, Atomic runs fn' directly.
-func (s *Store) Atomic(ctx context.Context, fn func(blog.Store) error) error {
+func (s *Store) Atomic(ctx context.Context, fn func(blog.Tx) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}

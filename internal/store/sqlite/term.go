@@ -87,7 +87,7 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 
 // SaveSettings stores vals, replacing existing keys, in one transaction.
 func (s *Store) SaveSettings(ctx context.Context, vals map[string]string) error {
-	return s.Atomic(ctx, func(bs blog.Store) error {
+	return s.Atomic(ctx, func(bs blog.Tx) error {
 		tx := bs.(*Store)
 		for k, v := range vals {
 			if _, err := tx.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)

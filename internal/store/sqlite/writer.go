@@ -18,7 +18,7 @@ var errClosed = errors.New("sqlite: store is closed")
 
 type writeReq struct {
 	ctx  context.Context
-	fn   func(blog.Store) error
+	fn   func(blog.Tx) error
 	err  error
 	done chan error
 }
@@ -43,7 +43,7 @@ func newWriter(s *Store) *writer {
 }
 
 // do queues fn and waits for its outcome.
-func (w *writer) do(ctx context.Context, fn func(blog.Store) error) error {
+func (w *writer) do(ctx context.Context, fn func(blog.Tx) error) error {
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case w.queue <- req:
@@ -156,7 +156,7 @@ func (w *writer) run(batch []*writeReq) {
 
 // call runs fn, turning a panic into an error so one bad write cannot
 // stop the writer.
-func call(fn func(blog.Store) error, s *Store) (err error) {
+func call(fn func(blog.Tx) error, s *Store) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("panic in write: %v", v)

@@ -22,7 +22,7 @@ func testSlugRace(t *testing.T, st blog.Store) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				errs[i] = st.Atomic(ctx, func(tx blog.Store) error {
+				errs[i] = st.Atomic(ctx, func(tx blog.Tx) error {
 					return tx.CreatePost(ctx, newPost(u, slug, t0, blog.StatusDraft))
 				})
 			}()
@@ -56,7 +56,7 @@ func testApproveDeleteRace(t *testing.T, st blog.Store) {
 	u := mustUser(t, st, "race@example.com")
 	post := mustPost(t, st, newPost(u, "raced", t0, blog.StatusPublished))
 	approve := func(id int64) error {
-		return st.Atomic(ctx, func(tx blog.Store) error {
+		return st.Atomic(ctx, func(tx blog.Tx) error {
 			c, err := tx.Comment(ctx, id)
 			if err != nil || c.Status == blog.CommentApproved {
 				return err
@@ -69,7 +69,7 @@ func testApproveDeleteRace(t *testing.T, st blog.Store) {
 		})
 	}
 	remove := func(id int64) error {
-		return st.Atomic(ctx, func(tx blog.Store) error {
+		return st.Atomic(ctx, func(tx blog.Tx) error {
 			c, err := tx.Comment(ctx, id)
 			if err != nil {
 				return err

@@ -418,7 +418,7 @@ func testAtomicRollback(t *testing.T, st blog.Store) {
 	ctx := t.Context()
 	u := mustUser(t, st, "x@example.com")
 	boom := errors.New("boom")
-	err := st.Atomic(ctx, func(tx blog.Store) error {
+	err := st.Atomic(ctx, func(tx blog.Tx) error {
 		if err := tx.CreatePost(ctx, newPost(u, "lost", t0, blog.StatusDraft)); err != nil {
 			return err
 		}
@@ -430,7 +430,7 @@ func testAtomicRollback(t *testing.T, st blog.Store) {
 	if _, err := st.PostBySlug(ctx, blog.KindPost, "lost"); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("rolled-back post is visible: %v", err)
 	}
-	err = st.Atomic(ctx, func(tx blog.Store) error {
+	err = st.Atomic(ctx, func(tx blog.Tx) error {
 		return tx.CreatePost(ctx, newPost(u, "kept", t0, blog.StatusDraft))
 	})
 	if err != nil {

@@ -50,13 +50,25 @@ func (r *ImportReport) Note(format string, args ...any) {
 // errDryRun rolls back a dry run's transaction.
 var errDryRun = errors.New("dry run")
 
+// Moving holds what moves a site in and out: imports from other engines
+// and files, and the export of everything.
+type Moving struct {
+	*core
+	writing  *Writing
+	posts    PostStore
+	comments CommentStore
+	users    UserStore
+	terms    TermStore
+	renderer CommentRenderer
+}
+
 // Importer writes one import inside one transaction. Every item is keyed
 // by the source's own ID, so importing the same file again updates what
 // the first run created instead of duplicating it.
 type Importer struct {
 	ctx    context.Context
-	s      *Service
-	tx     Store
+	m      *Moving
+	tx     Tx
 	actor  *User
 	source string
 	Report *ImportReport
@@ -67,17 +79,17 @@ type Importer struct {
 // way). A dry run rolls back at the end and returns the report of what
 // would have changed. actor must be an administrator (nil is the command
 // line); source names the kind of site, e.g. "wordpress".
-func (s *Service) Import(ctx context.Context, actor *User, source string, dryRun bool, fn func(*Importer) error) (*ImportReport, error) {
+func (m *Moving) Import(ctx context.Context, actor *User, source string, dryRun bool, fn func(*Importer) error) (*ImportReport, error) {
 	if actor != nil && !actor.CanManageSite() {
 		return nil, ErrForbidden
 	}
 	rep := &ImportReport{Created: map[string]int{}, Updated: map[string]int{}}
-	err := s.store.Atomic(ctx, func(tx Store) error {
-		im := &Importer{ctx: ctx, s: s, tx: tx, actor: actor, source: source, Report: rep}
+	err := m.write(ctx, func(tx Tx) (Change, error) {
+		im := &Importer{ctx: ctx, m: m, tx: tx, actor: actor, source: source, Report: rep}
 		if im.actor == nil {
 			users, err := tx.Users(ctx)
 			if err != nil {
-				return err
+				return Change{}, err
 			}
 			for _, u := range users {
 				if u.Role == RoleAdmin {
@@ -86,25 +98,26 @@ func (s *Service) Import(ctx context.Context, actor *User, source string, dryRun
 				}
 			}
 			if im.actor == nil {
-				return errors.New("the site has no administrator yet; create one before importing")
+				return Change{}, errors.New("the site has no administrator yet; create one before importing")
 			}
 		}
 		if err := fn(im); err != nil {
-			return err
+			return Change{}, err
 		}
 		if dryRun {
-			return errDryRun
+			return Change{}, errDryRun
 		}
-		return nil
+		return everything, nil
 	})
 	if err != nil && !errors.Is(err, errDryRun) {
 		return nil, err
 	}
-	if !dryRun {
-		s.changed(everything)
-	}
 	return rep, nil
 }
+
+// Location returns the site's time zone, in which dates given without
+// one are read.
+func (im *Importer) Location() *time.Location { return im.m.current().Location() }
 
 // Lookup returns the local ID an earlier import gave the source's key,
 // or 0.
@@ -135,20 +148,14 @@ func (im *Importer) User(key, name, email string) (*User, error) {
 	}
 	u, err := im.tx.UserByEmail(im.ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		slug, err := uniqueSlug(Slugify(name), "writer", func(c string) (bool, error) {
-			_, err := im.tx.UserBySlug(im.ctx, c)
-			if errors.Is(err, ErrNotFound) {
-				return false, nil
-			}
-			return err == nil, err
-		})
+		slug, err := uniqueUserSlug(im.ctx, im.tx, name, "writer")
 		if err != nil {
 			return nil, err
 		}
 		if strings.TrimSpace(name) == "" {
 			name = key
 		}
-		u = &User{Name: strings.TrimSpace(name), Slug: slug, Email: email, Role: RoleAuthor, CreatedAt: im.s.now().UTC()}
+		u = &User{Name: strings.TrimSpace(name), Slug: slug, Email: email, Role: RoleAuthor, CreatedAt: im.m.now().UTC()}
 		if err := im.tx.CreateUser(im.ctx, u); err != nil {
 			return nil, fmt.Errorf("create writer %s: %w", key, err)
 		}
@@ -253,7 +260,7 @@ func (im *Importer) Post(key string, in PostInput, termIDs []int64) (*Post, erro
 			return nil, err
 		}
 	}
-	p, err := im.s.savePost(im.ctx, im.tx, im.actor, id, in)
+	p, err := im.m.writing.savePost(im.ctx, im.tx, im.actor, id, in)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s (%q): %w", in.Kind, key, in.Title, err)
 	}
@@ -268,7 +275,7 @@ func (im *Importer) Post(key string, in PostInput, termIDs []int64) (*Post, erro
 	if err != nil {
 		return nil, err
 	}
-	im.s.decorate(p)
+	im.m.decorate(p)
 	return p, nil
 }
 
@@ -278,7 +285,7 @@ func (im *Importer) PostPath(id int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	im.s.decorate(p)
+	im.m.decorate(p)
 	return p.Path, nil
 }
 
@@ -319,7 +326,7 @@ func (im *Importer) Comment(key string, post *Post, parentKey string, c Comment)
 			c.ParentID, c.Depth = parent.ID, parent.Depth+1
 		}
 	}
-	if c.BodyHTML, err = im.s.comments.RenderComment(c.Body); err != nil {
+	if c.BodyHTML, err = im.m.renderer.RenderComment(c.Body); err != nil {
 		return nil, err
 	}
 	c.AuthorEmail = normalizeEmail(c.AuthorEmail)
@@ -351,52 +358,110 @@ func (im *Importer) Redirect(from, to string) error {
 	if from == "" || from == to {
 		return nil
 	}
-	return im.tx.SetRedirect(im.ctx, Redirect{From: from, To: to, CreatedAt: im.s.now().UTC()})
+	return im.tx.SetRedirect(im.ctx, Redirect{From: from, To: to, CreatedAt: im.m.now().UTC()})
 }
 
 // Key formats a numeric source ID as an import key.
 func Key(id int64) string { return strconv.FormatInt(id, 10) }
 
-// RedirectFor returns where an old address now lives, or ErrNotFound.
-func (s *Service) RedirectFor(ctx context.Context, from string) (string, error) {
-	return s.store.RedirectFor(ctx, from)
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Created int
+	Updated int
 }
 
-// Redirects lists the redirects for the admin.
-func (s *Service) Redirects(ctx context.Context, actor *User) ([]Redirect, error) {
-	if !actor.CanManageSite() {
+// ItemError names the input of a batch that failed.
+type ItemError struct {
+	Index int // 0-based position in the batch
+	Err   error
+}
+
+func (e *ItemError) Error() string { return fmt.Sprintf("item %d: %v", e.Index+1, e.Err) }
+
+// Unwrap returns the item's own error.
+func (e *ItemError) Unwrap() error { return e.Err }
+
+// ImportPosts saves every input with author as the writer, in one
+// transaction: an item whose slug (given, or derived from its title)
+// already exists in its kind is updated, so running an import twice
+// changes nothing; the others are created. Categories an item names are
+// created when missing. If any item is refused,
+// nothing is stored and the error is an *ItemError. progress, when not
+// nil, is called after each item.
+func (m *Moving) ImportPosts(ctx context.Context, author *User, ins []PostInput, progress func(done int)) (ImportResult, error) {
+	var res ImportResult
+	err := m.write(ctx, func(tx Tx) (Change, error) {
+		res = ImportResult{}
+		for i, in := range ins {
+			if in.Slug == "" {
+				in.Slug = Slugify(in.Title)
+			}
+			var id int64
+			old, err := tx.PostBySlug(ctx, in.Kind, Slugify(in.Slug))
+			switch {
+			case err == nil:
+				id = old.ID
+				res.Updated++
+			case errors.Is(err, ErrNotFound):
+				res.Created++
+			default:
+				return Change{}, err
+			}
+			// Static site generators create categories by using them.
+			for _, name := range in.Categories {
+				if _, err := ensureTerm(ctx, tx, TermCategory, name); err != nil {
+					return Change{}, &ItemError{Index: i, Err: err}
+				}
+			}
+			if _, err := m.writing.savePost(ctx, tx, author, id, in); err != nil {
+				return Change{}, &ItemError{Index: i, Err: err}
+			}
+			if progress != nil {
+				progress(i + 1)
+			}
+		}
+		return everything, nil
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return res, nil
+}
+
+// Everything is the whole site for an export: every post and page in any
+// status but the trash, every reply to them, users, tags and categories.
+type Everything struct {
+	Posts      []*Post
+	Comments   []*Comment // oldest first
+	Users      []*User
+	Tags       []Term
+	Categories []Term
+}
+
+// Export returns the whole site. actor must be an administrator; nil is
+// the command line.
+func (m *Moving) Export(ctx context.Context, actor *User) (*Everything, error) {
+	if actor != nil && !actor.CanManageSite() {
 		return nil, ErrForbidden
 	}
-	return s.store.Redirects(ctx)
-}
-
-// SaveRedirect adds or changes a redirect from an old path to a new one.
-// Both must be paths on this site.
-func (s *Service) SaveRedirect(ctx context.Context, actor *User, from, to string) error {
-	if !actor.CanManageSite() {
-		return ErrForbidden
+	var e Everything
+	var err error
+	live := []Status{StatusPublished, StatusScheduled, StatusDraft, StatusPrivate}
+	if e.Posts, err = m.posts.Posts(ctx, PostFilter{Statuses: live}); err != nil {
+		return nil, err
 	}
-	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
-	v := &ValidationError{}
-	if !strings.HasPrefix(from, "/") || strings.HasPrefix(from, "//") {
-		v.Add("from", "Enter the old address as a path starting with /, like /2015/11/old-post/ or /?p=12.")
+	m.decorateAll(e.Posts)
+	if e.Comments, err = m.comments.Comments(ctx, CommentFilter{}); err != nil {
+		return nil, err
 	}
-	if !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") {
-		v.Add("to", "Enter the new address as a path starting with /.")
+	if e.Users, err = m.users.Users(ctx); err != nil {
+		return nil, err
 	}
-	if from == to && from != "" {
-		v.Add("to", "The new address must differ from the old one.")
+	if e.Tags, err = m.terms.Terms(ctx, TermTag); err != nil {
+		return nil, err
 	}
-	if err := v.Err(); err != nil {
-		return err
+	if e.Categories, err = m.terms.Terms(ctx, TermCategory); err != nil {
+		return nil, err
 	}
-	return s.store.SetRedirect(ctx, Redirect{From: from, To: to, CreatedAt: s.now().UTC().Truncate(time.Second)})
-}
-
-// DeleteRedirect removes a redirect.
-func (s *Service) DeleteRedirect(ctx context.Context, actor *User, from string) error {
-	if !actor.CanManageSite() {
-		return ErrForbidden
-	}
-	return s.store.DeleteRedirect(ctx, from)
+	return &e, nil
 }

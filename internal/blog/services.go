@@ -1,0 +1,76 @@
+// Package blog holds folio's domain: posts, pages, users, terms, replies
+// and settings, the rules that govern them, the store parts they need,
+// and the services that web handlers and commands call, one per concern
+// (Site, Accounts, Writing, Reading, Discussion, Outbox, Moving), on one
+// shared core of transactions, clock, settings and change feed. It
+// imports only the standard library.
+//
+// One thing has three names here. Code, stores and everything that faces
+// WordPress (form fields, the import, the comment_* settings) call a
+// reader's answer a comment; what people read — pages, the admin,
+// e-mail — calls it a reply; and Discussion names the service and the
+// settings that govern replies as a whole.
+package blog
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Options configure the services. Renderer and Hasher are required.
+type Options struct {
+	// Now returns the current time; time.Now when nil. Tests inject a
+	// fixed clock.
+	Now      func() time.Time
+	Renderer Renderer
+	Hasher   Hasher
+	// CommentRenderer renders replies; required to accept replies.
+	CommentRenderer CommentRenderer
+	// Mailer sends queued e-mail; nil keeps mail in the outbox.
+	Mailer Mailer
+	// SpamChecker is asked about new replies when the settings name a
+	// service; nil skips the check.
+	SpamChecker SpamChecker
+	// OnChange, when set, is called after every committed write that can
+	// change what readers see, with what it changed.
+	OnChange func(Change)
+}
+
+// Services is folio's domain, one service per concern, all sharing one
+// core. Each is safe for concurrent use.
+type Services struct {
+	Site       *Site
+	Accounts   *Accounts
+	Writing    *Writing
+	Reading    *Reading
+	Discussion *Discussion
+	Outbox     *Outbox
+	Moving     *Moving
+}
+
+// New loads the site's settings and signing secret (creating the secret
+// on a new site) and returns the services over st.
+func New(ctx context.Context, st Store, opts Options) (*Services, error) {
+	if opts.Renderer == nil || opts.Hasher == nil {
+		return nil, errors.New("blog: New needs a Renderer and a Hasher")
+	}
+	c := &core{tx: st, settings: st, now: opts.Now, onChange: opts.OnChange}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if err := c.reload(ctx); err != nil {
+		return nil, err
+	}
+	w := &Writing{core: c, posts: st, revisions: st, renderer: opts.Renderer}
+	return &Services{
+		Site:     &Site{core: c, redirects: st},
+		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher},
+		Writing:  w,
+		Reading:  &Reading{core: c, posts: st, terms: st, users: st, comments: st, search: st, redirects: st},
+		Discussion: &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer,
+			spam: opts.SpamChecker},
+		Outbox: &Outbox{core: c, mail: st, mailer: opts.Mailer},
+		Moving: &Moving{core: c, writing: w, posts: st, comments: st, users: st, terms: st, renderer: opts.CommentRenderer},
+	}, nil
+}

@@ -1,0 +1,95 @@
+package blog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Site holds what the whole site shares: its settings, its signing
+// secret, the clock, and the redirects an administrator makes by hand.
+type Site struct {
+	*core
+	redirects RedirectStore
+}
+
+// Settings returns the current site settings.
+func (s *Site) Settings() Settings { return s.current() }
+
+// Secret returns the site's 32-byte key for signing cookies and tokens.
+// It is the same for every process serving the site.
+func (s *Site) Secret() []byte { return s.key() }
+
+// Now returns the site's current time.
+func (s *Site) Now() time.Time { return s.now() }
+
+// ReloadSettings reads the settings from the store again. The services
+// keep them in memory; call this when another process may have changed
+// them.
+func (s *Site) ReloadSettings(ctx context.Context) error { return s.reload(ctx) }
+
+// SaveSettings validates and stores the settings an administrator typed
+// (actor nil: the command line). On a *ValidationError nothing is
+// stored.
+func (s *Site) SaveSettings(ctx context.Context, actor *User, in SettingsInput) (Settings, error) {
+	if actor != nil && !actor.CanManageSite() {
+		return Settings{}, ErrForbidden
+	}
+	next, err := in.Apply(s.current())
+	if err != nil {
+		return Settings{}, err
+	}
+	err = s.write(ctx, func(tx Tx) (Change, error) {
+		if err := tx.SaveSettings(ctx, next.Values()); err != nil {
+			return Change{}, fmt.Errorf("save settings: %w", err)
+		}
+		return everything, nil
+	})
+	if err != nil {
+		return Settings{}, err
+	}
+	s.mu.Lock()
+	s.site = next
+	s.mu.Unlock()
+	return next, nil
+}
+
+// Redirects lists the redirects for the admin.
+func (s *Site) Redirects(ctx context.Context, actor *User) ([]Redirect, error) {
+	if !actor.CanManageSite() {
+		return nil, ErrForbidden
+	}
+	return s.redirects.Redirects(ctx)
+}
+
+// SaveRedirect adds or changes a redirect from an old path to a new one.
+// Both must be paths on this site.
+func (s *Site) SaveRedirect(ctx context.Context, actor *User, from, to string) error {
+	if !actor.CanManageSite() {
+		return ErrForbidden
+	}
+	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+	v := &ValidationError{}
+	if !strings.HasPrefix(from, "/") || strings.HasPrefix(from, "//") {
+		v.Add("from", "Enter the old address as a path starting with /, like /2015/11/old-post/ or /?p=12.")
+	}
+	if !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") {
+		v.Add("to", "Enter the new address as a path starting with /.")
+	}
+	if from == to && from != "" {
+		v.Add("to", "The new address must differ from the old one.")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.redirects.SetRedirect(ctx, Redirect{From: from, To: to, CreatedAt: s.stamp()})
+}
+
+// DeleteRedirect removes a redirect.
+func (s *Site) DeleteRedirect(ctx context.Context, actor *User, from string) error {
+	if !actor.CanManageSite() {
+		return ErrForbidden
+	}
+	return s.redirects.DeleteRedirect(ctx, from)
+}
