@@ -31,10 +31,10 @@ type Migration struct {
 	SQL     string
 }
 
-// Load reads the migrations in fsys's top directory, sorted by version. It
-// fails on a badly named file or two files with one version.
-func Load(fsys fs.FS) ([]Migration, error) {
-	names, err := fs.Glob(fsys, "*.sql")
+// Load reads the migrations in the directory dir of fsys, sorted by
+// version. It fails on a badly named file or two files with one version.
+func Load(fsys fs.FS, dir string) ([]Migration, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.sql"))
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ func TestLoad(t *testing.T) {
 		"0001_init.sql": {Data: []byte("A")},
 		"README.md":     {Data: []byte("ignored")},
 	}
-	ms, err := migrate.Load(good)
+	ms, err := migrate.Load(good, ".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func TestLoad(t *testing.T) {
 		"zero":           {"0000_x.sql": {Data: []byte("A")}},
 		"shared version": {"0001_a.sql": {Data: []byte("A")}, "01_b.sql": {Data: []byte("B")}},
 	} {
-		if _, err := migrate.Load(fsys); err == nil {
+		if _, err := migrate.Load(fsys, "."); err == nil {
 			t.Errorf("%s: Load succeeded, want an error", name)
 		}
 	}

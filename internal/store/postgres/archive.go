@@ -70,7 +70,7 @@ func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) 
 		if err := fn(loader{tx.tx}); err != nil {
 			return err
 		}
-		if err := tx.reindex(ctx, `TRUE`); err != nil {
+		if err := reindex(ctx, conn{tx}, `TRUE`); err != nil {
 			return err
 		}
 		for _, t := range archive.Tables {

@@ -3,10 +3,12 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
 	"folio/internal/blog"
+	"folio/internal/store/query"
 )
 
 // reindexSQL recomputes the search documents of the posts its WHERE
@@ -22,8 +24,8 @@ const reindexSQL = `UPDATE posts p SET search = CASE WHEN p.status = 'published'
 
 // reindex brings the search documents of the posts matching cond up to
 // date, in the caller's transaction.
-func (s *Store) reindex(ctx context.Context, cond string, args ...any) error {
-	if _, err := s.q.Exec(ctx, reindexSQL+cond, args...); err != nil {
+func reindex(ctx context.Context, db query.DB, cond string, args ...any) error {
+	if _, err := db.Exec(ctx, reindexSQL+cond, args...); err != nil {
 		return fmt.Errorf("index posts: %w", err)
 	}
 	return nil
@@ -34,7 +36,7 @@ func (s *Store) reindex(ctx context.Context, cond string, args ...any) error {
 // a reader typed is read as an operator: words through plainto_tsquery,
 // phrases through phraseto_tsquery, prefixes (letters and digits only)
 // through to_tsquery with :*.
-func tsQuery(q blog.SearchQuery, a *args) string {
+func tsQuery(q blog.SearchQuery, a *numbered) string {
 	var parts []string
 	for _, t := range q.Terms {
 		var part string
@@ -66,6 +68,16 @@ func tsQuery(q blog.SearchQuery, a *args) string {
 	return "(" + strings.Join(parts, " && ") + ")"
 }
 
+// numbered collects the arguments of a statement that refers to each by
+// its number, so the query's terms can appear in it more than once.
+type numbered []any
+
+// add appends v and returns its placeholder.
+func (a *numbered) add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
 // Snippet markers: control characters cannot occur in indexed text, so
 // they become <mark> tags afterwards.
 const markOpen, markClose = "\x01", "\x02"
@@ -76,12 +88,13 @@ var marks = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>")
 // the body, the tags four times and the lede three times, as the SQLite
 // store's BM25 weights do.
 func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHit, int, error) {
-	var a args
+	db := conn{s}
+	var a numbered
 	match := tsQuery(q, &a)
 	limit := a.add(blog.MaxSearchTotal)
 	// Counting stops at blog.MaxSearchTotal, as in the SQLite store.
 	var total int
-	if err := s.q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE search @@ `+match+` LIMIT `+limit+`) m`, a...).Scan(&total); err != nil {
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE search @@ `+match+` LIMIT `+limit+`) m`, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count search hits: %w", err)
 	}
 	if total <= q.Offset {
@@ -95,18 +108,17 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 	opts := a.add("StartSel=" + markOpen + ", StopSel=" + markClose + ", MaxWords=35, MinWords=15")
 	// The text is escaped before ts_headline reads it, so its parser
 	// sees entities, not tags it would drop.
-	rows, err := s.q.Query(ctx, `SELECT h.id, ts_headline('folio',
-		replace(replace(replace(h.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), `+match+`, `+opts+`)
-		FROM (`+page+`) h`, a...)
 	type hit struct {
 		id      int64
 		snippet string
 	}
-	list, err := collect(rows, err, func(sc scanner) (hit, error) {
+	list, err := query.Collect(ctx, db, func(sc query.Scanner) (hit, error) {
 		var h hit
 		err := sc.Scan(&h.id, &h.snippet)
 		return h, err
-	})
+	}, `SELECT h.id, ts_headline('folio',
+		replace(replace(replace(h.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), `+match+`, `+opts+`)
+		FROM (`+page+`) h`, a...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
@@ -114,17 +126,9 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 	for i, h := range list {
 		ids[i] = h.id
 	}
-	rows, err = s.q.Query(ctx, `SELECT `+postColumns+postFrom+` WHERE p.id = ANY($1)`, ids)
-	posts, err := collect(rows, err, scanPost)
+	byID, err := s.PostsByID(ctx, ids)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
-	}
-	if err := s.loadTerms(ctx, posts); err != nil {
-		return nil, 0, err
-	}
-	byID := make(map[int64]*blog.Post, len(posts))
-	for _, p := range posts {
-		byID[p.ID] = p
 	}
 	hits := make([]blog.SearchHit, 0, len(list))
 	for _, h := range list {

@@ -10,13 +10,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"runtime"
 	"strings"
-	"time"
 
 	"folio/internal/blog"
 	"folio/internal/store/migrate"
+	"folio/internal/store/query"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -28,13 +27,7 @@ import (
 var migrationFiles embed.FS
 
 // Migrations returns the embedded schema migrations.
-func Migrations() ([]migrate.Migration, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	return migrate.Load(sub)
-}
+func Migrations() ([]migrate.Migration, error) { return migrate.Load(migrationFiles, "migrations") }
 
 // querier is what a pool and a transaction have in common.
 type querier interface {
@@ -44,11 +37,72 @@ type querier interface {
 }
 
 // Store implements blog.Store on PostgreSQL. It is safe for concurrent
-// use.
+// use. The statements both stores share come from query.Tables; the
+// search documents, row locks and the dialect are this store's.
 type Store struct {
+	query.Tables
 	pool *pgxpool.Pool
 	q    querier
 	tx   pgx.Tx // set in a Store made by Atomic
+}
+
+// newStore returns a Store running on q, a pool or a transaction of it.
+func newStore(pool *pgxpool.Pool, q querier, tx pgx.Tx) *Store {
+	s := &Store{pool: pool, q: q, tx: tx}
+	s.Tables = query.New(conn{s}, dialect)
+	return s
+}
+
+// conn is the Store as the shared queries see it: their ? placeholders
+// are numbered for pgx.
+type conn struct{ s *Store }
+
+func (c conn) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	tag, err := c.s.q.Exec(ctx, query.Rebind(q), args...)
+	return tag.RowsAffected(), err
+}
+
+func (c conn) Each(ctx context.Context, fn func(query.Scanner) error, q string, args ...any) error {
+	rows, err := c.s.q.Query(ctx, query.Rebind(q), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return query.EachRow(rows, fn)
+}
+
+func (c conn) QueryRow(ctx context.Context, q string, args ...any) query.Scanner {
+	return c.s.q.QueryRow(ctx, query.Rebind(q), args...)
+}
+
+func (c conn) ExecRow(ctx context.Context, q string, args ...any) query.Scanner {
+	return c.s.q.QueryRow(ctx, query.Rebind(q), args...)
+}
+
+// Lock locks the rows a transaction reads, so a write on another
+// connection waits instead of acting on a copy this one is changing.
+func (c conn) Lock(alias string, skipLocked bool) string {
+	if c.s.tx == nil {
+		return ""
+	}
+	if skipLocked {
+		return " FOR UPDATE OF " + alias + " SKIP LOCKED"
+	}
+	return " FOR UPDATE OF " + alias
+}
+
+// dialect is what the shared queries need to know of PostgreSQL.
+var dialect = &query.Dialect{
+	Like:     "ILIKE",
+	Greatest: "GREATEST",
+	// The hash condition lets PostgreSQL use comments_post_text.
+	SameText: func(a *query.Args, column, text string) string {
+		return "md5(" + column + ") = md5(" + a.Add(text) + "::text) AND " + column + " = " + a.Add(text)
+	},
+	Reindex: reindex,
+	// A deleted post takes its search document with it.
+	Unindex: func(context.Context, query.DB, int64) error { return nil },
+	MapErr:  mapErr,
 }
 
 var _ blog.Store = (*Store)(nil)
@@ -94,7 +148,7 @@ func open(ctx context.Context, url string, upgrade bool) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, q: pool}, nil
+	return newStore(pool, pool, nil), nil
 }
 
 func migrateLocked(ctx context.Context, pool *pgxpool.Pool, upgrade bool) error {
@@ -160,7 +214,7 @@ func (s *Store) atomic(ctx context.Context, fn func(blog.Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback(context.Background())
-	if err := fn(&Store{pool: s.pool, q: tx, tx: tx}); err != nil {
+	if err := fn(newStore(s.pool, tx, tx)); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -174,15 +228,6 @@ func retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
-// forUpdate locks the rows a transaction reads, so a write on another
-// connection waits instead of acting on a copy this one is changing.
-func (s *Store) forUpdate(table string) string {
-	if s.tx == nil {
-		return ""
-	}
-	return " FOR UPDATE OF " + table
-}
-
 // mapErr turns driver errors with a domain meaning into blog errors.
 func mapErr(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -193,85 +238,4 @@ func mapErr(err error) error {
 		return fmt.Errorf("%w: %v", blog.ErrConflict, err)
 	}
 	return err
-}
-
-// expectOne turns "no row changed" into ErrNotFound.
-func expectOne(tag pgconn.CommandTag, err error) error {
-	if err != nil {
-		return mapErr(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return blog.ErrNotFound
-	}
-	return nil
-}
-
-func unix(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
-
-func fromUnix(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(n, 0).UTC()
-}
-
-type scanner interface{ Scan(dest ...any) error }
-
-// collect scans every row of a query with scan.
-func collect[T any](rows pgx.Rows, err error, scan func(scanner) (T, error)) ([]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) { return scan(row) })
-}
-
-// collectMap scans rows of a key and a value into a map.
-func collectMap[K comparable, V any](rows pgx.Rows, err error) (map[K]V, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[K]V{}
-	for rows.Next() {
-		var k K
-		var v V
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
-		}
-		out[k] = v
-	}
-	return out, rows.Err()
-}
-
-// args collects query arguments and numbers their placeholders.
-type args []any
-
-// add appends v and returns its placeholder.
-func (a *args) add(v any) string {
-	*a = append(*a, v)
-	return fmt.Sprintf("$%d", len(*a))
-}
-
-// anyOf writes the condition "equals one of vs": plain equality for one
-// value, which the planner estimates better than = ANY of an array.
-func anyOf[T any](a *args, vs []T) string {
-	if len(vs) == 1 {
-		return " = " + a.add(vs[0])
-	}
-	return " = ANY(" + a.add(vs) + ")"
-}
-
-// toStrings converts a slice of string-kinded values for an = ANY($n)
-// condition.
-func toStrings[T ~string](vs []T) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = string(v)
-	}
-	return out
 }

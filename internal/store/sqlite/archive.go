@@ -7,6 +7,7 @@ import (
 
 	"folio/internal/blog"
 	"folio/internal/store/archive"
+	"folio/internal/store/query"
 )
 
 // Snapshot runs fn with a reader whose every read sees the database as
@@ -72,15 +73,14 @@ func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) 
 		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM posts_fts`); err != nil {
 			return err
 		}
-		_, err := tx.tx.ExecContext(ctx, reindexSQL+`1 = 1`)
-		return err
+		return reindex(ctx, conn{tx}, `1 = 1`)
 	})
 }
 
 type loader struct{ s *Store }
 
 func (l loader) Insert(ctx context.Context, t archive.Table, rows [][]any) error {
-	q := `INSERT INTO ` + t.Name + ` (` + strings.Join(t.Names(), ", ") + `) VALUES (` + placeholders(len(t.Columns)) + `)`
+	q := `INSERT INTO ` + t.Name + ` (` + strings.Join(t.Names(), ", ") + `) VALUES (` + query.Placeholders(len(t.Columns)) + `)`
 	for _, row := range rows {
 		if _, err := l.s.exec(ctx, q, row...); err != nil {
 			return mapErr(err)

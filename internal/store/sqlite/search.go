@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"folio/internal/blog"
+	"folio/internal/store/query"
 )
 
 // reindexSQL rebuilds the search rows of the posts matched by its WHERE
@@ -16,26 +17,16 @@ const reindexSQL = `INSERT INTO posts_fts (rowid, title, lede, body, tags)
 		COALESCE((SELECT group_concat(t.name, ' ') FROM post_terms pt JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = p.id), '')
 	FROM posts p WHERE p.status = 'published' AND `
 
-// reindex brings a post's search row up to date, in the caller's
-// transaction.
-func (s *Store) reindex(ctx context.Context, postID int64) error {
-	if _, err := s.exec(ctx, `DELETE FROM posts_fts WHERE rowid = ?`, postID); err != nil {
-		return fmt.Errorf("unindex post %d: %w", postID, err)
+// reindex brings the search rows of the posts matching cond (over posts
+// p) up to date, in the caller's transaction.
+func reindex(ctx context.Context, db query.DB, cond string, args ...any) error {
+	if _, err := db.Exec(ctx, `DELETE FROM posts_fts WHERE rowid IN (SELECT p.id FROM posts p WHERE `+cond+`)`, args...); err != nil {
+		return fmt.Errorf("unindex posts: %w", err)
 	}
-	if _, err := s.exec(ctx, reindexSQL+`p.id = ?`, postID); err != nil {
-		return fmt.Errorf("index post %d: %w", postID, err)
+	if _, err := db.Exec(ctx, reindexSQL+cond, args...); err != nil {
+		return fmt.Errorf("index posts: %w", err)
 	}
 	return nil
-}
-
-// reindexTerm refreshes the search rows of every post carrying a term.
-func (s *Store) reindexTerm(ctx context.Context, termID int64) error {
-	in := `(SELECT post_id FROM post_terms WHERE term_id = ?)`
-	if _, err := s.exec(ctx, `DELETE FROM posts_fts WHERE rowid IN `+in, termID); err != nil {
-		return err
-	}
-	_, err := s.exec(ctx, reindexSQL+`p.id IN `+in, termID)
-	return err
 }
 
 // ftsQuery writes a parsed query in FTS5's syntax. Every term is a quoted
@@ -67,6 +58,8 @@ func ftsQuery(q blog.SearchQuery) string {
 // they survive HTML escaping and become <mark> tags afterwards.
 const markOpen, markClose = "\x01", "\x02"
 
+var marks = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>")
+
 // Search ranks published items by BM25, the title weighing ten times the
 // body, the lede and tags in between.
 func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHit, int, error) {
@@ -82,36 +75,23 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 		return nil, total, nil
 	}
 	// Rank first, then make snippets for the page shown only.
-	rows, err := s.query(ctx, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?
+	db := conn{s}
+	ids, err := query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?
 		ORDER BY bm25(posts_fts, 10.0, 3.0, 1.0, 4.0), rowid DESC LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
-	ids, err := collect(rows, err, scanID)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	args := []any{markOpen, markClose, match}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	rows, err = s.query(ctx, `SELECT rowid, snippet(posts_fts, 2, ?, ?, '…', 24) FROM posts_fts
-		WHERE posts_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
+	a := query.Args{markOpen, markClose, match}
+	in := query.In(&a, ids)
+	snippets, err := query.CollectMap[int64, string](ctx, db, `SELECT rowid, snippet(posts_fts, 2, ?, ?, '…', 24) FROM posts_fts
+		WHERE posts_fts MATCH ? AND rowid`+in, a...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search snippets: %w", err)
 	}
-	snippets := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var snip string
-		if err := rows.Scan(&id, &snip); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		snippets[id] = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(html.EscapeString(snip))
+	for id, snip := range snippets {
+		snippets[id] = marks.Replace(html.EscapeString(snip))
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	posts, err := s.postsByID(ctx, ids)
+	posts, err := s.PostsByID(ctx, ids)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -122,25 +102,4 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 		}
 	}
 	return hits, total, nil
-}
-
-// postsByID loads posts with their authors and terms in two queries.
-func (s *Store) postsByID(ctx context.Context, ids []int64) (map[int64]*blog.Post, error) {
-	out := make(map[int64]*blog.Post, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := s.query(ctx, `SELECT `+postColumns+postFrom+` WHERE p.id IN (`+placeholders(len(ids))+`)`, args...)
-	list, err := collect(rows, err, scanPost)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range list {
-		out[p.ID] = p
-	}
-	return out, s.loadTerms(ctx, list)
 }

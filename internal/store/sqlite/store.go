@@ -9,13 +9,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"sync"
-	"time"
 
 	"folio/internal/blog"
 	"folio/internal/store/migrate"
+	"folio/internal/store/query"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -25,19 +24,15 @@ import (
 var migrationFiles embed.FS
 
 // Migrations returns the embedded schema migrations.
-func Migrations() ([]migrate.Migration, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	return migrate.Load(sub)
-}
+func Migrations() ([]migrate.Migration, error) { return migrate.Load(migrationFiles, "migrations") }
 
 // Store implements blog.Store on SQLite. It is safe for concurrent use.
 // Writes go through one connection, so writers queue in Go instead of
 // sleeping in SQLite's busy handler; reads use a pool of their own, which
-// WAL lets run beside the writer.
+// WAL lets run beside the writer. The statements both stores share come
+// from query.Tables; the search index and the dialect are this store's.
 type Store struct {
+	query.Tables
 	read  *pool
 	write *pool
 	tx    *sql.Tx // set in a Store made by Atomic
@@ -142,60 +137,75 @@ func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows
 	return st.QueryContext(ctx, args...)
 }
 
-// collect scans every row of a query with scan and closes the rows.
-func collect[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
-// collectMap scans rows of a key and a value into a map and closes the
-// rows.
-func collectMap[K comparable, V any](rows *sql.Rows, err error) (map[K]V, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[K]V{}
-	for rows.Next() {
-		var k K
-		var v V
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, err
-		}
-		out[k] = v
-	}
-	return out, rows.Err()
-}
-
-// scanID reads a one-column row of IDs.
-func scanID(sc scanner) (int64, error) {
-	var id int64
-	err := sc.Scan(&id)
-	return id, err
-}
-
 // rowErr is a *sql.Row stand-in for a statement that failed to prepare.
 type rowErr struct{ err error }
 
 func (r rowErr) Scan(...any) error { return r.err }
 
-func (s *Store) queryRow(ctx context.Context, query string, args ...any) scanner {
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) query.Scanner {
 	st, err := s.stmt(ctx, query, false)
 	if err != nil {
 		return rowErr{err}
 	}
 	return st.QueryRowContext(ctx, args...)
+}
+
+// conn is the Store as the shared queries see it.
+type conn struct{ s *Store }
+
+func (c conn) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := c.s.exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (c conn) Each(ctx context.Context, fn func(query.Scanner) error, q string, args ...any) error {
+	rows, err := c.s.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return query.EachRow(rows, fn)
+}
+
+func (c conn) QueryRow(ctx context.Context, q string, args ...any) query.Scanner {
+	return c.s.queryRow(ctx, q, args...)
+}
+
+func (c conn) ExecRow(ctx context.Context, q string, args ...any) query.Scanner {
+	st, err := c.s.stmt(ctx, q, true)
+	if err != nil {
+		return rowErr{err}
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// Lock returns nothing: the store's one writer runs transactions one at
+// a time.
+func (c conn) Lock(string, bool) string { return "" }
+
+// dialect is what the shared queries need to know of SQLite.
+var dialect = &query.Dialect{
+	Like:     "LIKE",
+	Greatest: "MAX",
+	// The prefix condition lets SQLite use comments_post_text.
+	SameText: func(a *query.Args, column, text string) string {
+		return "substr(" + column + ", 1, 64) = substr(" + a.Add(text) + ", 1, 64) AND " + column + " = " + a.Add(text)
+	},
+	Reindex: reindex,
+	Unindex: func(ctx context.Context, db query.DB, id int64) error {
+		_, err := db.Exec(ctx, `DELETE FROM posts_fts WHERE rowid = ?`, id)
+		return err
+	},
+	MapErr: mapErr,
+}
+
+// withTables returns s with the shared queries bound to it.
+func withTables(s *Store) *Store {
+	s.Tables = query.New(conn{s}, dialect)
+	return s
 }
 
 var _ blog.Store = (*Store)(nil)
@@ -253,11 +263,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	s := &Store{
+	s := withTables(&Store{
 		read:    &pool{db: r, stmts: map[string]*sql.Stmt{}},
 		write:   &pool{db: w, stmts: map[string]*sql.Stmt{}},
 		pending: &sync.Map{},
-	}
+	})
 	s.writer = newWriter(s)
 	return s, nil
 }
@@ -330,18 +340,4 @@ func mapErr(err error) error {
 		}
 	}
 	return err
-}
-
-func unix(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
-
-func fromUnix(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(n, 0).UTC()
 }

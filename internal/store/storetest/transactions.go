@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -105,5 +106,32 @@ func testApproveDeleteRace(t *testing.T, st blog.Store) {
 	approved, _ := st.CountComments(ctx, blog.CommentFilter{PostID: post.ID, Statuses: []blog.CommentStatus{blog.CommentApproved}})
 	if got.CommentCount != approved || approved != 0 {
 		t.Errorf("comment_count = %d with %d approved replies left, want 0 and 0", got.CommentCount, approved)
+	}
+}
+
+func testAtomicRollback(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	u := mustUser(t, st, "x@example.com")
+	boom := errors.New("boom")
+	err := st.Atomic(ctx, func(tx blog.Tx) error {
+		if err := tx.CreatePost(ctx, newPost(u, "lost", t0, blog.StatusDraft)); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Atomic err = %v, want boom", err)
+	}
+	if _, err := st.PostBySlug(ctx, blog.KindPost, "lost"); !errors.Is(err, blog.ErrNotFound) {
+		t.Errorf("rolled-back post is visible: %v", err)
+	}
+	err = st.Atomic(ctx, func(tx blog.Tx) error {
+		return tx.CreatePost(ctx, newPost(u, "kept", t0, blog.StatusDraft))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PostBySlug(context.Background(), blog.KindPost, "kept"); err != nil {
+		t.Errorf("committed post missing: %v", err)
 	}
 }

@@ -1,0 +1,282 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"folio/internal/blog"
+)
+
+// PostColumns are a post's columns with its writer's, in scanPost's
+// order.
+const PostColumns = `p.id, p.kind, p.status, p.title, p.slug, p.body, p.body_html, p.excerpt_html,
+	p.summary, p.body_text, p.lede, p.source_url, p.source_title, p.source_site, p.author_id, p.published_at,
+	p.created_at, p.updated_at, p.trashed_at, p.comments_open, p.comment_count, p.parent_id, p.sticky,
+	u.name, u.slug, u.role, u.bio`
+
+// postColumnsNoBodies reads the same columns with the long texts left
+// empty.
+var postColumnsNoBodies = strings.NewReplacer("p.body,", "'',", "p.body_html,", "'',", "p.excerpt_html,", "'',", "p.body_text,", "'',").Replace(PostColumns)
+
+// PostFrom joins posts p with their writers u.
+const PostFrom = ` FROM posts p JOIN users u ON u.id = p.author_id`
+
+// ScanPost reads a row of PostColumns.
+func (t Tables) ScanPost(sc Scanner) (*blog.Post, error) {
+	p := &blog.Post{Author: &blog.User{}}
+	var published, created, updated, trashed int64
+	err := sc.Scan(&p.ID, &p.Kind, &p.Status, &p.Title, &p.Slug, &p.Body, &p.BodyHTML, &p.ExcerptHTML,
+		&p.Summary, &p.BodyText, &p.Lede, &p.Source.URL, &p.Source.Title, &p.Source.Site, &p.AuthorID, &published,
+		&created, &updated, &trashed, &p.CommentsOpen, &p.CommentCount, &p.ParentID, &p.Sticky,
+		&p.Author.Name, &p.Author.Slug, &p.Author.Role, &p.Author.Bio)
+	if err != nil {
+		return nil, t.d.MapErr(err)
+	}
+	p.Author.ID = p.AuthorID
+	p.PublishedAt, p.CreatedAt, p.UpdatedAt, p.TrashedAt = FromUnix(published), FromUnix(created), FromUnix(updated), FromUnix(trashed)
+	return p, nil
+}
+
+// Post returns the post or page with id. In a transaction its row is
+// locked until the transaction ends.
+func (t Tables) Post(ctx context.Context, id int64) (*blog.Post, error) {
+	return t.onePost(ctx, `WHERE p.id = ?`, id)
+}
+
+// PostBySlug returns the item of kind with slug, whatever its status.
+func (t Tables) PostBySlug(ctx context.Context, kind blog.Kind, slug string) (*blog.Post, error) {
+	return t.onePost(ctx, `WHERE p.kind = ? AND p.slug = ?`, string(kind), slug)
+}
+
+func (t Tables) onePost(ctx context.Context, where string, args ...any) (*blog.Post, error) {
+	p, err := t.ScanPost(t.db.QueryRow(ctx, `SELECT `+PostColumns+PostFrom+` `+where+t.db.Lock("p", false), args...))
+	if err != nil {
+		return nil, err
+	}
+	return p, t.loadTerms(ctx, []*blog.Post{p})
+}
+
+// PostWhere builds the WHERE clause of f over posts p, adding its values
+// to a.
+func (t Tables) PostWhere(f blog.PostFilter, a *Args) string {
+	var conds []string
+	if f.Kind != "" {
+		conds = append(conds, "p.kind = "+a.Add(string(f.Kind)))
+	}
+	if len(f.Statuses) > 0 {
+		conds = append(conds, "p.status"+In(a, Strings(f.Statuses)))
+	}
+	if f.AuthorID != 0 {
+		conds = append(conds, "p.author_id = "+a.Add(f.AuthorID))
+	}
+	if f.TermID != 0 {
+		conds = append(conds, "p.id IN (SELECT post_id FROM post_terms WHERE term_id = "+a.Add(f.TermID)+")")
+	}
+	if !f.From.IsZero() {
+		conds = append(conds, "p.published_at >= "+a.Add(f.From.Unix()))
+	}
+	if !f.To.IsZero() {
+		conds = append(conds, "p.published_at < "+a.Add(f.To.Unix()))
+	}
+	switch f.Sticky {
+	case blog.StickyOnly:
+		conds = append(conds, "p.sticky = "+a.Add(true))
+	case blog.StickyNone:
+		conds = append(conds, "p.sticky = "+a.Add(false))
+	}
+	if len(f.IDs) > 0 {
+		conds = append(conds, "p.id"+In(a, f.IDs))
+	}
+	if f.Search != "" {
+		conds = append(conds, `p.title `+t.d.Like+` `+a.Add(contains(f.Search))+` ESCAPE '\'`)
+	}
+	if len(conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// Posts returns the posts matching f, newest first.
+func (t Tables) Posts(ctx context.Context, f blog.PostFilter) ([]*blog.Post, error) {
+	var a Args
+	cols := PostColumns
+	if f.NoBodies {
+		cols = postColumnsNoBodies
+	}
+	q := `SELECT ` + cols + PostFrom + t.PostWhere(f, &a) + ` ORDER BY p.published_at DESC, p.id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + a.Add(f.Limit) + ` OFFSET ` + a.Add(f.Offset)
+	}
+	posts, err := Collect(ctx, t.db, t.ScanPost, q+t.db.Lock("p", false), a...)
+	if err != nil {
+		return nil, fmt.Errorf("query posts: %w", err)
+	}
+	return posts, t.loadTerms(ctx, posts)
+}
+
+// CountPosts counts the posts matching f, ignoring its limit and offset.
+func (t Tables) CountPosts(ctx context.Context, f blog.PostFilter) (int, error) {
+	var a Args
+	var n int
+	err := t.db.QueryRow(ctx, `SELECT COUNT(*) FROM posts p`+t.PostWhere(f, &a), a...).Scan(&n)
+	return n, err
+}
+
+// AdjacentPost returns the nearest post matching f before or after p.
+func (t Tables) AdjacentPost(ctx context.Context, p *blog.Post, f blog.PostFilter, older bool) (*blog.Post, error) {
+	var a Args
+	w := t.PostWhere(f, &a)
+	if w == "" {
+		w = " WHERE 1 = 1"
+	}
+	at := p.PublishedAt.Unix()
+	if older {
+		w += ` AND (p.published_at < ` + a.Add(at) + ` OR (p.published_at = ` + a.Add(at) + ` AND p.id < ` + a.Add(p.ID) + `))
+			ORDER BY p.published_at DESC, p.id DESC`
+	} else {
+		w += ` AND (p.published_at > ` + a.Add(at) + ` OR (p.published_at = ` + a.Add(at) + ` AND p.id > ` + a.Add(p.ID) + `))
+			ORDER BY p.published_at ASC, p.id ASC`
+	}
+	q, err := t.ScanPost(t.db.QueryRow(ctx, `SELECT `+PostColumns+PostFrom+w+` LIMIT 1`, a...))
+	if err != nil {
+		return nil, err
+	}
+	return q, t.loadTerms(ctx, []*blog.Post{q})
+}
+
+// SlugTaken reports whether another item of kind uses slug.
+func (t Tables) SlugTaken(ctx context.Context, kind blog.Kind, slug string, exceptID int64) (bool, error) {
+	var n int
+	err := t.db.QueryRow(ctx, `SELECT COUNT(*) FROM posts WHERE kind = ? AND slug = ? AND id <> ?`, string(kind), slug, exceptID).Scan(&n)
+	return n > 0, err
+}
+
+// postValues are a post's stored fields in the order of postFields.
+func postValues(p *blog.Post) []any {
+	return []any{string(p.Kind), string(p.Status), p.Title, p.Slug, p.Body, p.BodyHTML, p.ExcerptHTML,
+		p.Summary, p.BodyText, p.Lede, p.Source.URL, p.Source.Title, p.Source.Site, p.AuthorID,
+		Unix(p.PublishedAt), Unix(p.CreatedAt), Unix(p.UpdatedAt), Unix(p.TrashedAt), p.CommentsOpen, p.ParentID, p.Sticky}
+}
+
+const postFields = `kind, status, title, slug, body, body_html, excerpt_html, summary, body_text, lede,
+	source_url, source_title, source_site, author_id, published_at, created_at, updated_at, trashed_at,
+	comments_open, parent_id, sticky`
+
+// CreatePost inserts p and sets its ID.
+func (t Tables) CreatePost(ctx context.Context, p *blog.Post) error {
+	id, err := t.insert(ctx, `INSERT INTO posts (`+postFields+`) VALUES (`+Placeholders(21)+`)`, postValues(p)...)
+	if err != nil {
+		return err
+	}
+	p.ID = id
+	return t.d.Reindex(ctx, t.db, `p.id = ?`, id)
+}
+
+// UpdatePost stores every field of p.
+func (t Tables) UpdatePost(ctx context.Context, p *blog.Post) error {
+	err := t.expectOne(t.db.Exec(ctx, `UPDATE posts SET kind = ?, status = ?, title = ?, slug = ?, body = ?,
+		body_html = ?, excerpt_html = ?, summary = ?, body_text = ?, lede = ?, source_url = ?, source_title = ?,
+		source_site = ?, author_id = ?, published_at = ?, created_at = ?, updated_at = ?, trashed_at = ?,
+		comments_open = ?, parent_id = ?, sticky = ? WHERE id = ?`, append(postValues(p), p.ID)...))
+	if err != nil {
+		return err
+	}
+	return t.d.Reindex(ctx, t.db, `p.id = ?`, p.ID)
+}
+
+// DeletePost removes a post with its terms links and revisions.
+func (t Tables) DeletePost(ctx context.Context, id int64) error {
+	if err := t.expectOne(t.db.Exec(ctx, `DELETE FROM posts WHERE id = ?`, id)); err != nil {
+		return err
+	}
+	return t.d.Unindex(ctx, t.db, id)
+}
+
+// SetPostTerms replaces the terms of a post, keeping their order.
+func (t Tables) SetPostTerms(ctx context.Context, postID int64, termIDs []int64) error {
+	if _, err := t.db.Exec(ctx, `DELETE FROM post_terms WHERE post_id = ?`, postID); err != nil {
+		return err
+	}
+	for i, id := range termIDs {
+		if _, err := t.db.Exec(ctx, `INSERT INTO post_terms (post_id, term_id, position) VALUES (?, ?, ?)`, postID, id, i); err != nil {
+			return t.d.MapErr(err)
+		}
+	}
+	return t.d.Reindex(ctx, t.db, `p.id = ?`, postID)
+}
+
+// termBatch bounds the IN list of one term query, well below either
+// store's limit on bound parameters.
+const termBatch = 500
+
+// loadTerms fills Tags and Categories of posts with one query per batch.
+func (t Tables) loadTerms(ctx context.Context, posts []*blog.Post) error {
+	for start := 0; start < len(posts); start += termBatch {
+		batch := posts[start:min(start+termBatch, len(posts))]
+		byID := make(map[int64]*blog.Post, len(batch))
+		ids := make([]int64, len(batch))
+		for i, p := range batch {
+			byID[p.ID], ids[i] = p, p.ID
+		}
+		var a Args
+		err := t.db.Each(ctx, func(sc Scanner) error {
+			var postID int64
+			var term blog.Term
+			if err := sc.Scan(&postID, &term.ID, &term.Kind, &term.Name, &term.Slug, &term.Description, &term.ParentID); err != nil {
+				return err
+			}
+			p := byID[postID]
+			if term.Kind == blog.TermTag {
+				p.Tags = append(p.Tags, term)
+			} else {
+				p.Categories = append(p.Categories, term)
+			}
+			return nil
+		}, `SELECT pt.post_id, t.id, t.kind, t.name, t.slug, t.description, COALESCE(t.parent_id, 0)
+			FROM post_terms pt JOIN terms t ON t.id = pt.term_id
+			WHERE pt.post_id`+In(&a, ids)+` ORDER BY pt.post_id, pt.position`, a...)
+		if err != nil {
+			return fmt.Errorf("load terms: %w", err)
+		}
+	}
+	return nil
+}
+
+// CreateRevision stores r and sets its ID.
+func (t Tables) CreateRevision(ctx context.Context, r *blog.Revision) error {
+	id, err := t.insert(ctx, `INSERT INTO revisions (post_id, title, lede, body, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		r.PostID, r.Title, r.Lede, r.Body, r.AuthorID, Unix(r.CreatedAt))
+	r.ID = id
+	return err
+}
+
+// Revisions lists the revisions of a post, newest first.
+func (t Tables) Revisions(ctx context.Context, postID int64) ([]*blog.Revision, error) {
+	return Collect(ctx, t.db, func(sc Scanner) (*blog.Revision, error) {
+		r := &blog.Revision{}
+		var created int64
+		if err := sc.Scan(&r.ID, &r.PostID, &r.Title, &r.Lede, &r.Body, &r.AuthorID, &created); err != nil {
+			return nil, err
+		}
+		r.CreatedAt = FromUnix(created)
+		return r, nil
+	}, `SELECT id, post_id, title, lede, body, author_id, created_at FROM revisions WHERE post_id = ? ORDER BY id DESC`, postID)
+}
+
+// PostsByID loads the posts with the given IDs, with their writers and
+// terms, whatever their status.
+func (t Tables) PostsByID(ctx context.Context, ids []int64) (map[int64]*blog.Post, error) {
+	out := make(map[int64]*blog.Post, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	posts, err := t.Posts(ctx, blog.PostFilter{IDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range posts {
+		out[p.ID] = p
+	}
+	return out, nil
+}
