@@ -19,11 +19,13 @@ const (
 
 // CommentStatuses lists every status in the order the moderation queue
 // shows its tabs.
-var CommentStatuses = []CommentStatus{CommentPending, CommentApproved, CommentSpam, CommentTrash}
+func CommentStatuses() []CommentStatus {
+	return []CommentStatus{CommentPending, CommentApproved, CommentSpam, CommentTrash}
+}
 
 // Valid reports whether st is a known status.
 func (st CommentStatus) Valid() bool {
-	for _, s := range CommentStatuses {
+	for _, s := range CommentStatuses() {
 		if s == st {
 			return true
 		}

@@ -30,11 +30,13 @@ const (
 )
 
 // Statuses lists every status in the order the admin shows them.
-var Statuses = []Status{StatusPublished, StatusScheduled, StatusDraft, StatusPrivate, StatusTrash}
+func Statuses() []Status {
+	return []Status{StatusPublished, StatusScheduled, StatusDraft, StatusPrivate, StatusTrash}
+}
 
 // Valid reports whether st is a known status.
 func (st Status) Valid() bool {
-	for _, s := range Statuses {
+	for _, s := range Statuses() {
 		if s == st {
 			return true
 		}

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"time"
 
-	"folio/internal/build"
+	"folio/internal/staticsite"
 	"folio/internal/config"
 	"folio/internal/theme"
 	"folio/internal/web"
@@ -63,7 +63,7 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	stamps.Site += " " + endpoint
 	start := time.Now()
 	bar := newProgress(env, "building", 1)
-	res, err := build.Run(h, build.Options{Out: out, Seeds: append(paths, build.DateArchives(paths)...), Stamps: stamps, Full: *full,
+	res, err := staticsite.Run(h, staticsite.Options{Out: out, Seeds: append(paths, staticsite.DateArchives(paths)...), Stamps: stamps, Full: *full,
 		Progress: func(done, found int) { bar.total = found; bar.set(done) }})
 	bar.done()
 	if err != nil {

@@ -66,8 +66,9 @@ folder.
 Run "folio COMMAND -h" for a command's flags.
 `
 
-// Version is folio's version, set at build time with -ldflags.
-var Version = "dev"
+// version is folio's version, set at build time with
+// -ldflags "-X folio/internal/cli.version=…".
+var version = "dev"
 
 // Main runs folio with args (without the program name) and returns the
 // process exit code.
@@ -139,7 +140,7 @@ func run(ctx context.Context, args []string, env Env) error {
 	case "restore":
 		return restoreCmd(ctx, rest, env)
 	case "version":
-		fmt.Fprintln(env.Stdout, "folio", Version)
+		fmt.Fprintln(env.Stdout, "folio", version)
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)

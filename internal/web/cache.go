@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"container/list"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -41,8 +40,10 @@ type page struct {
 }
 
 // Shows records what a rendered page shows, so a cache drops it exactly
-// when a write changes that. Handlers fill it through the helpers below;
-// a page that records nothing (Known false) is dropped on every change.
+// when a write changes that. The page cache (and the static build) pass
+// handlers a ResponseWriter that collects it: render takes it from the
+// page struct, feeds and the sitemap say it when they write. A page that
+// records nothing (Known false) is dropped on every change.
 type Shows struct {
 	Known    bool           `json:"known,omitempty"`
 	Posts    map[int64]bool `json:"posts,omitempty"`
@@ -51,64 +52,67 @@ type Shows struct {
 	Replies  bool           `json:"replies,omitempty"`   // the site's replies
 }
 
-type showsKey struct{}
-
-// RecordShows returns r carrying a Shows its rendering fills in.
-func RecordShows(r *http.Request) (*http.Request, *Shows) {
-	sh := &Shows{Posts: map[int64]bool{}}
-	return r.WithContext(context.WithValue(r.Context(), showsKey{}, sh)), sh
+// ShowsRecorder is a ResponseWriter that collects what a page shows.
+type ShowsRecorder interface {
+	RecordShows(Shows)
 }
 
-func showsOf(r *http.Request) *Shows {
-	sh, _ := r.Context().Value(showsKey{}).(*Shows)
-	if sh != nil {
-		sh.Known = true
+// Add records what sh shows too.
+func (sh *Shows) Add(o Shows) {
+	sh.Known = true
+	sh.AllPosts, sh.Listing, sh.Replies = sh.AllPosts || o.AllPosts, sh.Listing || o.Listing, sh.Replies || o.Replies
+	for id := range o.Posts {
+		if sh.Posts == nil {
+			sh.Posts = map[int64]bool{}
+		}
+		sh.Posts[id] = true
+	}
+}
+
+// showsTo tells w what its page shows, when w collects it.
+func showsTo(w http.ResponseWriter, sh Shows) {
+	if rec, ok := w.(ShowsRecorder); ok {
+		rec.RecordShows(sh)
+	}
+}
+
+// pageShows is implemented by page structs of cacheable pages.
+type pageShows interface{ shows() Shows }
+
+// showingPosts is a page that shows posts (their titles, texts or reply
+// counts). Nil posts are skipped.
+func showingPosts(posts ...*blog.Post) Shows {
+	sh := Shows{Known: true, Posts: map[int64]bool{}}
+	for _, p := range posts {
+		if p != nil {
+			sh.Posts[p.ID] = true
+		}
 	}
 	return sh
 }
 
-// showsPosts records that the page shows posts (their titles, texts or
-// reply counts). Nil posts are skipped.
-func showsPosts(r *http.Request, posts ...*blog.Post) {
-	if sh := showsOf(r); sh != nil {
-		for _, p := range posts {
-			if p != nil {
-				sh.Posts[p.ID] = true
-			}
-		}
-	}
+// showingListing is a list of posts.
+func showingListing(posts []*blog.Post) Shows {
+	sh := showingPosts(posts...)
+	sh.Listing = true
+	return sh
 }
 
-// showsListing records that the page is a list of posts.
-func showsListing(r *http.Request, posts []*blog.Post) {
-	if sh := showsOf(r); sh != nil {
-		sh.Listing = true
-	}
-	showsPosts(r, posts...)
-}
-
-// showsAllPosts records that the page lists every post.
-func showsAllPosts(r *http.Request) {
-	if sh := showsOf(r); sh != nil {
-		sh.AllPosts, sh.Listing = true, true
-	}
-}
-
-// showsReplies records that the page lists the site's replies.
-func showsReplies(r *http.Request, comments []*blog.Comment) {
-	sh := showsOf(r)
-	if sh == nil {
-		return
-	}
-	sh.Replies = true
+// showingReplies is a list of the site's replies.
+func showingReplies(comments []*blog.Comment) Shows {
+	sh := Shows{Known: true, Replies: true, Posts: map[int64]bool{}}
 	for _, c := range comments {
 		sh.Posts[c.PostID] = true
 	}
+	return sh
 }
 
-// showsNoContent records that the page shows nothing a post or reply
-// changes: only settings, which change everything.
-func showsNoContent(r *http.Request) { showsOf(r) }
+// showingEverything is a page that lists every post.
+var showingEverything = Shows{Known: true, AllPosts: true, Listing: true}
+
+// showingNoContent is a page that shows nothing a post or reply changes:
+// only settings, which change everything.
+var showingNoContent = Shows{Known: true}
 
 // Affected reports whether change may alter what the page shows.
 func (sh *Shows) Affected(c blog.Change) bool {
@@ -214,12 +218,16 @@ func (c *pageCache) stats() (pages int, bytes int64) {
 	return len(c.pages), c.bytes
 }
 
-// recorder captures a handler's response for the cache.
+// recorder captures a handler's response for the cache, with what the
+// page shows.
 type recorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	shows  Shows
 }
+
+func (r *recorder) RecordShows(sh Shows) { r.shows.Add(sh) }
 
 func (r *recorder) Header() http.Header { return r.header }
 func (r *recorder) Write(b []byte) (int, error) {
@@ -234,16 +242,12 @@ func (r *recorder) WriteHeader(code int) {
 	}
 }
 
-// cacheable reports whether a request may be answered from, and stored
-// in, the shared cache: a GET or HEAD for a public page, from a visitor
-// with no session and no held replies of their own, without a query.
-func cacheable(r *http.Request) bool {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return false
-	}
-	p := r.URL.Path
-	if r.URL.RawQuery != "" || strings.HasPrefix(p, "/admin") || strings.HasPrefix(p, "/search") || p == "/healthz" ||
-		(strings.HasPrefix(p, "/comments") && !strings.HasPrefix(p, "/comments/feed/")) {
+// shared reports whether a request for a cached page may be answered
+// from, and stored in, the shared cache: a GET or HEAD without a query,
+// from a visitor with no session and no held replies of their own.
+// Which routes are cached pages, routes.go declares.
+func shared(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead || r.URL.RawQuery != "" {
 		return false
 	}
 	for _, name := range []string{sessionCookie, mineCookie} {
@@ -254,13 +258,26 @@ func cacheable(r *http.Request) bool {
 	return true
 }
 
-// cached serves public pages from the cache, rendering each once: the
-// first request for a page renders it (concurrent ones wait for that
-// render), later ones get the stored bytes, compressed as the client
-// accepts, with a strong ETag and 304 answers.
-func (s *Server) cached(next http.Handler) http.Handler {
+// page wraps the handler of a public page that every visitor without a
+// session sees alike: rendered once, served from the cache until a write
+// changes what it shows, which the page's render records.
+func (s *Server) page(h handlerFunc) http.Handler { return s.cached(s.handle(h), Shows{}) }
+
+// asset wraps the handler of a file that shows no content (theme files,
+// avatars, uploads): cached until everything is dropped.
+func (s *Server) asset(h handlerFunc) http.Handler { return s.cached(s.handle(h), showingNoContent) }
+
+// cached serves a page from the cache, rendering each once: the first
+// request for a page renders it (concurrent ones wait for that render),
+// later ones get the stored bytes, compressed as the client accepts,
+// with a strong ETag and 304 answers. base is what the page shows before
+// its render records more.
+func (s *Server) cached(next http.Handler, base Shows) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cache == nil || !cacheable(r) {
+		if s.cache == nil || !shared(r) {
+			if base.Known {
+				showsTo(w, base)
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -272,19 +289,20 @@ func (s *Server) cached(next http.Handler) http.Handler {
 			if p != nil {
 				return p, nil
 			}
-			return s.renderPage(next, r, key, gen), nil
+			return s.renderPage(next, r, key, gen, base), nil
 		})
 		s.writePage(w, r, v.(*page))
 	})
 }
 
 // serveCached answers a request for a page the cache holds, skipping
-// the middleware: a GET or HEAD of a cached page reads no body and needs
-// no cross-origin check, and nothing in writing bytes from memory can
-// panic. It sets the security headers and logs as the middleware would,
-// and reports whether it answered.
+// the middleware and the routes: only cached pages' routes store pages,
+// a GET or HEAD of one reads no body and needs no cross-origin check,
+// and nothing in writing bytes from memory can panic. It sets the
+// security headers and logs as the middleware would, and reports
+// whether it answered.
 func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
-	if s.cache == nil || !cacheable(r) {
+	if s.cache == nil || !shared(r) {
 		return false
 	}
 	p, _ := s.cache.get(r.Host + r.URL.Path)
@@ -303,12 +321,12 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 
 // renderPage runs the handler for a GET of the page and stores a
 // successful, shareable answer.
-func (s *Server) renderPage(next http.Handler, r *http.Request, key string, gen uint64) *page {
-	rec := &recorder{header: http.Header{}}
-	get, sh := RecordShows(r.Clone(r.Context()))
+func (s *Server) renderPage(next http.Handler, r *http.Request, key string, gen uint64, base Shows) *page {
+	rec := &recorder{header: http.Header{}, shows: base}
+	get := r.Clone(r.Context())
 	get.Method = http.MethodGet
 	next.ServeHTTP(rec, get)
-	p := &page{status: rec.status, header: rec.header, body: rec.body.Bytes(), created: s.cache.now(), shows: sh}
+	p := &page{status: rec.status, header: rec.header, body: rec.body.Bytes(), created: s.cache.now(), shows: &rec.shows}
 	cc := rec.header.Get("Cache-Control")
 	if rec.status != http.StatusOK || rec.header.Get("Set-Cookie") != "" || strings.Contains(cc, "private") || strings.Contains(cc, "no-store") ||
 		rec.header.Get("Content-Encoding") != "" {

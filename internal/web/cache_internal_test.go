@@ -22,7 +22,7 @@ func TestCacheRendersOnceUnderConcurrency(t *testing.T) {
 		fmt.Fprint(w, strings.Repeat("<p>page</p>", 200))
 	})
 	s := &Server{cache: newPageCache(1 << 20)}
-	h := s.cached(next)
+	h := s.cached(next, Shows{})
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Add(1)

@@ -85,7 +85,6 @@ func tagURI(host string, created time.Time, kind string, id int64) string {
 
 // postsFeed builds a feed of posts.
 func (s *Server) postsFeed(r *http.Request, title, root string, posts []*blog.Post) *feed.Feed {
-	showsListing(r, posts)
 	st := s.site.Settings()
 	base := s.absURL(r, "")
 	host := s.siteHost(r)
@@ -138,9 +137,10 @@ func (s *Server) commentsFeed(r *http.Request, title, root string, comments []*b
 	return f
 }
 
-// serveFeed writes a feed with its content type, a strong ETag and
-// Last-Modified, answering conditional requests with 304.
-func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, f *feed.Feed, format feedFormat) error {
+// serveFeed writes a feed, which shows sh, with its content type, a
+// strong ETag and Last-Modified, answering conditional requests with 304.
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, sh Shows, f *feed.Feed, format feedFormat) error {
+	showsTo(w, sh)
 	f.FeedURL = s.absURL(r, r.URL.Path)
 	body, err := format.write(f)
 	if err != nil {
@@ -165,7 +165,7 @@ func (s *Server) siteFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.serveFeed(w, r, s.postsFeed(r, s.site.Settings().Title, "/", posts), format)
+	return s.serveFeed(w, r, showingListing(posts), s.postsFeed(r, s.site.Settings().Title, "/", posts), format)
 }
 
 // termFeed serves the feeds of a tag or category.
@@ -183,7 +183,7 @@ func (s *Server) termFeed(kind blog.TermKind) handlerFunc {
 		if err != nil {
 			return err
 		}
-		return s.serveFeed(w, r, s.postsFeed(r, s.site.Settings().Title+" – "+t.Name, t.Path(), posts), format)
+		return s.serveFeed(w, r, showingListing(posts), s.postsFeed(r, s.site.Settings().Title+" – "+t.Name, t.Path(), posts), format)
 	}
 }
 
@@ -201,7 +201,7 @@ func (s *Server) authorFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.serveFeed(w, r, s.postsFeed(r, s.site.Settings().Title+" – "+u.Name, "/author/"+u.Slug+"/", posts), format)
+	return s.serveFeed(w, r, showingListing(posts), s.postsFeed(r, s.site.Settings().Title+" – "+u.Name, "/author/"+u.Slug+"/", posts), format)
 }
 
 // repliesFeed serves the feeds of the replies to the whole site.
@@ -214,8 +214,7 @@ func (s *Server) repliesFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	showsReplies(r, list)
-	return s.serveFeed(w, r, s.commentsFeed(r, "Replies to "+s.site.Settings().Title, "/", list), format)
+	return s.serveFeed(w, r, showingReplies(list), s.commentsFeed(r, "Replies to "+s.site.Settings().Title, "/", list), format)
 }
 
 // postRepliesFeed serves the replies feed of one post, at its permalink
@@ -225,8 +224,7 @@ func (s *Server) postRepliesFeed(w http.ResponseWriter, r *http.Request, post *b
 	if err != nil {
 		return err
 	}
-	showsPosts(r, post)
-	return s.serveFeed(w, r, s.commentsFeed(r, "Replies to “"+post.Title+"”", post.Path, list), format)
+	return s.serveFeed(w, r, showingPosts(post), s.commentsFeed(r, "Replies to “"+post.Title+"”", post.Path, list), format)
 }
 
 // splitFeedPath splits ".../feed/", ".../feed/atom/" or ".../feed/json/"

@@ -95,6 +95,9 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// RecordShows passes on what a page shows to the writer underneath.
+func (r *statusRecorder) RecordShows(sh Shows) { showsTo(r.ResponseWriter, sh) }
+
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	r.wrote = true
 	n, err := r.ResponseWriter.Write(b)

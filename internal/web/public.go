@@ -24,6 +24,8 @@ type listPage struct {
 	NextURL string // older posts
 }
 
+func (p listPage) shows() Shows { return showingListing(p.Listing.Posts) }
+
 // summaryItem is what the "summary" partial receives for one post.
 type summaryItem struct {
 	Base Base
@@ -44,6 +46,9 @@ type postPage struct {
 	Form         replyForm
 	avatar       func(*blog.Comment) string
 }
+
+// shows names the post or page and the posts shown beside it.
+func (p *postPage) shows() Shows { return showingPosts(p.Post, p.Older, p.Newer) }
 
 type notFoundPage struct {
 	Base
@@ -167,7 +172,6 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, root string, f blo
 	if err != nil {
 		return err
 	}
-	showsListing(r, l.Posts)
 	b, err := s.publicBase(r, title)
 	if err != nil {
 		return err
@@ -321,7 +325,6 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 	if err != nil {
 		return err
 	}
-	showsPosts(r, post, older, newer)
 	b, err := s.publicBase(r, post.Title)
 	if err != nil {
 		return err
@@ -340,7 +343,6 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 }
 
 func (s *Server) pageShow(w http.ResponseWriter, r *http.Request, page *blog.Post) error {
-	showsPosts(r, page)
 	b, err := s.publicBase(r, page.Title)
 	if err != nil {
 		return err
@@ -410,7 +412,6 @@ func (s *Server) assetShow(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return blog.ErrNotFound
 	}
-	showsNoContent(r)
 	h := w.Header()
 	h.Set("Content-Type", a.ContentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -449,7 +450,6 @@ func (s *Server) identiconShow(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return blog.ErrNotFound
 	}
-	showsNoContent(r)
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	_, err := w.Write(svg)

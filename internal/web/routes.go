@@ -6,41 +6,44 @@ import (
 	"folio/internal/blog"
 )
 
-// routes is the one table of every URL folio answers.
+// routes is the one table of every URL folio answers. s.page marks the
+// public pages kept in the page cache, s.asset the files kept there, and
+// s.admin the pages for signed-in writers; s.handle and s.form answer
+// every request afresh.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
 	// Public site.
-	mux.Handle("GET /{$}", s.handle(s.home))
-	mux.Handle("GET /page/{n}/{$}", s.handle(s.home))
-	mux.Handle("GET /tag/{slug}/{$}", s.handle(s.tagShow))
-	mux.Handle("GET /tag/{slug}/page/{n}/{$}", s.handle(s.tagShow))
-	mux.Handle("GET /category/{slug}/{$}", s.handle(s.categoryShow))
-	mux.Handle("GET /category/{slug}/page/{n}/{$}", s.handle(s.categoryShow))
-	mux.Handle("GET /author/{slug}/{$}", s.handle(s.authorShow))
-	mux.Handle("GET /author/{slug}/page/{n}/{$}", s.handle(s.authorShow))
-	mux.Handle("GET /feed/{$}", s.handle(s.siteFeed))
-	mux.Handle("GET /feed/{format}/{$}", s.handle(s.siteFeed))
-	mux.Handle("GET /tag/{slug}/feed/{$}", s.handle(s.termFeed(blog.TermTag)))
-	mux.Handle("GET /tag/{slug}/feed/{format}/{$}", s.handle(s.termFeed(blog.TermTag)))
-	mux.Handle("GET /category/{slug}/feed/{$}", s.handle(s.termFeed(blog.TermCategory)))
-	mux.Handle("GET /category/{slug}/feed/{format}/{$}", s.handle(s.termFeed(blog.TermCategory)))
-	mux.Handle("GET /author/{slug}/feed/{$}", s.handle(s.authorFeed))
-	mux.Handle("GET /author/{slug}/feed/{format}/{$}", s.handle(s.authorFeed))
-	mux.Handle("GET /comments/feed/{$}", s.handle(s.repliesFeed))
-	mux.Handle("GET /comments/feed/{format}/{$}", s.handle(s.repliesFeed))
-	mux.Handle("GET /static/{file}", s.handle(s.assetShow))
-	mux.Handle("GET /uploads/{path...}", s.handle(s.uploadShow))
+	mux.Handle("GET /{$}", s.page(s.home))
+	mux.Handle("GET /page/{n}/{$}", s.page(s.home))
+	mux.Handle("GET /tag/{slug}/{$}", s.page(s.tagShow))
+	mux.Handle("GET /tag/{slug}/page/{n}/{$}", s.page(s.tagShow))
+	mux.Handle("GET /category/{slug}/{$}", s.page(s.categoryShow))
+	mux.Handle("GET /category/{slug}/page/{n}/{$}", s.page(s.categoryShow))
+	mux.Handle("GET /author/{slug}/{$}", s.page(s.authorShow))
+	mux.Handle("GET /author/{slug}/page/{n}/{$}", s.page(s.authorShow))
+	mux.Handle("GET /feed/{$}", s.page(s.siteFeed))
+	mux.Handle("GET /feed/{format}/{$}", s.page(s.siteFeed))
+	mux.Handle("GET /tag/{slug}/feed/{$}", s.page(s.termFeed(blog.TermTag)))
+	mux.Handle("GET /tag/{slug}/feed/{format}/{$}", s.page(s.termFeed(blog.TermTag)))
+	mux.Handle("GET /category/{slug}/feed/{$}", s.page(s.termFeed(blog.TermCategory)))
+	mux.Handle("GET /category/{slug}/feed/{format}/{$}", s.page(s.termFeed(blog.TermCategory)))
+	mux.Handle("GET /author/{slug}/feed/{$}", s.page(s.authorFeed))
+	mux.Handle("GET /author/{slug}/feed/{format}/{$}", s.page(s.authorFeed))
+	mux.Handle("GET /comments/feed/{$}", s.page(s.repliesFeed))
+	mux.Handle("GET /comments/feed/{format}/{$}", s.page(s.repliesFeed))
+	mux.Handle("GET /static/{file}", s.asset(s.assetShow))
+	mux.Handle("GET /uploads/{path...}", s.asset(s.uploadShow))
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /search", s.handle(s.searchShow))
-	mux.Handle("GET /sitemap.xml", s.handle(s.sitemapShow))
-	mux.Handle("GET /robots.txt", s.handle(s.robotsShow))
-	mux.Handle("GET /identicon/{key}", s.handle(s.identiconShow))
+	mux.Handle("GET /sitemap.xml", s.page(s.sitemapShow))
+	mux.Handle("GET /robots.txt", s.page(s.robotsShow))
+	mux.Handle("GET /identicon/{key}", s.asset(s.identiconShow))
 	mux.Handle("POST /comments", s.handle(s.commentCreate))
 	mux.Handle("GET /comments/unsubscribe", s.handle(s.commentUnsubscribe))
 	mux.Handle("POST /comments/unsubscribe", s.handle(s.commentUnsubscribe))
 	// Posts (by the permalink setting), date archives and pages.
-	mux.Handle("GET /", s.handle(s.resolve))
+	mux.Handle("GET /", s.page(s.resolve))
 
 	// Signing in.
 	mux.Handle("GET /admin/setup", s.form(s.setupShow))

@@ -113,7 +113,7 @@ func New(cfg Config) *Server {
 	case cfg.CacheBytes > 0:
 		s.cache = newPageCache(cfg.CacheBytes)
 	}
-	s.handler = s.middleware(s.cached(s.routes()))
+	s.handler = s.middleware(s.routes())
 	return s
 }
 
@@ -190,6 +190,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, h
 // render executes a theme page into a buffer first, so a template error
 // never sends half a page.
 func (s *Server) render(w http.ResponseWriter, status int, page string, data any) error {
+	if p, ok := data.(pageShows); ok {
+		showsTo(w, p.shows())
+	}
 	var buf bytes.Buffer
 	if err := s.theme.Render(&buf, page, data); err != nil {
 		http.Error(w, "The page could not be rendered.", http.StatusInternalServerError)

@@ -36,7 +36,6 @@ func (s *Server) sitemapURLs(r *http.Request) ([]sitemapURL, error) {
 	if err != nil {
 		return nil, err
 	}
-	showsAllPosts(r)
 	stamp := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 	urls := []sitemapURL{{Loc: s.absURL(r, "/")}}
 	for _, p := range posts {
@@ -55,6 +54,7 @@ func (s *Server) sitemapURLs(r *http.Request) ([]sitemapURL, error) {
 // sitemapShow serves /sitemap.xml: the URLs themselves, or past the limit
 // an index of numbered sitemaps.
 func (s *Server) sitemapShow(w http.ResponseWriter, r *http.Request) error {
+	showsTo(w, showingEverything)
 	urls, err := s.sitemapURLs(r)
 	if err != nil {
 		return err
@@ -80,6 +80,8 @@ var sitemapPartRe = regexp.MustCompile(`^/sitemap-([1-9][0-9]{0,5})\.xml$`)
 // resolver routes it, since ServeMux wildcards fill whole segments.
 func (s *Server) sitemapPart(w http.ResponseWriter, r *http.Request, num string) error {
 	n, _ := strconv.Atoi(num)
+	showsTo(w, showingEverything)
+	showsTo(w, showingEverything)
 	urls, err := s.sitemapURLs(r)
 	if err != nil {
 		return err
@@ -106,7 +108,7 @@ func writeXML(w http.ResponseWriter, r *http.Request, v any) error {
 // robotsShow serves robots.txt from the setting, with the sitemap's
 // address.
 func (s *Server) robotsShow(w http.ResponseWriter, r *http.Request) error {
-	showsNoContent(r)
+	showsTo(w, showingNoContent)
 	body := s.site.Settings().Robots
 	if body != "" && body[len(body)-1] != '\n' {
 		body += "\n"

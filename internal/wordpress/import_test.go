@@ -163,7 +163,7 @@ func TestImportSite(t *testing.T) {
 }
 
 func postBySlug(t *testing.T, svc *blog.Services, admin *blog.User, slug string) (*blog.Post, error) {
-	posts, _, err := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses})
+	posts, _, err := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses()})
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func TestImportTwiceUpdates(t *testing.T) {
 	if rep.Created["post"]+rep.Created["reply"]+rep.Created["page"] != 0 || rep.Updated["post"] != 6 || rep.Updated["reply"] != 6 {
 		t.Errorf("second import report = %+v", rep)
 	}
-	_, total, _ := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses})
+	_, total, _ := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses()})
 	if total != 8 {
 		t.Errorf("%d items after two imports, want 8", total)
 	}
@@ -195,7 +195,7 @@ func TestImportTwiceUpdates(t *testing.T) {
 	if first.CommentCount != 3 {
 		t.Errorf("reply count after re-import = %d", first.CommentCount)
 	}
-	list, _, _ := svc.Discussion.ModerationQueue(t.Context(), admin, blog.CommentFilter{Search: "edited", Statuses: blog.CommentStatuses})
+	list, _, _ := svc.Discussion.ModerationQueue(t.Context(), admin, blog.CommentFilter{Search: "edited", Statuses: blog.CommentStatuses()})
 	if len(list) != 1 {
 		t.Errorf("edited reply not updated: %d", len(list))
 	}
@@ -226,7 +226,7 @@ func TestImportBadFilesChangeNothing(t *testing.T) {
 			}
 		}
 	}
-	_, total, _ := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses})
+	_, total, _ := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses()})
 	users, _ := svc.Accounts.Users(t.Context())
 	cats, _ := svc.Reading.Terms(t.Context(), blog.TermCategory)
 	if total != 0 || len(users) != 1 || len(cats) != 0 {
@@ -237,7 +237,7 @@ func TestImportBadFilesChangeNothing(t *testing.T) {
 	if err != nil || rep.Created["post"] != 6 {
 		t.Fatalf("dry run = %+v, %v", rep, err)
 	}
-	if _, total, _ := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses}); total != 0 {
+	if _, total, _ := svc.Writing.AdminPosts(t.Context(), admin, blog.PostFilter{Statuses: blog.Statuses()}); total != 0 {
 		t.Errorf("a dry run stored %d items", total)
 	}
 }

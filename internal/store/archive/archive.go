@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"slices"
 	"strconv"
 )
 
@@ -77,7 +78,9 @@ func join(parts ...[]Column) []Column {
 // Tables lists a site's tables in an order that loads referenced rows
 // before the rows referring to them. Derived data (search indexes) is
 // left out: the target rebuilds it.
-var Tables = []Table{
+func Tables() []Table { return slices.Clone(tables) }
+
+var tables = []Table{
 	{Name: "settings", OrderBy: "key", Columns: cols(Text, "key", "value")},
 	{Name: "users", OrderBy: "id", Columns: join(cols(Int, "id"),
 		cols(Text, "name", "slug", "email", "role", "password_hash", "bio"), cols(Int, "created_at"))},
@@ -245,7 +248,7 @@ func readTable(ctx context.Context, r Reader, t Table, each func(row []any) erro
 func Sums(ctx context.Context, src Source) ([]Sum, error) {
 	var sums []Sum
 	err := src.Snapshot(ctx, func(r Reader) error {
-		for _, t := range Tables {
+		for _, t := range tables {
 			sum, err := readTable(ctx, r, t, nil)
 			if err != nil {
 				return err

@@ -107,7 +107,7 @@ func Copy(ctx context.Context, src Source, dst Target, replace bool) ([]Sum, err
 	var sums []Sum
 	err := src.Snapshot(ctx, func(r Reader) error {
 		return dst.Load(ctx, replace, func(w Writer) error {
-			for _, t := range Tables {
+			for _, t := range tables {
 				l := newLoader(ctx, w, t)
 				if err := r.Rows(ctx, t, l.add); err != nil {
 					return fmt.Errorf("copy %s: %w", t.Name, err)
@@ -196,7 +196,7 @@ func Write(ctx context.Context, src Source, now time.Time, out io.Writer) ([]Sum
 	}
 	var sums []Sum
 	err := src.Snapshot(ctx, func(r Reader) error {
-		for _, t := range Tables {
+		for _, t := range tables {
 			if err := enc.Encode(tableStart{Table: t.Name, Columns: t.Names()}); err != nil {
 				return err
 			}
@@ -243,7 +243,7 @@ func Read(ctx context.Context, in io.Reader, dst Target, replace bool) ([]Sum, e
 	}
 	var sums []Sum
 	err = dst.Load(ctx, replace, func(w Writer) error {
-		for _, t := range Tables {
+		for _, t := range tables {
 			sum, err := restoreTable(ctx, dec, w, t)
 			if err != nil {
 				return err

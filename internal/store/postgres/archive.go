@@ -58,8 +58,8 @@ func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) 
 		tx := bs.(*Store)
 		clear := `DELETE FROM settings`
 		if replace {
-			names := make([]string, len(archive.Tables))
-			for i, t := range archive.Tables {
+			names := make([]string, len(archive.Tables()))
+			for i, t := range archive.Tables() {
 				names[i] = t.Name
 			}
 			clear = `TRUNCATE ` + strings.Join(names, ", ")
@@ -73,7 +73,7 @@ func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) 
 		if err := reindex(ctx, conn{tx}, `TRUE`); err != nil {
 			return err
 		}
-		for _, t := range archive.Tables {
+		for _, t := range archive.Tables() {
 			if t.Columns[0].Name != "id" {
 				continue
 			}

@@ -60,7 +60,7 @@ func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) 
 		tx := bs.(*Store)
 		tables := []archive.Table{{Name: "settings"}}
 		if replace {
-			tables = archive.Tables
+			tables = archive.Tables()
 		}
 		for i := len(tables) - 1; i >= 0; i-- {
 			if _, err := tx.tx.ExecContext(ctx, `DELETE FROM `+tables[i].Name); err != nil {

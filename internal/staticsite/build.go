@@ -1,4 +1,4 @@
-// Package build writes a site as static files by requesting every page
+// Package staticsite writes a site as static files by requesting every page
 // from the same handler that serves it, so the files are byte for byte
 // what the server sends. Pages are found by following the links of the
 // front page, the sitemap and the feeds, plus the date archives.
@@ -7,7 +7,7 @@
 // shows, with the site's stamps. The next build compares stamps,
 // renders again only the pages that show what changed, and writes only
 // files whose bytes differ.
-package build
+package staticsite
 
 import (
 	"bufio"
@@ -258,9 +258,9 @@ func Run(h http.Handler, o Options) (Result, error) {
 // fetch renders one path and names its file: index.html, index.xml or
 // index.json for a folder address, the path itself for a file.
 func fetch(h http.Handler, p string) (file string, body []byte, links []string, shows *web.Shows, err error) {
-	rec := httptest.NewRecorder()
-	req, shows := web.RecordShows(httptest.NewRequest(http.MethodGet, p, nil))
-	h.ServeHTTP(rec, req)
+	rec := &pageRecorder{ResponseRecorder: httptest.NewRecorder()}
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
+	shows = &rec.shows
 	switch rec.Code {
 	case http.StatusOK:
 	case http.StatusNotFound, http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther:
@@ -286,6 +286,15 @@ func fetch(h http.Handler, p string) (file string, body []byte, links []string, 
 	}
 	return file, body, links, shows, nil
 }
+
+// pageRecorder captures a page with what it shows, as the page cache
+// records it.
+type pageRecorder struct {
+	*httptest.ResponseRecorder
+	shows web.Shows
+}
+
+func (r *pageRecorder) RecordShows(sh web.Shows) { r.shows.Add(sh) }
 
 // localLinks returns the root-relative addresses of body's href and src
 // attributes, cleaned, without query or fragment.

@@ -93,7 +93,7 @@ func (s *Server) adminCommentList(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	labels := map[blog.CommentStatus]string{blog.CommentPending: "Pending", blog.CommentApproved: "Approved", blog.CommentSpam: "Spam", blog.CommentTrash: "Trash"}
-	for _, st := range blog.CommentStatuses {
+	for _, st := range blog.CommentStatuses() {
 		p.Tabs = append(p.Tabs, statusTab{Label: labels[st], URL: commentsURL(st, postID, "", 1), Count: counts[st], Current: st == p.Status})
 	}
 	p.Comments, p.Total = list, total

@@ -1,0 +1,262 @@
+package web
+
+import (
+	"folio/internal/blog"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// postForm holds the editor's fields as typed, so a refused save shows
+// them again unchanged.
+type postForm struct {
+	Kind         string
+	Title        string
+	Slug         string
+	Body         string
+	Lede         string
+	SourceURL    string
+	SourceTitle  string
+	SourceSite   string
+	Tags         string
+	Categories   []string
+	AuthorID     int64
+	PublishedAt  string
+	CommentsOpen bool
+}
+
+// HasCategory reports whether the category with slug is ticked.
+func (f postForm) HasCategory(slug string) bool {
+	for _, c := range f.Categories {
+		if c == slug {
+			return true
+		}
+	}
+	return false
+}
+
+// dateInputLayout is the value format of <input type="datetime-local">.
+const dateInputLayout = "2006-01-02T15:04"
+
+func formFromPost(p *blog.Post, loc *time.Location) postForm {
+	f := postForm{Kind: string(p.Kind), Title: p.Title, Slug: p.Slug, Body: p.Body, Lede: p.Lede,
+		SourceURL: p.Source.URL, SourceTitle: p.Source.Title, SourceSite: p.Source.Site,
+		AuthorID: p.AuthorID, CommentsOpen: p.CommentsOpen}
+	names := make([]string, len(p.Tags))
+	for i, t := range p.Tags {
+		names[i] = t.Name
+	}
+	f.Tags = strings.Join(names, ", ")
+	for _, c := range p.Categories {
+		f.Categories = append(f.Categories, c.Slug)
+	}
+	if !p.PublishedAt.IsZero() {
+		f.PublishedAt = p.PublishedAt.In(loc).Format(dateInputLayout)
+	}
+	return f
+}
+
+// parsePostForm reads the editor form. A malformed date is reported in
+// errs; everything else is left for the Service to judge.
+func parsePostForm(r *http.Request, loc *time.Location) (postForm, blog.PostInput, Errors) {
+	f := postForm{
+		Kind:         r.PostFormValue("kind"),
+		Title:        r.PostFormValue("title"),
+		Slug:         r.PostFormValue("slug"),
+		Body:         r.PostFormValue("body"),
+		Lede:         r.PostFormValue("lede"),
+		SourceURL:    r.PostFormValue("source_url"),
+		SourceTitle:  r.PostFormValue("source_title"),
+		SourceSite:   r.PostFormValue("source_site"),
+		Tags:         r.PostFormValue("tags"),
+		Categories:   r.PostForm["categories"],
+		PublishedAt:  strings.TrimSpace(r.PostFormValue("published_at")),
+		CommentsOpen: r.PostFormValue("comments_open") != "",
+	}
+	f.AuthorID, _ = strconv.ParseInt(r.PostFormValue("author_id"), 10, 64)
+	in := blog.PostInput{
+		Kind: blog.Kind(f.Kind), Title: f.Title, Slug: f.Slug, Body: f.Body, Lede: f.Lede,
+		Source:     blog.Source{URL: f.SourceURL, Title: f.SourceTitle, Site: f.SourceSite},
+		Tags:       strings.Split(f.Tags, ","),
+		Categories: f.Categories, AuthorID: f.AuthorID, CommentsOpen: f.CommentsOpen,
+	}
+	errs := Errors{}
+	if f.PublishedAt != "" {
+		t, err := time.ParseInLocation(dateInputLayout, f.PublishedAt, loc)
+		if err != nil {
+			// Browsers without a date picker send what was typed.
+			t, err = time.ParseInLocation("2006-01-02 15:04", f.PublishedAt, loc)
+		}
+		if err != nil {
+			errs["published_at"] = "Enter the date as YYYY-MM-DD HH:MM, for example 2026-03-01 09:30."
+		}
+		in.PublishedAt = t
+	}
+	switch r.PostFormValue("action") {
+	case "draft":
+		in.Status = blog.StatusDraft
+	case "private":
+		in.Status = blog.StatusPrivate
+	case "publish":
+		in.Status = blog.StatusPublished
+	default:
+		in.Status = ""
+	}
+	return f, in, errs
+}
+
+type editorPage struct {
+	adminBase
+	Errors
+	Post       *blog.Post // nil for a new item
+	Form       postForm
+	Preview    template.HTML
+	Categories []blog.Term
+	Authors    []*blog.User
+	Revisions  []*blog.Revision
+}
+
+func (s *Server) editor(w http.ResponseWriter, r *http.Request, status int, p editorPage) error {
+	var err error
+	if p.Categories, err = s.reading.Terms(r.Context(), blog.TermCategory); err != nil {
+		return err
+	}
+	if p.User.CanEditOthers() {
+		if p.Authors, err = s.accounts.Users(r.Context()); err != nil {
+			return err
+		}
+	}
+	if p.Post != nil {
+		if p.Revisions, err = s.writing.Revisions(r.Context(), p.User, p.Post.ID); err != nil {
+			return err
+		}
+	}
+	title := "New " + p.Form.Kind
+	if p.Post != nil {
+		title = "Edit “" + p.Post.Title + "”"
+	}
+	p.Title, p.Section = title, p.Form.Kind
+	return s.render(w, status, "admin/editor", p)
+}
+
+func (s *Server) adminPostNew(w http.ResponseWriter, r *http.Request) error {
+	kind := r.URL.Query().Get("kind")
+	if !blog.Kind(kind).Valid() {
+		kind = string(blog.KindPost)
+	}
+	u := currentUser(r)
+	return s.editor(w, r, http.StatusOK, editorPage{adminBase: s.adminBase(r, "", kind),
+		Form: postForm{Kind: kind, AuthorID: u.ID, CommentsOpen: kind == string(blog.KindPost)}})
+}
+
+func (s *Server) adminPostEdit(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postParam(r)
+	if err != nil {
+		return err
+	}
+	page := editorPage{adminBase: s.adminBase(r, "", string(p.Kind)), Post: p, Form: formFromPost(p, s.site.Settings().Location())}
+	if done := r.URL.Query().Get("done"); done != "" {
+		page.Flash, page.Saved = flashText(done), true
+	}
+	return s.editor(w, r, http.StatusOK, page)
+}
+
+func (s *Server) adminPostCreate(w http.ResponseWriter, r *http.Request) error {
+	return s.savePost(w, r, nil)
+}
+
+func (s *Server) adminPostUpdate(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postParam(r)
+	if err != nil {
+		return err
+	}
+	return s.savePost(w, r, p)
+}
+
+// savePost handles every editor button: preview re-renders the form, the
+// others save. A refused save shows the form again with everything typed.
+func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post) error {
+	loc := s.site.Settings().Location()
+	form, in, errs := parsePostForm(r, loc)
+	page := editorPage{adminBase: s.adminBase(r, "", form.Kind), Post: old, Form: form}
+	if old != nil {
+		page.Form.Kind = string(old.Kind)
+		if in.Status == "" {
+			// "Update" keeps the status the item has.
+			in.Status = old.Status
+		}
+	}
+	if !blog.Kind(page.Form.Kind).Valid() {
+		page.Form.Kind = string(blog.KindPost)
+	}
+	if r.PostFormValue("action") == "preview" {
+		rendered, err := s.writing.Preview(in.Body)
+		if err != nil {
+			if page.Errors, err = formErrors(err); err != nil {
+				return err
+			}
+		}
+		page.Preview = template.HTML(rendered.HTML)
+		return s.editor(w, r, http.StatusOK, page)
+	}
+	if len(errs) > 0 {
+		page.Errors = errs
+		return s.editor(w, r, http.StatusUnprocessableEntity, page)
+	}
+	if in.Status == "" {
+		in.Status = blog.StatusDraft
+	}
+	var id int64
+	if old != nil {
+		id = old.ID
+	}
+	saved, err := s.writing.SavePost(r.Context(), currentUser(r), id, in)
+	if err != nil {
+		if page.Errors, err = formErrors(err); err != nil {
+			return err
+		}
+		return s.editor(w, r, http.StatusUnprocessableEntity, page)
+	}
+	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(saved.ID, 10)+"?done="+string(saved.Status), http.StatusSeeOther)
+	return nil
+}
+
+// adminPostPreview shows any item with the public template, whatever its
+// status.
+func (s *Server) adminPostPreview(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.postParam(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.publicBase(r, p.Title+" (preview)")
+	if err != nil {
+		return err
+	}
+	b.Canonical = ""
+	w.Header().Set("X-Robots-Tag", "noindex")
+	page := "post"
+	if p.Kind == blog.KindPage {
+		page = "page"
+	}
+	pp := &postPage{Base: b, Post: p}
+	if p.Kind == blog.KindPost {
+		if err := s.threadFor(r, pp); err != nil {
+			return err
+		}
+	}
+	return s.render(w, http.StatusOK, page, pp)
+}
+
+// adminPreview renders Markdown for the editor's live preview. The result
+// is sanitized like a saved post.
+func (s *Server) adminPreview(w http.ResponseWriter, r *http.Request) error {
+	rendered, err := s.writing.Preview(r.PostFormValue("body"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, err = w.Write([]byte(rendered.HTML))
+	return err
+}
