@@ -17,8 +17,12 @@ import (
 type core struct {
 	tx       Transactor
 	settings SettingStore
+	feed     ChangeFeed
 	now      func() time.Time
 	onChange func(Change)
+	// origin names this process in the change feed, so it skips its own
+	// changes, which it applied when they committed.
+	origin string
 
 	mu     sync.RWMutex
 	site   Settings
@@ -74,14 +78,20 @@ func (c *core) sign(msg string) string {
 // stamp returns the current time in UTC to the second, as stored.
 func (c *core) stamp() time.Time { return c.now().UTC().Truncate(time.Second) }
 
-// write runs fn in one transaction; once it commits, this process's
-// caches hear the change fn reported.
+// write runs fn in one transaction and records the change fn reports in
+// the store's change feed, in that transaction, so every process serving
+// the site learns of it at commit. This process's caches hear it at once.
 func (c *core) write(ctx context.Context, fn func(tx Tx) (Change, error)) error {
 	var change Change
 	err := c.tx.Atomic(ctx, func(tx Tx) error {
 		var err error
-		change, err = fn(tx)
-		return err
+		if change, err = fn(tx); err != nil {
+			return err
+		}
+		if change.Empty() {
+			return nil
+		}
+		return tx.RecordChange(ctx, c.origin, change)
 	})
 	if err != nil {
 		return err

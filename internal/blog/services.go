@@ -14,6 +14,8 @@ package blog
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"time"
 )
@@ -55,7 +57,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	if opts.Renderer == nil || opts.Hasher == nil {
 		return nil, errors.New("blog: New needs a Renderer and a Hasher")
 	}
-	c := &core{tx: st, settings: st, now: opts.Now, onChange: opts.OnChange}
+	c := &core{tx: st, settings: st, feed: st, now: opts.Now, onChange: opts.OnChange, origin: newOrigin()}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -73,4 +75,11 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 		Outbox: &Outbox{core: c, mail: st, mailer: opts.Mailer},
 		Moving: &Moving{core: c, writing: w, posts: st, comments: st, users: st, terms: st, renderer: opts.CommentRenderer},
 	}, nil
+}
+
+// newOrigin returns a random name for this process in the change feed.
+func newOrigin() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -36,11 +36,17 @@ func (s *Site) SaveSettings(ctx context.Context, actor *User, in SettingsInput) 
 	if actor != nil && !actor.CanManageSite() {
 		return Settings{}, ErrForbidden
 	}
-	next, err := in.Apply(s.current())
-	if err != nil {
-		return Settings{}, err
-	}
-	err = s.write(ctx, func(tx Tx) (Change, error) {
+	var next Settings
+	err := s.write(ctx, func(tx Tx) (Change, error) {
+		// The input changes the settings as stored, not as this process
+		// last read them, so a change made elsewhere a moment ago stays.
+		vals, err := tx.Settings(ctx)
+		if err != nil {
+			return Change{}, fmt.Errorf("load settings: %w", err)
+		}
+		if next, err = in.Apply(SettingsFromValues(vals)); err != nil {
+			return Change{}, err
+		}
 		if err := tx.SaveSettings(ctx, next.Values()); err != nil {
 			return Change{}, fmt.Errorf("save settings: %w", err)
 		}
@@ -92,4 +98,33 @@ func (s *Site) DeleteRedirect(ctx context.Context, actor *User, from string) err
 		return ErrForbidden
 	}
 	return s.redirects.DeleteRedirect(ctx, from)
+}
+
+// ChangeRetention is how long the change feed keeps a change: a process
+// that lost its connection to the feed for longer drops everything it
+// keeps instead of catching up.
+const ChangeRetention = 10 * time.Minute
+
+// Follow applies the changes other processes and commands commit to this
+// process, until ctx ends: settings are read again when a change may
+// touch them, and OnChange hears every change. report hears what went
+// wrong along the way (a lapse in the feed, a failed reload); Follow
+// keeps going. It returns ctx's error.
+func (s *Site) Follow(ctx context.Context, report func(error)) error {
+	return s.feed.FollowChanges(ctx, s.origin, func(c Change) {
+		if c.All {
+			if err := s.reload(ctx); err != nil && ctx.Err() == nil {
+				report(fmt.Errorf("reload settings after a change elsewhere: %w", err))
+			}
+		}
+		s.changed(c)
+	}, func(err error) {
+		report(fmt.Errorf("lost the change feed, so every cached page is dropped: %w", err))
+	})
+}
+
+// PruneChanges forgets the changes older than ChangeRetention. The
+// server runs it periodically.
+func (s *Site) PruneChanges(ctx context.Context) error {
+	return s.feed.PruneChanges(ctx, time.Now().Add(-ChangeRetention))
 }

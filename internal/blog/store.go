@@ -110,6 +110,28 @@ type RateStore interface {
 	DeleteHitsBefore(ctx context.Context, t time.Time) error
 }
 
+// ChangeLog is the store's change feed as a write sees it.
+type ChangeLog interface {
+	// RecordChange adds c, written by the process named origin, to the
+	// feed, in the caller's transaction: every process following the
+	// feed learns of it when, and only if, the transaction commits.
+	RecordChange(ctx context.Context, origin string, c Change) error
+}
+
+// ChangeFeed delivers the changes writes record, to every process that
+// serves the site.
+type ChangeFeed interface {
+	// FollowChanges calls apply, in commit order, with the changes that
+	// processes other than origin commit after it starts, until ctx ends;
+	// it returns ctx's error. After a lapse (a lost connection, or
+	// changes pruned before they were read) it calls lapse with the
+	// cause and apply with a change of everything, since what happened
+	// meanwhile is unknown.
+	FollowChanges(ctx context.Context, origin string, apply func(Change), lapse func(error)) error
+	// PruneChanges forgets the changes recorded before t.
+	PruneChanges(ctx context.Context, before time.Time) error
+}
+
 // Tx is the store within one transaction: every part that holds the
 // site's data, each call belonging to the transaction.
 type Tx interface {
@@ -124,6 +146,7 @@ type Tx interface {
 	ImportStore
 	RedirectStore
 	RateStore
+	ChangeLog
 }
 
 // Transactor runs functions in transactions.
@@ -140,4 +163,5 @@ type Store interface {
 	Tx
 	Searcher
 	Transactor
+	ChangeFeed
 }

@@ -10,8 +10,8 @@ import (
 	"sort"
 	"time"
 
-	"folio/internal/staticsite"
 	"folio/internal/config"
+	"folio/internal/staticsite"
 	"folio/internal/theme"
 	"folio/internal/web"
 )

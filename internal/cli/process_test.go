@@ -3,9 +3,11 @@ package cli_test
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -16,14 +18,51 @@ import (
 	"time"
 )
 
-// buildFolio builds the folio binary once per test.
+// built is the folio binary the process tests share, built once.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildFolio returns the folio binary, building it on first use.
 func buildFolio(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "folio")
-	if out, err := exec.Command("go", "build", "-o", bin, "folio/cmd/folio").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "folio-bin-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "folio")
+		if out, err := exec.Command("go", "build", "-o", built.bin, "folio/cmd/folio").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.bin
+}
+
+// folio runs the folio binary as a command of its own, with stdin, and
+// fails the test unless it succeeds. It returns what the command printed.
+func folio(t *testing.T, bin, stdin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("folio %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
 }
 
 // process is a running folio serve.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,7 +14,6 @@ import (
 
 	"folio/internal/blog"
 	"folio/internal/config"
-	"folio/internal/store/postgres"
 	"folio/internal/theme"
 	"folio/internal/web"
 )
@@ -34,8 +32,8 @@ const (
 	purgeInterval    = 24 * time.Hour
 	// backupCheckInterval is how often a due scheduled backup is looked for.
 	backupCheckInterval = time.Minute
-	// notifyTimeout bounds announcing a change to other processes.
-	notifyTimeout = 5 * time.Second
+	// pruneInterval is how often the change feed forgets old changes.
+	pruneInterval = time.Minute
 )
 
 func serve(ctx context.Context, args []string, env Env) error {
@@ -57,28 +55,15 @@ func serve(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	var handler *web.Server
-	// On PostgreSQL other folio processes may serve the same site: each
-	// write is announced to them, and theirs are heard here.
-	var changes *postgres.Changes
 	s, err := openSiteWith(ctx, cfg, func(c blog.Change) {
 		if handler != nil {
 			handler.Invalidate(c)
-		}
-		if changes != nil {
-			nctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
-			defer cancel()
-			if err := changes.Notify(nctx, encodeChange(c)); err != nil {
-				log.Warn("tell other folio processes about a change", "err", err)
-			}
 		}
 	}, false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if pg, ok := s.store.(*postgres.Store); ok {
-		changes = pg.Changes()
-	}
 
 	var setupToken string
 	needs, err := s.service.Accounts.NeedsSetup(ctx)
@@ -116,19 +101,9 @@ func serve(ctx context.Context, args []string, env Env) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go s.background(ctx, log, cfg.BackupsDir())
-	if changes != nil {
-		go changes.Listen(ctx, func(payload string) {
-			c := decodeChange(payload)
-			if c.All {
-				if err := s.service.Site.ReloadSettings(ctx); err != nil && ctx.Err() == nil {
-					log.Error("reload settings after a change elsewhere", "err", err)
-				}
-			}
-			handler.Invalidate(c)
-		}, func(err error) {
-			log.Warn("lost the change feed from other folio processes; listening again", "err", err)
-		})
-	}
+	// Writes of other processes and commands reach this one through the
+	// store's change feed.
+	go s.service.Site.Follow(ctx, func(err error) { log.Warn("change feed", "err", err) })
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -151,12 +126,12 @@ func serve(ctx context.Context, args []string, env Env) error {
 
 // background publishes scheduled posts when their time comes (also those
 // that fell due while the server was down), sends queued e-mail, sweeps
-// expired sessions, purges old spam, trash and reply metadata, and takes
-// scheduled backups into backups.
+// expired sessions, purges old spam, trash and reply metadata, prunes the
+// change feed, and takes scheduled backups into backups.
 func (s *site) background(ctx context.Context, log *slog.Logger, backups string) {
 	tick := time.NewTicker(scheduleInterval)
 	defer tick.Stop()
-	var lastSweep, lastMail, lastPurge, lastBackup time.Time
+	var lastSweep, lastMail, lastPurge, lastBackup, lastPrune time.Time
 	every := func(last *time.Time, d time.Duration, job func()) {
 		if time.Since(*last) >= d {
 			job()
@@ -190,6 +165,11 @@ func (s *site) background(ctx context.Context, log *slog.Logger, backups string)
 				log.Info("purged replies", "deleted", deleted, "metadata_cleared", cleared)
 			}
 		})
+		every(&lastPrune, pruneInterval, func() {
+			if err := s.service.Site.PruneChanges(ctx); err != nil && ctx.Err() == nil {
+				log.Error("prune the change feed", "err", err)
+			}
+		})
 		every(&lastBackup, backupCheckInterval, func() {
 			path, err := s.scheduledBackup(ctx, backups, time.Now())
 			if err != nil && ctx.Err() == nil {
@@ -204,29 +184,6 @@ func (s *site) background(ctx context.Context, log *slog.Logger, backups string)
 		case <-tick.C:
 		}
 	}
-}
-
-// maxChangePosts bounds the post IDs a notice names; a change naming
-// more is sent as "everything", within PostgreSQL's notice size.
-const maxChangePosts = 200
-
-// encodeChange writes a change for other processes.
-func encodeChange(c blog.Change) string {
-	if len(c.Posts) > maxChangePosts {
-		c = blog.Change{All: true}
-	}
-	b, _ := json.Marshal(c)
-	return string(b)
-}
-
-// decodeChange reads another process's change; anything unreadable, and
-// the empty notice after a lost connection, means everything.
-func decodeChange(payload string) blog.Change {
-	var c blog.Change
-	if err := json.Unmarshal([]byte(payload), &c); err != nil {
-		return blog.Change{All: true}
-	}
-	return c
 }
 
 // siteURL is the address to print: the configured base URL, or the

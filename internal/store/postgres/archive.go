@@ -81,7 +81,8 @@ func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) 
 				return fmt.Errorf("move the ID sequence of %s: %w", t.Name, err)
 			}
 		}
-		return nil
+		// Every process serving the site drops what it keeps.
+		return tx.RecordChange(ctx, "load", blog.Change{All: true})
 	})
 }
 

@@ -44,11 +44,14 @@ type Store struct {
 	pool *pgxpool.Pool
 	q    querier
 	tx   pgx.Tx // set in a Store made by Atomic
+	// channel carries the change feed's notices: one per schema, since
+	// NOTIFY reaches the whole database.
+	channel string
 }
 
 // newStore returns a Store running on q, a pool or a transaction of it.
-func newStore(pool *pgxpool.Pool, q querier, tx pgx.Tx) *Store {
-	s := &Store{pool: pool, q: q, tx: tx}
+func newStore(pool *pgxpool.Pool, q querier, tx pgx.Tx, channel string) *Store {
+	s := &Store{pool: pool, q: q, tx: tx, channel: channel}
 	s.Tables = query.New(conn{s}, dialect)
 	return s
 }
@@ -148,7 +151,16 @@ func open(ctx context.Context, url string, upgrade bool) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return newStore(pool, pool, nil), nil
+	var schema string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	channel := changesChannel
+	if schema != "public" {
+		channel += "_" + schema
+	}
+	return newStore(pool, pool, nil, channel), nil
 }
 
 func migrateLocked(ctx context.Context, pool *pgxpool.Pool, upgrade bool) error {
@@ -184,10 +196,6 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Pool returns the connection pool, for listeners that need a
-// connection of their own.
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
-
 // maxTries bounds how often Atomic runs a transaction that lost a
 // deadlock or serialization conflict to another process.
 const maxTries = 3
@@ -214,7 +222,7 @@ func (s *Store) atomic(ctx context.Context, fn func(blog.Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback(context.Background())
-	if err := fn(newStore(s.pool, tx, tx)); err != nil {
+	if err := fn(newStore(s.pool, tx, tx, s.channel)); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -27,7 +27,10 @@ func open(tb testing.TB, url string) *postgres.Store {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) blog.Store { return open(t, "") })
+	storetest.Run(t, func(t *testing.T) (blog.Store, func() blog.Store) {
+		url := pgtest.Fresh(t)
+		return open(t, url), func() blog.Store { return open(t, url) }
+	})
 }
 
 func TestMigrationsFromEmptyAndReopen(t *testing.T) {

@@ -73,7 +73,11 @@ func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) 
 		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM posts_fts`); err != nil {
 			return err
 		}
-		return reindex(ctx, conn{tx}, `1 = 1`)
+		if err := reindex(ctx, conn{tx}, `1 = 1`); err != nil {
+			return err
+		}
+		// Every process serving the site drops what it keeps.
+		return tx.RecordChange(ctx, "load", blog.Change{All: true})
 	})
 }
 

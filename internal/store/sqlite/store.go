@@ -33,6 +33,7 @@ func Migrations() ([]migrate.Migration, error) { return migrate.Load(migrationFi
 // from query.Tables; the search index and the dialect are this store's.
 type Store struct {
 	query.Tables
+	path  string // the database file
 	read  *pool
 	write *pool
 	tx    *sql.Tx // set in a Store made by Atomic
@@ -264,6 +265,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s := withTables(&Store{
+		path:    path,
 		read:    &pool{db: r, stmts: map[string]*sql.Stmt{}},
 		write:   &pool{db: w, stmts: map[string]*sql.Stmt{}},
 		pending: &sync.Map{},

@@ -23,7 +23,18 @@ func mustOpen(tb testing.TB) *sqlite.Store {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) blog.Store { return mustOpen(t) })
+	storetest.Run(t, func(t *testing.T) (blog.Store, func() blog.Store) {
+		path := filepath.Join(t.TempDir(), "folio.db")
+		open := func() blog.Store {
+			st, err := sqlite.Open(t.Context(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		}
+		return open(), open
+	})
 }
 
 func TestMigrationsFromEmptyAndReopen(t *testing.T) {

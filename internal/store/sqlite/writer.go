@@ -107,7 +107,7 @@ func (w *writer) run(batch []*writeReq) {
 		}
 		return
 	}
-	txs := withTables(&Store{read: w.s.read, write: w.s.write, tx: tx, pending: w.s.pending, txStmts: map[string]*sql.Stmt{}})
+	txs := withTables(&Store{path: w.s.path, read: w.s.read, write: w.s.write, tx: tx, pending: w.s.pending, txStmts: map[string]*sql.Stmt{}})
 	ok := 0
 	for _, r := range batch {
 		if r.err = r.ctx.Err(); r.err != nil {

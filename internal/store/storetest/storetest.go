@@ -10,8 +10,9 @@ import (
 	"folio/internal/blog"
 )
 
-// Opener returns a new empty store for one subtest.
-type Opener func(t *testing.T) blog.Store
+// Opener returns a new empty store for one subtest, and a function that
+// opens the same database again, as another process would.
+type Opener func(t *testing.T) (st blog.Store, again func() blog.Store)
 
 // Run runs every conformance test against stores made by open, grouped
 // by the store part each exercises (the transaction tests cover several).
@@ -37,10 +38,17 @@ func Run(t *testing.T, open Opener) {
 	for _, p := range parts {
 		t.Run(p.part, func(t *testing.T) {
 			for _, tt := range p.tests {
-				t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
+				t.Run(tt.name, func(t *testing.T) {
+					st, _ := open(t)
+					tt.fn(t, st)
+				})
 			}
 		})
 	}
+	t.Run("ChangeFeed", func(t *testing.T) {
+		st, again := open(t)
+		testChangeFeed(t, st, again)
+	})
 }
 
 // test is one conformance test.

@@ -1,0 +1,173 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"folio/internal/blog"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// changesChannel is the channel on which writes announce themselves to
+// the folio processes sharing the database; a site in a schema other
+// than public adds the schema's name.
+const changesChannel = "folio_changes"
+
+// maxNotice bounds the change a notice carries; PostgreSQL takes up to
+// about 8,000 bytes. A larger change is read from the table instead.
+const maxNotice = 7000
+
+// catchUpMargin is how far before the last change heard a catch-up after
+// a lost connection reads the feed: a transaction that recorded its
+// change before that one may have committed after it.
+const catchUpMargin = 60
+
+// followerName is the application name of the connection that follows
+// the change feed on channel.
+func followerName(channel string) string { return "folio change feed " + channel }
+
+// retryListen is the pause before listening again after a lost
+// connection.
+const retryListen = time.Second
+
+// RecordChange adds c to the change feed and sends the notice, both in
+// the caller's transaction: PostgreSQL delivers the notice when the
+// transaction commits and never for one rolled back, and the request
+// makes no round trip of its own after the commit.
+func (s *Store) RecordChange(ctx context.Context, origin string, c blog.Change) error {
+	body, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	notice := string(body)
+	if len(notice) > maxNotice {
+		notice = ""
+	}
+	_, err = s.q.Exec(ctx, `WITH c AS (INSERT INTO changes (origin, body, at)
+		VALUES ($1, $2, extract(epoch FROM clock_timestamp())::bigint) RETURNING seq)
+		SELECT pg_notify($3, $1 || ' ' || c.seq || ' ' || $4) FROM c`, origin, string(body), s.channel, notice)
+	return err
+}
+
+// PruneChanges forgets the changes recorded before t.
+func (s *Store) PruneChanges(ctx context.Context, before time.Time) error {
+	_, err := s.q.Exec(ctx, `DELETE FROM changes WHERE at < $1`, before.Unix())
+	return err
+}
+
+// FollowChanges listens for the notices of other processes' writes on a
+// connection of its own. After a lost connection it listens again and
+// reads what the feed holds since shortly before the last change it
+// heard, so nothing committed meanwhile is missed; when that part of the
+// feed was already pruned, it applies everything.
+func (s *Store) FollowChanges(ctx context.Context, origin string, apply func(blog.Change), lapse func(error)) error {
+	var last int64 // the seq of the last change heard; 0 before any
+	for first := true; ; first = false {
+		err := s.follow(ctx, origin, &last, !first, apply)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		lapse(err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(retryListen):
+		}
+	}
+}
+
+func (s *Store) follow(ctx context.Context, self string, last *int64, catchUp bool, apply func(blog.Change)) error {
+	pooled, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// A connection that listened is not given back to the pool.
+	conn := pooled.Hijack()
+	defer conn.Close(context.Background())
+	// Named, so an operator sees the follower in pg_stat_activity.
+	if _, err := conn.Exec(ctx, "SET application_name = "+pgx.Identifier{followerName(s.channel)}.Sanitize()); err != nil {
+		return err
+	}
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{s.channel}.Sanitize()); err != nil {
+		return err
+	}
+	// Listening first, then reading the feed: a change committed in
+	// between is both read and heard, which applies it twice, harmlessly.
+	if catchUp {
+		c, err := s.catchUp(ctx, conn, self, last)
+		if err != nil {
+			c = blog.Change{All: true}
+		}
+		apply(c)
+	} else if err := conn.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(last); err != nil {
+		return err
+	}
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		from, rest, _ := strings.Cut(n.Payload, " ")
+		seqText, body, _ := strings.Cut(rest, " ")
+		seq, _ := strconv.ParseInt(seqText, 10, 64)
+		*last = max(*last, seq)
+		if from == self {
+			continue
+		}
+		if body == "" {
+			// Too large for the notice: read it from the feed.
+			if err := conn.QueryRow(ctx, `SELECT body FROM changes WHERE seq = $1`, seq).Scan(&body); err != nil {
+				body = ""
+			}
+		}
+		apply(decodeChange(body))
+	}
+}
+
+// catchUp returns what the feed says other processes changed since a
+// little before the change seq *last, and moves *last to the newest
+// change read; it fails when that part of the feed is gone.
+func (s *Store) catchUp(ctx context.Context, conn *pgx.Conn, self string, last *int64) (blog.Change, error) {
+	var since int64
+	err := conn.QueryRow(ctx, `SELECT at FROM changes WHERE seq = $1`, *last).Scan(&since)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return blog.Change{}, fmt.Errorf("the changes after %d were pruned", *last)
+	}
+	if err != nil {
+		return blog.Change{}, err
+	}
+	rows, err := conn.Query(ctx, `SELECT seq, origin, body FROM changes WHERE at >= $1 ORDER BY seq`, since-catchUpMargin)
+	if err != nil {
+		return blog.Change{}, err
+	}
+	defer rows.Close()
+	var c blog.Change
+	for rows.Next() {
+		var seq int64
+		var from, body string
+		if err := rows.Scan(&seq, &from, &body); err != nil {
+			return blog.Change{}, err
+		}
+		*last = max(*last, seq)
+		if from != self {
+			c = c.Merge(decodeChange(body))
+		}
+	}
+	return c, rows.Err()
+}
+
+// decodeChange reads a recorded change; anything unreadable means
+// everything.
+func decodeChange(body string) blog.Change {
+	var c blog.Change
+	if json.Unmarshal([]byte(body), &c) != nil {
+		return blog.Change{All: true}
+	}
+	return c
+}

@@ -1,0 +1,112 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"folio/internal/blog"
+)
+
+// testChangeFeed has two handles on one database stand for two
+// processes: what one commits reaches the other's follower within a
+// second, in order; a rolled-back write and the follower's own writes
+// never do; pruning forgets old changes.
+func testChangeFeed(t *testing.T, st blog.Store, again func() blog.Store) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	other := again()
+	heard := make(chan blog.Change, 100)
+	lapses := make(chan error, 10)
+	go other.FollowChanges(ctx, "other", func(c blog.Change) { heard <- c }, func(err error) { lapses <- err })
+
+	record := func(origin string, id int64, fail bool) error {
+		return st.Atomic(ctx, func(tx blog.Tx) error {
+			if err := tx.RecordChange(ctx, origin, blog.Change{Posts: []int64{id}}); err != nil {
+				return err
+			}
+			if fail {
+				return errors.New("rolled back")
+			}
+			return nil
+		})
+	}
+	// The follower hears what commits after it starts; until it has
+	// started, keep writing.
+	var ids []int64
+	deadline := time.After(5 * time.Second)
+	for started := false; !started; {
+		if err := record("writer", 1, false); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case c := <-heard:
+			ids, started = c.Posts, true
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatal("the follower heard nothing in 5 s")
+		}
+	}
+	if !slices.Equal(ids, []int64{1}) {
+		t.Fatalf("heard posts %v, want [1]", ids)
+	}
+	for len(heard) > 0 {
+		<-heard
+	}
+
+	if err := record("writer", 2, true); err == nil {
+		t.Fatal("the failing write committed")
+	}
+	if err := record("other", 3, false); err != nil {
+		t.Fatal(err)
+	}
+	for id := int64(4); id <= 6; id++ {
+		if err := record("writer", id, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	var got []int64
+	for !slices.Contains(got, 6) {
+		select {
+		case c := <-heard:
+			got = append(got, c.Posts...)
+		case <-time.After(time.Second):
+			t.Fatalf("after 1 s the follower heard %v, want 4, 5 and 6", got)
+		}
+	}
+	t.Logf("three commits heard within %s", time.Since(start).Round(time.Millisecond))
+	if !slices.Equal(got, []int64{4, 5, 6}) {
+		t.Errorf("heard %v, want [4 5 6]: neither the rolled-back write (2) nor the follower's own (3)", got)
+	}
+	select {
+	case err := <-lapses:
+		t.Errorf("lapse: %v", err)
+	default:
+	}
+
+	// A change too large for a PostgreSQL notice arrives whole.
+	many := make([]int64, 3000)
+	for i := range many {
+		many[i] = int64(1000 + i)
+	}
+	if err := st.Atomic(ctx, func(tx blog.Tx) error {
+		return tx.RecordChange(ctx, "writer", blog.Change{Posts: many, Listings: true})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-heard:
+		if !slices.Equal(c.Posts, many) || !c.Listings {
+			t.Errorf("a change of %d posts arrived as %d posts, listings %v", len(many), len(c.Posts), c.Listings)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("a large change did not arrive within 1 s")
+	}
+
+	if err := st.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+}
