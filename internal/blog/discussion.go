@@ -33,7 +33,11 @@ const (
 	RefusedExpired   RefusalReason = "expired"   // the form's signed token is damaged or for another post
 	RefusedDuplicate RefusalReason = "duplicate" // the same text is already on the post
 	RefusedHoneypot  RefusalReason = "honeypot"  // the field people leave empty was filled
+	RefusedRate      RefusalReason = "rate"      // the address sent more replies this minute than the site allows
 )
+
+// ReplyWindow is the window the per-address reply limit counts in.
+const ReplyWindow = time.Minute
 
 // Refusal is returned when a reply is not accepted. Message is written
 // for the reader; the form is shown again with everything they typed.
@@ -105,11 +109,12 @@ func (s *Discussion) CommentsOpen(p *Post) bool {
 // SubmitComment applies every rule to a reply from the form: closed
 // posts, the signed form token, the honeypot, duplicates, field checks,
 // threading depth, the hold and block lists, the link limit, the
-// moderation policy and (when configured) the outside spam check, asked
-// before the write begins so a slow answer holds no transaction. It
-// returns the stored reply, a *ValidationError for bad fields, or a
-// *Refusal; nothing is stored on error. Rate limiting per address is the
-// caller's job.
+// moderation policy, the per-address limit (counted in the store, so it
+// holds across every process serving the site) and (when configured)
+// the outside spam check, asked before the write begins so a slow answer
+// holds no transaction. It returns the stored reply, a *ValidationError
+// for bad fields, or a *Refusal; nothing is stored on error, and a
+// refused reply does not count against the limit.
 func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comment, error) {
 	if s.renderer == nil {
 		return nil, errors.New("blog: SubmitComment needs a CommentRenderer")
@@ -168,6 +173,15 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 	now := s.stamp()
 	c.CreatedAt, c.UpdatedAt, c.StatusAt = now, now, now
 	err = s.write(ctx, func(tx Tx) (Change, error) {
+		if d.PerMinute > 0 && !byWriter {
+			over, err := s.overLimit(ctx, tx, "reply:"+in.IP, d.PerMinute)
+			if err != nil {
+				return Change{}, fmt.Errorf("count replies from %s: %w", in.IP, err)
+			}
+			if over {
+				return Change{}, &Refusal{Reason: RefusedRate, Message: "You are sending replies faster than this site allows. Wait a minute, then send this one again."}
+			}
+		}
 		dup, err := tx.CountComments(ctx, CommentFilter{PostID: post.ID, Body: c.Body, Statuses: []CommentStatus{CommentPending, CommentApproved, CommentSpam}})
 		if err != nil {
 			return Change{}, err
@@ -217,6 +231,24 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 		return nil, err
 	}
 	return c, nil
+}
+
+// overLimit counts one event for key and reports whether more than limit
+// happened in the last ReplyWindow: this window's count, plus the last
+// window's in the share of it the sliding minute still covers.
+func (s *Discussion) overLimit(ctx context.Context, hits RateStore, key string, limit int) (bool, error) {
+	now := s.now().UTC()
+	window := now.Truncate(ReplyWindow)
+	n, err := hits.Hit(ctx, key, window)
+	if err != nil {
+		return false, err
+	}
+	prev, err := hits.Hits(ctx, key, window.Add(-ReplyWindow))
+	if err != nil {
+		return false, err
+	}
+	left := 1 - float64(now.Sub(window))/float64(ReplyWindow)
+	return float64(n)+float64(prev)*left > float64(limit), nil
 }
 
 // replyChange is the change of a reply readers see on post: the post's

@@ -63,6 +63,10 @@ type replyFixture struct {
 
 func newReplyFixture(t *testing.T) *replyFixture {
 	f := newFixture(t)
+	// Tests of the limit per address set it themselves.
+	if _, err := f.svc.Site.SaveSettings(t.Context(), f.admin, blog.SettingsInput{"comment_per_minute": "0"}); err != nil {
+		t.Fatal(err)
+	}
 	p := f.save(t, f.admin, 0, blog.PostInput{Title: "Open for replies", Body: "Say something.", CommentsOpen: true, PublishedAt: f.clock.Now().Add(-time.Hour)})
 	return &replyFixture{fixture: f, post: p}
 }
@@ -410,4 +414,29 @@ func TestUnsubscribe(t *testing.T) {
 	if got.Notify {
 		t.Error("still subscribed")
 	}
+}
+
+// TestReplyLimitPerAddress counts an address's replies in the store over
+// a sliding minute: the sixth in a minute is refused, refused replies do
+// not count, and the writer's own answers are never limited.
+func TestReplyLimitPerAddress(t *testing.T) {
+	f := newReplyFixture(t)
+	if _, err := f.svc.Site.SaveSettings(t.Context(), f.admin, blog.SettingsInput{"comment_per_minute": "5", "comment_moderation": blog.ModerateApproveAll}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		f.mustSubmit(t, reader("Quick", fmt.Sprint("reply ", i)))
+	}
+	_, err := f.submit(t, reader("Quick", "reply 5"))
+	if refusalReason(err) != blog.RefusedRate {
+		t.Fatalf("sixth reply in under a minute: %v, want a rate refusal", err)
+	}
+	other := reader("Other", "from elsewhere")
+	other.IP = "203.0.113.50"
+	f.mustSubmit(t, other)
+	writer := blog.CommentInput{Actor: f.admin, Body: "The writer answers.", IP: "198.51.100.7"}
+	f.mustSubmit(t, writer)
+	// Two minutes on, the address may reply again.
+	f.clock.Add(2 * time.Minute)
+	f.mustSubmit(t, reader("Quick", "reply after a pause"))
 }

@@ -106,6 +106,8 @@ type RateStore interface {
 	// Hit records one event for key in the window starting at window
 	// and returns the window's count, this event included.
 	Hit(ctx context.Context, key string, window time.Time) (int, error)
+	// Hits returns the count of key's window starting at window.
+	Hits(ctx context.Context, key string, window time.Time) (int, error)
 	// DeleteHitsBefore forgets the windows that started before t.
 	DeleteHitsBefore(ctx context.Context, t time.Time) error
 }

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"folio/internal/blog"
 )
 
@@ -194,25 +192,6 @@ type replyPage struct {
 	Form replyForm
 }
 
-// commentAllowed reports whether the request's address may send another
-// reply now. The limiter is rebuilt when the setting changes; a setting
-// of 0 (a proxy in front limits instead) lets every reply through. Each
-// process keeps its own count, so behind a load balancer an address may
-// send that many per process.
-func (s *Server) commentAllowed(r *http.Request) bool {
-	per := s.site.Settings().Discussion.PerMinute
-	if per == 0 {
-		return true
-	}
-	s.commentsMu.Lock()
-	if s.comments == nil || s.commentsPer != per {
-		s.comments, s.commentsPer = newLimiter(rate.Limit(float64(per)/60), per), per
-	}
-	l := s.comments
-	s.commentsMu.Unlock()
-	return l.allow(clientIP(r))
-}
-
 // commentCreate accepts a reply from the form. It works without
 // JavaScript: success redirects (303) to the reply on the post; a refusal
 // shows a page with the reason and every field as typed.
@@ -230,9 +209,6 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 		FormToken: r.PostFormValue("form_token"), Honeypot: r.PostFormValue("hp_website"),
 	}
 	in.Actor, _ = s.sessionUser(r)
-	if !s.commentAllowed(r) {
-		return s.refuse(w, r, in, http.StatusTooManyRequests, "You are sending replies faster than this site allows. Wait a minute, then send this one again.", nil)
-	}
 	c, err := s.discussion.SubmitComment(r.Context(), in)
 	var refusal *blog.Refusal
 	var verr *blog.ValidationError
@@ -240,11 +216,11 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 	case errors.As(err, &refusal):
 		status := http.StatusUnprocessableEntity
 		switch refusal.Reason {
-		case "closed":
+		case blog.RefusedClosed:
 			status = http.StatusForbidden
-		case "duplicate":
+		case blog.RefusedDuplicate:
 			status = http.StatusConflict
-		case "too_fast":
+		case blog.RefusedTooFast, blog.RefusedRate:
 			status = http.StatusTooManyRequests
 		}
 		return s.refuse(w, r, in, status, refusal.Message, nil)

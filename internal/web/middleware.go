@@ -11,10 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"folio/internal/blog"
 )
@@ -232,35 +229,6 @@ func (s *Server) cookie(r *http.Request, name, value string, maxAge time.Duratio
 		c.MaxAge = -1
 	}
 	return c
-}
-
-// limiter keeps a token bucket per client address. It forgets every
-// address when it holds too many, which bounds its memory.
-type limiter struct {
-	mu      sync.Mutex
-	r       rate.Limit
-	burst   int
-	clients map[string]*rate.Limiter
-}
-
-const maxLimiterClients = 10000
-
-func newLimiter(r rate.Limit, burst int) *limiter {
-	return &limiter{r: r, burst: burst, clients: map[string]*rate.Limiter{}}
-}
-
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lim, ok := l.clients[key]
-	if !ok {
-		if len(l.clients) >= maxLimiterClients {
-			l.clients = map[string]*rate.Limiter{}
-		}
-		lim = rate.NewLimiter(l.r, l.burst)
-		l.clients[key] = lim
-	}
-	return lim.Allow()
 }
 
 // clientIP returns the address of the connection's far end.

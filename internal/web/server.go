@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"folio/internal/blog"
@@ -71,10 +70,6 @@ type Server struct {
 	cache        *pageCache
 	replyAction  string // "" leaves reply forms out
 	handler      http.Handler
-
-	commentsMu  sync.Mutex
-	comments    *limiter
-	commentsPer int
 }
 
 // New returns a Server with its routes.

@@ -101,6 +101,13 @@ func (t Tables) Hit(ctx context.Context, key string, window time.Time) (int, err
 	return n, err
 }
 
+// Hits returns the count of key's window starting at window.
+func (t Tables) Hits(ctx context.Context, key string, window time.Time) (int, error) {
+	var n int
+	err := t.db.QueryRow(ctx, `SELECT COALESCE(SUM(hits), 0) FROM rate_hits WHERE key = ? AND window_start = ?`, key, window.Unix()).Scan(&n)
+	return n, err
+}
+
 // DeleteHitsBefore forgets the windows that started before t.
 func (t Tables) DeleteHitsBefore(ctx context.Context, before time.Time) error {
 	_, err := t.db.Exec(ctx, `DELETE FROM rate_hits WHERE window_start < ?`, before.Unix())
