@@ -2,6 +2,8 @@ package blog
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 )
 
@@ -57,14 +59,11 @@ func postBefore(ctx context.Context, posts PostStore, id int64) postState {
 }
 
 // postAfter returns the change of a write to post id that was in state
-// before: nothing when readers saw it neither before nor after;
-// everything for a page, which the menu lists; else the post, and when
-// it moved between lists, the lists and its neighbours before and after.
-func postAfter(ctx context.Context, posts PostStore, id int64, before postState) Change {
-	after, err := posts.Post(ctx, id)
-	if err != nil {
-		after = nil
-	}
+// before and is after (nil once deleted): nothing when readers saw it
+// neither before nor after; everything for a page, which the menu lists;
+// else the post, and when it moved between lists, the lists and its
+// neighbours before and after.
+func postAfter(ctx context.Context, posts PostStore, id int64, before postState, after *Post) Change {
 	shown := func(p *Post) bool { return p != nil && p.Visible() }
 	if !shown(before.post) && !shown(after) {
 		return Change{}
@@ -113,4 +112,40 @@ func sameLists(a, b *Post) bool {
 	return a != nil && b != nil && a.Kind == b.Kind && a.Status == b.Status && a.PublishedAt.Equal(b.PublishedAt) &&
 		a.AuthorID == b.AuthorID && a.Sticky == b.Sticky &&
 		slices.EqualFunc(a.Tags, b.Tags, sameTerm) && slices.EqualFunc(a.Categories, b.Categories, sameTerm)
+}
+
+// settle ends a write to post id that was in state before: when the
+// write moved a published item to another address, or took it off the
+// site, its address until now is kept as an old address of the item, so
+// it answers 301 with wherever the item is next; the address it lives at
+// now is no longer anyone's old address, since a live item wins. It
+// returns the change readers see.
+func (c *core) settle(ctx context.Context, tx Tx, id int64, before postState) (Change, error) {
+	after, err := tx.Post(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		after = nil
+	} else if err != nil {
+		return Change{}, err
+	}
+	st := c.current()
+	var was, now string
+	if before.post != nil && before.post.Visible() {
+		c.decorateWith(st, before.post)
+		was = before.post.Path
+	}
+	if after != nil && after.Visible() {
+		c.decorateWith(st, after)
+		now = after.Path
+	}
+	if was != "" && was != now && after != nil {
+		if err := tx.SetAddress(ctx, Address{Path: was, PostID: id, CreatedAt: c.stamp()}); err != nil {
+			return Change{}, fmt.Errorf("keep the old address %s: %w", was, err)
+		}
+	}
+	if now != "" {
+		if err := tx.DeleteAddress(ctx, now); err != nil {
+			return Change{}, err
+		}
+	}
+	return postAfter(ctx, tx, id, before, after), nil
 }

@@ -260,11 +260,17 @@ func (im *Importer) Post(key string, in PostInput, termIDs []int64) (*Post, erro
 			return nil, err
 		}
 	}
-	p, err := im.m.writing.savePost(im.ctx, im.tx, im.actor, id, in)
+	before := postBefore(im.ctx, im.tx, id)
+	p, err := im.m.writing.storePost(im.ctx, im.tx, im.actor, id, in)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s (%q): %w", in.Kind, key, in.Title, err)
 	}
 	if err := im.tx.SetPostTerms(im.ctx, p.ID, termIDs); err != nil {
+		return nil, err
+	}
+	// Imports change everything; settle keeps the address a renamed
+	// item had.
+	if _, err := im.m.settle(im.ctx, im.tx, p.ID, before); err != nil {
 		return nil, err
 	}
 	im.Report.count(string(in.Kind), id == 0)
@@ -277,16 +283,6 @@ func (im *Importer) Post(key string, in PostInput, termIDs []int64) (*Post, erro
 	}
 	im.m.decorate(p)
 	return p, nil
-}
-
-// PostPath returns the public path of an item written in this import.
-func (im *Importer) PostPath(id int64) (string, error) {
-	p, err := im.tx.Post(im.ctx, id)
-	if err != nil {
-		return "", err
-	}
-	im.m.decorate(p)
-	return p.Path, nil
 }
 
 // SetParent makes the page parentKey (a key given earlier) the parent of
@@ -352,7 +348,26 @@ func (im *Importer) Comment(key string, post *Post, parentKey string, c Comment)
 	return &c, im.remember("comment", key, c.ID)
 }
 
-// Redirect makes the old address from answer 301 with to. Addresses that
+// Address records path as an old address of the imported item with ID
+// postID, answering 301 with wherever the item lives (looked up when a
+// reader asks, so later renames keep it working). The item's own
+// address is left alone.
+func (im *Importer) Address(path string, postID int64) error {
+	if path == "" {
+		return nil
+	}
+	p, err := im.tx.Post(im.ctx, postID)
+	if err != nil {
+		return err
+	}
+	if im.m.decorate(p); p.Visible() && p.Path == path {
+		return nil
+	}
+	return im.tx.SetAddress(im.ctx, Address{Path: path, PostID: postID, CreatedAt: im.m.stamp()})
+}
+
+// Redirect makes the old address from answer 301 with the path to, for
+// addresses that are not an item's (archives, files). Addresses that
 // already are to are left alone.
 func (im *Importer) Redirect(from, to string) error {
 	if from == "" || from == to {
@@ -413,7 +428,7 @@ func (m *Moving) ImportPosts(ctx context.Context, author *User, ins []PostInput,
 					return Change{}, &ItemError{Index: i, Err: err}
 				}
 			}
-			if _, err := m.writing.savePost(ctx, tx, author, id, in); err != nil {
+			if _, _, err := m.writing.savePost(ctx, tx, author, id, in); err != nil {
 				return Change{}, &ItemError{Index: i, Err: err}
 			}
 			if progress != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -33,6 +34,7 @@ type Reading struct {
 	comments  CommentStore
 	search    Searcher
 	redirects RedirectStore
+	addresses AddressStore
 }
 
 // published is the filter every public listing starts from.
@@ -95,9 +97,62 @@ func (s *Reading) Writer(ctx context.Context, slug string) (*User, error) {
 	return s.users.UserBySlug(ctx, slug)
 }
 
-// RedirectFor returns where an old address now lives, or ErrNotFound.
-func (s *Reading) RedirectFor(ctx context.Context, from string) (string, error) {
-	return s.redirects.RedirectFor(ctx, from)
+// maxRedirectHops bounds how many hand-made redirects Moved follows.
+const maxRedirectHops = 5
+
+// Moved returns where the old address from leads now: an old address of
+// a post or page, looked up by the item's ID, so every address it ever
+// had leads straight to where it is; a redirect made by hand, followed
+// through further redirects and old addresses, so a reader gets one 301
+// and no chain; or WordPress's /?p=ID and /?page_id=ID, by the item's
+// own ID. It returns ErrNotFound when from leads to nothing readers may
+// see.
+func (s *Reading) Moved(ctx context.Context, from string) (string, error) {
+	path := from
+	for range maxRedirectHops {
+		id, err := s.addresses.AddressOwner(ctx, path)
+		if err == nil {
+			return s.liveAt(ctx, id, from)
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return "", err
+		}
+		to, err := s.redirects.RedirectFor(ctx, path)
+		if errors.Is(err, ErrNotFound) {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		path = to
+	}
+	if path != from {
+		return path, nil
+	}
+	for _, prefix := range []string{"/?p=", "/?page_id="} {
+		if rest, ok := strings.CutPrefix(from, prefix); ok {
+			if id, err := strconv.ParseInt(rest, 10, 64); err == nil && id > 0 {
+				return s.liveAt(ctx, id, from)
+			}
+		}
+	}
+	return "", ErrNotFound
+}
+
+// liveAt returns the address of the published item id, unless it is
+// from itself.
+func (s *Reading) liveAt(ctx context.Context, id int64, from string) (string, error) {
+	p, err := s.posts.Post(ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && !p.Visible()) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	if s.decorate(p); p.Path == from {
+		return "", ErrNotFound
+	}
+	return p.Path, nil
 }
 
 // DateRange returns the start and end of a year, month or day archive in

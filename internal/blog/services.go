@@ -66,10 +66,11 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	}
 	w := &Writing{core: c, posts: st, revisions: st, renderer: opts.Renderer}
 	return &Services{
-		Site:     &Site{core: c, redirects: st},
+		Site:     &Site{core: c, redirects: st, addresses: st, posts: st},
 		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher},
 		Writing:  w,
-		Reading:  &Reading{core: c, posts: st, terms: st, users: st, comments: st, search: st, redirects: st},
+		Reading: &Reading{core: c, posts: st, terms: st, users: st, comments: st, search: st, redirects: st,
+			addresses: st},
 		Discussion: &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer,
 			spam: opts.SpamChecker},
 		Outbox: &Outbox{core: c, mail: st, mailer: opts.Mailer},

@@ -12,6 +12,8 @@ import (
 type Site struct {
 	*core
 	redirects RedirectStore
+	addresses AddressStore
+	posts     PostStore
 }
 
 // Settings returns the current site settings.
@@ -44,13 +46,14 @@ func (s *Site) SaveSettings(ctx context.Context, actor *User, in SettingsInput) 
 		if err != nil {
 			return Change{}, fmt.Errorf("load settings: %w", err)
 		}
-		if next, err = in.Apply(SettingsFromValues(vals)); err != nil {
+		was := SettingsFromValues(vals)
+		if next, err = in.Apply(was); err != nil {
 			return Change{}, err
 		}
 		if err := tx.SaveSettings(ctx, next.Values()); err != nil {
 			return Change{}, fmt.Errorf("save settings: %w", err)
 		}
-		return everything, nil
+		return everything, s.keepAddresses(ctx, tx, was, next)
 	})
 	if err != nil {
 		return Settings{}, err
@@ -61,7 +64,79 @@ func (s *Site) SaveSettings(ctx context.Context, actor *User, in SettingsInput) 
 	return next, nil
 }
 
-// Redirects lists the redirects for the admin.
+// keepAddresses records, when new settings move the posts (another
+// permalink pattern, or a time zone that changes their dates), every
+// published post's address under the old settings as an old address.
+func (s *Site) keepAddresses(ctx context.Context, tx Tx, was, next Settings) error {
+	if was.Permalink == next.Permalink && was.Location().String() == next.Location().String() {
+		return nil
+	}
+	posts, err := tx.Posts(ctx, PostFilter{Kind: KindPost, Statuses: []Status{StatusPublished}, NoBodies: true})
+	if err != nil {
+		return err
+	}
+	now := s.stamp()
+	for _, p := range posts {
+		s.decorateWith(was, p)
+		old := p.Path
+		if s.decorateWith(next, p); p.Path == old {
+			continue
+		}
+		if err := tx.SetAddress(ctx, Address{Path: old, PostID: p.ID, CreatedAt: now}); err != nil {
+			return fmt.Errorf("keep the old address %s: %w", old, err)
+		}
+		if err := tx.DeleteAddress(ctx, p.Path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddressPage is one page of the old addresses kept automatically, each
+// with where it leads now.
+type AddressPage struct {
+	Addresses []Address
+	To        map[string]string // old path → the item's address now, "" when it is not published
+	Total     int
+	Page      int
+	Pages     int
+}
+
+// addressesPerPage is how many old addresses the admin lists at once.
+const addressesPerPage = 50
+
+// Addresses lists page (1-based) of the old addresses of posts and pages
+// that folio keeps by itself, for the admin.
+func (s *Site) Addresses(ctx context.Context, actor *User, page int) (*AddressPage, error) {
+	if !actor.CanManageSite() {
+		return nil, ErrForbidden
+	}
+	page = max(page, 1)
+	list, total, err := s.addresses.Addresses(ctx, addressesPerPage, (page-1)*addressesPerPage)
+	if err != nil {
+		return nil, err
+	}
+	out := &AddressPage{Addresses: list, To: map[string]string{}, Total: total, Page: page,
+		Pages: max(1, (total+addressesPerPage-1)/addressesPerPage)}
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.PostID
+	}
+	posts, err := s.posts.Posts(ctx, PostFilter{IDs: ids, Statuses: []Status{StatusPublished}, NoBodies: true})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]string{}
+	for _, p := range s.decorateAll(posts) {
+		byID[p.ID] = p.Path
+	}
+	for _, a := range list {
+		out.To[a.Path] = byID[a.PostID]
+	}
+	return out, nil
+}
+
+// Redirects lists the redirects made by hand, for the admin.
 func (s *Site) Redirects(ctx context.Context, actor *User) ([]Redirect, error) {
 	if !actor.CanManageSite() {
 		return nil, ErrForbidden

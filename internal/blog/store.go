@@ -100,6 +100,31 @@ type RedirectStore interface {
 	DeleteRedirect(ctx context.Context, from string) error
 }
 
+// Address is an old public address of a post or page, which answers 301
+// with wherever the item lives now.
+type Address struct {
+	Path      string // a path, or a path and query such as /?p=12
+	PostID    int64
+	PostTitle string // filled by Addresses
+	CreatedAt time.Time
+}
+
+// AddressStore keeps the old addresses of posts and pages.
+type AddressStore interface {
+	// AddressOwner returns the ID of the post or page that once lived at
+	// path, or ErrNotFound.
+	AddressOwner(ctx context.Context, path string) (int64, error)
+	// SetAddress records path as an old address of post postID, taking it
+	// from any other item.
+	SetAddress(ctx context.Context, a Address) error
+	// DeleteAddress forgets path; forgetting an unknown one is not an
+	// error.
+	DeleteAddress(ctx context.Context, path string) error
+	// Addresses lists old addresses by path, with their items' titles,
+	// one page of them, and how many there are in all.
+	Addresses(ctx context.Context, limit, offset int) ([]Address, int, error)
+}
+
 // RateStore counts events per key in fixed windows of time. Limits kept
 // there hold across every process serving the site.
 type RateStore interface {
@@ -147,6 +172,7 @@ type Tx interface {
 	MailStore
 	ImportStore
 	RedirectStore
+	AddressStore
 	RateStore
 	ChangeLog
 }

@@ -94,13 +94,9 @@ func (s *Writing) SavePost(ctx context.Context, actor *User, id int64, in PostIn
 		return nil, ErrForbidden
 	}
 	var saved *Post
-	err := s.write(ctx, func(tx Tx) (Change, error) {
-		before := postBefore(ctx, tx, id)
-		var err error
-		if saved, err = s.savePost(ctx, tx, actor, id, in); err != nil {
-			return Change{}, err
-		}
-		return postAfter(ctx, tx, saved.ID, before), nil
+	err := s.write(ctx, func(tx Tx) (c Change, err error) {
+		saved, c, err = s.savePost(ctx, tx, actor, id, in)
+		return c, err
 	})
 	if err != nil {
 		return nil, err
@@ -109,7 +105,23 @@ func (s *Writing) SavePost(ctx context.Context, actor *User, id int64, in PostIn
 	return saved, nil
 }
 
-func (s *Writing) savePost(ctx context.Context, tx Tx, actor *User, id int64, in PostInput) (*Post, error) {
+// savePost stores the editor's input as post id (0: a new one) and
+// returns it with the change readers see; the item's old address is
+// kept when it moves.
+func (s *Writing) savePost(ctx context.Context, tx Tx, actor *User, id int64, in PostInput) (*Post, Change, error) {
+	before := postBefore(ctx, tx, id)
+	p, err := s.storePost(ctx, tx, actor, id, in)
+	if err != nil {
+		return nil, Change{}, err
+	}
+	c, err := s.settle(ctx, tx, p.ID, before)
+	if err != nil {
+		return nil, Change{}, err
+	}
+	return p, c, nil
+}
+
+func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, in PostInput) (*Post, error) {
 	now := s.stamp()
 	p := &Post{Kind: in.Kind, CreatedAt: now, AuthorID: actor.ID}
 	if id != 0 {
@@ -423,7 +435,7 @@ func (s *Writing) edit(ctx context.Context, actor *User, id int64, fn func(Tx, *
 		if err := fn(tx, p); err != nil {
 			return Change{}, err
 		}
-		return postAfter(ctx, tx, id, before), nil
+		return s.settle(ctx, tx, id, before)
 	})
 }
 
@@ -459,7 +471,11 @@ func (s *Writing) PublishDue(ctx context.Context) (int, error) {
 		var c Change
 		for _, p := range due {
 			// Scheduled, it was shown nowhere.
-			c = c.Merge(postAfter(ctx, tx, p.ID, postState{}))
+			d, err := s.settle(ctx, tx, p.ID, postState{})
+			if err != nil {
+				return Change{}, err
+			}
+			c = c.Merge(d)
 		}
 		return c, nil
 	})

@@ -214,7 +214,7 @@ func TestImportWordPressAndSetPassword(t *testing.T) {
 	if _, err := svc.Accounts.Authenticate(t.Context(), "kit@example.com", "kit's new password"); err != nil {
 		t.Errorf("imported writer cannot sign in after setting a password: %v", err)
 	}
-	if to, err := svc.Reading.RedirectFor(t.Context(), "/?p=7"); err != nil || to != "/2012/05/05/old-post/" {
+	if to, err := svc.Reading.Moved(t.Context(), "/?p=7"); err != nil || to != "/2012/05/05/old-post/" {
 		t.Errorf("redirect = %q, %v", to, err)
 	}
 	if code, _, errs := run(t, "short\n", "user", "password", "--data", dir, "--email", "nobody@example.com"); code == 0 || !strings.Contains(errs, "--email") {

@@ -22,6 +22,7 @@ import (
 	"mime"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -66,6 +67,13 @@ func Load(dir string, funcs template.FuncMap) (*Theme, error) {
 		"asset": t.AssetPath,
 		"add":   func(a, b int) int { return a + b },
 		"sub":   func(a, b int) int { return a - b },
+		// plural writes a count with the noun's singular or plural.
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return "1 " + one
+			}
+			return strconv.Itoa(n) + " " + many
+		},
 	}
 	for k, v := range funcs {
 		all[k] = v

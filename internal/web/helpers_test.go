@@ -68,6 +68,12 @@ func startSiteCache(tb testing.TB, themeDir string, cacheBytes int64) *site {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
+	return startSiteOn(tb, st, themeDir, cacheBytes)
+}
+
+// startSiteOn starts a site on the store st.
+func startSiteOn(tb testing.TB, st blog.Store, themeDir string, cacheBytes int64) *site {
+	tb.Helper()
 	c := testkit.NewClock(time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC))
 	var srv *web.Server
 	svc, err := blog.New(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testkit.Hasher(),

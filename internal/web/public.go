@@ -148,7 +148,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 // address (with its query, then without) and reports whether it did.
 func (s *Server) redirectOld(w http.ResponseWriter, r *http.Request) (bool, error) {
 	for _, from := range []string{r.URL.RequestURI(), r.URL.EscapedPath()} {
-		to, err := s.reading.RedirectFor(r.Context(), from)
+		to, err := s.reading.Moved(r.Context(), from)
 		if errors.Is(err, blog.ErrNotFound) {
 			continue
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"folio/internal/blog"
 )
@@ -9,7 +10,8 @@ import (
 type redirectsPage struct {
 	adminBase
 	Errors
-	Redirects []blog.Redirect
+	Addresses *blog.AddressPage // kept automatically
+	Redirects []blog.Redirect   // made by hand
 	From, To  string
 }
 
@@ -18,7 +20,12 @@ func (s *Server) redirectsPage(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	p := redirectsPage{adminBase: s.adminBase(r, "Redirects", "redirects"), Errors: errs, Redirects: list, From: from, To: to}
+	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	addresses, err := s.site.Addresses(r.Context(), currentUser(r), n)
+	if err != nil {
+		return err
+	}
+	p := redirectsPage{adminBase: s.adminBase(r, "Redirects", "redirects"), Errors: errs, Addresses: addresses, Redirects: list, From: from, To: to}
 	p.Flash = flashText(r.URL.Query().Get("done"))
 	return s.render(w, status, "admin/redirects", p)
 }

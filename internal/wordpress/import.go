@@ -185,19 +185,22 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 		// Attachment pages redirect to the post they belong to, or to the
 		// file itself.
 		for _, a := range attachments {
-			target := ""
+			from := oldPath(a.Link)
+			if from == "" {
+				continue
+			}
 			if a.Parent != 0 {
-				if id, err := im.Lookup("post", blog.Key(a.Parent)); err == nil && id != 0 {
-					if path, err := im.PostPath(id); err == nil {
-						target = path
+				if id, err := im.Lookup("post", blog.Key(a.Parent)); err != nil {
+					return err
+				} else if id != 0 {
+					if err := im.Address(from, id); err != nil {
+						return err
 					}
+					continue
 				}
 			}
-			if target == "" {
-				target = a.AttachmentURL
-			}
-			if from := oldPath(a.Link); from != "" && strings.HasPrefix(target, "/") {
-				if err := im.Redirect(from, target); err != nil {
+			if strings.HasPrefix(a.AttachmentURL, "/") {
+				if err := im.Redirect(from, a.AttachmentURL); err != nil {
 					return err
 				}
 			}
@@ -322,13 +325,13 @@ func importItem(im *blog.Importer, it *Item, loc *time.Location, user func(strin
 	if it.Parent != 0 && kind == blog.KindPage {
 		parentLater(p.ID, blog.Key(it.Parent))
 	}
-	for _, from := range []string{oldPath(it.Link), "/?p=" + blog.Key(it.ID)} {
-		if err := im.Redirect(from, p.Path); err != nil {
-			return err
-		}
-	}
+	// WordPress's addresses of the item find it by its ID.
+	olds := []string{oldPath(it.Link), "/?p=" + blog.Key(it.ID)}
 	if kind == blog.KindPage {
-		if err := im.Redirect("/?page_id="+blog.Key(it.ID), p.Path); err != nil {
+		olds = append(olds, "/?page_id="+blog.Key(it.ID))
+	}
+	for _, from := range olds {
+		if err := im.Address(from, p.ID); err != nil {
 			return err
 		}
 	}

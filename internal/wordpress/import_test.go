@@ -152,7 +152,7 @@ func TestImportSite(t *testing.T) {
 	// Old addresses redirect.
 	for from, to := range map[string]string{"/first-post/": first.Path, "/?p=10": first.Path, "/?page_id=21": team.Path, "/first-post/pic/": first.Path,
 		"/category/nature/birds/": "/category/birds/", "/author/wren/": "/author/wren-writer/"} {
-		if got, err := svc.Reading.RedirectFor(ctx, from); err != nil || got != to {
+		if got, err := svc.Reading.Moved(ctx, from); err != nil || got != to {
 			t.Errorf("redirect %s = %q, %v; want %s", from, got, err, to)
 		}
 	}
@@ -261,7 +261,7 @@ func TestImportFixtures(t *testing.T) {
 	if err != nil || hello.Title != "Hello world!" || !strings.Contains(hello.BodyHTML, "<p>Welcome to WordPress.") || hello.CommentCount != 1 {
 		t.Errorf("hello world = %+v, %v", hello, err)
 	}
-	if to, err := svc.Reading.RedirectFor(t.Context(), "/?p=1"); err != nil || to != hello.Path {
+	if to, err := svc.Reading.Moved(t.Context(), "/?p=1"); err != nil || to != hello.Path {
 		t.Errorf("/?p=1 redirects to %q, %v", to, err)
 	}
 }

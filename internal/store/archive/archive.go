@@ -48,6 +48,9 @@ type Table struct {
 	// Parent names a column referring to another row of the same table;
 	// rows are loaded parents first.
 	Parent string
+	// Since is the archive format that added the table; an older
+	// archive restores it empty.
+	Since int
 }
 
 // Names returns the column names.
@@ -103,6 +106,7 @@ var tables = []Table{
 		cols(Int, "attempts", "next_attempt_at"), cols(Text, "last_error"), cols(Int, "created_at"))},
 	{Name: "import_keys", OrderBy: "source, kind, key", Columns: join(cols(Text, "source", "kind", "key"), cols(Int, "local_id"))},
 	{Name: "redirects", OrderBy: "from_path", Columns: join(cols(Text, "from_path", "to_path"), cols(Int, "created_at"))},
+	{Name: "post_addresses", OrderBy: "path", Columns: join(cols(Text, "path"), cols(Int, "post_id", "created_at")), Since: 2},
 }
 
 // Reader reads tables from a consistent snapshot of a store.

@@ -1,11 +1,14 @@
 package archive_test
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -59,7 +62,8 @@ func service(t *testing.T, st blog.Store) *blog.Services {
 
 // fill writes a small site touching every table: writers, a session,
 // posts with tags, categories (a child created before its parent) and
-// revisions, threaded replies, mail, redirects and import keys.
+// revisions, threaded replies, mail, redirects, a renamed post's old
+// address and import keys.
 func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 	t.Helper()
 	ctx := t.Context()
@@ -96,6 +100,9 @@ func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 		}
 		in := blog.PostInput{Kind: blog.KindPost, Title: p.Title, Body: p.Body + "\nAn edit.", Categories: []string{"roses"},
 			Status: blog.StatusPublished, CommentsOpen: true, PublishedAt: p.PublishedAt}
+		if i == 0 {
+			in.Slug = "renamed" // its first address is kept
+		}
 		if _, err := svc.Writing.SavePost(ctx, admin, p.ID, in); err != nil {
 			t.Fatal(err)
 		}
@@ -288,5 +295,57 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	}
 	if _, err := archive.Read(ctx, bytes.NewReader(full), dst, false); !errors.Is(err, archive.ErrNotEmpty) {
 		t.Errorf("restore into a site: %v, want ErrNotEmpty", err)
+	}
+}
+
+// TestRestoresOlderArchive restores a backup made before the archive
+// format knew post_addresses: every other table comes back, and the old
+// addresses start empty.
+func TestRestoresOlderArchive(t *testing.T) {
+	ctx := t.Context()
+	src := openSQLite(t)
+	fill(t, src)
+	var buf bytes.Buffer
+	if _, err := archive.Write(ctx, src, time.Now(), &buf); err != nil {
+		t.Fatal(err)
+	}
+	// Rewrite it as format 1 wrote it: no post_addresses table.
+	zr, err := gzip.NewReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old bytes.Buffer
+	zw := gzip.NewWriter(&old)
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(nil, 1<<20)
+	skipping := false
+	for first := true; sc.Scan(); first = false {
+		line := sc.Text()
+		switch {
+		case first:
+			line = strings.Replace(line, `"folio_archive":2`, `"folio_archive":1`, 1)
+		case strings.HasPrefix(line, `{"table":"post_addresses"`):
+			skipping = true
+		case skipping && strings.HasPrefix(line, `{"end":"post_addresses"`):
+			skipping = false
+			continue
+		}
+		if !skipping {
+			fmt.Fprintln(zw, line)
+		}
+	}
+	zw.Close()
+	dst := openSQLite(t)
+	sums, err := archive.Read(ctx, &old, dst, false)
+	if err != nil {
+		t.Fatalf("a format 1 archive: %v", err)
+	}
+	for _, s := range sums {
+		if s.Table == "post_addresses" && s.Rows != 0 {
+			t.Errorf("post_addresses restored %d rows from an archive without them", s.Rows)
+		}
+		if s.Table == "posts" && s.Rows == 0 {
+			t.Error("no posts restored")
+		}
 	}
 }

@@ -159,8 +159,9 @@ func verify(ctx context.Context, dst Target, want []Sum) error {
 	return nil
 }
 
-// Format is the version of the archive file format.
-const Format = 1
+// Format is the version of the archive file format: 2 added the table
+// post_addresses.
+const Format = 2
 
 type header struct {
 	Archive   int       `json:"folio_archive"`
@@ -244,6 +245,11 @@ func Read(ctx context.Context, in io.Reader, dst Target, replace bool) ([]Sum, e
 	var sums []Sum
 	err = dst.Load(ctx, replace, func(w Writer) error {
 		for _, t := range tables {
+			if t.Since > h.Archive {
+				// The archive is older than the table: it restores empty.
+				sums = append(sums, newSummer(t.Name).sum())
+				continue
+			}
 			sum, err := restoreTable(ctx, dec, w, t)
 			if err != nil {
 				return err

@@ -129,3 +129,41 @@ func (t Tables) DeleteRedirect(ctx context.Context, from string) error {
 	_, err := t.db.Exec(ctx, `DELETE FROM redirects WHERE from_path = ?`, from)
 	return err
 }
+
+// AddressOwner returns the post that once lived at path.
+func (t Tables) AddressOwner(ctx context.Context, path string) (int64, error) {
+	var id int64
+	err := t.db.QueryRow(ctx, `SELECT post_id FROM post_addresses WHERE path = ?`, path).Scan(&id)
+	return id, t.d.MapErr(err)
+}
+
+// SetAddress records an old address of a post, taking it from any other.
+func (t Tables) SetAddress(ctx context.Context, a blog.Address) error {
+	_, err := t.db.Exec(ctx, `INSERT INTO post_addresses (path, post_id, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (path) DO UPDATE SET post_id = excluded.post_id, created_at = excluded.created_at`, a.Path, a.PostID, Unix(a.CreatedAt))
+	return t.d.MapErr(err)
+}
+
+// DeleteAddress forgets an old address.
+func (t Tables) DeleteAddress(ctx context.Context, path string) error {
+	_, err := t.db.Exec(ctx, `DELETE FROM post_addresses WHERE path = ?`, path)
+	return err
+}
+
+// Addresses lists one page of old addresses by path with their items'
+// titles, and the number of them.
+func (t Tables) Addresses(ctx context.Context, limit, offset int) ([]blog.Address, int, error) {
+	var total int
+	if err := t.db.QueryRow(ctx, `SELECT COUNT(*) FROM post_addresses`).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	list, err := Collect(ctx, t.db, func(sc Scanner) (blog.Address, error) {
+		var a blog.Address
+		var at int64
+		err := sc.Scan(&a.Path, &a.PostID, &a.PostTitle, &at)
+		a.CreatedAt = FromUnix(at)
+		return a, err
+	}, `SELECT a.path, a.post_id, p.title, a.created_at FROM post_addresses a JOIN posts p ON p.id = a.post_id
+		ORDER BY a.path LIMIT ? OFFSET ?`, limit, offset)
+	return list, total, err
+}

@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		{"RevisionStore", []test{{"Revisions", testRevisions}}},
 		{"TermStore", []test{{"Terms", testTerms}}},
 		{"SettingStore", []test{{"Settings", testSettings}}},
+		{"AddressStore", []test{{"Addresses", testAddresses}}},
 		{"CommentStore", []test{{"Comments", testComments}, {"Purge", testCommentPurge}, {"ReplyStamps", testReplyStamps}}},
 		{"MailStore", []test{{"Outbox", testOutbox}}},
 		{"Searcher", []test{{"Search", testSearch}}},
