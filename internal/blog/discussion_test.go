@@ -1,13 +1,18 @@
 package blog_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/markdown"
+	"folio/internal/store/sqlite"
+	"folio/internal/testkit"
 )
 
 func TestModerate(t *testing.T) {
@@ -439,4 +444,74 @@ func TestReplyLimitPerAddress(t *testing.T) {
 	// Two minutes on, the address may reply again.
 	f.clock.Add(2 * time.Minute)
 	f.mustSubmit(t, reader("Quick", "reply after a pause"))
+}
+
+// slowSpam is a spam service that answers only when released.
+type slowSpam struct {
+	asked   chan struct{}
+	release chan struct{}
+}
+
+func (s *slowSpam) IsSpam(ctx context.Context, d blog.DiscussionSettings, siteURL string, post *blog.Post, c *blog.Comment) (bool, error) {
+	s.asked <- struct{}{}
+	<-s.release
+	return true, nil
+}
+
+// TestSpamCheckHoldsNoTransaction asks a spam service that does not
+// answer: while it waits, other writes go through (on SQLite, one
+// writer serves every write, so a check inside a transaction would stop
+// them all), and its verdict still decides the reply's status.
+func TestSpamCheckHoldsNoTransaction(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	spam := &slowSpam{asked: make(chan struct{}, 1), release: make(chan struct{})}
+	svc, err := blog.New(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
+		Hasher: testkit.Hasher(), SpamChecker: spam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	admin, err := svc.Accounts.SetupAdmin(ctx, blog.UserInput{Name: "Ada", Email: "ada@example.com", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Site.SaveSettings(ctx, admin, blog.SettingsInput{"akismet_endpoint": "https://spam.example", "comment_min_seconds": "0"}); err != nil {
+		t.Fatal(err)
+	}
+	post, err := svc.Writing.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Open", Body: "Hi.", Status: blog.StatusPublished, CommentsOpen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *blog.Comment, 1)
+	go func() {
+		in := reader("Waiting", "Is this spam?")
+		in.PostID, in.FormToken = post.ID, svc.Discussion.CommentFormToken(post.ID)
+		c, err := svc.Discussion.SubmitComment(ctx, in)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- c
+	}()
+	<-spam.asked
+	wrote := make(chan error, 1)
+	go func() {
+		_, err := svc.Writing.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Meanwhile", Body: "Written.", Status: blog.StatusPublished})
+		wrote <- err
+	}()
+	select {
+	case err := <-wrote:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a write waited for the spam service")
+	}
+	close(spam.release)
+	if c := <-done; c == nil || c.Status != blog.CommentSpam {
+		t.Errorf("the reply after the service's verdict: %+v", c)
+	}
 }

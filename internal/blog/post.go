@@ -94,6 +94,13 @@ func (p *Post) Visible() bool { return p.Status == StatusPublished }
 // HasMore reports whether the writer split the body with <!--more-->.
 func (p *Post) HasMore() bool { return p.ExcerptHTML != "" }
 
+// ShownInFull reports whether listings show p whole instead of a summary
+// with a link to continue: it has no lede or <!--more--> and its text is
+// no longer than a summary.
+func (p *Post) ShownInFull() bool {
+	return p.Lede == "" && !p.HasMore() && p.BodyHTML != "" && len(strings.Fields(p.BodyText)) <= summaryWords
+}
+
 // PostFilter selects posts for a listing. Zero fields do not filter.
 // Results are ordered newest first by publication date, then by ID.
 type PostFilter struct {
@@ -169,7 +176,8 @@ type Revision struct {
 type Rendered struct {
 	HTML        string
 	ExcerptHTML string // rendered text before <!--more-->; "" without one
-	Text        string // plain text of the whole body, for summaries
+	Text        string // plain text of the whole body, for search
+	Prose       string // plain text without code blocks and footnotes, for summaries
 }
 
 // Renderer turns Markdown into safe HTML. The markdown package provides

@@ -321,6 +321,10 @@ func (in SettingsInput) Apply(base Settings) (Settings, error) {
 			v.Add(f.key, msg)
 		}
 	}
+	// E-mail links must be absolute, so mail needs the site's address.
+	if s.Discussion.EmailEnabled() && s.BaseURL == "" {
+		v.Add("base_url", "Enter the site's address, like https://example.com: the e-mail folio sends links to it.")
+	}
 	return s, v.Err()
 }
 

@@ -40,6 +40,16 @@ func CreditSource(body string, src Source) string {
 	return body[:open] + tag + ` cite="` + esc(src.URL) + `"` + body[open+len(tag):end] + "\n" + credit.String() + body[end:]
 }
 
+// Quote returns s in typographic quotation marks: double ones, or single
+// ones when s holds double quotes itself, so quotes nest as English
+// writes them (‘Notes on “The Slow Web”’).
+func Quote(s string) string {
+	if strings.ContainsAny(s, "\"“”„«»") {
+		return "‘" + s + "’"
+	}
+	return "“" + s + "”"
+}
+
 // firstBlockquote returns where the first top-level blockquote opens and
 // where its end tag ends, or -1, -1.
 func firstBlockquote(body string) (open, end int) {

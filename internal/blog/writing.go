@@ -75,13 +75,18 @@ func (c *core) list(ctx context.Context, posts PostStore, f PostFilter) ([]*Post
 	return c.decorateAll(list), total, nil
 }
 
-// Preview renders Markdown the way saving would, without storing
-// anything.
-func (s *Writing) Preview(markdown string) (Rendered, error) {
+// Preview renders Markdown the way saving would, with the credit of the
+// source it quotes, without storing anything.
+func (s *Writing) Preview(markdown string, src Source) (Rendered, error) {
 	if len(markdown) > maxBodyLen {
 		return Rendered{}, FieldError("body", "The text is longer than 1 MiB.")
 	}
-	return s.renderer.Render(markdown)
+	r, err := s.renderer.Render(markdown)
+	if err != nil {
+		return Rendered{}, err
+	}
+	r.HTML = CreditSource(r.HTML, src)
+	return r, nil
 }
 
 // SavePost creates (id 0) or updates a post or page from the editor. The
@@ -172,7 +177,7 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 	p.BodyHTML, p.ExcerptHTML = CreditSource(r.HTML, in.Source), r.ExcerptHTML
 	p.Summary, p.BodyText = in.Lede, r.Text
 	if p.Summary == "" {
-		p.Summary = Summarize(r.Text)
+		p.Summary = Summarize(r.Prose)
 	}
 	p.CommentsOpen, p.ParentID, p.Sticky = in.CommentsOpen, in.ParentID, in.Sticky
 	p.UpdatedAt = now
@@ -251,6 +256,7 @@ func (in *PostInput) normalize(v *ValidationError) {
 	default:
 		v.Add("status", "Choose draft, published or private.")
 	}
+	in.Tags, in.Categories = nonBlank(in.Tags), nonBlank(in.Categories)
 	if in.Kind == KindPage && len(in.Categories)+len(in.Tags) > 0 {
 		v.Add("tags", "Pages have no tags or categories.")
 	}
@@ -288,6 +294,18 @@ func resolveSlug(ctx context.Context, tx PostStore, id int64, in PostInput, v *V
 		v.Add("slug", "Another "+string(in.Kind)+" already uses the slug “"+slug+"”.")
 	}
 	return slug, nil
+}
+
+// nonBlank returns the names that are not blank, trimmed: an empty
+// field of tags arrives as one blank name.
+func nonBlank(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func isDigits(s string) bool {

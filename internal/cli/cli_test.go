@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"folio/internal/blog"
 	"folio/internal/cli"
@@ -160,9 +161,14 @@ func TestCommentCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := strconv.FormatInt(c.ID, 10)
+	if code, _, errs := run(t, "", "settings", "set", "--data", dir, "time_zone=Asia/Tokyo"); code != 0 {
+		t.Fatal(errs)
+	}
 	code, out, _ := run(t, "", "comment", "list", "--data", dir, "--status", "approved")
-	if code != 0 || !strings.Contains(out, "A note from the writer") || !strings.Contains(out, "1 approved replies") {
-		t.Errorf("list: %d %q", code, out)
+	inTokyo := c.CreatedAt.In(time.FixedZone("JST", 9*3600)).Format("2006-01-02 15:04")
+	if code != 0 || !strings.Contains(out, "A note from the writer") || !strings.Contains(out, "1 approved reply\n") ||
+		!strings.Contains(out, "DATE (Asia/Tokyo)") || !strings.Contains(out, inTokyo) {
+		t.Errorf("list, in the site's zone (%s): %d %q", inTokyo, code, out)
 	}
 	for _, step := range []struct{ verb, status string }{{"unapprove", "pending"}, {"spam", "spam"}, {"restore", "pending"}, {"trash", "trash"}, {"delete", ""}} {
 		code, out, errs := run(t, "", "comment", step.verb, "--data", dir, id)

@@ -10,6 +10,7 @@ import (
 
 	"folio/internal/blog"
 	"folio/internal/config"
+	"folio/internal/theme"
 )
 
 // commentCmd lists and moderates replies from the command line, through
@@ -61,14 +62,15 @@ func commentCmd(ctx context.Context, args []string, env Env) error {
 		if err != nil {
 			return err
 		}
+		loc := s.service.Site.Settings().Location()
 		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tSTATUS\tPOST\tWRITER\tE-MAIL\tDATE\tTEXT")
+		fmt.Fprintf(tw, "ID\tSTATUS\tPOST\tWRITER\tE-MAIL\tDATE (%s)\tTEXT\n", loc)
 		for _, c := range list {
 			fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, c.Status, c.PostID, c.AuthorName, c.AuthorEmail,
-				c.CreatedAt.Format("2006-01-02 15:04"), excerpt(c.Body, 60))
+				c.CreatedAt.In(loc).Format("2006-01-02 15:04"), excerpt(c.Body, 60))
 		}
 		tw.Flush()
-		fmt.Fprintf(env.Stdout, "%d %s replies\n", total, status)
+		fmt.Fprintln(env.Stdout, theme.Plural(total, status+" reply", status+" replies"))
 		return nil
 	}
 	for _, id := range ids {

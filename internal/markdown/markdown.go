@@ -63,7 +63,7 @@ func (p *Posts) Render(src string) (blog.Rendered, error) {
 	if err != nil {
 		return blog.Rendered{}, err
 	}
-	r := blog.Rendered{HTML: full, Text: p.Text(full)}
+	r := blog.Rendered{HTML: full, Text: p.Text(full), Prose: p.Text(notProse.ReplaceAllString(full, " "))}
 	if before, ok := blog.SplitMore(src); ok && strings.TrimSpace(before) != "" {
 		if r.ExcerptHTML, err = p.html(before); err != nil {
 			return blog.Rendered{}, err
@@ -81,6 +81,10 @@ func (p *Posts) html(src string) (string, error) {
 }
 
 var spaces = regexp.MustCompile(`\s+`)
+
+// notProse matches what a summary leaves out: code blocks, the "#" of
+// heading anchors, footnote marks and the footnotes themselves.
+var notProse = regexp.MustCompile(`(?s)<pre[ >].*?</pre>|<a class="anchor"[^>]*>#</a>|<sup id="fnref[^"]*">.*?</sup>|<div class="footnotes".*?</div>\s*$|<section class="footnotes".*?</section>`)
 
 // Text returns the visible text of an HTML fragment on one line.
 func (p *Posts) Text(fragment string) string {

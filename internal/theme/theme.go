@@ -64,16 +64,10 @@ func Load(dir string, funcs template.FuncMap) (*Theme, error) {
 		return nil, err
 	}
 	all := template.FuncMap{
-		"asset": t.AssetPath,
-		"add":   func(a, b int) int { return a + b },
-		"sub":   func(a, b int) int { return a - b },
-		// plural writes a count with the noun's singular or plural.
-		"plural": func(n int, one, many string) string {
-			if n == 1 {
-				return "1 " + one
-			}
-			return strconv.Itoa(n) + " " + many
-		},
+		"asset":  t.AssetPath,
+		"add":    func(a, b int) int { return a + b },
+		"sub":    func(a, b int) int { return a - b },
+		"plural": Plural,
 	}
 	for k, v := range funcs {
 		all[k] = v
@@ -102,6 +96,9 @@ func (t *Theme) loadAssets(fsys fs.FS) error {
 			return err
 		}
 		t.addAsset("syntax.css", css)
+	}
+	if _, ok := t.assets["favicon.ico"]; !ok {
+		t.addAsset("favicon.ico", drawnFavicon)
 	}
 	return nil
 }
@@ -188,6 +185,10 @@ func (t *Theme) AssetPath(name string) string {
 	return ""
 }
 
+// Favicon returns the icon served at /favicon.ico: the theme folder's
+// static/favicon.ico, or one drawn like the default favicon.svg.
+func (t *Theme) Favicon() *Asset { return t.assets["favicon.ico"] }
+
 // AssetAt returns the asset served at the hashed URL path p.
 func (t *Theme) AssetAt(p string) (*Asset, bool) {
 	a, ok := t.byPath[p]
@@ -225,4 +226,13 @@ func (o overlay) Glob(pattern string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// Plural writes a count with the noun's singular or its plural: "1
+// reply", "3 replies".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

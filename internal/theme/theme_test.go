@@ -8,10 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"folio/internal/blog"
 	"folio/internal/theme"
 )
 
-var funcs = template.FuncMap{"html": func(s string) template.HTML { return template.HTML(s) }}
+var funcs = template.FuncMap{"html": func(s string) template.HTML { return template.HTML(s) }, "quote": blog.Quote}
 
 func TestLoadEmbedded(t *testing.T) {
 	th, err := theme.Load("", funcs)

@@ -17,12 +17,17 @@ type adminBase struct {
 	Saved   bool // the flash reports a successful save
 	Section string
 	Pending int // replies awaiting moderation, for the menu badge
+	// NoAddress tells an administrator that the site's address is not
+	// set, so links in e-mail and feeds follow whatever host a reader
+	// used.
+	NoAddress bool
 }
 
 func (s *Server) adminBase(r *http.Request, title, section string) adminBase {
 	b := s.base(r, title)
 	b.Canonical = ""
 	ab := adminBase{Base: b, User: currentUser(r), CSRF: csrfToken(r), Section: section}
+	ab.NoAddress = ab.User.CanManageSite() && b.Site.BaseURL == ""
 	if ab.User.CanEditOthers() {
 		counts, err := s.discussion.CommentCounts(r.Context(), 0)
 		if err != nil {

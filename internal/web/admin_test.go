@@ -156,15 +156,25 @@ func TestAuthorCannotEditOthers(t *testing.T) {
 	}
 }
 
+// TestBodyLimit sends the editor more than it takes: 5 MB of text gets
+// the editor back with the reason and every field kept, more than the
+// editor's limit a clear 413 (never the expired-form page), and the
+// reader's reply form, with its smaller limit, the same.
 func TestBodyLimit(t *testing.T) {
 	s := newSiteWithAdmin(t)
 	b := s.browser(t)
 	b.login("ada@example.com", "analytical engine")
 	token := b.csrf("/admin/posts/new")
-	huge := strings.Repeat("x", 3<<20)
-	r := b.post("/admin/posts", editorForm(token, map[string]string{"title": "Huge", "body": huge, "action": "draft"}))
-	if r.StatusCode != http.StatusRequestEntityTooLarge && r.StatusCode != http.StatusForbidden {
-		t.Errorf("3 MiB form: %d, want 413", r.StatusCode)
+	r := b.post("/admin/posts", editorForm(token, map[string]string{"title": "Huge", "lede": "Kept lede", "body": strings.Repeat("x", 5<<20), "action": "draft"}))
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "longer than 1 MiB") ||
+		!strings.Contains(r.Body, `value="Huge"`) || !strings.Contains(r.Body, `value="Kept lede"`) {
+		t.Errorf("5 MB of text: %d, want 422 with the reason and the fields kept", r.StatusCode)
+	}
+	for path, size := range map[string]int{"/admin/posts": 9 << 20, "/comments": 3 << 20} {
+		r = b.post(path, editorForm(token, map[string]string{"title": "Huger", "body": strings.Repeat("x", size), "comment": "x", "action": "draft"}))
+		if r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, "larger than this site accepts") || strings.Contains(r.Body, "expired") {
+			t.Errorf("%d MiB to %s: %d, want 413 saying the form was too large", size>>20, path, r.StatusCode)
+		}
 	}
 	if _, total, _ := s.svc.Writing.AdminPosts(t.Context(), s.admin, blankFilter); total != 0 {
 		t.Error("oversized form stored a post")

@@ -35,6 +35,9 @@ type replyForm struct {
 	Email     string
 	URL       string
 	Notify    bool
+	// Preview shows the form on a draft's preview, where it cannot be
+	// sent yet.
+	Preview bool
 }
 
 // commentNode is what the recursive "comment" partial receives.

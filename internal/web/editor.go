@@ -116,6 +116,24 @@ type editorPage struct {
 	Categories []blog.Term
 	Authors    []*blog.User
 	Revisions  []*blog.Revision
+	// Now is the time in the site's zone, as the date field writes it,
+	// for the script that names the main button.
+	Now string
+	// MaxBytes is the largest form the server reads; the script checks
+	// a form against it before sending, so nothing typed is lost.
+	MaxBytes int64
+}
+
+// PublishLabel names the main button as WordPress does: Update for a
+// published item, Schedule for a date in the future, else Publish.
+func (p editorPage) PublishLabel() string {
+	switch {
+	case p.Post != nil && p.Post.Status == blog.StatusPublished:
+		return "Update"
+	case p.Form.PublishedAt != "" && p.Form.PublishedAt > p.Now:
+		return "Schedule"
+	}
+	return "Publish"
 }
 
 func (s *Server) editor(w http.ResponseWriter, r *http.Request, status int, p editorPage) error {
@@ -135,9 +153,10 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, status int, p ed
 	}
 	title := "New " + p.Form.Kind
 	if p.Post != nil {
-		title = "Edit “" + p.Post.Title + "”"
+		title = "Edit " + blog.Quote(p.Post.Title)
 	}
 	p.Title, p.Section = title, p.Form.Kind
+	p.Now, p.MaxBytes = s.site.Now().In(p.Site.Location()).Format(dateInputLayout), editorMaxBody
 	return s.render(w, status, "admin/editor", p)
 }
 
@@ -192,7 +211,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post
 		page.Form.Kind = string(blog.KindPost)
 	}
 	if r.PostFormValue("action") == "preview" {
-		rendered, err := s.writing.Preview(in.Body)
+		rendered, err := s.writing.Preview(in.Body, in.Source)
 		if err != nil {
 			if page.Errors, err = formErrors(err); err != nil {
 				return err
@@ -224,12 +243,17 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post
 }
 
 // adminPostPreview shows any item with the public template, whatever its
-// status.
+// status, as readers will see it once it is published: dated now when it
+// has no date yet, with its replies open or closed as they will be.
 func (s *Server) adminPostPreview(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.postParam(r)
 	if err != nil {
 		return err
 	}
+	if p.PublishedAt.IsZero() {
+		p.PublishedAt = s.site.Now()
+	}
+	p.Status = blog.StatusPublished
 	b, err := s.publicBase(r, p.Title+" (preview)")
 	if err != nil {
 		return err
@@ -245,14 +269,17 @@ func (s *Server) adminPostPreview(w http.ResponseWriter, r *http.Request) error 
 		if err := s.threadFor(r, pp); err != nil {
 			return err
 		}
+		pp.Form.Preview = true
 	}
 	return s.render(w, http.StatusOK, page, pp)
 }
 
-// adminPreview renders Markdown for the editor's live preview. The result
-// is sanitized like a saved post.
+// adminPreview renders Markdown for the editor's live preview, with the
+// source's credit. The result is sanitized like a saved post.
 func (s *Server) adminPreview(w http.ResponseWriter, r *http.Request) error {
-	rendered, err := s.writing.Preview(r.PostFormValue("body"))
+	src := blog.Source{URL: strings.TrimSpace(r.PostFormValue("source_url")), Title: strings.TrimSpace(r.PostFormValue("source_title")),
+		Site: strings.TrimSpace(r.PostFormValue("source_site"))}
+	rendered, err := s.writing.Preview(r.PostFormValue("body"), src)
 	if err != nil {
 		return err
 	}

@@ -125,7 +125,7 @@ func (s *Server) commentsFeed(r *http.Request, title, root string, comments []*b
 		Language: st.Language, Updated: time.Unix(0, 0).UTC()}
 	loc := st.Location()
 	for _, c := range comments {
-		e := feed.Entry{ID: tagURI(host, c.CreatedAt, "reply", c.ID), Title: "Reply by " + c.AuthorName + " to “" + c.PostTitle + "”",
+		e := feed.Entry{ID: tagURI(host, c.CreatedAt, "reply", c.ID), Title: "Reply by " + c.AuthorName + " to " + blog.Quote(c.PostTitle),
 			URL: base + c.PostPath + "#comment-" + strconv.FormatInt(c.ID, 10), Published: c.CreatedAt.In(loc),
 			Updated: c.UpdatedAt.In(loc), AuthorName: c.AuthorName, AuthorURL: c.AuthorURL,
 			ContentHTML: feed.AbsoluteLinks(c.BodyHTML, base)}
@@ -224,7 +224,7 @@ func (s *Server) postRepliesFeed(w http.ResponseWriter, r *http.Request, post *b
 	if err != nil {
 		return err
 	}
-	return s.serveFeed(w, r, showingPosts(post), s.commentsFeed(r, "Replies to “"+post.Title+"”", post.Path, list), format)
+	return s.serveFeed(w, r, showingPosts(post), s.commentsFeed(r, "Replies to "+blog.Quote(post.Title), post.Path, list), format)
 }
 
 // splitFeedPath splits ".../feed/", ".../feed/atom/" or ".../feed/json/"

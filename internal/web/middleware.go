@@ -30,9 +30,11 @@ var securityHeaders = http.Header{
 	"X-Frame-Options":         {"DENY"},
 }
 
-// middleware wraps every request: recovery, logging, security headers,
-// a body limit and cross-origin protection for unsafe methods.
-func (s *Server) middleware(next http.Handler) http.Handler {
+// middleware wraps every request to the routes of mux: recovery,
+// logging, security headers, a body limit (the route's, from bodyLimits,
+// or the default) and cross-origin protection for unsafe methods.
+func (s *Server) middleware(mux *http.ServeMux) http.Handler {
+	var next http.Handler = mux
 	cop := http.NewCrossOriginProtection()
 	// Replies may come from a static copy of the site on another host.
 	// The session cookie is SameSite=Lax, so a cross-site reply is always
@@ -60,8 +62,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		if r.Body != nil && r.Body != http.NoBody {
 			limit := s.maxBody
-			if r.URL.Path == "/admin/import" {
-				limit = maxImportBytes
+			if _, pattern := mux.Handler(r); bodyLimits[pattern] > 0 {
+				limit = bodyLimits[pattern]
 			}
 			r.Body = http.MaxBytesReader(rec, r.Body, limit)
 		}

@@ -212,9 +212,9 @@ func (s *Server) termShow(w http.ResponseWriter, r *http.Request, kind blog.Term
 	if err != nil {
 		return err
 	}
-	heading := "Posts tagged “" + t.Name + "”"
+	heading := "Posts tagged " + blog.Quote(t.Name)
 	if kind == blog.TermCategory {
-		heading = "Posts filed under “" + t.Name + "”"
+		heading = "Posts filed under " + blog.Quote(t.Name)
 	}
 	return s.list(w, r, t.Path(), blog.PostFilter{TermID: t.ID}, t.Name, heading, t.Description)
 }
@@ -331,7 +331,7 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 	}
 	b.Description = post.Summary
 	b.Article = s.articleMeta(r, post)
-	b.Feeds = append([]FeedLink{{Title: "Replies to “" + post.Title + "”", Type: "application/atom+xml", URL: feedPath(post.Path, feedFormats[1])}}, b.Feeds...)
+	b.Feeds = append([]FeedLink{{Title: "Replies to " + blog.Quote(post.Title), Type: "application/atom+xml", URL: feedPath(post.Path, feedFormats[1])}}, b.Feeds...)
 	p := &postPage{Base: b, Post: post, Older: older, Newer: newer}
 	if err := s.threadFor(r, p); err != nil {
 		return err
@@ -415,6 +415,16 @@ func (s *Server) assetShow(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
 	h.Set("Content-Type", a.ContentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeContent(w, r, a.Name, time.Time{}, bytes.NewReader(a.Body))
+	return nil
+}
+
+// faviconShow serves the icon that browsers and crawlers ask for at
+// /favicon.ico.
+func (s *Server) faviconShow(w http.ResponseWriter, r *http.Request) error {
+	a := s.theme.Favicon()
+	w.Header().Set("Content-Type", "image/x-icon")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
 	http.ServeContent(w, r, a.Name, time.Time{}, bytes.NewReader(a.Body))
 	return nil
 }

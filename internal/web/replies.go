@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"folio/internal/blog"
+	"folio/internal/theme"
 )
 
 // moderationPerPage is how many replies the moderation queue shows.
@@ -140,34 +141,25 @@ func (s *Server) adminCommentModerate(w http.ResponseWriter, r *http.Request) er
 			return err
 		}
 	}
-	back := r.PostFormValue("back")
-	if !strings.HasPrefix(back, "/admin/comments") {
-		back = "/admin/comments"
-	}
-	sep := "&"
-	if !strings.Contains(back, "?") {
-		sep = "?"
-	}
-	done := strconv.Itoa(len(ids)) + " replies: " + string(action) + " done."
+	done := theme.Plural(len(ids), "reply", "replies") + ": " + string(action) + " done."
 	if len(ids) == 1 {
 		done = "Reply: " + string(action) + " done."
 	}
-	http.Redirect(w, r, stripParam(back, "done")+sep+"done="+url.QueryEscape(done), http.StatusSeeOther)
+	http.Redirect(w, r, withParam(r.PostFormValue("back"), "/admin/comments", "done", done), http.StatusSeeOther)
 	return nil
 }
 
-// stripParam removes one query parameter from a local URL.
-func stripParam(u, name string) string {
-	path, query, ok := strings.Cut(u, "?")
-	if !ok {
-		return u
+// withParam returns the local address back (or fallback, when back is
+// not under it) with the query parameter name set to value.
+func withParam(back, fallback, name, value string) string {
+	u, err := url.Parse(back)
+	if err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(u.Path, fallback) {
+		u, _ = url.Parse(fallback)
 	}
-	v, _ := url.ParseQuery(query)
-	v.Del(name)
-	if len(v) == 0 {
-		return path
-	}
-	return path + "?" + v.Encode()
+	q := u.Query()
+	q.Set(name, value)
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
 }
 
 type commentPage struct {

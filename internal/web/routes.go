@@ -6,11 +6,26 @@ import (
 	"folio/internal/blog"
 )
 
+// editorMaxBody bounds the editor's forms: the text may be 1 MiB, which
+// a form encodes in up to three times as many bytes, so a text over the
+// limit still arrives whole and the editor can say what is wrong with
+// everything kept.
+const editorMaxBody = 8 << 20
+
+// bodyLimits are the routes whose requests may be larger than the
+// default limit.
+var bodyLimits = map[string]int64{
+	"POST /admin/posts":      editorMaxBody,
+	"POST /admin/posts/{id}": editorMaxBody,
+	"POST /admin/preview":    editorMaxBody,
+	"POST /admin/import":     maxImportBytes,
+}
+
 // routes is the one table of every URL folio answers. s.page marks the
 // public pages kept in the page cache, s.asset the files kept there, and
 // s.admin the pages for signed-in writers; s.handle and s.form answer
 // every request afresh.
-func (s *Server) routes() http.Handler {
+func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 
 	// Public site.
@@ -33,6 +48,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /comments/feed/{$}", s.page(s.repliesFeed))
 	mux.Handle("GET /comments/feed/{format}/{$}", s.page(s.repliesFeed))
 	mux.Handle("GET /static/{file}", s.asset(s.assetShow))
+	mux.Handle("GET /favicon.ico", s.asset(s.faviconShow))
 	mux.Handle("GET /uploads/{path...}", s.asset(s.uploadShow))
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /search", s.handle(s.searchShow))

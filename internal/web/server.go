@@ -6,6 +6,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -128,11 +129,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// sizeText writes a number of bytes for people.
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
 // Funcs are the template functions the web layer gives the theme.
 func Funcs() template.FuncMap {
 	return template.FuncMap{
 		// html marks a string that the blog package has already sanitized.
 		"html": func(s string) template.HTML { return template.HTML(s) },
+		// quote puts a title in quotation marks that nest.
+		"quote": blog.Quote,
 	}
 }
 
@@ -142,10 +153,40 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := readForm(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		if err := h(w, r); err != nil {
 			s.fail(w, r, err)
 		}
 	})
+}
+
+// maxFormMemory is how much of a multipart form is kept in memory; the
+// rest of an upload waits in temporary files.
+const maxFormMemory = 32 << 20
+
+// readForm reads the body of a form post up front, so a body over the
+// route's limit is answered as such (413, with a message that says so)
+// rather than read as a form with missing fields, such as the CSRF
+// token. Other malformed bodies read as empty fields, for the handler to
+// judge.
+func readForm(r *http.Request) error {
+	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(maxFormMemory)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return err
+	}
+	return nil
 }
 
 // fail answers a request whose handler returned err.
@@ -158,7 +199,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, blog.ErrForbidden):
 		s.errorPage(w, r, http.StatusForbidden, "Not allowed", "Your account may not do this. Ask an administrator if you need it.")
 	case errors.As(err, &maxErr):
-		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too much text", "The form was larger than this site accepts. Shorten it and send it again.")
+		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too much text", fmt.Sprintf("The form was larger than this site accepts (%s). It was not saved: go back, where your text is still in the form, shorten it and send it again.", sizeText(maxErr.Limit)))
 	case errors.As(err, &verr):
 		s.errorPage(w, r, http.StatusBadRequest, "Something is missing", verr.Error())
 	case errors.Is(err, errBadForm):

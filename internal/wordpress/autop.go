@@ -12,7 +12,10 @@ import (
 const allBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
 
 var (
-	preRe          = regexp.MustCompile(`(?is)<pre[\s>].*?</pre>`)
+	// keptRe matches what wpautop leaves as it is: preformatted text, and
+	// figures, which the [caption] and [gallery] conversions make whole
+	// (in WordPress they are still shortcodes when wpautop runs).
+	keptRe         = regexp.MustCompile(`(?is)<pre[\s>].*?</pre>|<figure[\s>].*?</figure>`)
 	doubleBrRe     = regexp.MustCompile(`(?i)<br\s*/?>\s*<br\s*/?>`)
 	openBlockRe    = regexp.MustCompile(`(?i)(<` + allBlocks + `[\s/>])`)
 	closeBlockRe   = regexp.MustCompile(`(?i)(</` + allBlocks + `>)`)
@@ -30,14 +33,14 @@ var (
 
 // Autop turns WordPress's stored text, where blank lines separate
 // paragraphs and single newlines are line breaks, into the HTML WordPress
-// shows: the equivalent of its wpautop(). Text inside <pre> is kept as it
-// is.
+// shows: the equivalent of its wpautop(). Text inside <pre> and
+// <figure> is kept as it is.
 func Autop(text string) string {
 	if strings.TrimSpace(text) == "" {
 		return ""
 	}
 	var pres []string
-	text = preRe.ReplaceAllStringFunc(text, func(m string) string {
+	text = keptRe.ReplaceAllStringFunc(text, func(m string) string {
 		pres = append(pres, m)
 		return "<pre wp-pre-tag-" + strconv.Itoa(len(pres)-1) + "></pre>"
 	})

@@ -28,6 +28,26 @@ func TestAutop(t *testing.T) {
 	}
 }
 
+// TestCaptionFigureHasNoStrayParagraph converts a [caption] around an
+// image, as the import does (shortcodes, then wpautop): the figure comes
+// out whole, with no </p> inside it.
+func TestCaptionFigureHasNoStrayParagraph(t *testing.T) {
+	for _, in := range []string{
+		"Before.\n\n[caption id=\"attachment_5\" align=\"alignright\" width=\"300\"]<img src=\"a.jpg\" alt=\"A\"> A lake at dawn[/caption]\n\nAfter.",
+		"[caption align=\"alignnone\"]<a href=\"b.jpg\"><img src=\"a.jpg\" alt=\"A\" /></a> A lake\nat dawn[/caption]",
+	} {
+		c, _ := wordpress.Shortcodes(in, func(int64) string { return "" })
+		got := wordpress.Autop(c)
+		start, end := strings.Index(got, "<figure"), strings.Index(got, "</figure>")
+		if start < 0 || end < start {
+			t.Fatalf("no figure in %q", got)
+		}
+		if fig := got[start:end]; strings.Contains(fig, "<p>") || strings.Contains(fig, "</p>") {
+			t.Errorf("the figure holds paragraph tags: %q", fig)
+		}
+	}
+}
+
 func TestShortcodes(t *testing.T) {
 	urls := map[int64]string{10: "https://old.example/wp-content/uploads/a.jpg", 11: "https://old.example/wp-content/uploads/b.jpg"}
 	tests := []struct {

@@ -28,9 +28,46 @@
       schedulePreview();
     }, 500);
   });
-  form.addEventListener("submit", function () {
+  // A form larger than the server reads is not sent: the server could
+  // not even tell what it was, and the writer would see an error page.
+  var maxBytes = parseInt(form.getAttribute("data-max-bytes"), 10) || 0;
+  function formBytes() {
+    var n = 0;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name && typeof el.value === "string") n += new Blob([el.name, "=", el.value, "&"]).size;
+    });
+    return n;
+  }
+  form.addEventListener("submit", function (e) {
+    if (maxBytes && formBytes() > maxBytes * 0.95) {
+      e.preventDefault();
+      try { localStorage.setItem(key, JSON.stringify(snapshot())); } catch (err) { /* storage full or off */ }
+      var warn = document.getElementById("too-large");
+      if (warn) { warn.hidden = false; warn.scrollIntoView(); }
+      return;
+    }
     dirty = false;
-    try { sessionStorage.setItem("folio-submitted", key); } catch (e) { /* ignore */ }
+    try { sessionStorage.setItem("folio-submitted", key); } catch (err) { /* ignore */ }
+  });
+
+  // The main button says Schedule while the date is in the future, as
+  // in WordPress. Both the field and data-now are in the site's zone.
+  var publish = document.getElementById("publish");
+  var date = form.elements["published_at"];
+  var now = form.getAttribute("data-now") || "";
+  function nameButton() {
+    if (!publish || !date || publish.hasAttribute("data-published")) return;
+    publish.textContent = date.value && date.value > now ? "Schedule" : "Publish";
+  }
+  if (date) { date.addEventListener("input", nameButton); date.addEventListener("change", nameButton); }
+
+  // Ctrl+S or Cmd+S saves, as the main button would.
+  document.addEventListener("keydown", function (e) {
+    if ((e.ctrlKey || e.metaKey) && (e.key === "s" || e.key === "S")) {
+      e.preventDefault();
+      var save = publish && publish.hasAttribute("data-published") ? publish : form.querySelector('button[value="draft"]');
+      if (save && form.requestSubmit) form.requestSubmit(save); else if (save) save.click();
+    }
   });
   window.addEventListener("beforeunload", function (e) {
     if (dirty) { e.preventDefault(); e.returnValue = ""; }
@@ -54,7 +91,12 @@
     });
     var banner = document.getElementById("restore-banner");
     if (differs && banner) {
-      document.getElementById("restore-time").textContent = new Date(stored.savedAt).toLocaleString();
+      // The time in the site's zone, as every time in the admin.
+      var zone = form.getAttribute("data-time-zone") || undefined;
+      var when;
+      try { when = new Date(stored.savedAt).toLocaleString(undefined, { timeZone: zone, dateStyle: "medium", timeStyle: "short" }) + " (" + zone + ")"; }
+      catch (err) { when = new Date(stored.savedAt).toLocaleString(); }
+      document.getElementById("restore-time").textContent = when;
       banner.hidden = false;
       document.getElementById("restore-yes").addEventListener("click", function () {
         fields.forEach(function (name) {
@@ -81,7 +123,9 @@
     pending = new AbortController();
     var body = new URLSearchParams();
     body.set("csrf_token", form.elements["csrf_token"].value);
-    body.set("body", form.elements["body"].value);
+    ["body", "source_url", "source_title", "source_site"].forEach(function (name) {
+      if (form.elements[name]) body.set(name, form.elements[name].value);
+    });
     fetch("/admin/preview", { method: "POST", body: body, signal: pending.signal, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) { preview.innerHTML = html; })

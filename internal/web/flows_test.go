@@ -1,0 +1,214 @@
+package web_test
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"folio/internal/blog"
+)
+
+// TestNewPageSaves saves a new page and then an edit of it from the
+// editor, which sends no tags: neither is refused for tags it never had.
+func TestNewPageSaves(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	b := s.browser(t)
+	b.login("ada@example.com", "analytical engine")
+	token := b.csrf("/admin/posts/new?kind=page")
+	r := b.post("/admin/posts", url.Values{"csrf_token": {token}, "kind": {"page"}, "title": {"About"}, "body": {"Who writes here."}, "tags": {""}, "action": {"publish"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new page: %d %s", r.StatusCode, errorsOf(r.Body))
+	}
+	page, err := s.svc.Reading.Page(t.Context(), "about")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = b.post("/admin/posts/"+itoa(page.ID), url.Values{"csrf_token": {token}, "title": {"About me"}, "body": {"Who writes here."}, "action": {"publish"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Errorf("editing the page: %d %s", r.StatusCode, errorsOf(r.Body))
+	}
+}
+
+// errorsOf returns the field messages of an editor page, for failures.
+func errorsOf(body string) string {
+	_, rest, ok := strings.Cut(body, `class="errors"`)
+	if !ok {
+		return ""
+	}
+	msg, _, _ := strings.Cut(rest, "</div>")
+	return msg
+}
+
+// TestModerationKeepsItsPlace moderates twice in a row: the second
+// action, taken from the page the first landed on, returns to the queue
+// again, not to a broken address.
+func TestModerationKeepsItsPlace(t *testing.T) {
+	s := newReplySite(t)
+	reader := s.browser(t)
+	ids := make([]string, 2)
+	for i := range ids {
+		s.send(t, reader, s.replyForm(t, reader, s.post.Path), map[string]string{"author": "Rae", "email": "rae@example.com", "comment": "Reply " + itoa(int64(i))})
+	}
+	list, _, err := s.svc.Discussion.ModerationQueue(t.Context(), s.admin, blog.CommentFilter{Statuses: []blog.CommentStatus{blog.CommentPending}})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("queue: %d, %v", len(list), err)
+	}
+	b := s.browser(t)
+	b.login("ada@example.com", "analytical engine")
+	back := "/admin/comments"
+	for _, c := range list {
+		token := b.csrf(back)
+		r := b.post("/admin/comments", url.Values{"csrf_token": {token}, "do": {"approve:" + itoa(c.ID)}, "back": {back}})
+		loc := r.Header.Get("Location")
+		if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/comments?") {
+			t.Fatalf("moderating from %s went to %q", back, loc)
+		}
+		if page := b.get(loc); page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "done.") {
+			t.Fatalf("the page after moderating (%s): %d", loc, page.StatusCode)
+		}
+		back = loc
+	}
+}
+
+// TestPreviewIsThePageAsItWillBe previews a draft that quotes a source:
+// the editor's live preview credits the source, and the preview page
+// is dated now, with its reply form as readers will see it.
+func TestPreviewIsThePageAsItWillBe(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	b := s.browser(t)
+	b.login("ada@example.com", "analytical engine")
+	token := b.csrf("/admin/posts/new")
+	live := b.post("/admin/preview", url.Values{"csrf_token": {token}, "body": {"> Reading is slow.\n\nI agree."},
+		"source_url": {"https://example.org/slow"}, "source_title": {"On Slowness"}})
+	mustContain(t, "the live preview", live.Body, `cite="https://example.org/slow"`, `<cite><a href="https://example.org/slow">On Slowness</a></cite>`)
+	r := b.post("/admin/posts", editorForm(token, map[string]string{"title": "Quoting", "body": "> Reading is slow.\n\nI agree.",
+		"source_url": "https://example.org/slow", "source_title": "On Slowness", "action": "preview"}))
+	mustContain(t, "the editor's preview", r.Body, `<cite><a href="https://example.org/slow">On Slowness</a></cite>`)
+
+	draft, err := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Draft", Body: "Soon.",
+		CommentsOpen: true, Status: blog.StatusDraft})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := b.get("/admin/posts/" + itoa(draft.ID) + "/preview")
+	today := s.svc.Site.Settings().FormatDate(s.clock.Now())
+	mustContain(t, "the draft's preview", page.Body, today, `id="commentform"`, "once the post is published")
+	for _, wrong := range []string{"Replies are closed", "0001", "January 1, 1"} {
+		if strings.Contains(page.Body, wrong) {
+			t.Errorf("the draft's preview shows %q", wrong)
+		}
+	}
+}
+
+// TestScheduleButton names the editor's main button Schedule for a date
+// in the future.
+func TestScheduleButton(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	b := s.browser(t)
+	b.login("ada@example.com", "analytical engine")
+	later, err := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Later", Body: "Soon.",
+		Status: blog.StatusDraft, PublishedAt: s.clock.Now().Add(48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := b.get("/admin/posts/" + itoa(later.ID)); !strings.Contains(r.Body, `>Schedule</button>`) {
+		t.Error("a draft dated in two days offers Publish, not Schedule")
+	}
+	if r := b.get("/admin/posts/new"); !strings.Contains(r.Body, `>Publish</button>`) {
+		t.Error("a new post does not offer Publish")
+	}
+}
+
+// TestWordsForPeople checks counts, quotes and headings: one item is not
+// "1 items", a title with quotes nests them, and a writer's own held
+// reply is not shown under "No replies yet".
+func TestWordsForPeople(t *testing.T) {
+	s := newReplySite(t)
+	b := s.browser(t)
+	b.login("ada@example.com", "analytical engine")
+	quoted, err := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: `Notes on "The Slow Web"`, Body: "Text.",
+		Status: blog.StatusDraft})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := b.get("/admin/posts?kind=page"); strings.Contains(r.Body, "1 items") || strings.Contains(r.Body, "0 item<") {
+		t.Error("the pages list miscounts")
+	}
+	r := b.get("/admin/posts/" + itoa(quoted.ID))
+	mustContain(t, "the editor of a quoted title", r.Body, "<title>Edit ‘Notes on &#34;The Slow Web&#34;’")
+
+	reader := s.browser(t)
+	s.send(t, reader, s.replyForm(t, reader, s.post.Path), map[string]string{"author": "Nia", "email": "nia@example.com", "comment": "First time here"})
+	page := reader.get(s.post.Path)
+	if strings.Contains(page.Body, "No replies yet") || !strings.Contains(page.Body, "First time here") {
+		t.Error("a reader's held reply is shown under No replies yet")
+	}
+	if r := b.get("/admin/comments"); !strings.Contains(r.Body, "1 reply<") {
+		t.Error("the queue does not say 1 reply")
+	}
+}
+
+// TestListingsShowPostsWhole shows short posts whole, without "Continue
+// reading", and leaves code out of the summaries of long ones.
+func TestListingsShowPostsWhole(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	save := func(title, body string) {
+		t.Helper()
+		if _, err := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: title, Body: body,
+			Status: blog.StatusPublished, PublishedAt: s.clock.Now().Add(-time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("Short", "Only *two* lines.\n\nThat is all.")
+	save("Long", "```go\nfunc secretCodeWord() {}\n```\n\n"+strings.Repeat("Many words of prose follow here. ", 30))
+	home := s.browser(t).get("/")
+	if !strings.Contains(home.Body, "<em>two</em>") {
+		t.Error("the short post is not shown whole")
+	}
+	if n := strings.Count(home.Body, "Continue reading"); n != 1 {
+		t.Errorf("%d Continue reading links, want 1 (the long post's)", n)
+	}
+	if strings.Contains(home.Body, "secretCodeWord") {
+		t.Error("the long post's summary runs its code into the prose")
+	}
+}
+
+// TestFavicon answers /favicon.ico with an icon.
+func TestFavicon(t *testing.T) {
+	s := newSite(t)
+	r := s.browser(t).get("/favicon.ico")
+	if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "image/x-icon" || !bytes.HasPrefix([]byte(r.Body), []byte{0, 0, 1, 0}) {
+		t.Errorf("/favicon.ico: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+}
+
+// TestSiteAddress takes the site's address from the setup request, and
+// refuses mail settings without one.
+func TestSiteAddress(t *testing.T) {
+	s := newSite(t)
+	b := s.browser(t)
+	token := b.csrf("/admin/setup?token=" + setupToken)
+	r := b.post("/admin/setup", url.Values{"csrf_token": {token}, "token": {setupToken}, "name": {"Ada"}, "email": {"ada@example.com"}, "password": {"analytical engine"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setup: %d", r.StatusCode)
+	}
+	if got := s.svc.Site.Settings().BaseURL; got != s.URL {
+		t.Errorf("base URL after setup = %q, want %q", got, s.URL)
+	}
+	admin, _ := s.svc.Accounts.Users(t.Context())
+	_, err := s.svc.Site.SaveSettings(t.Context(), admin[0], blog.SettingsInput{"base_url": "", "smtp_host": "mail.example", "smtp_from": "a@example.com"})
+	var v *blog.ValidationError
+	if !errors.As(err, &v) || v.Fields["base_url"] == "" {
+		t.Errorf("mail without the site's address: %v, want a message for base_url", err)
+	}
+	if _, err := s.svc.Site.SaveSettings(t.Context(), admin[0], blog.SettingsInput{"base_url": ""}); err != nil {
+		t.Fatal(err)
+	}
+	if page := b.get("/admin/posts"); !strings.Contains(page.Body, "address is not set") {
+		t.Error("the admin does not say the site's address is missing")
+	}
+}
