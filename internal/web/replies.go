@@ -136,6 +136,10 @@ func (s *Server) adminCommentModerate(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
+	if len(ids) == 0 {
+		http.Redirect(w, r, withParam(r.PostFormValue("back"), "/admin/comments", "done", "Tick the replies to "+string(action)+" first."), http.StatusSeeOther)
+		return nil
+	}
 	for _, id := range ids {
 		if err := s.discussion.ModerateComment(r.Context(), currentUser(r), id, action); err != nil {
 			return err
