@@ -500,3 +500,40 @@ func TestStickyPostsLeadTheFrontPage(t *testing.T) {
 		t.Errorf("archive page 2 = %v", l.Posts)
 	}
 }
+
+// countingHits is a rate store part faked for a unit test: it counts in
+// a map, as the stores count in a table.
+type countingHits struct {
+	blog.Store
+	hits map[string]int
+}
+
+func (c *countingHits) Hit(_ context.Context, key string, _ time.Time) (int, error) {
+	c.hits[key]++
+	return c.hits[key], nil
+}
+
+// TestSignInLimitCountsInTheRateStore fakes only the rate store part
+// under the sign-in limit: ten attempts a minute pass, the eleventh does
+// not, per address.
+func TestSignInLimitCountsInTheRateStore(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fake := &countingHits{Store: st, hits: map[string]int{}}
+	svc, err := blog.New(t.Context(), fake, blog.Options{Renderer: markdown.NewPosts(), Hasher: testkit.Hasher()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= blog.LoginAttempts+1; i++ {
+		ok, err := svc.Accounts.AllowLogin(t.Context(), "192.0.2.9")
+		if err != nil || ok != (i <= blog.LoginAttempts) {
+			t.Errorf("attempt %d: allowed %v, %v", i, ok, err)
+		}
+	}
+	if ok, _ := svc.Accounts.AllowLogin(t.Context(), "192.0.2.10"); !ok || fake.hits["login:192.0.2.9"] != blog.LoginAttempts+1 {
+		t.Errorf("another address is limited too, or the count is off: %v", fake.hits)
+	}
+}
