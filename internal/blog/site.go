@@ -164,7 +164,11 @@ func (s *Site) SaveRedirect(ctx context.Context, actor *User, from, to string) e
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return s.redirects.SetRedirect(ctx, Redirect{From: from, To: to, CreatedAt: s.stamp()})
+	// A redirect answers only where no page is, and such answers are
+	// not cached, so readers' pages do not change.
+	return s.write(ctx, func(tx Tx) (Change, error) {
+		return Change{}, tx.SetRedirect(ctx, Redirect{From: from, To: to, CreatedAt: s.stamp()})
+	})
 }
 
 // DeleteRedirect removes a redirect.
@@ -172,7 +176,7 @@ func (s *Site) DeleteRedirect(ctx context.Context, actor *User, from string) err
 	if !actor.CanManageSite() {
 		return ErrForbidden
 	}
-	return s.redirects.DeleteRedirect(ctx, from)
+	return s.write(ctx, func(tx Tx) (Change, error) { return Change{}, tx.DeleteRedirect(ctx, from) })
 }
 
 // ChangeRetention is how long the change feed keeps a change: a process
