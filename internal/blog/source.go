@@ -3,6 +3,7 @@ package blog
 import (
 	"html"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -38,6 +39,15 @@ func CreditSource(body string, src Source) string {
 	}
 	tag := "<blockquote"
 	return body[:open] + tag + ` cite="` + esc(src.URL) + `"` + body[open+len(tag):end] + "\n" + credit.String() + body[end:]
+}
+
+// Plural writes a count with the words for one or for many: "1 reply",
+// "3 replies".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // Quote returns s in typographic quotation marks: double ones, or single

@@ -10,7 +10,6 @@ import (
 
 	"folio/internal/blog"
 	"folio/internal/config"
-	"folio/internal/theme"
 )
 
 // commentCmd lists and moderates replies from the command line, through
@@ -70,7 +69,7 @@ func commentCmd(ctx context.Context, args []string, env Env) error {
 				c.CreatedAt.In(loc).Format("2006-01-02 15:04"), excerpt(c.Body, 60))
 		}
 		tw.Flush()
-		fmt.Fprintln(env.Stdout, theme.Plural(total, status+" reply", status+" replies"))
+		fmt.Fprintln(env.Stdout, blog.Plural(total, status+" reply", status+" replies"))
 		return nil
 	}
 	for _, id := range ids {

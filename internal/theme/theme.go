@@ -16,13 +16,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"folio/internal/blog"
 	"html/template"
 	"io"
 	"io/fs"
 	"mime"
 	"os"
 	"path"
-	"strconv"
 	"strings"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -67,7 +67,7 @@ func Load(dir string, funcs template.FuncMap) (*Theme, error) {
 		"asset":  t.AssetPath,
 		"add":    func(a, b int) int { return a + b },
 		"sub":    func(a, b int) int { return a - b },
-		"plural": Plural,
+		"plural": blog.Plural,
 	}
 	for k, v := range funcs {
 		all[k] = v
@@ -226,13 +226,4 @@ func (o overlay) Glob(pattern string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// Plural writes a count with the noun's singular or its plural: "1
-// reply", "3 replies".
-func Plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

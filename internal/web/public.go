@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"os"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/mediatype"
 )
 
 // listPage is the home page and every archive.
@@ -439,14 +444,45 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// uploadShow serves a file an import copied into the uploads folder.
-// Folders are not listed.
+// uploadShow serves a file from the uploads folder, never one outside
+// it (a symbolic link out of it included) and never a folder listing.
+// The type comes from the file's bytes: images, audio, video and PDF are
+// shown; anything else (HTML, SVG, scripts) could run in the site's
+// origin, so it is sent as a download that the browser sandboxes.
 func (s *Server) uploadShow(w http.ResponseWriter, r *http.Request) error {
-	if s.uploads == nil || strings.HasSuffix(r.URL.Path, "/") {
+	name := r.PathValue("path")
+	if s.uploads == "" || name == "" || strings.HasSuffix(name, "/") {
 		return blog.ErrNotFound
 	}
-	w.Header().Set("Cache-Control", "public, max-age=86400")
-	s.uploads.ServeHTTP(w, r)
+	root, err := os.OpenRoot(s.uploads)
+	if err != nil {
+		return blog.ErrNotFound
+	}
+	defer root.Close()
+	f, err := root.Open(name)
+	if err != nil {
+		return blog.ErrNotFound
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		return blog.ErrNotFound
+	}
+	head := make([]byte, mediatype.SniffLen)
+	n, _ := io.ReadFull(f, head)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	h := w.Header()
+	if t := mediatype.Sniff(head[:n]); mediatype.Inert(t) {
+		h.Set("Content-Type", t)
+	} else {
+		h.Set("Content-Type", "application/octet-stream")
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": path.Base(name)}))
+		h.Set("Content-Security-Policy", "sandbox")
+	}
+	h.Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, "", st.ModTime(), f)
 	return nil
 }
 

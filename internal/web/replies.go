@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"folio/internal/blog"
-	"folio/internal/theme"
 )
 
 // moderationPerPage is how many replies the moderation queue shows.
@@ -145,7 +144,7 @@ func (s *Server) adminCommentModerate(w http.ResponseWriter, r *http.Request) er
 			return err
 		}
 	}
-	done := theme.Plural(len(ids), "reply", "replies") + ": " + string(action) + " done."
+	done := blog.Plural(len(ids), "reply", "replies") + ": " + string(action) + " done."
 	if len(ids) == 1 {
 		done = "Reply: " + string(action) + " done."
 	}

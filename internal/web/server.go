@@ -10,7 +10,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -67,7 +66,7 @@ type Server struct {
 	setupToken   string
 	maxBody      int64
 	sitemapLimit int
-	uploads      http.Handler
+	uploads      string // the uploads folder, "" for none
 	cache        *pageCache
 	replyAction  string // "" leaves reply forms out
 	handler      http.Handler
@@ -97,9 +96,7 @@ func New(cfg Config) *Server {
 	if cfg.NoReplyForm {
 		s.replyAction = ""
 	}
-	if cfg.UploadsDir != "" {
-		s.uploads = http.StripPrefix("/uploads/", http.FileServerFS(os.DirFS(cfg.UploadsDir)))
-	}
+	s.uploads = cfg.UploadsDir
 	if s.sitemapLimit = cfg.SitemapLimit; s.sitemapLimit <= 0 {
 		s.sitemapLimit = DefaultSitemapLimit
 	}

@@ -79,7 +79,8 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 		catParents := map[string]string{}
 		skippedTypes := map[string]int{}
 		unknownCodes := map[string]bool{}
-		files := &uploads{from: opts.Uploads, to: opts.UploadsTarget, dry: opts.DryRun, copied: map[string]bool{}, missing: map[string]bool{}}
+		files := &uploads{from: opts.Uploads, to: opts.UploadsTarget, dry: opts.DryRun, copied: map[string]bool{}, missing: map[string]bool{},
+			refused: map[string]string{}}
 		oldPath := func(link string) string {
 			u, err := url.Parse(strings.TrimSpace(link))
 			if err != nil || u.Path == "" {
@@ -212,7 +213,7 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 		}
 		sort.Strings(kinds)
 		for _, k := range kinds {
-			im.Report.Note("skipped %d items of type %s, which folio does not have", skippedTypes[k], k)
+			im.Report.Note("skipped %s of type %s, which folio does not have", blog.Plural(skippedTypes[k], "item", "items"), k)
 		}
 		var codes []string
 		for c := range unknownCodes {

@@ -101,7 +101,7 @@ func TestImportSite(t *testing.T) {
 		t.Errorf("report = %+v", rep)
 	}
 	notes := strings.Join(rep.Notes, "\n")
-	for _, want := range []string{"password-protected", "nav_menu_item", "1 attachments"} {
+	for _, want := range []string{"password-protected", "skipped 1 item of type nav_menu_item", "1 attachment was listed"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
 		}
@@ -266,30 +266,57 @@ func TestImportFixtures(t *testing.T) {
 	}
 }
 
+// TestImportUploads copies the media posts link to from the old uploads
+// folder, and only media: an HTML file, an SVG and a symbolic link out
+// of the folder stay behind, named in the report.
 func TestImportUploads(t *testing.T) {
 	svc, admin := newSite(t)
 	from, to := t.TempDir(), t.TempDir()
 	if err := os.MkdirAll(filepath.Join(from, "2014", "03"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(from, "2014", "03", "pic.jpg"), []byte("JPEG"), 0o644)
+	jpeg := "\xff\xd8\xff\xe0\x00\x10JFIF\x00a picture"
+	secret := filepath.Join(t.TempDir(), "secret.jpg")
+	for name, body := range map[string]string{"pic.jpg": jpeg, "page.html": "<script>alert(1)</script>",
+		"logo.svg": `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`, secret: jpeg} {
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(from, "2014", "03", name)
+		}
+		os.WriteFile(name, []byte(body), 0o644)
+	}
+	if err := os.Symlink(secret, filepath.Join(from, "2014", "03", "link.jpg")); err != nil {
+		t.Fatal(err)
+	}
+	link := func(file string) string { return `<a href="https://old.example/wp-content/uploads/2014/03/` + file + `">` + file + `</a> ` }
 	doc := wxr(strings.Replace(item(60, "post", "publish", "with-pictures", ""), "First paragraph of with-pictures.",
-		`<img src="https://old.example/wp-content/uploads/2014/03/pic.jpg" alt="pic"> and <a href="http://old.example/wp-content/uploads/2014/03/gone.pdf">a file</a> and <img src="https://old.example/wp-content/uploads/../../etc/passwd">`, 1))
+		`<img src="https://old.example/wp-content/uploads/2014/03/pic.jpg" alt="pic"> and <a href="http://old.example/wp-content/uploads/2014/03/gone.pdf">a file</a> and <img src="https://old.example/wp-content/uploads/../../etc/passwd">`+
+			link("page.html")+link("logo.svg")+link("link.jpg"), 1))
 	rep, err := wordpress.Import(t.Context(), svc.Moving, nil, strings.NewReader(doc), wordpress.Options{Uploads: from, UploadsTarget: to})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p, _ := postBySlug(t, svc, admin, "with-pictures")
-	if !strings.Contains(p.BodyHTML, `src="/uploads/2014/03/pic.jpg"`) || !strings.Contains(p.BodyHTML, "http://old.example/wp-content/uploads/2014/03/gone.pdf") {
+	if !strings.Contains(p.BodyHTML, `src="/uploads/2014/03/pic.jpg"`) || !strings.Contains(p.BodyHTML, "http://old.example/wp-content/uploads/2014/03/gone.pdf") ||
+		strings.Contains(p.BodyHTML, `"/uploads/2014/03/page.html"`) || strings.Contains(p.BodyHTML, `"/uploads/2014/03/logo.svg"`) {
 		t.Errorf("body = %s", p.BodyHTML)
 	}
-	if data, err := os.ReadFile(filepath.Join(to, "2014", "03", "pic.jpg")); err != nil || string(data) != "JPEG" {
+	if data, err := os.ReadFile(filepath.Join(to, "2014", "03", "pic.jpg")); err != nil || string(data) != jpeg {
 		t.Errorf("copied file = %q, %v", data, err)
 	}
-	notes := strings.Join(rep.Notes, "\n")
-	if !strings.Contains(notes, "copied 1 linked files") || !strings.Contains(notes, "2014/03/gone.pdf") {
-		t.Errorf("notes = %s", notes)
+	for _, kept := range []string{"page.html", "logo.svg", "link.jpg"} {
+		if _, err := os.Stat(filepath.Join(to, "2014", "03", kept)); err == nil {
+			t.Errorf("%s was copied into the site's uploads", kept)
+		}
 	}
+	notes := strings.Join(rep.Notes, "\n")
+	mustContain := func(wants ...string) {
+		for _, w := range wants {
+			if !strings.Contains(notes, w) {
+				t.Errorf("the report lacks %q:\n%s", w, notes)
+			}
+		}
+	}
+	mustContain("copied 1 linked file ", "2014/03/gone.pdf", "2014/03/page.html (text/html)", "2014/03/logo.svg (text/plain)", "2014/03/link.jpg")
 	if _, err := os.Stat(filepath.Join(to, "etc")); err == nil {
 		t.Error("a path outside the uploads folder was copied")
 	}
