@@ -21,6 +21,8 @@ import (
 	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"folio/internal/blog"
 )
@@ -77,7 +79,7 @@ func (p *Posts) html(src string) (string, error) {
 	if err := p.md.Convert([]byte(src), &buf); err != nil {
 		return "", err
 	}
-	return p.policy.Sanitize(buf.String()), nil
+	return balance(p.policy.Sanitize(buf.String())), nil
 }
 
 var spaces = regexp.MustCompile(`\s+`)
@@ -93,21 +95,111 @@ func (p *Posts) Text(fragment string) string {
 	return strings.TrimSpace(spaces.ReplaceAllString(html.UnescapeString(p.strip.Sanitize(fragment)), " "))
 }
 
-// authorPolicy allows what goldmark produces for posts, and nothing that
-// can run script or restyle the page.
+// postElements is the post sanitizer's allow-list, element by element:
+// what goldmark and chroma produce, and the plain HTML writers (and
+// WordPress) put in posts. There are no form controls (a writer could
+// otherwise put a "sign in again" form on the site's own origin), no
+// scripts, styles, frames, objects or embeds; the only input is a task
+// list's disabled checkbox.
+var postElements = []string{
+	"a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
+	"dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
+	"h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark",
+	"ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "span", "strong",
+	"sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+	"var", "wbr",
+}
+
+var (
+	classRe = regexp.MustCompile(`^[a-zA-Z0-9_\- ]+$`)
+	idRe    = regexp.MustCompile(`^[\p{L}\p{N}_:\-]+$`)
+	numRe   = regexp.MustCompile(`^[0-9]{1,4}$`)
+)
+
+// authorPolicy allows postElements with the attributes each needs, and
+// nothing that can run script or restyle the page. Links and images may
+// point at http, https and mailto addresses, or on the site.
 func authorPolicy() *bluemonday.Policy {
-	pol := bluemonday.UGCPolicy()
-	pol.RequireNoFollowOnLinks(false)
-	pol.AllowAttrs("class").Matching(regexp.MustCompile(`^[a-zA-Z0-9_\- ]+$`)).OnElements("a", "code", "pre", "span", "div", "sup", "li", "ol", "section")
-	pol.AllowAttrs("id").Matching(regexp.MustCompile(`^[\p{L}\p{N}_:\-]+$`)).OnElements("h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "div")
+	pol := bluemonday.NewPolicy()
+	pol.AllowURLSchemes("http", "https", "mailto")
+	pol.AllowRelativeURLs(true)
+	pol.RequireParseableURLs(true)
+	pol.AllowElements(postElements...)
+	pol.AllowAttrs("title").Matching(bluemonday.Paragraph).Globally()
+	pol.AllowAttrs("lang").Matching(regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$`)).Globally()
+	pol.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
+	pol.AllowAttrs("href").OnElements("a")
+	pol.AllowAttrs("src").OnElements("img")
+	pol.AllowAttrs("alt").Matching(bluemonday.Paragraph).OnElements("img")
+	pol.AllowAttrs("width", "height").Matching(numRe).OnElements("img")
+	pol.AllowAttrs("loading").Matching(regexp.MustCompile(`^(lazy|eager)$`)).OnElements("img")
+	pol.AllowAttrs("cite").OnElements("blockquote", "q", "del", "ins")
+	pol.AllowAttrs("datetime").Matching(bluemonday.ISO8601).OnElements("del", "ins", "time")
+	pol.AllowAttrs("start").Matching(numRe).OnElements("ol")
+	pol.AllowAttrs("reversed").Matching(regexp.MustCompile(`^$`)).OnElements("ol")
+	pol.AllowAttrs("colspan", "rowspan").Matching(numRe).OnElements("td", "th")
+	pol.AllowAttrs("span").Matching(numRe).OnElements("col", "colgroup")
+	pol.AllowAttrs("scope").Matching(regexp.MustCompile(`^(row|col|rowgroup|colgroup)$`)).OnElements("th")
+	pol.AllowAttrs("open").Matching(regexp.MustCompile(`^(|open)$`)).OnElements("details")
+	pol.AllowAttrs("class").Matching(classRe).OnElements("a", "code", "pre", "span", "div", "sup", "li", "ol", "section", "figure", "img")
+	pol.AllowAttrs("id").Matching(idRe).OnElements("h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "div")
 	pol.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(noteref|endnotes|backlink)$`)).OnElements("a", "div", "section")
-	pol.AllowAttrs("aria-label").OnElements("a")
+	pol.AllowAttrs("aria-label").Matching(bluemonday.Paragraph).OnElements("a")
 	pol.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
 	pol.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^$`)).OnElements("input")
 	pol.AllowStyles("text-align").MatchingEnum("left", "right", "center").OnElements("th", "td")
-	pol.AllowElements("figure", "figcaption", "mark", "kbd", "details", "summary")
-	pol.AllowAttrs("cite").OnElements("blockquote", "q")
 	return pol
+}
+
+// balance parses sanitized HTML the way a browser would and writes it
+// again, so every element it opens is closed inside it: an unclosed <a>
+// or <table> in a post cannot swallow the page after it. An input that
+// is not a disabled checkbox is dropped on the way.
+func balance(fragment string) string {
+	ctx := &xhtml.Node{Type: xhtml.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := xhtml.ParseFragment(strings.NewReader(fragment), ctx)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		if activeInput(n) {
+			continue
+		}
+		dropActiveInputs(n)
+		xhtml.Render(&b, n)
+	}
+	// Render closes void elements XML's way (<hr/>); attribute values
+	// and text have < and > escaped, so "/>" is only ever that.
+	return strings.ReplaceAll(b.String(), "/>", ">")
+}
+
+// dropActiveInputs removes the inputs under n a reader could type into or
+// tick.
+func dropActiveInputs(n *xhtml.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if activeInput(c) {
+			n.RemoveChild(c)
+		} else {
+			dropActiveInputs(c)
+		}
+		c = next
+	}
+}
+
+// activeInput reports whether n is an input that is not disabled.
+func activeInput(n *xhtml.Node) bool {
+	return n.Type == xhtml.ElementNode && n.DataAtom == atom.Input && !hasAttr(n, "disabled")
+}
+
+func hasAttr(n *xhtml.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // headingAnchors adds a "#" link to every heading that has an ID, so a

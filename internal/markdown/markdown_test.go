@@ -15,12 +15,12 @@ func TestRenderFeatures(t *testing.T) {
 		want     []string
 	}{
 		{"typographer", `"Quotes" -- and --- dashes...`, []string{"“Quotes” – and — dashes…"}},
-		{"heading anchor", "## A Section", []string{`<h2 id="a-section">A Section <a href="#a-section" class="anchor">#</a></h2>`}},
+		{"heading anchor", "## A Section", []string{`<h2 id="a-section">A Section <a class="anchor" href="#a-section">#</a></h2>`}},
 		{"table", "| a | b |\n|:--|--:|\n| 1 | 2 |", []string{"<table>", `<th style="text-align: left">a</th>`, `<td style="text-align: right">2</td>`}},
 		{"strikethrough", "~~gone~~", []string{"<del>gone</del>"}},
 		{"autolink", "see https://example.com/x now", []string{`<a href="https://example.com/x">https://example.com/x</a>`}},
 		{"task list", "- [x] done\n- [ ] todo", []string{`<input checked="" disabled="" type="checkbox"> done`, `<input disabled="" type="checkbox"> todo`}},
-		{"footnote", "Text[^1].\n\n[^1]: The note.", []string{`<a href="#fn:1" class="footnote-ref" role="doc-noteref">1</a>`, `<div class="footnotes" role="doc-endnotes">`, "The note."}},
+		{"footnote", "Text[^1].\n\n[^1]: The note.", []string{`<a class="footnote-ref" href="#fn:1" role="doc-noteref">1</a>`, `<div class="footnotes" role="doc-endnotes">`, "The note."}},
 		{"code highlighted with classes", "```go\nfunc main() {}\n```", []string{`<pre class="chroma">`, `<span class="kd">func</span>`}},
 		{"blockquote", "> quoted\n> words", []string{"<blockquote>\n<p>quoted\nwords</p>\n</blockquote>"}},
 		{"raw html kept when safe", "<figure><figcaption>Cap</figcaption></figure>", []string{"<figure><figcaption>Cap</figcaption></figure>"}},
