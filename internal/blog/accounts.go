@@ -197,7 +197,9 @@ func (a *Accounts) SweepSessions(ctx context.Context) error {
 }
 
 // SetPassword sets the password of the user with email: an administrator
-// for anyone, a user for themselves, nil for the command line.
+// for anyone, a user for themselves, nil for the command line. Every
+// session of the user ends, so whoever knew the old password is signed
+// out.
 func (a *Accounts) SetPassword(ctx context.Context, actor *User, email, password string) error {
 	u, err := a.users.UserByEmail(ctx, normalizeEmail(email))
 	if errors.Is(err, ErrNotFound) {
@@ -218,5 +220,10 @@ func (a *Accounts) SetPassword(ctx context.Context, actor *User, email, password
 	if u.PasswordHash, err = a.hasher.Hash(password); err != nil {
 		return err
 	}
-	return a.users.UpdateUser(ctx, u)
+	return a.write(ctx, func(tx Tx) (Change, error) {
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return Change{}, err
+		}
+		return Change{}, tx.DeleteUserSessions(ctx, u.ID)
+	})
 }

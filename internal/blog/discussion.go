@@ -148,13 +148,13 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 		}
 	}
 
-	c := &Comment{PostID: post.ID, Kind: CommentKindComment, IP: in.IP, UserAgent: truncate(in.UserAgent, 500), Notify: in.Notify}
+	c := &Comment{PostID: post.ID, Kind: CommentKindComment, IP: clean(in.IP), UserAgent: truncate(clean(in.UserAgent), 500), Notify: in.Notify}
 	if byWriter {
 		c.UserID, c.AuthorName, c.AuthorEmail = in.Actor.ID, in.Actor.Name, in.Actor.Email
 	} else {
-		c.AuthorName, c.AuthorEmail, c.AuthorURL = strings.TrimSpace(in.Name), normalizeEmail(in.Email), strings.TrimSpace(in.URL)
+		c.AuthorName, c.AuthorEmail, c.AuthorURL = strings.TrimSpace(clean(in.Name)), normalizeEmail(clean(in.Email)), strings.TrimSpace(clean(in.URL))
 	}
-	c.Body = strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
+	c.Body = commentText(in.Body)
 	if err := validateComment(c, d); err != nil {
 		return nil, err
 	}
@@ -249,6 +249,12 @@ func (s *Discussion) overLimit(ctx context.Context, hits RateStore, key string, 
 	}
 	left := 1 - float64(now.Sub(window))/float64(ReplyWindow)
 	return float64(n)+float64(prev)*left > float64(limit), nil
+}
+
+// commentText is a reply's text as stored: clean, with Windows line
+// ends made plain, and trimmed.
+func commentText(s string) string {
+	return strings.TrimSpace(strings.ReplaceAll(clean(s), "\r\n", "\n"))
 }
 
 // replyChange is the change of a reply readers see on post: the post's

@@ -39,61 +39,80 @@ func canModerate(u *User, p *Post) bool {
 // in spam or trash; their answers move up a level. Approving a reply
 // e-mails the reader it answers, when they asked to be told.
 func (s *Discussion) ModerateComment(ctx context.Context, actor *User, id int64, action CommentAction) error {
-	return s.write(ctx, func(tx Tx) (change Change, err error) {
-		c, post, err := commentForModeration(ctx, tx, tx, actor, id)
-		if err != nil {
-			return Change{}, err
-		}
-		was := c.Status
-		// Readers see the change only when the reply was or becomes
-		// approved.
-		defer func() {
-			if was == CommentApproved || c.Status == CommentApproved {
-				change = replyChange(c.PostID)
-			}
-		}()
-		switch action {
-		case ActionApprove:
-			c.Status = CommentApproved
-		case ActionUnapprove:
-			c.Status = CommentPending
-		case ActionSpam, ActionTrash:
-			if c.Status != CommentSpam && c.Status != CommentTrash {
-				c.PrevStatus = c.Status
-			}
-			c.Status = CommentStatus(action)
-		case ActionRestore:
-			c.Status = c.PrevStatus
-			if c.Status == "" || c.Status == CommentSpam || c.Status == CommentTrash {
-				c.Status = CommentPending
-			}
-		case ActionDelete:
-			if c.Status != CommentSpam && c.Status != CommentTrash {
-				return Change{}, FieldError("action", "Move the reply to spam or trash before deleting it for good.")
-			}
-			if err := tx.ReparentComments(ctx, c.ID, c.ParentID); err != nil {
+	return s.ModerateComments(ctx, actor, []int64{id}, action)
+}
+
+// ModerateComments applies an action to several replies in one
+// transaction: all of them, or, when any is refused, none.
+func (s *Discussion) ModerateComments(ctx context.Context, actor *User, ids []int64, action CommentAction) error {
+	return s.write(ctx, func(tx Tx) (Change, error) {
+		var all Change
+		for _, id := range ids {
+			c, err := s.moderate(ctx, tx, actor, id, action)
+			if err != nil {
 				return Change{}, err
 			}
-			return Change{}, tx.DeleteComment(ctx, c.ID)
-		default:
-			return Change{}, FieldError("action", "Unknown action.")
+			all = all.Merge(c)
 		}
-		if c.Status == was {
-			return Change{}, nil
-		}
-		c.StatusAt = s.stamp()
-		if err := tx.UpdateComment(ctx, c); err != nil {
-			return Change{}, err
-		}
-		if err := tx.AddCommentCount(ctx, c.PostID, approvedDelta(was, c.Status)); err != nil {
-			return Change{}, err
-		}
-		if c.Status == CommentApproved {
-			s.decorate(post)
-			return Change{}, s.queueReplyMail(ctx, tx, post, c)
-		}
-		return Change{}, nil
+		return all, nil
 	})
+}
+
+// moderate applies an action to one reply, in the caller's transaction.
+func (s *Discussion) moderate(ctx context.Context, tx Tx, actor *User, id int64, action CommentAction) (change Change, err error) {
+	c, post, err := commentForModeration(ctx, tx, tx, actor, id)
+	if err != nil {
+		return Change{}, err
+	}
+	was := c.Status
+	// Readers see the change only when the reply was or becomes
+	// approved.
+	defer func() {
+		if was == CommentApproved || c.Status == CommentApproved {
+			change = replyChange(c.PostID)
+		}
+	}()
+	switch action {
+	case ActionApprove:
+		c.Status = CommentApproved
+	case ActionUnapprove:
+		c.Status = CommentPending
+	case ActionSpam, ActionTrash:
+		if c.Status != CommentSpam && c.Status != CommentTrash {
+			c.PrevStatus = c.Status
+		}
+		c.Status = CommentStatus(action)
+	case ActionRestore:
+		c.Status = c.PrevStatus
+		if c.Status == "" || c.Status == CommentSpam || c.Status == CommentTrash {
+			c.Status = CommentPending
+		}
+	case ActionDelete:
+		if c.Status != CommentSpam && c.Status != CommentTrash {
+			return Change{}, FieldError("action", "Move the reply to spam or trash before deleting it for good.")
+		}
+		if err := tx.ReparentComments(ctx, c.ID, c.ParentID); err != nil {
+			return Change{}, err
+		}
+		return Change{}, tx.DeleteComment(ctx, c.ID)
+	default:
+		return Change{}, FieldError("action", "Unknown action.")
+	}
+	if c.Status == was {
+		return Change{}, nil
+	}
+	c.StatusAt = s.stamp()
+	if err := tx.UpdateComment(ctx, c); err != nil {
+		return Change{}, err
+	}
+	if err := tx.AddCommentCount(ctx, c.PostID, approvedDelta(was, c.Status)); err != nil {
+		return Change{}, err
+	}
+	if c.Status == CommentApproved {
+		s.decorate(post)
+		return Change{}, s.queueReplyMail(ctx, tx, post, c)
+	}
+	return Change{}, nil
 }
 
 // commentForModeration returns reply id and its post, when actor may
@@ -129,9 +148,14 @@ func (s *Discussion) EditComment(ctx context.Context, actor *User, id int64, in 
 		if err != nil {
 			return Change{}, err
 		}
-		c.Body = strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
+		// A writer's reply is theirs: an author may edit readers' replies
+		// to their posts, not another writer's words under their name.
+		if c.UserID != 0 && actor != nil && c.UserID != actor.ID && !actor.CanEditOthers() {
+			return Change{}, ErrForbidden
+		}
+		c.Body = commentText(in.Body)
 		if c.UserID == 0 {
-			c.AuthorName, c.AuthorEmail, c.AuthorURL = strings.TrimSpace(in.Name), normalizeEmail(in.Email), strings.TrimSpace(in.URL)
+			c.AuthorName, c.AuthorEmail, c.AuthorURL = strings.TrimSpace(clean(in.Name)), normalizeEmail(clean(in.Email)), strings.TrimSpace(clean(in.URL))
 		}
 		if err := validateComment(c, s.current().Discussion); err != nil {
 			return Change{}, err
@@ -178,7 +202,7 @@ func (s *Discussion) ReplyAsWriter(ctx context.Context, actor *User, parentID in
 		}
 		d := s.current().Discussion
 		c := &Comment{PostID: post.ID, Kind: CommentKindComment, Status: CommentApproved, UserID: actor.ID,
-			AuthorName: actor.Name, AuthorEmail: actor.Email, Body: strings.TrimSpace(body),
+			AuthorName: actor.Name, AuthorEmail: actor.Email, Body: commentText(body),
 			CreatedAt: now, UpdatedAt: now, StatusAt: now}
 		if err := validateComment(c, d); err != nil {
 			return Change{}, err

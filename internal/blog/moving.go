@@ -136,6 +136,7 @@ func (im *Importer) remember(kind, key string, id int64) error {
 // User finds or creates the writer with key. A new writer has no
 // password: they choose one (folio user password) before signing in.
 func (im *Importer) User(key, name, email string) (*User, error) {
+	name, email = clean(name), clean(email)
 	if id, err := im.Lookup("user", key); err != nil {
 		return nil, err
 	} else if id != 0 {
@@ -172,6 +173,7 @@ func (im *Importer) User(key, name, email string) (*User, error) {
 // (so old archive addresses stay the same), name, description and
 // parent (a key given earlier).
 func (im *Importer) Term(kind TermKind, key, slug, name, description, parentKey string) (*Term, error) {
+	slug, name, description = clean(slug), clean(name), clean(description)
 	slug = Slugify(slug)
 	if slug == "" {
 		slug = Slugify(name)
@@ -304,6 +306,8 @@ func (im *Importer) SetParent(id int64, parentKey string) error {
 // reply parentKey when given. The reply keeps its status, kind and
 // dates; its text is rendered like a reader's.
 func (im *Importer) Comment(key string, post *Post, parentKey string, c Comment) (*Comment, error) {
+	c.AuthorName, c.AuthorEmail, c.AuthorURL, c.Body = clean(c.AuthorName), clean(c.AuthorEmail), WebAddress(clean(c.AuthorURL)), clean(c.Body)
+	c.IP, c.UserAgent = clean(c.IP), clean(c.UserAgent)
 	id, err := im.Lookup("comment", key)
 	if err != nil {
 		return nil, err
@@ -370,7 +374,7 @@ func (im *Importer) Address(path string, postID int64) error {
 // addresses that are not an item's (archives, files). Addresses that
 // already are to are left alone.
 func (im *Importer) Redirect(from, to string) error {
-	if from == "" || from == to {
+	if from == "" || from == to || !LocalPath(from) || !LocalPath(to) {
 		return nil
 	}
 	return im.tx.SetRedirect(im.ctx, Redirect{From: from, To: to, CreatedAt: im.m.now().UTC()})

@@ -127,6 +127,11 @@ func (s *Reading) Moved(ctx context.Context, from string) (string, error) {
 		path = to
 	}
 	if path != from {
+		// A redirect stored before targets were checked may lead off the
+		// site; none is followed there.
+		if !LocalPath(path) {
+			return "", ErrNotFound
+		}
 		return path, nil
 	}
 	for _, prefix := range []string{"/?p=", "/?page_id="} {

@@ -68,6 +68,7 @@ func ParseSearch(raw string) SearchQuery {
 	if !utf8.ValidString(raw) {
 		raw = strings.ToValidUTF8(raw, " ")
 	}
+	raw = clean(raw)
 	if len(raw) > maxSearchLen {
 		raw = truncate(raw, maxSearchLen)
 	}

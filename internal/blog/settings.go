@@ -317,7 +317,7 @@ func (in SettingsInput) Apply(base Settings) (Settings, error) {
 		if !ok {
 			continue
 		}
-		if msg := f.set(&s, strings.TrimSpace(x)); msg != "" {
+		if msg := f.set(&s, strings.TrimSpace(clean(x))); msg != "" {
 			v.Add(f.key, msg)
 		}
 	}

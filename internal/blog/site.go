@@ -150,13 +150,13 @@ func (s *Site) SaveRedirect(ctx context.Context, actor *User, from, to string) e
 	if !actor.CanManageSite() {
 		return ErrForbidden
 	}
-	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+	from, to = strings.TrimSpace(clean(from)), strings.TrimSpace(clean(to))
 	v := &ValidationError{}
-	if !strings.HasPrefix(from, "/") || strings.HasPrefix(from, "//") {
-		v.Add("from", "Enter the old address as a path starting with /, like /2015/11/old-post/ or /?p=12.")
+	if !LocalPath(from) {
+		v.Add("from", "Enter the old address as a path on this site starting with /, like /2015/11/old-post/ or /?p=12, without spaces or backslashes.")
 	}
-	if !strings.HasPrefix(to, "/") || strings.HasPrefix(to, "//") {
-		v.Add("to", "Enter the new address as a path starting with /.")
+	if !LocalPath(to) {
+		v.Add("to", "Enter the new address as a path on this site starting with /, without spaces or backslashes.")
 	}
 	if from == to && from != "" {
 		v.Add("to", "The new address must differ from the old one.")

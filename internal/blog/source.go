@@ -41,6 +41,34 @@ func CreditSource(body string, src Source) string {
 	return body[:open] + tag + ` cite="` + esc(src.URL) + `"` + body[open+len(tag):end] + "\n" + credit.String() + body[end:]
 }
 
+// WebAddress returns u when it is an absolute http or https address, and
+// "" for anything else (javascript:, data:, relative paths), for
+// addresses written into links outside the site's own pages.
+func WebAddress(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return ""
+	}
+	return p.String()
+}
+
+// LocalPath reports whether p is a path on this site, safe to redirect
+// to: it starts with one slash, and holds no backslash, space or control
+// character, which browsers may read as the start of another host
+// (/\evil.example, /<TAB>/evil.example).
+func LocalPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for _, r := range p {
+		if r == '\\' || r <= ' ' || r == 0x7f {
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == ""
+}
+
 // Plural writes a count with the words for one or for many: "1 reply",
 // "3 replies".
 func Plural(n int, one, many string) string {

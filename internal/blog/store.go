@@ -67,6 +67,8 @@ type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error
 	Session(ctx context.Context, tokenHash string) (*Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteUserSessions signs user userID out everywhere.
+	DeleteUserSessions(ctx context.Context, userID int64) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error
 }
 

@@ -70,8 +70,8 @@ const MinPasswordLen = 10
 const maxPasswordLen = 1024
 
 func (in *UserInput) normalize() error {
-	in.Name = strings.TrimSpace(in.Name)
-	in.Email = normalizeEmail(in.Email)
+	in.Name = strings.TrimSpace(clean(in.Name))
+	in.Email = normalizeEmail(clean(in.Email))
 	v := &ValidationError{}
 	if in.Name == "" {
 		v.Add("name", "Enter a name.")

@@ -214,12 +214,14 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 }
 
 func (in *PostInput) normalize(v *ValidationError) {
-	in.Title = strings.TrimSpace(in.Title)
-	in.Slug = strings.TrimSpace(in.Slug)
-	in.Lede = strings.TrimSpace(in.Lede)
-	in.Source.URL = strings.TrimSpace(in.Source.URL)
-	in.Source.Title = strings.TrimSpace(in.Source.Title)
-	in.Source.Site = strings.TrimSpace(in.Source.Site)
+	in.Title = strings.TrimSpace(clean(in.Title))
+	in.Slug = strings.TrimSpace(clean(in.Slug))
+	in.Lede = strings.TrimSpace(clean(in.Lede))
+	in.Body = clean(in.Body)
+	in.Source.URL = strings.TrimSpace(clean(in.Source.URL))
+	in.Source.Title = strings.TrimSpace(clean(in.Source.Title))
+	in.Source.Site = strings.TrimSpace(clean(in.Source.Site))
+	in.Tags, in.Categories = cleanAll(in.Tags), cleanAll(in.Categories)
 	if !in.Kind.Valid() {
 		v.Add("kind", "Choose post or page.")
 	}

@@ -127,7 +127,7 @@ func (s *Server) commentsFeed(r *http.Request, title, root string, comments []*b
 	for _, c := range comments {
 		e := feed.Entry{ID: tagURI(host, c.CreatedAt, "reply", c.ID), Title: "Reply by " + c.AuthorName + " to " + blog.Quote(c.PostTitle),
 			URL: base + c.PostPath + "#comment-" + strconv.FormatInt(c.ID, 10), Published: c.CreatedAt.In(loc),
-			Updated: c.UpdatedAt.In(loc), AuthorName: c.AuthorName, AuthorURL: c.AuthorURL,
+			Updated: c.UpdatedAt.In(loc), AuthorName: c.AuthorName, AuthorURL: blog.WebAddress(c.AuthorURL),
 			ContentHTML: feed.AbsoluteLinks(c.BodyHTML, base)}
 		if e.Updated.After(f.Updated) {
 			f.Updated = e.Updated

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/wordpress"
 )
 
 // TestNewPageSaves saves a new page and then an edit of it from the
@@ -210,5 +211,31 @@ func TestSiteAddress(t *testing.T) {
 	}
 	if page := b.get("/admin/posts"); !strings.Contains(page.Body, "address is not set") {
 		t.Error("the admin does not say the site's address is missing")
+	}
+}
+
+// TestFeedsCarryOnlyWebAddresses imports a reply whose writer's address
+// is a javascript: URL: neither the reply feeds nor the page link to it.
+func TestFeedsCarryOnlyWebAddresses(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Old</title><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Old post</title><link>https://old.example/old-post/</link><dc:creator>ada</dc:creator>
+<content:encoded><![CDATA[Text.]]></content:encoded><wp:post_id>3</wp:post_id><wp:comment_status>open</wp:comment_status>
+<wp:post_date_gmt>2014-03-01 09:00:00</wp:post_date_gmt><wp:post_name>old-post</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<wp:comment><wp:comment_id>9</wp:comment_id><wp:comment_author>Mallory</wp:comment_author><wp:comment_author_email>m@example.com</wp:comment_author_email>
+<wp:comment_author_url>javascript:alert(document.domain)</wp:comment_author_url><wp:comment_date_gmt>2014-03-02 10:00:00</wp:comment_date_gmt>
+<wp:comment_content>Hello</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment></item>
+</channel></rss>`
+	if _, err := wordpress.Import(t.Context(), s.svc.Moving, nil, strings.NewReader(doc), wordpress.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	for _, path := range []string{"/comments/feed/atom/", "/comments/feed/json/", "/comments/feed/", "/2014/03/01/old-post/"} {
+		r := b.get(path)
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Mallory") || strings.Contains(r.Body, "javascript:") {
+			t.Errorf("%s: %d, javascript: address shown: %v", path, r.StatusCode, strings.Contains(r.Body, "javascript:"))
+		}
 	}
 }

@@ -139,10 +139,9 @@ func (s *Server) adminCommentModerate(w http.ResponseWriter, r *http.Request) er
 		http.Redirect(w, r, withParam(r.PostFormValue("back"), "/admin/comments", "done", "Tick the replies to "+string(action)+" first."), http.StatusSeeOther)
 		return nil
 	}
-	for _, id := range ids {
-		if err := s.discussion.ModerateComment(r.Context(), currentUser(r), id, action); err != nil {
-			return err
-		}
+	// All the ticked replies, or none.
+	if err := s.discussion.ModerateComments(r.Context(), currentUser(r), ids, action); err != nil {
+		return err
 	}
 	done := blog.Plural(len(ids), "reply", "replies") + ": " + string(action) + " done."
 	if len(ids) == 1 {

@@ -200,7 +200,7 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 					continue
 				}
 			}
-			if strings.HasPrefix(a.AttachmentURL, "/") {
+			if blog.LocalPath(a.AttachmentURL) {
 				if err := im.Redirect(from, a.AttachmentURL); err != nil {
 					return err
 				}

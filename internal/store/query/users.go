@@ -87,6 +87,12 @@ func (t Tables) DeleteSession(ctx context.Context, tokenHash string) error {
 	return err
 }
 
+// DeleteUserSessions removes every session of a user.
+func (t Tables) DeleteUserSessions(ctx context.Context, userID int64) error {
+	_, err := t.db.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+	return err
+}
+
 // DeleteExpiredSessions removes every session expired at now.
 func (t Tables) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
 	_, err := t.db.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.Unix())
