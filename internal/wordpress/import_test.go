@@ -287,7 +287,9 @@ func TestImportUploads(t *testing.T) {
 	if err := os.Symlink(secret, filepath.Join(from, "2014", "03", "link.jpg")); err != nil {
 		t.Fatal(err)
 	}
-	link := func(file string) string { return `<a href="https://old.example/wp-content/uploads/2014/03/` + file + `">` + file + `</a> ` }
+	link := func(file string) string {
+		return `<a href="https://old.example/wp-content/uploads/2014/03/` + file + `">` + file + `</a> `
+	}
 	doc := wxr(strings.Replace(item(60, "post", "publish", "with-pictures", ""), "First paragraph of with-pictures.",
 		`<img src="https://old.example/wp-content/uploads/2014/03/pic.jpg" alt="pic"> and <a href="http://old.example/wp-content/uploads/2014/03/gone.pdf">a file</a> and <img src="https://old.example/wp-content/uploads/../../etc/passwd">`+
 			link("page.html")+link("logo.svg")+link("link.jpg"), 1))
