@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ImportReport counts what an import did, per kind of item, and lists
@@ -262,10 +263,16 @@ func (im *Importer) Post(key string, in PostInput, termIDs []int64) (*Post, erro
 			return nil, err
 		}
 	}
+	name := fmt.Sprintf("%s %s (%s)", in.Kind, key, Quote(truncate(in.Title, 60)))
+	if utf8.RuneCountInString(in.Title) > maxTitleLen {
+		// WordPress allows titles of any length; folio keeps the start.
+		in.Title = string([]rune(in.Title)[:maxTitleLen-1]) + "…"
+		im.Report.Note("%s: the title was longer than %d characters and is shortened", name, maxTitleLen)
+	}
 	before := postBefore(im.ctx, im.tx, id)
 	p, err := im.m.writing.storePost(im.ctx, im.tx, im.actor, id, in)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s (%q): %w", in.Kind, key, in.Title, err)
+		return nil, &ItemError{Name: name, Err: err}
 	}
 	if err := im.tx.SetPostTerms(im.ctx, p.ID, termIDs); err != nil {
 		return nil, err
@@ -389,13 +396,19 @@ type ImportResult struct {
 	Updated int
 }
 
-// ItemError names the input of a batch that failed.
+// ItemError names the input of a batch or an import that failed.
 type ItemError struct {
-	Index int // 0-based position in the batch
+	Index int    // 0-based position in the batch
+	Name  string // how an import names the item, e.g. post 12 (“Title”); "" in a batch
 	Err   error
 }
 
-func (e *ItemError) Error() string { return fmt.Sprintf("item %d: %v", e.Index+1, e.Err) }
+func (e *ItemError) Error() string {
+	if e.Name != "" {
+		return fmt.Sprintf("%s: %v", e.Name, e.Err)
+	}
+	return fmt.Sprintf("item %d: %v", e.Index+1, e.Err)
+}
 
 // Unwrap returns the item's own error.
 func (e *ItemError) Unwrap() error { return e.Err }

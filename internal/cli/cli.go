@@ -152,6 +152,10 @@ func run(ctx context.Context, args []string, env Env) error {
 // describe turns an error into a message for people: validation errors
 // list each field.
 func describe(err error) string {
+	var item *blog.ItemError
+	if errors.As(err, &item) && item.Name != "" {
+		return item.Name + ": " + describe(item.Err) + "\nNothing was imported."
+	}
 	var v *blog.ValidationError
 	if errors.As(err, &v) {
 		var b strings.Builder

@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -37,28 +39,82 @@ func (s *Server) adminImportShow(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "admin/import", importPage{adminBase: s.adminBase(r, "Import", "import"), DryRun: true})
 }
 
+// maxImportParts bounds the parts of an import form: it has three.
+const maxImportParts = 8
+
 // adminImportRun imports an uploaded WordPress export (or, ticked, only
-// reports what it would do) and shows the report.
+// reports what it would do) and shows the report. The upload is read as
+// a stream, under a deadline of its own: the CSRF token and the dry-run
+// box come first in the form, and the file goes straight into the
+// import, so a large file over a slow line is neither held in memory nor
+// cut off by the server's usual read timeout.
 func (s *Server) adminImportRun(w http.ResponseWriter, r *http.Request) error {
 	if !currentUser(r).CanManageSite() {
 		return blog.ErrForbidden
 	}
 	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Now().Add(importTimeout))
-	rc.SetWriteDeadline(time.Now().Add(importTimeout))
-	p := importPage{adminBase: s.adminBase(r, "Import", "import"), DryRun: r.PostFormValue("dry_run") != ""}
-	file, _, err := r.FormFile("file")
-	if err != nil {
-		p.Error = "Choose the export file WordPress made (Tools → Export → All content)."
+	if err := errors.Join(rc.SetReadDeadline(time.Now().Add(importTimeout)), rc.SetWriteDeadline(time.Now().Add(importTimeout))); err != nil {
+		return fmt.Errorf("give the upload time: %w", err)
+	}
+	p := importPage{adminBase: s.adminBase(r, "Import", "import")}
+	refuse := func(msg string) error {
+		p.Error = msg
 		return s.render(w, http.StatusUnprocessableEntity, "admin/import", p)
 	}
-	defer file.Close()
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return refuse("The upload did not arrive as a file form. Choose the export file and send the form again.")
+	}
+	var token string
+	for n := 0; n < maxImportParts; n++ {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		if err != nil {
+			return refuse("The upload was cut short or damaged. Send the form again.")
+		}
+		switch part.FormName() {
+		case "csrf_token":
+			token = smallValue(part)
+		case "dry_run":
+			p.DryRun = smallValue(part) != ""
+		case "file":
+			if err := s.checkCSRF(r, token); err != nil {
+				return err
+			}
+			if part.FileName() == "" {
+				return refuse("Choose the export file WordPress made (Tools → Export → All content).")
+			}
+			return s.importReport(w, r, &p, part)
+		}
+	}
+	return refuse("Choose the export file WordPress made (Tools → Export → All content).")
+}
+
+// smallValue reads a form field that holds a short value.
+func smallValue(r io.Reader) string {
+	b, _ := io.ReadAll(io.LimitReader(r, 256))
+	return string(b)
+}
+
+// importReport imports file and shows the report, or why nothing was
+// imported.
+func (s *Server) importReport(w http.ResponseWriter, r *http.Request, p *importPage, file io.Reader) error {
 	rep, err := wordpress.Import(r.Context(), s.moving, currentUser(r), file, wordpress.Options{DryRun: p.DryRun})
 	var se *wordpress.SyntaxError
+	var item *blog.ItemError
+	var tooLarge *http.MaxBytesError
 	switch {
-	case errors.As(err, &se), errors.Is(err, wordpress.ErrNotWXR):
+	case errors.As(err, &tooLarge):
+		return err
+	case errors.As(err, &se), errors.Is(err, wordpress.ErrNotWXR), errors.As(err, &item):
 		p.Error = err.Error() + ". Nothing was imported."
-		return s.render(w, http.StatusUnprocessableEntity, "admin/import", p)
+		return s.render(w, http.StatusUnprocessableEntity, "admin/import", *p)
 	case err != nil:
 		return err
 	}
@@ -66,5 +122,5 @@ func (s *Server) adminImportRun(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range rep.Kinds() {
 		p.Rows = append(p.Rows, importRow{Kind: k, Created: rep.Created[k], Updated: rep.Updated[k]})
 	}
-	return s.render(w, http.StatusOK, "admin/import", p)
+	return s.render(w, http.StatusOK, "admin/import", *p)
 }

@@ -94,6 +94,10 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap gives http.ResponseController the writer underneath, so a
+// handler can move its deadlines (the import does).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
 // RecordShows passes on what a page shows to the writer underneath.
 func (r *statusRecorder) RecordShows(sh Shows) { showsTo(r.ResponseWriter, sh) }
 
@@ -136,7 +140,7 @@ func csrfToken(r *http.Request) string {
 // issues the CSRF cookie and checks the token on POST.
 func (s *Server) form(h handlerFunc) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		r, err := s.withCSRF(w, r)
+		r, err := s.withCSRF(w, r, true)
 		if err != nil {
 			return err
 		}
@@ -148,7 +152,24 @@ func (s *Server) form(h handlerFunc) http.Handler {
 // is sent to the sign-in page (or, on a site without users, told to use
 // the setup link).
 func (s *Server) admin(h handlerFunc) http.Handler {
-	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	return s.handle(s.signedIn(h, true))
+}
+
+// adminUpload wraps the handler of an admin upload, which streams its
+// body: the body is not read before the handler, which checks the CSRF
+// token itself (checkCSRF) from the form's first part.
+func (s *Server) adminUpload(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.signedIn(h, false)(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// signedIn runs h for a signed-in user, and checks the CSRF token of an
+// unsafe request when check is set.
+func (s *Server) signedIn(h handlerFunc, check bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Cache-Control", "no-store")
 		u, err := s.sessionUser(r)
 		if err != nil {
@@ -162,12 +183,12 @@ func (s *Server) admin(h handlerFunc) http.Handler {
 			return nil
 		}
 		r = r.WithContext(context.WithValue(r.Context(), userKey, u))
-		r, err = s.withCSRF(w, r)
+		r, err = s.withCSRF(w, r, check)
 		if err != nil {
 			return err
 		}
 		return h(w, r)
-	})
+	}
 }
 
 func (s *Server) sessionUser(r *http.Request) (*blog.User, error) {
@@ -186,15 +207,12 @@ func (s *Server) sessionUser(r *http.Request) (*blog.User, error) {
 // form token in the request context, and on unsafe methods checks the
 // submitted token. The token is an HMAC of the cookie under the site's
 // secret, so it cannot be forged without reading the cookie.
-func (s *Server) withCSRF(w http.ResponseWriter, r *http.Request) (*http.Request, error) {
-	var seed string
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
-		seed = c.Value
-	}
+func (s *Server) withCSRF(w http.ResponseWriter, r *http.Request, check bool) (*http.Request, error) {
+	seed := csrfSeed(r)
 	unsafe := r.Method != http.MethodGet && r.Method != http.MethodHead
-	if unsafe {
-		if seed == "" || !hmac.Equal([]byte(r.PostFormValue("csrf_token")), []byte(s.csrfFor(seed))) {
-			return r, errBadForm
+	if unsafe && check {
+		if err := s.checkCSRF(r, r.PostFormValue("csrf_token")); err != nil {
+			return r, err
 		}
 	}
 	if seed == "" {
@@ -204,6 +222,24 @@ func (s *Server) withCSRF(w http.ResponseWriter, r *http.Request) (*http.Request
 		http.SetCookie(w, s.cookie(r, csrfCookie, seed, 0))
 	}
 	return r.WithContext(context.WithValue(r.Context(), csrfKey, s.csrfFor(seed))), nil
+}
+
+// csrfSeed returns the browser's CSRF cookie, or "".
+func csrfSeed(r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+		return c.Value
+	}
+	return ""
+}
+
+// checkCSRF returns errBadForm unless token is the one the browser's
+// cookie was given.
+func (s *Server) checkCSRF(r *http.Request, token string) error {
+	seed := csrfSeed(r)
+	if seed == "" || !hmac.Equal([]byte(token), []byte(s.csrfFor(seed))) {
+		return errBadForm
+	}
+	return nil
 }
 
 func (s *Server) csrfFor(seed string) string {

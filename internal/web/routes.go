@@ -91,7 +91,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/categories", s.admin(s.adminCategoryList))
 	mux.Handle("POST /admin/categories", s.admin(s.adminCategoryCreate))
 	mux.Handle("GET /admin/import", s.admin(s.adminImportShow))
-	mux.Handle("POST /admin/import", s.admin(s.adminImportRun))
+	mux.Handle("POST /admin/import", s.adminUpload(s.adminImportRun))
 	mux.Handle("GET /admin/redirects", s.admin(s.adminRedirectList))
 	mux.Handle("POST /admin/redirects", s.admin(s.adminRedirectSave))
 	mux.Handle("GET /admin/users", s.admin(s.adminUserList))

@@ -178,12 +178,42 @@ func atoi(s string) int64 {
 
 var versionRe = regexp.MustCompile(`^\d+\.\d+$`)
 
+// MaxElementBytes bounds one author, term or item of an export: each is
+// read whole, so a larger one is refused before it fills the memory. A
+// post of this size is no blog post.
+const MaxElementBytes = 32 << 20
+
+// errElementTooLarge stops the reading of an element over
+// MaxElementBytes.
+var errElementTooLarge = errors.New("element too large")
+
+// boundedReader fails reads past limit bytes from the start (0: none).
+type boundedReader struct {
+	r     io.Reader
+	read  int64
+	limit int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.limit > 0 {
+		if b.read >= b.limit {
+			return 0, errElementTooLarge
+		}
+		p = p[:min(int64(len(p)), b.limit-b.read)]
+	}
+	n, err := b.r.Read(p)
+	b.read += int64(n)
+	return n, err
+}
+
 // Read streams an export from r to h. It fails with a *SyntaxError for
-// malformed XML and with ErrNotWXR (wrapped, with the reason) for XML
-// that is not a WordPress export; handlers may have been called before
-// such an error, so callers write in a transaction they can roll back.
+// malformed XML or an element over MaxElementBytes, and with ErrNotWXR
+// (wrapped, with the reason) for XML that is not a WordPress export;
+// handlers may have been called before such an error, so callers write
+// in a transaction they can roll back.
 func Read(r io.Reader, h Handler) error {
-	dec := xml.NewDecoder(r)
+	br := &boundedReader{r: r}
+	dec := xml.NewDecoder(br)
 	dec.Strict = true
 	// WordPress writes the named HTML entities it finds in titles; read
 	// them as their characters instead of failing.
@@ -227,7 +257,14 @@ func Read(r io.Reader, h Handler) error {
 			case depth == 2 && t.Name.Local == "channel":
 				sawChannel = true
 			case depth == 3 && sawChannel:
-				if err := readChannelChild(dec, t, site, h, sendSite); err != nil {
+				br.limit = dec.InputOffset() + MaxElementBytes
+				line, _ := dec.InputPos()
+				err := readChannelChild(dec, t, site, h, sendSite)
+				br.limit = 0
+				if errors.Is(err, errElementTooLarge) {
+					return &SyntaxError{Line: line, Column: 1, Msg: fmt.Sprintf("the <%s> that starts here is larger than %d MiB, the most folio reads of one item", t.Name.Local, MaxElementBytes>>20)}
+				}
+				if err != nil {
 					return err
 				}
 				depth--
@@ -243,6 +280,9 @@ func Read(r io.Reader, h Handler) error {
 }
 
 func syntaxError(dec *xml.Decoder, err error) error {
+	if errors.Is(err, errElementTooLarge) {
+		return err
+	}
 	line, col := dec.InputPos()
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
