@@ -123,6 +123,13 @@ type CommentStore interface {
 	// ClearCommentMeta blanks IP and user agent of replies made before t
 	// and returns how many it changed.
 	ClearCommentMeta(ctx context.Context, t time.Time) (int, error)
+	// ThreadPage returns one page of a post's approved replies as they
+	// thread: limit top-level ones (answering the post, or a reply that
+	// is not approved) from offset, in the order of IDs or, newestFirst,
+	// the reverse, with every approved answer under them, at most
+	// MaxThreadRows replies in all, oldest first; and how many top-level
+	// replies the post has.
+	ThreadPage(ctx context.Context, postID int64, newestFirst bool, limit, offset int) ([]*Comment, int, error)
 	// ReplyStamps returns, for each post with approved replies, a value
 	// that changes whenever one of them is approved, unapproved, edited
 	// or moved in its thread.

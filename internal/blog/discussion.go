@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -399,19 +400,54 @@ type Thread struct {
 // the site's order; answers within a thread are always oldest first.
 func (s *Discussion) Thread(ctx context.Context, post *Post, page int, mine []int64) (*Thread, error) {
 	d := s.current().Discussion
-	all, err := s.comments.Comments(ctx, CommentFilter{PostID: post.ID, Statuses: []CommentStatus{CommentApproved}})
+	per := d.PerPage
+	if per <= 0 || per > MaxThreadPage {
+		per = MaxThreadPage
+	}
+	if page < 1 {
+		return nil, ErrNotFound
+	}
+	// Only the page's replies are read, so a post with tens of
+	// thousands costs no more than one with a page of them.
+	all, total, err := s.comments.ThreadPage(ctx, post.ID, d.NewestFirst, per, (page-1)*per)
 	if err != nil {
 		return nil, fmt.Errorf("load replies: %w", err)
 	}
+	t := &Thread{Count: post.CommentCount, Page: page, Pages: max(1, (total+per-1)/per)}
+	if page > t.Pages {
+		return nil, ErrNotFound
+	}
+	// A reader's own held replies show in their place: under the reply
+	// they answer when it is on the page, else with the newest replies.
+	newest := (d.NewestFirst && page == 1) || (!d.NewestFirst && page == t.Pages)
 	if len(mine) > 0 {
 		own, err := s.comments.Comments(ctx, CommentFilter{PostID: post.ID, IDs: mine, Statuses: []CommentStatus{CommentPending}})
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range own {
-			c.Pending = true
+		shown := make(map[int64]bool, len(all))
+		for _, c := range all {
+			shown[c.ID] = true
 		}
-		all = mergeByID(all, own)
+		var here []*Comment
+		for _, c := range own { // oldest first, so parents come first
+			c.Pending = true
+			top := c.ParentID == 0
+			if !top && !shown[c.ParentID] {
+				// An answer to an approved reply on another page shows
+				// there; one whose parent is not approved stands alone.
+				parent, err := s.comments.Comment(ctx, c.ParentID)
+				if err != nil && !errors.Is(err, ErrNotFound) {
+					return nil, err
+				}
+				top = parent == nil || parent.Status != CommentApproved
+			}
+			if shown[c.ParentID] || top && newest {
+				here = append(here, c)
+				shown[c.ID] = true
+			}
+		}
+		all = mergeByID(all, here)
 	}
 	byID := make(map[int64]*Comment, len(all))
 	for _, c := range all {
@@ -426,24 +462,18 @@ func (s *Discussion) Thread(ctx context.Context, post *Post, page int, mine []in
 		}
 	}
 	if d.NewestFirst {
-		for i, j := 0, len(top)-1; i < j; i, j = i+1, j-1 {
-			top[i], top[j] = top[j], top[i]
-		}
-	}
-	t := &Thread{Count: post.CommentCount, Page: 1, Pages: 1}
-	if d.PerPage > 0 && len(top) > d.PerPage {
-		t.Pages = (len(top) + d.PerPage - 1) / d.PerPage
-		if page < 1 || page > t.Pages {
-			return nil, ErrNotFound
-		}
-		t.Page = page
-		top = top[(page-1)*d.PerPage : min(page*d.PerPage, len(top))]
-	} else if page > 1 {
-		return nil, ErrNotFound
+		slices.Reverse(top)
 	}
 	t.Comments = top
 	return t, nil
 }
+
+// Bounds of one page of a thread: top-level replies when the setting
+// shows them all (0), and replies read in all.
+const (
+	MaxThreadPage = 1000
+	MaxThreadRows = 5000
+)
 
 // mergeByID merges two lists sorted oldest first (by ID) into one.
 func mergeByID(a, b []*Comment) []*Comment {

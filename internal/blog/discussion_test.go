@@ -365,6 +365,55 @@ func TestThreadShowsHeldRepliesOnlyToTheirWriter(t *testing.T) {
 	_ = other
 }
 
+// TestPagedThreadPlacesHeldReplies checks where a writer sees their own
+// held replies on a paginated thread: an answer under the reply it
+// answers, on that reply's page; a new reply with the newest ones.
+func TestPagedThreadPlacesHeldReplies(t *testing.T) {
+	f := newReplyFixture(t)
+	ctx := t.Context()
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_moderation": blog.ModerateApproveAll, "comments_per_page": "2"}); err != nil {
+		t.Fatal(err)
+	}
+	var top []*blog.Comment
+	for i := range 5 {
+		top = append(top, f.mustSubmit(t, reader(fmt.Sprint("R", i), fmt.Sprint("reply ", i))))
+	}
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"comment_moderation": blog.ModerateHoldAll}); err != nil {
+		t.Fatal(err)
+	}
+	in := reader("Held", "an answer to the first")
+	in.ParentID = top[0].ID
+	answer := f.mustSubmit(t, in)
+	fresh := f.mustSubmit(t, reader("Held", "a new reply"))
+	mine := []int64{answer.ID, fresh.ID}
+	tests := []struct {
+		page       int
+		top        []int64 // top-level replies shown, in order
+		answerHere bool
+	}{
+		{1, []int64{top[0].ID, top[1].ID}, true},
+		{2, []int64{top[2].ID, top[3].ID}, false},
+		{3, []int64{top[4].ID, fresh.ID}, false},
+	}
+	for _, tt := range tests {
+		th, err := f.svc.Discussion.Thread(ctx, mustPublic(t, f), tt.page, mine)
+		if err != nil {
+			t.Fatalf("page %d: %v", tt.page, err)
+		}
+		var ids []int64
+		for _, c := range th.Comments {
+			ids = append(ids, c.ID)
+		}
+		if fmt.Sprint(ids) != fmt.Sprint(tt.top) || th.Pages != 3 {
+			t.Errorf("page %d shows %v of %d pages, want %v of 3", tt.page, ids, th.Pages, tt.top)
+		}
+		here := len(th.Comments) > 0 && len(th.Comments[0].Replies) == 1 && th.Comments[0].Replies[0].ID == answer.ID
+		if here != tt.answerHere {
+			t.Errorf("page %d: the held answer shown under its reply = %v, want %v", tt.page, here, tt.answerHere)
+		}
+	}
+}
+
 func TestPurgeComments(t *testing.T) {
 	f := newReplyFixture(t)
 	ctx := t.Context()

@@ -140,3 +140,44 @@ type discard struct {
 func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(code int)        { d.code = code }
+
+// BenchmarkBigThread renders, uncached, the post page of a post with
+// 20,000 approved replies (half of them answers), at 50 top-level
+// replies a page and at the setting's "all" (the 1,000 bound).
+func BenchmarkBigThread(b *testing.B) {
+	s := startSiteCache(b, "", -1)
+	s.addAdmin(b)
+	ctx := b.Context()
+	var post *blog.Post
+	_, err := s.svc.Moving.Import(ctx, s.admin, "bench", false, func(im *blog.Importer) error {
+		p, err := im.Post("p", blog.PostInput{Kind: blog.KindPost, Title: "Much discussed", Body: benchBody, Status: blog.StatusPublished,
+			CommentsOpen: true, PublishedAt: s.clock.Now().Add(-time.Hour)}, nil)
+		if err != nil {
+			return err
+		}
+		post = p
+		at := s.clock.Now().Add(-30 * time.Minute)
+		for i := range 20000 {
+			parent := ""
+			if i%2 == 1 {
+				parent = fmt.Sprint(i - 1)
+			}
+			if _, err := im.Comment(fmt.Sprint(i), p, parent, blog.Comment{AuthorName: "Reader", AuthorEmail: "r@example.com",
+				Body: "A reply of a sentence or two, as most are.", Status: blog.CommentApproved, Kind: blog.CommentKindComment, CreatedAt: at}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, per := range []string{"50", "0"} {
+		b.Run("per_page="+per, func(b *testing.B) {
+			if _, err := s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"comments_per_page": per}); err != nil {
+				b.Fatal(err)
+			}
+			benchGet(b, s.Config.Handler, post.Path)
+		})
+	}
+}

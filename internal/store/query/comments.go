@@ -182,6 +182,36 @@ func (t Tables) ClearCommentMeta(ctx context.Context, before time.Time) (int, er
 	return int(n), err
 }
 
+// topLevel selects the approved replies of post ? that answer the post,
+// or a reply that is not approved.
+const topLevel = `c.post_id = ? AND c.status = 'approved' AND (c.parent_id = 0 OR NOT EXISTS
+	(SELECT 1 FROM comments q WHERE q.id = c.parent_id AND q.status = 'approved'))`
+
+// ThreadPage returns a page of a post's thread, its top-level replies
+// paginated and their answers found by a recursive query. The CROSS JOIN
+// keeps SQLite's planner from reading every approved reply for each
+// step (PostgreSQL treats it as the plain join it is).
+func (t Tables) ThreadPage(ctx context.Context, postID int64, newestFirst bool, limit, offset int) ([]*blog.Comment, int, error) {
+	var total int
+	if err := t.db.QueryRow(ctx, `SELECT COUNT(*) FROM comments c WHERE `+topLevel, postID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	order := "c.id"
+	if newestFirst {
+		order = "c.id DESC"
+	}
+	list, err := Collect(ctx, t.db, t.ScanComment, `WITH RECURSIVE top(id) AS (
+			SELECT c.id FROM comments c WHERE `+topLevel+` ORDER BY `+order+` LIMIT ? OFFSET ?
+		), thread(id) AS (
+			SELECT id FROM top
+			UNION ALL
+			SELECT c.id FROM thread CROSS JOIN comments c WHERE c.parent_id = thread.id AND c.status = 'approved'
+		)
+		SELECT `+CommentColumns+commentFrom+` WHERE c.id IN (SELECT id FROM thread) ORDER BY c.id LIMIT ?`,
+		postID, limit, offset, blog.MaxThreadRows)
+	return list, total, err
+}
+
 // ReplyStamps sums up each post's approved replies: how many, their
 // latest edit and approval, and their threading.
 func (t Tables) ReplyStamps(ctx context.Context) (map[int64]string, error) {

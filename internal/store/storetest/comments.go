@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,4 +216,51 @@ func testReplyStamps(t *testing.T, st blog.Store) {
 	b.ParentID, b.Depth = a.ID, 1
 	st.UpdateComment(ctx, b)
 	step("a reply moved in the thread", true)
+}
+
+// testThreadPage pages a post's thread by its top-level replies, with
+// every approved answer under them, orphans of replies that are not
+// approved counted as top-level, and held replies left out.
+func testThreadPage(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	u := mustUser(t, st, "t@example.com")
+	p := mustPost(t, st, newPost(u, "threads", t0, blog.StatusPublished))
+	add := func(name string, status blog.CommentStatus, parent *blog.Comment) *blog.Comment {
+		c := newComment(p, name, status, t0)
+		if parent != nil {
+			c.ParentID, c.Depth = parent.ID, parent.Depth+1
+		}
+		return mustComment(t, st, c)
+	}
+	a := add("a", blog.CommentApproved, nil)
+	a1 := add("a1", blog.CommentApproved, a)
+	add("a1x", blog.CommentApproved, a1)
+	add("held", blog.CommentPending, a)
+	add("b", blog.CommentApproved, nil)
+	add("orphan", blog.CommentApproved, add("spam", blog.CommentSpam, nil))
+	add("c", blog.CommentApproved, nil)
+	names := func(list []*blog.Comment) string {
+		var out []string
+		for _, c := range list {
+			out = append(out, c.AuthorName)
+		}
+		return strings.Join(out, " ")
+	}
+	tests := []struct {
+		newest        bool
+		limit, offset int
+		want          string
+	}{
+		{false, 2, 0, "a a1 a1x b"},
+		{false, 2, 2, "orphan c"},
+		{true, 2, 0, "orphan c"},
+		{true, 2, 2, "a a1 a1x b"},
+		{false, 10, 0, "a a1 a1x b orphan c"},
+	}
+	for _, tt := range tests {
+		list, total, err := st.ThreadPage(ctx, p.ID, tt.newest, tt.limit, tt.offset)
+		if err != nil || total != 4 || names(list) != tt.want {
+			t.Errorf("ThreadPage(newest %v, %d, %d) = %q, %d top-level, %v; want %q, 4", tt.newest, tt.limit, tt.offset, names(list), total, err, tt.want)
+		}
+	}
 }
