@@ -75,8 +75,15 @@ func serve(ctx context.Context, args []string, env Env) error {
 		rand.Read(b)
 		setupToken = base64.RawURLEncoding.EncodeToString(b)
 	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
 	wc := s.webConfig(th, log)
 	wc.SetupToken, wc.UploadsDir, wc.CacheBytes = setupToken, cfg.UploadsDir(), cfg.CacheMB<<20
+	// Until the base URL is set, pages name the address listened on,
+	// never the one a request's Host header claims.
+	wc.Origin = siteURL("", ln.Addr().String())
 	handler = web.New(wc)
 	srv := &http.Server{
 		Handler:           handler,
@@ -85,10 +92,6 @@ func serve(ctx context.Context, args []string, env Env) error {
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	site := siteURL(s.service.Site.Settings().BaseURL, ln.Addr().String())
 	db := redact(cfg.DatabaseURL())

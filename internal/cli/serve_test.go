@@ -49,6 +49,21 @@ func TestServeStartsAndStops(t *testing.T) {
 			t.Errorf("GET %s: %d", path, resp.StatusCode)
 		}
 	}
+	// With no base URL set yet, pages name the address served on, not
+	// the one a request's Host header claims.
+	for _, path := range []string{"/", "/feed/atom/", "/sitemap.xml", "/robots.txt"} {
+		req, _ := http.NewRequest(http.MethodGet, site+path, nil)
+		req.Host = "attacker.example"
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(body), "attacker.example") || !strings.Contains(string(body), site) {
+			t.Errorf("GET %s with a foreign Host: the page names that host, or not %s:\n%s", path, site, body)
+		}
+	}
 	cancel()
 	select {
 	case code := <-done:

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -242,20 +243,54 @@ func (r *recorder) WriteHeader(code int) {
 	}
 }
 
-// shared reports whether a request for a cached page may be answered
-// from, and stored in, the shared cache: a GET or HEAD without a query,
-// from a visitor with no session and no held replies of their own.
-// Which routes are cached pages, routes.go declares.
-func shared(r *http.Request) bool {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead || r.URL.RawQuery != "" {
-		return false
+// renderParams are the query parameters a cached page's render reads:
+// the page of replies, and the reply being answered. Other parameters
+// (utm_source, fbclid, anything made up) change nothing, so they are
+// left out of the cache's key: no query string skips the cache.
+var renderParams = []string{"cpage", "replytocom"}
+
+// redirectParams name old WordPress addresses (/?p=12), which the routes
+// answer with a redirect: such a request is never served from the cache.
+var redirectParams = []string{"p", "page_id", "cat", "tag", "author", "m", "s", "feed", "attachment_id", "preview"}
+
+// cacheKey returns the key under which the shared cache keeps the page a
+// request asks for, and whether it may use the cache at all: a GET or
+// HEAD from a visitor with no session and no held replies of their own.
+// The key is the path and the render parameters; the host is part of it
+// only while the site's address is unknown, since then the pages name
+// it. Which routes are cached pages, routes.go declares.
+func (s *Server) cacheKey(r *http.Request) (string, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return "", false
 	}
 	for _, name := range []string{sessionCookie, mineCookie} {
 		if _, err := r.Cookie(name); err == nil {
-			return false
+			return "", false
 		}
 	}
-	return true
+	key := r.URL.Path
+	if s.siteOrigin() == "" {
+		key = r.Host + key
+	}
+	if r.URL.RawQuery == "" {
+		return key, true
+	}
+	q := r.URL.Query()
+	for _, name := range redirectParams {
+		if q.Has(name) {
+			return "", false
+		}
+	}
+	kept := url.Values{}
+	for _, name := range renderParams {
+		if v := q.Get(name); v != "" {
+			kept.Set(name, v)
+		}
+	}
+	if len(kept) > 0 {
+		key += "?" + kept.Encode()
+	}
+	return key, true
 }
 
 // page wraps the handler of a public page that every visitor without a
@@ -274,7 +309,8 @@ func (s *Server) asset(h handlerFunc) http.Handler { return s.cached(s.handle(h)
 // its render records more.
 func (s *Server) cached(next http.Handler, base Shows) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cache == nil || !shared(r) {
+		key, ok := s.cacheKey(r)
+		if s.cache == nil || !ok {
 			if base.Known {
 				showsTo(w, base)
 			}
@@ -283,7 +319,6 @@ func (s *Server) cached(next http.Handler, base Shows) http.Handler {
 		}
 		// serveCached answered the hits; a page stored since is found
 		// inside the flight, which concurrent first requests share.
-		key := r.Host + r.URL.Path
 		v, _, _ := s.cache.flight.Do(key, func() (any, error) {
 			p, gen := s.cache.get(key)
 			if p != nil {
@@ -302,10 +337,14 @@ func (s *Server) cached(next http.Handler, base Shows) http.Handler {
 // security headers and logs as the middleware would, and reports
 // whether it answered.
 func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
-	if s.cache == nil || !shared(r) {
+	if s.cache == nil {
 		return false
 	}
-	p, _ := s.cache.get(r.Host + r.URL.Path)
+	key, ok := s.cacheKey(r)
+	if !ok {
+		return false
+	}
+	p, _ := s.cache.get(key)
 	if p == nil {
 		return false
 	}

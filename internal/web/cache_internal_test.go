@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,6 +12,9 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/markdown"
+	"folio/internal/password"
+	"folio/internal/store/sqlite"
 )
 
 func TestCacheRendersOnceUnderConcurrency(t *testing.T) {
@@ -21,7 +25,7 @@ func TestCacheRendersOnceUnderConcurrency(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, strings.Repeat("<p>page</p>", 200))
 	})
-	s := &Server{cache: newPageCache(1 << 20)}
+	s := &Server{site: testSite(t), cache: newPageCache(1 << 20)}
 	h := s.cached(next, Shows{})
 	var wg sync.WaitGroup
 	for range 20 {
@@ -44,6 +48,21 @@ func TestCacheRendersOnceUnderConcurrency(t *testing.T) {
 	if n := renders.Load(); n != 2 {
 		t.Errorf("after Purge: %d renders, want 2", n)
 	}
+}
+
+// testSite returns the site service of a fresh SQLite store, which
+// the cache consults for the site's address.
+func testSite(t *testing.T) *blog.Site {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc, err := blog.New(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: &password.Hasher{Params: password.Params{Memory: 64, Time: 1, Threads: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc.Site
 }
 
 func TestCacheMemoryBound(t *testing.T) {

@@ -248,3 +248,51 @@ func TestCacheDropsExactlyWhatChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheKeyHoldsOnlyWhatPagesRead checks that neither a made-up query
+// string nor a made-up Host header gets past the page cache or fills it:
+// only the parameters a page reads make pages of their own.
+func TestCacheKeyHoldsOnlyWhatPagesRead(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	ctx := t.Context()
+	if _, err := s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"base_url": "https://blog.example",
+		"comments_per_page": "1", "comment_moderation": blog.ModerateApproveAll, "comment_min_seconds": "0"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Talked about", Body: "Text.",
+		Status: blog.StatusPublished, CommentsOpen: true, PublishedAt: s.clock.Now().Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{"First.", "Second."} {
+		if _, err := s.svc.Discussion.SubmitComment(ctx, blog.CommentInput{PostID: p.ID, Name: "R", Email: "r@example.com", Body: body,
+			FormToken: s.svc.Discussion.CommentFormToken(p.ID)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := s.browser(t)
+	for i := range 40 {
+		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/?utm_source=feed%d&fbclid=%d", s.URL, i, i), nil)
+		req.Host = fmt.Sprintf("h%d.attacker.example", i)
+		r := b.do(req)
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, `href="https://blog.example/"`) {
+			t.Fatalf("GET / as host %s: %d, canonical not the site's", req.Host, r.StatusCode)
+		}
+	}
+	for _, path := range []string{p.Path, p.Path + "?cpage=2", p.Path + "?cpage=2&utm_medium=x"} {
+		if r := b.get(path); r.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, r.StatusCode)
+		}
+	}
+	if r := b.get(p.Path + "?cpage=2"); !strings.Contains(r.Body, "Second.") || strings.Contains(r.Body, "First.") {
+		t.Error("the second page of replies does not show the second reply alone")
+	}
+	// An old WordPress address still redirects, though "/" is cached.
+	if r := b.get(fmt.Sprintf("/?p=%d", p.ID)); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != p.Path {
+		t.Errorf("/?p=%d: %d to %q, want 301 to the post", p.ID, r.StatusCode, r.Header.Get("Location"))
+	}
+	got := strings.Join(s.web.CachedPaths(), " ")
+	if want := strings.Join([]string{"/", p.Path, p.Path + "?cpage=2"}, " "); got != want {
+		t.Errorf("the cache holds %q, want %q", got, want)
+	}
+}

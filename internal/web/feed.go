@@ -66,7 +66,7 @@ func feedLinks(title, root string) []FeedLink {
 // request's, without a port.
 func (s *Server) siteHost(r *http.Request) string {
 	host := r.Host
-	if b := s.site.Settings().BaseURL; b != "" {
+	if b := s.siteOrigin(); b != "" {
 		if u, err := url.Parse(b); err == nil {
 			host = u.Host
 		}

@@ -38,6 +38,11 @@ type Config struct {
 	// UploadsDir holds imported files, served at /uploads/; "" serves
 	// none.
 	UploadsDir string
+	// Origin is the site's address while the base URL setting is empty:
+	// serve passes the address it listens on, so no link a page makes
+	// follows a request's Host header. "" takes the request's host, for
+	// tests.
+	Origin string
 	// CacheBytes bounds the memory of the page cache; 0 means
 	// DefaultCacheBytes and a negative value turns the cache off.
 	CacheBytes int64
@@ -69,6 +74,7 @@ type Server struct {
 	uploads      string // the uploads folder, "" for none
 	cache        *pageCache
 	replyAction  string // "" leaves reply forms out
+	origin       string
 	handler      http.Handler
 }
 
@@ -97,6 +103,7 @@ func New(cfg Config) *Server {
 		s.replyAction = ""
 	}
 	s.uploads = cfg.UploadsDir
+	s.origin = strings.TrimRight(cfg.Origin, "/")
 	if s.sitemapLimit = cfg.SitemapLimit; s.sitemapLimit <= 0 {
 		s.sitemapLimit = DefaultSitemapLimit
 	}
@@ -278,17 +285,34 @@ func (b Base) ISO(t time.Time) string { return t.In(b.Site.Location()).Format(ti
 // Short formats t compactly for admin tables.
 func (b Base) Short(t time.Time) string { return t.In(b.Site.Location()).Format("2006-01-02 15:04") }
 
+// siteOrigin returns the site's scheme and host as the server knows them
+// whatever a request says: the base URL setting, or the origin serve
+// passed; "" when neither is set.
+func (s *Server) siteOrigin() string {
+	if b := s.site.Settings().BaseURL; b != "" {
+		return b
+	}
+	return s.origin
+}
+
 func (s *Server) base(r *http.Request, title string) Base {
 	st := s.site.Settings()
 	return Base{Site: st, Title: title, Path: r.URL.Path, Canonical: s.absURL(r, r.URL.Path)}
 }
 
 // absURL returns the absolute URL of path on this site: the configured
-// base URL, or the scheme and host the request came in on.
+// base URL, else the origin serve was started with, else (in tests) the
+// scheme and host the request came in on.
 func (s *Server) absURL(r *http.Request, path string) string {
-	if b := s.site.Settings().BaseURL; b != "" {
+	if b := s.siteOrigin(); b != "" {
 		return b + path
 	}
+	return requestURL(r, path)
+}
+
+// requestURL returns the absolute URL of path at the scheme and host r
+// came in on.
+func requestURL(r *http.Request, path string) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"

@@ -71,10 +71,11 @@ func (s *Server) setupCreate(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, http.StatusUnprocessableEntity, "admin/setup", setupPage{adminBase: s.adminBase(r, "Set up", ""), Errors: errs, Token: token, Form: in})
 	}
 	s.log.Info("first administrator created", "user_id", u.ID)
-	// The address the administrator set the site up at is its address
+	// The address the administrator set the site up at (holding the
+	// one-time token, so the Host they sent is theirs) is its address
 	// until they choose another, so e-mail and feeds link to it.
 	if s.site.Settings().BaseURL == "" {
-		if _, err := s.site.SaveSettings(r.Context(), u, blog.SettingsInput{"base_url": s.absURL(r, "")}); err != nil {
+		if _, err := s.site.SaveSettings(r.Context(), u, blog.SettingsInput{"base_url": requestURL(r, "")}); err != nil {
 			s.log.Warn("keep the setup address as the site's address", "err", err)
 		}
 	}
