@@ -11,7 +11,7 @@ func (s *Server) CachedPaths() []string {
 	defer s.cache.mu.Unlock()
 	var out []string
 	for key := range s.cache.pages {
-		// Keys are the host followed by the path.
+		// Keys are the path, after the host when the site has no address.
 		if i := strings.IndexByte(key, '/'); i >= 0 {
 			out = append(out, key[i:])
 		}
