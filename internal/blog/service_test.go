@@ -237,6 +237,34 @@ func TestSavePostRendersAndCredits(t *testing.T) {
 	}
 }
 
+// TestRevisionsOnlyWhenWordsChange checks that a save keeps a revision
+// when the title, lede or text changed, and only then.
+func TestRevisionsOnlyWhenWordsChange(t *testing.T) {
+	f := newFixture(t)
+	in := blog.PostInput{Title: "Drafted", Body: "First words.", Status: blog.StatusDraft}
+	p := f.save(t, f.admin, 0, in)
+	steps := []struct {
+		name string
+		edit func(*blog.PostInput)
+		want int
+	}{
+		{"saved again as it is", func(*blog.PostInput) {}, 1},
+		{"published", func(in *blog.PostInput) { in.Status = blog.StatusPublished }, 1},
+		{"tagged", func(in *blog.PostInput) { in.Tags = []string{"notes"} }, 1},
+		{"text edited", func(in *blog.PostInput) { in.Body = "Second words." }, 2},
+		{"retitled", func(in *blog.PostInput) { in.Title = "Finished" }, 3},
+		{"lede added", func(in *blog.PostInput) { in.Lede = "In short." }, 4},
+	}
+	for _, st := range steps {
+		st.edit(&in)
+		f.save(t, f.admin, p.ID, in)
+		revs, err := f.svc.Writing.Revisions(t.Context(), f.admin, p.ID)
+		if err != nil || len(revs) != st.want {
+			t.Errorf("%s: %d revisions (%v), want %d", st.name, len(revs), err, st.want)
+		}
+	}
+}
+
 func TestScheduling(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()

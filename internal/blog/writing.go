@@ -173,6 +173,9 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 		return nil, fmt.Errorf("render body: %w", err)
 	}
 
+	// A save that leaves the words as they were (a status change, a
+	// repeated import) adds no revision, as in WordPress.
+	changed := p.ID == 0 || p.Title != in.Title || p.Lede != in.Lede || p.Body != in.Body
 	p.Title, p.Slug, p.Body, p.Lede, p.Source = in.Title, slug, in.Body, in.Lede, in.Source
 	p.BodyHTML, p.ExcerptHTML = CreditSource(r.HTML, in.Source), r.ExcerptHTML
 	p.Summary, p.BodyText = in.Lede, r.Text
@@ -206,9 +209,11 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 	if err := tx.SetPostTerms(ctx, p.ID, termIDs); err != nil {
 		return nil, fmt.Errorf("save terms: %w", err)
 	}
-	rev := &Revision{PostID: p.ID, Title: p.Title, Lede: p.Lede, Body: p.Body, AuthorID: actor.ID, CreatedAt: now}
-	if err := tx.CreateRevision(ctx, rev); err != nil {
-		return nil, fmt.Errorf("save revision: %w", err)
+	if changed {
+		rev := &Revision{PostID: p.ID, Title: p.Title, Lede: p.Lede, Body: p.Body, AuthorID: actor.ID, CreatedAt: now}
+		if err := tx.CreateRevision(ctx, rev); err != nil {
+			return nil, fmt.Errorf("save revision: %w", err)
+		}
 	}
 	return tx.Post(ctx, p.ID)
 }
