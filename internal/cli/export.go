@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"folio/internal/config"
 	"folio/internal/export"
@@ -60,10 +61,17 @@ func exportCmd(ctx context.Context, args []string, env Env) error {
 }
 
 // writeFile writes target through write: into a file beside it, synced
-// and renamed, so a failure never leaves half a file under the name
-// asked for.
+// and renamed (the folder synced too), so a failure or a kill never
+// leaves half a file under the name asked for. What a killed run left
+// beside it (".NAME.partial-*", untouched for partialAge) is removed
+// first.
 func writeFile(target string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(target), ".folio-*")
+	dir, name := filepath.Split(target)
+	if dir == "" {
+		dir = "."
+	}
+	removePartials(dir, name)
+	tmp, err := os.CreateTemp(dir, "."+name+partialMark+"*")
 	if err != nil {
 		return err
 	}
@@ -79,5 +87,31 @@ func writeFile(target string, write func(io.Writer) error) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), target)
+	if err := os.Rename(tmp.Name(), target); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// partialMark names the files writeFile writes before renaming them;
+// one untouched for partialAge belongs to a run that was killed, since a
+// live one writes continuously.
+const (
+	partialMark = ".partial-"
+	partialAge  = 10 * time.Minute
+)
+
+// removePartials deletes the leftovers of killed writes of name in dir.
+func removePartials(dir, name string) {
+	old, _ := filepath.Glob(filepath.Join(dir, "."+name+partialMark+"*"))
+	for _, p := range old {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > partialAge {
+			os.Remove(p)
+		}
+	}
 }
