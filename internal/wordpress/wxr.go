@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"golang.org/x/net/html/charset"
 )
 
 // ErrNotWXR is returned for XML that is not a WordPress export.
@@ -183,6 +185,22 @@ var versionRe = regexp.MustCompile(`^\d+\.\d+$`)
 // post of this size is no blog post.
 const MaxElementBytes = 32 << 20
 
+// maxOuterDepth bounds the nesting of elements around the channel's
+// children (rss, channel and anything unknown beside them), which the
+// decoder would otherwise stack without limit; an item's own nesting
+// the decoder bounds.
+const maxOuterDepth = 64
+
+// charsetReader decodes an export declared in another charset than
+// UTF-8 (the names browsers know: ISO-8859-1, windows-1252, ...).
+func charsetReader(label string, r io.Reader) (io.Reader, error) {
+	enc, _ := charset.Lookup(label)
+	if enc == nil {
+		return nil, fmt.Errorf("the export declares the encoding %q, which folio cannot read; WordPress exports are UTF-8 or a charset such as ISO-8859-1", label)
+	}
+	return enc.NewDecoder().Reader(r), nil
+}
+
 // errElementTooLarge stops the reading of an element over
 // MaxElementBytes.
 var errElementTooLarge = errors.New("element too large")
@@ -218,6 +236,9 @@ func Read(r io.Reader, h Handler) error {
 	// WordPress writes the named HTML entities it finds in titles; read
 	// them as their characters instead of failing.
 	dec.Entity = xml.HTMLEntity
+	// WordPress writes the export in the blog's charset, which older
+	// sites set to ISO-8859-1 or windows-1252.
+	dec.CharsetReader = charsetReader
 	site := &Site{}
 	sawRSS, sawChannel, sentSite := false, false, false
 	sendSite := func() error {
@@ -238,16 +259,26 @@ func Read(r io.Reader, h Handler) error {
 	}
 	depth := 0
 	for {
+		// Text outside the items is read token by token, each bounded
+		// like an item.
+		br.limit = dec.InputOffset() + MaxElementBytes
 		tok, err := dec.Token()
 		if err == io.EOF {
 			break
+		}
+		if errors.Is(err, errElementTooLarge) {
+			line, col := dec.InputPos()
+			return &SyntaxError{Line: line, Column: col, Msg: fmt.Sprintf("text here runs on for more than %d MiB outside any item; an export's is short", MaxElementBytes>>20)}
 		}
 		if err != nil {
 			return syntaxError(dec, err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			depth++
+			if depth++; depth > maxOuterDepth {
+				line, col := dec.InputPos()
+				return &SyntaxError{Line: line, Column: col, Msg: fmt.Sprintf("elements are nested more than %d deep outside the channel's items; an export is not", maxOuterDepth)}
+			}
 			switch {
 			case depth == 1:
 				if t.Name.Local != "rss" {
@@ -286,10 +317,14 @@ func syntaxError(dec *xml.Decoder, err error) error {
 	line, col := dec.InputPos()
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
-		return &SyntaxError{Line: se.Line, Column: col, Msg: se.Msg}
+		line = se.Line
+		err = errors.New(se.Msg)
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return &SyntaxError{Line: line, Column: col, Msg: "the file ends in the middle of an element"}
+	switch msg := err.Error(); {
+	case errors.Is(err, io.ErrUnexpectedEOF) || msg == "unexpected EOF":
+		return &SyntaxError{Line: line, Column: col, Msg: "the file ends in the middle of an element; was the download cut short?"}
+	case msg == "exceeded max depth":
+		return &SyntaxError{Line: line, Column: col, Msg: "elements are nested more than 10,000 deep; an export is not"}
 	}
 	return &SyntaxError{Line: line, Column: col, Msg: err.Error()}
 }
