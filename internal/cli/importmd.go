@@ -55,7 +55,7 @@ func importMarkdown(ctx context.Context, args []string, env Env) error {
 	var problems []string
 	bar := newProgress(env, "reading", len(files))
 	for i, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := frontmatter.ReadFile(f)
 		if err == nil {
 			var in blog.PostInput
 			in, err = frontmatter.Parse(f, data, loc)

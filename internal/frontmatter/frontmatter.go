@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -60,6 +62,32 @@ type source struct {
 	Site  string `yaml:"site" toml:"site"`
 }
 
+// Bounds of what Parse reads: a post's text is at most 1 MiB, and front
+// matter is a few lines, so a larger file or block is refused before a
+// decoder spends memory on it.
+const (
+	MaxFileBytes        = 2 << 20
+	MaxFrontMatterBytes = 64 << 10
+)
+
+// ReadFile reads the file at path for Parse, refusing one over
+// MaxFileBytes without reading it whole.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileBytes {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("the file is larger than %d MiB; a post's text is at most 1 MiB", MaxFileBytes>>20)}
+	}
+	return data, nil
+}
+
 // jekyllName matches Jekyll's post file names: 2015-11-28-the-slug.md.
 var jekyllName = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})-(.+)$`)
 
@@ -69,6 +97,9 @@ func Parse(name string, data []byte, loc *time.Location) (blog.PostInput, error)
 	in := blog.PostInput{Kind: blog.KindPost, Status: blog.StatusPublished, CommentsOpen: true}
 	fail := func(line int, format string, args ...any) (blog.PostInput, error) {
 		return blog.PostInput{}, &Error{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+	if len(data) > MaxFileBytes {
+		return fail(0, "the file is larger than %d MiB; a post's text is at most 1 MiB", MaxFileBytes>>20)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
@@ -80,6 +111,9 @@ func Parse(name string, data []byte, loc *time.Location) (blog.PostInput, error)
 		if !ok {
 			return fail(1, "front matter starts with --- but never ends with a --- line")
 		}
+		if len(fm) > MaxFrontMatterBytes {
+			return fail(1, "the front matter is longer than %d KiB; it holds a post's title, date and tags, not its text", MaxFrontMatterBytes>>10)
+		}
 		if err := yaml.Unmarshal(fm, &m); err != nil {
 			return fail(yamlLine(err)+1, "front matter: %s", yamlMsg(err))
 		}
@@ -88,6 +122,9 @@ func Parse(name string, data []byte, loc *time.Location) (blog.PostInput, error)
 		fm, rest, ok := cut(data[4:], "+++")
 		if !ok {
 			return fail(1, "front matter starts with +++ but never ends with a +++ line")
+		}
+		if len(fm) > MaxFrontMatterBytes {
+			return fail(1, "the front matter is longer than %d KiB; it holds a post's title, date and tags, not its text", MaxFrontMatterBytes>>10)
 		}
 		if _, err := toml.Decode(string(fm), &m); err != nil {
 			var pe toml.ParseError
