@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bufio"
+	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -110,5 +113,32 @@ func TestImportFormRefusals(t *testing.T) {
 	}
 	if _, _, err := s.svc.Reading.PostAt(t.Context(), "/2012/06/01/swifts/"); err == nil {
 		t.Error("a refused form imported the post")
+	}
+}
+
+// TestClaimedSizeRefusedUnread sends requests that claim a gigabyte and
+// deliver a kilobyte: each is refused from its headers, without the
+// server waiting for the rest.
+func TestClaimedSizeRefusedUnread(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	for _, path := range []string{"/admin/import", "/comments", "/admin/login"} {
+		t.Run(path, func(t *testing.T) {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(10 * time.Second))
+			fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n%s",
+				path, strings.TrimPrefix(s.URL, "http://"), 1<<30, strings.Repeat("x", 1024))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer before the body: %v", err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "larger than this site accepts") {
+				t.Errorf("%d %.200s", resp.StatusCode, body)
+			}
+		})
 	}
 }

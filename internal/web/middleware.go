@@ -65,6 +65,13 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 			if _, pattern := mux.Handler(r); bodyLimits[pattern] > 0 {
 				limit = bodyLimits[pattern]
 			}
+			if r.ContentLength > limit {
+				// Refused before a byte is read: a claimed gigabyte
+				// costs nothing, and the client hears it at once.
+				rec.Header().Set("Connection", "close")
+				s.fail(rec, r, &http.MaxBytesError{Limit: limit})
+				return
+			}
 			r.Body = http.MaxBytesReader(rec, r.Body, limit)
 		}
 		protected.ServeHTTP(rec, r)
