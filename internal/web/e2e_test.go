@@ -15,9 +15,15 @@ import (
 // into a failure. CI sets it so browser tests always run there.
 const requireBrowserEnv = "FOLIO_REQUIRE_BROWSER"
 
-// newChrome starts headless Chromium for one test, or skips the test when
-// the machine has none.
+// newChrome starts headless Chromium for one test of at most a minute,
+// or skips the test when the machine has none.
 func newChrome(t *testing.T) context.Context {
+	t.Helper()
+	return newChromeFor(t, time.Minute)
+}
+
+// newChromeFor starts headless Chromium for a test of at most d.
+func newChromeFor(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
 	var path string
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
@@ -42,7 +48,7 @@ func newChrome(t *testing.T) context.Context {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, d)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()
