@@ -140,12 +140,16 @@ func (p *page) size() int64 {
 // what it changed (Invalidate), so nothing stale is served after a write
 // returns and the rest stay.
 type pageCache struct {
-	mu     sync.Mutex
-	pages  map[string]*page
-	lru    *list.List // of keys, most recent at the front
-	bytes  int64
-	limit  int64
-	gen    uint64 // bumped by Invalidate; renders from an older generation are not stored
+	mu    sync.Mutex
+	pages map[string]*page
+	lru   *list.List // of keys, most recent at the front
+	bytes int64
+	limit int64
+	gen   uint64 // bumped by Invalidate
+	// recent holds the last changes, recent[i] being generation
+	// gen-len(recent)+1+i, so a render can tell whether one made since
+	// it began touches what it shows.
+	recent []blog.Change
 	flight singleflight.Group
 	now    func() time.Time
 }
@@ -154,12 +158,21 @@ func newPageCache(limit int64) *pageCache {
 	return &pageCache{pages: map[string]*page{}, lru: list.New(), limit: limit, now: time.Now}
 }
 
+// recentChanges is how many changes the cache remembers for renders in
+// flight; a render older than all of them is not stored.
+const recentChanges = 1024
+
 // Invalidate drops the pages change may alter. Renders that started
-// before it are not stored, since they may have read the old state.
+// before it and show what it changed are not stored, since they may
+// have read the old state; the others are.
 func (c *pageCache) Invalidate(change blog.Change) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
+	if len(c.recent) == recentChanges {
+		c.recent = append(c.recent[:0], c.recent[recentChanges/2:]...)
+	}
+	c.recent = append(c.recent, change)
 	if change.All {
 		c.pages, c.bytes = map[string]*page{}, 0
 		c.lru.Init()
@@ -193,10 +206,15 @@ func (c *pageCache) remove(key string, p *page) {
 	c.bytes -= p.size()
 }
 
+// put stores p, rendered from the state of generation gen, unless a
+// change made since then alters what it shows. Checking each page
+// against the changes, not just the generation, matters under steady
+// writes: a reply a second would otherwise throw away every render that
+// took longer than a second, and a cold cache would never fill.
 func (c *pageCache) put(key string, p *page, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen || p.size() > c.limit/4 {
+	if p.size() > c.limit/4 || !c.unchangedSince(gen, p.shows) {
 		return
 	}
 	if old, ok := c.pages[key]; ok {
@@ -210,6 +228,21 @@ func (c *pageCache) put(key string, p *page, gen uint64) {
 		k := last.Value.(string)
 		c.remove(k, c.pages[k])
 	}
+}
+
+// unchangedSince reports whether no change after generation gen alters
+// what sh shows.
+func (c *pageCache) unchangedSince(gen uint64, sh *Shows) bool {
+	since := c.gen - gen
+	if since > uint64(len(c.recent)) {
+		return false
+	}
+	for _, ch := range c.recent[uint64(len(c.recent))-since:] {
+		if sh.Affected(ch) {
+			return false
+		}
+	}
+	return true
 }
 
 // stats reports the cache's size, for tests and logs.

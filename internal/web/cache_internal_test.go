@@ -110,3 +110,47 @@ func TestAcceptsEncoding(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheKeepsRendersAChangeDoesNotTouch checks what happens to a
+// render when changes are made while it runs: it is stored unless one of
+// them alters what it shows, so steady writes elsewhere on the site do
+// not keep a cold cache from filling.
+func TestCacheKeepsRendersAChangeDoesNotTouch(t *testing.T) {
+	post1 := showingPosts(&blog.Post{ID: 1})
+	listing := showingListing([]*blog.Post{{ID: 1}})
+	many := make([]blog.Change, recentChanges+1)
+	for i := range many {
+		many[i] = blog.Change{Posts: []int64{2}}
+	}
+	tests := []struct {
+		name    string
+		shows   Shows
+		changes []blog.Change
+		stored  bool
+	}{
+		{"no change", post1, nil, true},
+		{"another post", post1, []blog.Change{{Posts: []int64{2}}, {Posts: []int64{3}, Replies: true}}, true},
+		{"its post", post1, []blog.Change{{Posts: []int64{2}}, {Posts: []int64{1}}}, false},
+		{"lists, on a post", post1, []blog.Change{{Posts: []int64{2}, Listings: true}}, true},
+		{"lists, on a listing", listing, []blog.Change{{Posts: []int64{2}, Listings: true}}, false},
+		{"everything", post1, []blog.Change{{All: true}}, false},
+		{"unknown page", Shows{}, []blog.Change{{Posts: []int64{2}}}, false},
+		{"more changes than remembered", post1, many, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newPageCache(1 << 20)
+			for range 3 {
+				c.Invalidate(blog.Change{Posts: []int64{9}}) // before the render began
+			}
+			_, gen := c.get("/p/")
+			for _, ch := range tt.changes {
+				c.Invalidate(ch)
+			}
+			c.put("/p/", &page{status: 200, body: []byte("page"), created: time.Now(), shows: &tt.shows}, gen)
+			if p, _ := c.get("/p/"); (p != nil) != tt.stored {
+				t.Errorf("stored %v, want %v", p != nil, tt.stored)
+			}
+		})
+	}
+}
