@@ -35,6 +35,7 @@ type Reading struct {
 	search    Searcher
 	redirects RedirectStore
 	addresses AddressStore
+	searching chan struct{} // a slot per search running; see searchesAtOnce
 }
 
 // published is the filter every public listing starts from.

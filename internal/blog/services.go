@@ -70,7 +70,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher},
 		Writing:  w,
 		Reading: &Reading{core: c, posts: st, terms: st, users: st, comments: st, search: st, redirects: st,
-			addresses: st},
+			addresses: st, searching: make(chan struct{}, searchesAtOnce)},
 		Discussion: &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer,
 			spam: opts.SpamChecker},
 		Outbox: &Outbox{core: c, mail: st, mailer: opts.Mailer},
