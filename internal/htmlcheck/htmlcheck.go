@@ -36,7 +36,7 @@ func Unsafe(fragment string) string {
 				if key == "style" && !strings.HasPrefix(val, "text-align") {
 					return "style attribute"
 				}
-				if (key == "href" || key == "src" || key == "cite" || key == "action") && (strings.HasPrefix(val, "javascript:") || strings.HasPrefix(val, "data:") || strings.HasPrefix(val, "vbscript:")) {
+				if (key == "href" || key == "src" || key == "cite" || key == "action" || key == "poster") && (strings.HasPrefix(val, "javascript:") || strings.HasPrefix(val, "data:") || strings.HasPrefix(val, "vbscript:")) {
 					return key + "=" + val
 				}
 			}

@@ -79,7 +79,28 @@ func (p *Posts) html(src string) (string, error) {
 	if err := p.md.Convert([]byte(src), &buf); err != nil {
 		return "", err
 	}
-	return balance(p.policy.Sanitize(buf.String())), nil
+	return balance(p.policy.Sanitize(modernize(buf.String()))), nil
+}
+
+// obsolete maps the elements HTML no longer has, which old posts (and
+// WordPress) still hold, to the ones that mean the same now. The
+// attributes of font and center only styled; acronym keeps its title.
+var obsolete = map[string]string{"acronym": "abbr", "tt": "code", "strike": "s", "big": "strong", "center": "div", "font": "span"}
+
+var obsoleteRe = regexp.MustCompile(`(?i)<(/?)(acronym|tt|strike|big|center|font)(\s[^>]*)?>`)
+
+// modernize renames obsolete elements before the sanitizer, which would
+// otherwise drop them and keep only their text.
+func modernize(s string) string {
+	return obsoleteRe.ReplaceAllStringFunc(s, func(tag string) string {
+		m := obsoleteRe.FindStringSubmatch(tag)
+		name := strings.ToLower(m[2])
+		attrs := m[3]
+		if name != "acronym" {
+			attrs = ""
+		}
+		return "<" + m[1] + obsolete[name] + attrs + ">"
+	})
 }
 
 var spaces = regexp.MustCompile(`\s+`)
@@ -97,8 +118,9 @@ func (p *Posts) Text(fragment string) string {
 
 // postElements is the post sanitizer's allow-list, element by element:
 // what goldmark and chroma produce, and the plain HTML writers (and
-// WordPress) put in posts. There are no form controls (a writer could
-// otherwise put a "sign in again" form on the site's own origin), no
+// WordPress) put in posts, audio and video included. There are no form
+// controls (a writer could otherwise put a "sign in again" form on the
+// site's own origin), no
 // scripts, styles, frames, objects or embeds; the only input is a task
 // list's disabled checkbox.
 var postElements = []string{
@@ -107,7 +129,7 @@ var postElements = []string{
 	"h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark",
 	"ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "span", "strong",
 	"sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
-	"var", "wbr",
+	"var", "wbr", "audio", "video", "source",
 }
 
 var (
@@ -129,7 +151,14 @@ func authorPolicy() *bluemonday.Policy {
 	pol.AllowAttrs("lang").Matching(regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$`)).Globally()
 	pol.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
 	pol.AllowAttrs("href").OnElements("a")
-	pol.AllowAttrs("src").OnElements("img")
+	pol.AllowAttrs("src").OnElements("img", "audio", "video", "source")
+	// Audio and video play only when the reader asks: no autoplay.
+	pol.AllowAttrs("controls", "loop", "muted", "playsinline").Matching(regexp.MustCompile(`^$`)).OnElements("audio", "video")
+	pol.AllowAttrs("preload").Matching(regexp.MustCompile(`^(none|metadata|auto)$`)).OnElements("audio", "video")
+	// The sanitizer checks the schemes of src and href, not of poster.
+	pol.AllowAttrs("poster").Matching(regexp.MustCompile(`^(https?://|/[^/\\])[^\s"'<>\\]*$`)).OnElements("video")
+	pol.AllowAttrs("width", "height").Matching(numRe).OnElements("video")
+	pol.AllowAttrs("type").Matching(regexp.MustCompile(`^(audio|video)/[a-z0-9.+-]+$`)).OnElements("source")
 	pol.AllowAttrs("alt").Matching(bluemonday.Paragraph).OnElements("img")
 	pol.AllowAttrs("width", "height").Matching(numRe).OnElements("img")
 	pol.AllowAttrs("loading").Matching(regexp.MustCompile(`^(lazy|eager)$`)).OnElements("img")

@@ -58,6 +58,15 @@ func TestPostAttributes(t *testing.T) {
 		{`<iframe srcdoc="<script>alert(1)</script>"></iframe>`, "", "srcdoc"},
 		{`<svg><script>alert(1)</script></svg>`, "", "script"},
 		{`<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>`, "", "onerror"},
+		// Obsolete elements become their modern equivalents.
+		{`<p><acronym title="HyperText Markup Language">HTML</acronym></p>`, `<abbr title="HyperText Markup Language">HTML</abbr>`, "acronym"},
+		{`<p><tt>mono</tt> <strike>gone</strike> <big>loud</big></p>`, `<code>mono</code> <s>gone</s> <strong>loud</strong>`, "tt>"},
+		{`<center>middle</center>`, `<div>middle</div>`, "center"},
+		{`<p><FONT color="red" face="Comic Sans" onmouseover="x()">red</FONT></p>`, `<span>red</span>`, "color"},
+		// Audio and video, which play when asked, from web addresses.
+		{`<audio controls autoplay src="/uploads/a.mp3"></audio>`, `<audio controls="" src="/uploads/a.mp3">`, "autoplay"},
+		{`<video controls src="javascript:alert(1)"></video>`, `<video controls="">`, "javascript"},
+		{`<video controls poster="javascript:alert(1)"><source src="/uploads/v.mp4" type="video/mp4"></video>`, `<source src="/uploads/v.mp4" type="video/mp4">`, "javascript"},
 	}
 	r := NewPosts()
 	for _, tt := range tests {
