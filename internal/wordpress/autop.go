@@ -8,8 +8,9 @@ import (
 )
 
 // allBlocks are the elements wpautop never wraps in a paragraph, as in
-// WordPress's formatting.php.
-const allBlocks = `(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
+// WordPress's formatting.php, and <center>, which the post sanitizer
+// makes a <div>.
+const allBlocks = `(?:center|table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)`
 
 var (
 	// keptRe matches what wpautop leaves as it is: preformatted text, and
@@ -154,17 +155,20 @@ func Shortcodes(text string, attachment func(id int64) string) (string, []string
 			}
 			b.WriteString(`<figure class="` + html.EscapeString(class) + `">` + img + `<figcaption>` + caption + `</figcaption></figure>`)
 		case "gallery":
-			b.WriteString(`<ul class="gallery">`)
+			var items strings.Builder
 			for _, idText := range strings.Split(attrs["ids"], ",") {
 				id, err := strconv.ParseInt(strings.TrimSpace(idText), 10, 64)
 				if err != nil || attachment == nil {
 					continue
 				}
 				if u := attachment(id); u != "" {
-					b.WriteString(`<li><a href="` + html.EscapeString(u) + `"><img src="` + html.EscapeString(u) + `" alt=""></a></li>`)
+					items.WriteString(`<li><a href="` + html.EscapeString(u) + `"><img src="` + html.EscapeString(u) + `" alt=""></a></li>`)
 				}
 			}
-			b.WriteString(`</ul>`)
+			// A gallery of images the export does not hold is left out.
+			if items.Len() > 0 {
+				b.WriteString(`<ul class="gallery">` + items.String() + `</ul>`)
+			}
 		case "embed":
 			u := strings.TrimSpace(inner)
 			if !enclosed {

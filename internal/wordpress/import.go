@@ -78,7 +78,6 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 		}
 		catParents := map[string]string{}
 		skippedTypes := map[string]int{}
-		unknownCodes := map[string]bool{}
 		files := &uploads{from: opts.Uploads, to: opts.UploadsTarget, dry: opts.DryRun, copied: map[string]bool{}, missing: map[string]bool{},
 			refused: map[string]string{}}
 		oldPath := func(link string) string {
@@ -106,6 +105,14 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 			users[login] = u.ID
 			return u.ID, nil
 		}
+		run := &itemRun{im: im, loc: loc, user: user, attachments: attachments, unknownCodes: map[string]bool{}, files: files,
+			oldPath: oldPath, reusable: map[int64]string{}, blockCounts: map[string]int{},
+			parentLater: func(id int64, parent string) {
+				pendingParents = append(pendingParents, struct {
+					id     int64
+					parent string
+				}{id, parent})
+			}}
 		h := Handler{
 			Site: func(s *Site) error { *site = *s; return nil },
 			Author: func(a *Author) error {
@@ -144,6 +151,8 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 				case "attachment":
 					attachments[it.ID] = it
 					return nil
+				case "wp_block":
+					return run.keepReusable(it)
 				case "post", "page":
 				default:
 					skippedTypes[it.Type]++
@@ -153,16 +162,20 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 					im.Report.Note("skipped %s %d (%q): its status in WordPress is %s", it.Type, it.ID, it.Title, it.Status)
 					return nil
 				}
-				return importItem(im, it, loc, user, attachments, unknownCodes, files, oldPath, func(id int64, parent string) {
-					pendingParents = append(pendingParents, struct {
-						id     int64
-						parent string
-					}{id, parent})
-				})
+				if run.waitsForReusable(it) {
+					return nil
+				}
+				return run.item(it)
 			},
 		}
 		if err := Read(&countingReader{r: r, progress: opts.Progress}, h); err != nil {
 			return err
+		}
+		// Items whose reusable blocks came later in the file.
+		for _, it := range run.waiting {
+			if err := run.item(it); err != nil {
+				return err
+			}
 		}
 		for _, p := range pendingParents {
 			if err := im.SetParent(p.id, p.parent); err != nil {
@@ -215,8 +228,9 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 		for _, k := range kinds {
 			im.Report.Note("skipped %s of type %s, which folio does not have", blog.Plural(skippedTypes[k], "item", "items"), k)
 		}
+		reportBlocks(im.Report, run.blockItems, run.blockCounts)
 		var codes []string
-		for c := range unknownCodes {
+		for c := range run.unknownCodes {
 			codes = append(codes, "["+c+"]")
 		}
 		sort.Strings(codes)
@@ -254,28 +268,96 @@ var commentStatus = map[string]blog.CommentStatus{
 	"spam": blog.CommentSpam, "trash": blog.CommentTrash, "post-trashed": blog.CommentTrash,
 }
 
-func importItem(im *blog.Importer, it *Item, loc *time.Location, user func(string) (int64, error),
-	attachments map[int64]*Item, unknownCodes map[string]bool, files *uploads, oldPath func(string) string, parentLater func(int64, string)) error {
-	author, err := user(it.Creator)
-	if err != nil {
-		return err
-	}
-	content, codes := Shortcodes(it.Content, func(id int64) string {
-		if a, ok := attachments[id]; ok {
+// itemRun is what an import's items share: what was read so far and
+// where the pieces of each item go.
+type itemRun struct {
+	im           *blog.Importer
+	loc          *time.Location
+	user         func(login string) (int64, error)
+	attachments  map[int64]*Item
+	unknownCodes map[string]bool
+	files        *uploads
+	oldPath      func(link string) string
+	parentLater  func(id int64, parent string)
+	reusable     map[int64]string // reusable blocks' content, by their item's ID
+	waiting      []*Item          // items that use a reusable block not read yet
+	blockItems   int
+	blockCounts  map[string]int
+}
+
+// convertText runs an item's text through the shortcode conversions and
+// the uploads folder.
+func (r *itemRun) convertText(content string) (string, error) {
+	content, codes := Shortcodes(content, func(id int64) string {
+		if a, ok := r.attachments[id]; ok {
 			return a.AttachmentURL
 		}
 		return ""
 	})
 	for _, c := range codes {
-		unknownCodes[c] = true
+		r.unknownCodes[c] = true
 	}
-	content, err = files.rewrite(content)
+	return r.files.rewrite(content)
+}
+
+// keepReusable keeps a reusable block (a wp_block item) for the posts
+// that use it.
+func (r *itemRun) keepReusable(it *Item) error {
+	content, err := r.convertText(it.Content)
+	if err != nil {
+		return err
+	}
+	r.reusable[it.ID] = content
+	return nil
+}
+
+var reusableRefRe = regexp.MustCompile(`<!--\s+wp:block\s+\{[^}]*"ref"\s*:\s*(\d+)`)
+
+// waitsForReusable keeps it for the end of the file when it uses a
+// reusable block the file has not reached yet.
+func (r *itemRun) waitsForReusable(it *Item) bool {
+	for _, m := range reusableRefRe.FindAllStringSubmatch(it.Content, -1) {
+		id, _ := strconv.ParseInt(m[1], 10, 64)
+		if _, ok := r.reusable[id]; !ok {
+			cp := *it
+			r.waiting = append(r.waiting, &cp)
+			return true
+		}
+	}
+	return false
+}
+
+// body converts an item's text into the HTML WordPress shows: block
+// markup block by block, classic text through wpautop. A quote block's
+// linked citation becomes the source when want is set.
+func (r *itemRun) body(it *Item, content string, want bool) (string, blog.Source) {
+	if !HasBlocks(content) {
+		return Autop(content), blog.Source{}
+	}
+	c := &blockConversion{footnotes: it.Meta["footnotes"], wantCite: want, counts: r.blockCounts,
+		reusable: func(ref int64) (string, bool) { s, ok := r.reusable[ref]; return s, ok }}
+	out := footnoteMarks(c.convert(content))
+	r.blockItems++
+	for _, l := range c.left {
+		r.im.Report.Note("%s %d (%q): left out %s", it.Type, it.ID, strings.TrimSpace(it.Title), l)
+	}
+	return out, c.source
+}
+
+func (r *itemRun) item(it *Item) error {
+	im, loc := r.im, r.loc
+	author, err := r.user(it.Creator)
+	if err != nil {
+		return err
+	}
+	content, err := r.convertText(it.Content)
 	if err != nil {
 		return err
 	}
 	kind := blog.Kind(it.Type)
+	body, source := r.body(it, content, kind == blog.KindPost)
 	in := blog.PostInput{
-		Kind: kind, Title: strings.TrimSpace(it.Title), Slug: unescape(it.Name), Body: Autop(content),
+		Kind: kind, Title: strings.TrimSpace(it.Title), Slug: unescape(it.Name), Body: body, Source: source,
 		Lede:     strings.Join(strings.Fields(tagsRe.ReplaceAllString(it.Excerpt, " ")), " "),
 		AuthorID: author, Status: statusOf(it), CommentsOpen: it.CommentStatus == "open", Sticky: it.Sticky,
 		PublishedAt: wpTime(it.DateGMT, time.UTC),
@@ -324,10 +406,10 @@ func importItem(im *blog.Importer, it *Item, loc *time.Location, user func(strin
 		return err
 	}
 	if it.Parent != 0 && kind == blog.KindPage {
-		parentLater(p.ID, blog.Key(it.Parent))
+		r.parentLater(p.ID, blog.Key(it.Parent))
 	}
 	// WordPress's addresses of the item find it by its ID.
-	olds := []string{oldPath(it.Link), "/?p=" + blog.Key(it.ID)}
+	olds := []string{r.oldPath(it.Link), "/?p=" + blog.Key(it.ID)}
 	if kind == blog.KindPage {
 		olds = append(olds, "/?page_id="+blog.Key(it.ID))
 	}
