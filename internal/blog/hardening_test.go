@@ -27,6 +27,11 @@ func TestControlCharactersAreDropped(t *testing.T) {
 	if err != nil || st.Title != "Site title" {
 		t.Errorf("settings: %q, %v", st.Title, err)
 	}
+	// C1 controls, which HTML forbids, arrive in old exports.
+	q := f.save(t, f.admin, 0, blog.PostInput{Title: "C1\u009f title", Body: "Next\u0085line, delete\x7f, caf\u00e9", CommentsOpen: true})
+	if q.Title != "C1 title" || q.Body != "Next line, delete, caf\u00e9" {
+		t.Errorf("post kept C1 controls: %q %q", q.Title, q.Body)
+	}
 	if q := blog.ParseSearch("fo\x00o"); len(q.Terms) != 1 || q.Terms[0].Text != "foo" {
 		t.Errorf("search terms = %+v", q.Terms)
 	}

@@ -2,26 +2,33 @@ package blog
 
 import "strings"
 
-// controls are the characters no text folio stores may hold: the C0
-// control characters but tab, newline and carriage return. NUL (U+0000)
-// above all: PostgreSQL refuses it, XML (exports, feeds) cannot carry any
-// of them, and no keyboard types them.
-var controls = strings.NewReplacer(
-	"\x00", "", "\x01", "", "\x02", "", "\x03", "", "\x04", "", "\x05", "", "\x06", "", "\x07", "", "\x08", "",
-	"\x0b", "", "\x0c", "", "\x0e", "", "\x0f", "", "\x10", "", "\x11", "", "\x12", "", "\x13", "", "\x14", "",
-	"\x15", "", "\x16", "", "\x17", "", "\x18", "", "\x19", "", "\x1a", "", "\x1b", "", "\x1c", "", "\x1d", "",
-	"\x1e", "", "\x1f", "")
-
 // clean is the one rule for text that comes in from anywhere (forms,
 // commands, imports, searches): control characters are dropped, so
-// every store and every export can hold what was typed.
+// every store and every export can hold what was typed. That is the C0
+// controls but tab, newline and carriage return (NUL above all:
+// PostgreSQL refuses it, and XML cannot carry any of them), DEL, and the
+// C1 controls U+0080–U+009F, which HTML forbids; NEL (U+0085), a line
+// end in some old encodings, becomes a space so words stay apart. No
+// keyboard types any of them.
 func clean(s string) string {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return controls.Replace(s)
+		c := s[i]
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f || (c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f) {
+			return strings.Map(keep, s)
 		}
 	}
 	return s
+}
+
+// keep is clean's rule for one character.
+func keep(r rune) rune {
+	switch {
+	case r == 0x85:
+		return ' '
+	case (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r <= 0x9f):
+		return -1
+	}
+	return r
 }
 
 // cleanAll applies clean to every string of a list.
