@@ -79,7 +79,7 @@ func (c *Comments) RenderComment(src string) (string, error) {
 	if err := c.md.Convert([]byte(src), &buf); err != nil {
 		return "", err
 	}
-	return c.policy.Sanitize(buf.String()), nil
+	return dropControls(c.policy.Sanitize(buf.String())), nil
 }
 
 // ugcLinks marks every link as user content that search engines should

@@ -79,8 +79,25 @@ func (p *Posts) html(src string) (string, error) {
 	if err := p.md.Convert([]byte(src), &buf); err != nil {
 		return "", err
 	}
-	return balance(p.policy.Sanitize(modernize(buf.String()))), nil
+	return dropControls(balance(p.policy.Sanitize(modernize(buf.String())))), nil
 }
+
+// dropControls removes the control characters HTML forbids (DEL and
+// U+0080–U+009F) from rendered HTML. The text folio stores has none, but
+// a character reference such as &#x9f; in Markdown becomes one.
+func dropControls(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool { return r >= 0x7f && r <= 0x9f }
 
 // obsolete maps the elements HTML no longer has, which old posts (and
 // WordPress) still hold, to the ones that mean the same now. The

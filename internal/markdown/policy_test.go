@@ -63,6 +63,8 @@ func TestPostAttributes(t *testing.T) {
 		{`<p><tt>mono</tt> <strike>gone</strike> <big>loud</big></p>`, `<code>mono</code> <s>gone</s> <strong>loud</strong>`, "tt>"},
 		{`<center>middle</center>`, `<div>middle</div>`, "center"},
 		{`<p><FONT color="red" face="Comic Sans" onmouseover="x()">red</FONT></p>`, `<span>red</span>`, "color"},
+		// Character references to controls HTML forbids become nothing.
+		{`a&#x9f;b&#x85;c&#127;d`, `<p>abcd</p>`, "\u009f"},
 		// Audio and video, which play when asked, from web addresses.
 		{`<audio controls autoplay src="/uploads/a.mp3"></audio>`, `<audio controls="" src="/uploads/a.mp3">`, "autoplay"},
 		{`<video controls src="javascript:alert(1)"></video>`, `<video controls="">`, "javascript"},
