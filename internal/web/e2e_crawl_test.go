@@ -31,7 +31,7 @@ import (
 // without what was typed. It knows no screen by name, so new screens are covered
 // as they appear in the menu.
 func TestBrowserAdminCrawl(t *testing.T) {
-	root := newChrome(t)
+	root := newChromeFor(t, 8*time.Minute) // two roles, each bounded below
 	s := newReplySite(t)
 	crawlSeed(t, s)
 	wxr := filepath.Join(t.TempDir(), "export.xml")
