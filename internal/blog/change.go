@@ -21,16 +21,22 @@ type Change struct {
 	Listings bool `json:"listings,omitempty"`
 	// Replies: the site's lists of replies changed.
 	Replies bool `json:"replies,omitempty"`
+	// Words: a post's words, address, date or visibility changed, so
+	// any search may now find something else. A reply never sets it.
+	Words bool `json:"words,omitempty"`
 }
 
 // Empty reports whether c changes nothing.
-func (c Change) Empty() bool { return !c.All && len(c.Posts) == 0 && !c.Listings && !c.Replies }
+func (c Change) Empty() bool {
+	return !c.All && len(c.Posts) == 0 && !c.Listings && !c.Replies && !c.Words
+}
 
 // Merge returns a change covering c and d, its posts sorted once each.
 func (c Change) Merge(d Change) Change {
 	posts := append(slices.Clone(c.Posts), d.Posts...)
 	slices.Sort(posts)
-	return Change{All: c.All || d.All, Posts: slices.Compact(posts), Listings: c.Listings || d.Listings, Replies: c.Replies || d.Replies}
+	return Change{All: c.All || d.All, Posts: slices.Compact(posts), Listings: c.Listings || d.Listings, Replies: c.Replies || d.Replies,
+		Words: c.Words || d.Words}
 }
 
 // tidy returns c with its posts sorted once each.
@@ -76,7 +82,7 @@ func postAfter(ctx context.Context, posts PostStore, id int64, before postState,
 	// Pages showing the post as the previous or next one show it, so
 	// its ID drops them; when it moved, the posts beside it before and
 	// after get new neighbours.
-	c := Change{Posts: []int64{id}, Listings: !sameLists(before.post, after)}
+	c := Change{Posts: []int64{id}, Listings: !sameLists(before.post, after), Words: true}
 	if c.Listings {
 		var now []int64
 		if after != nil {

@@ -38,12 +38,12 @@ func TestWritesReportWhatChanged(t *testing.T) {
 			_, err := f.svc.Writing.SavePost(ctx, f.admin, b.ID, blog.PostInput{Kind: blog.KindPost, Title: "Middle, edited", Body: "More.",
 				Status: blog.StatusPublished, Tags: []string{"garden"}, PublishedAt: b.PublishedAt, CommentsOpen: true})
 			return err
-		}, is(blog.Change{Posts: []int64{b.ID}})},
+		}, is(blog.Change{Posts: []int64{b.ID}, Words: true})},
 		{"retag a post", func() error {
 			_, err := f.svc.Writing.SavePost(ctx, f.admin, b.ID, blog.PostInput{Kind: blog.KindPost, Title: "Middle, edited", Body: "More.",
 				Status: blog.StatusPublished, Tags: []string{"orchard"}, PublishedAt: b.PublishedAt, CommentsOpen: true})
 			return err
-		}, is(blog.Change{Posts: []int64{b.ID}, Listings: true})}, // the same neighbours
+		}, is(blog.Change{Posts: []int64{b.ID}, Listings: true, Words: true})}, // the same neighbours
 		{"save a draft", func() (err error) {
 			draft, err = f.svc.Writing.SavePost(ctx, f.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Draft", Body: "Unseen.", Status: blog.StatusDraft})
 			return err
@@ -51,8 +51,10 @@ func TestWritesReportWhatChanged(t *testing.T) {
 		{"publish the draft as the newest", func() error {
 			_, err := f.svc.Writing.SavePost(ctx, f.admin, draft.ID, blog.PostInput{Kind: blog.KindPost, Title: "Draft", Body: "Seen.", Status: blog.StatusPublished})
 			return err
-		}, func() blog.Change { return blog.Change{Posts: []int64{f.post.ID, draft.ID}, Listings: true} }},
-		{"trash the oldest", func() error { return f.svc.Writing.Trash(ctx, f.admin, a.ID) }, is(blog.Change{Posts: []int64{a.ID, b.ID}, Listings: true})},
+		}, func() blog.Change {
+			return blog.Change{Posts: []int64{f.post.ID, draft.ID}, Listings: true, Words: true}
+		}},
+		{"trash the oldest", func() error { return f.svc.Writing.Trash(ctx, f.admin, a.ID) }, is(blog.Change{Posts: []int64{a.ID, b.ID}, Listings: true, Words: true})},
 		{"restore it as a draft", func() error { return f.svc.Writing.Restore(ctx, f.admin, a.ID) }, is(noChange)},
 		{"edit a page, listed in the menu", func() error {
 			_, err := f.svc.Writing.SavePost(ctx, f.admin, page.ID, blog.PostInput{Kind: blog.KindPage, Title: "About me", Body: "Me.", Status: blog.StatusPublished})
@@ -94,7 +96,7 @@ func TestWritesReportWhatChanged(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return blog.Change{Posts: []int64{draft.ID, newest.Posts[0].ID}, Listings: true}
+			return blog.Change{Posts: []int64{draft.ID, newest.Posts[0].ID}, Listings: true, Words: true}
 		}},
 	}
 	for _, tt := range tests {

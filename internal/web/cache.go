@@ -51,6 +51,7 @@ type Shows struct {
 	AllPosts bool           `json:"all_posts,omitempty"` // every post, like the sitemap
 	Listing  bool           `json:"listing,omitempty"`   // a list of posts, which changes when posts join or leave lists
 	Replies  bool           `json:"replies,omitempty"`   // the site's replies
+	Words    bool           `json:"words,omitempty"`     // any post's words, like search results
 }
 
 // ShowsRecorder is a ResponseWriter that collects what a page shows.
@@ -62,6 +63,7 @@ type ShowsRecorder interface {
 func (sh *Shows) Add(o Shows) {
 	sh.Known = true
 	sh.AllPosts, sh.Listing, sh.Replies = sh.AllPosts || o.AllPosts, sh.Listing || o.Listing, sh.Replies || o.Replies
+	sh.Words = sh.Words || o.Words
 	for id := range o.Posts {
 		if sh.Posts == nil {
 			sh.Posts = map[int64]bool{}
@@ -111,6 +113,11 @@ func showingReplies(comments []*blog.Comment) Shows {
 // showingEverything is a page that lists every post.
 var showingEverything = Shows{Known: true, AllPosts: true, Listing: true}
 
+// showingSearch is a page of search results: titles, dates and
+// snippets of whichever posts match, which any post's write may change
+// and no reply does.
+var showingSearch = Shows{Known: true, Words: true}
+
 // showingNoContent is a page that shows nothing a post or reply changes:
 // only settings, which change everything.
 var showingNoContent = Shows{Known: true}
@@ -120,7 +127,7 @@ func (sh *Shows) Affected(c blog.Change) bool {
 	if c.All || sh == nil || !sh.Known {
 		return true
 	}
-	if (c.Listings && sh.Listing) || (c.Replies && sh.Replies) || (sh.AllPosts && len(c.Posts) > 0) {
+	if (c.Listings && sh.Listing) || (c.Replies && sh.Replies) || (sh.AllPosts && len(c.Posts) > 0) || (c.Words && sh.Words) {
 		return true
 	}
 	for _, id := range c.Posts {
@@ -309,6 +316,9 @@ func (s *Server) cacheKey(r *http.Request) (string, bool) {
 		return key, true
 	}
 	q := r.URL.Query()
+	if r.URL.Path == searchPath {
+		return key + searchKey(q), true
+	}
 	for _, name := range redirectParams {
 		if q.Has(name) {
 			return "", false
@@ -324,6 +334,36 @@ func (s *Server) cacheKey(r *http.Request) (string, bool) {
 		key += "?" + kept.Encode()
 	}
 	return key, true
+}
+
+// searchPath is the search page's address. Its results are cached like
+// pages, keyed by the query as typed (spaces collapsed) and the page,
+// in a cache of their own so a flood of distinct queries cannot push
+// pages out.
+const searchPath = "/search"
+
+// searchKey is the part of a search page's key that its query string
+// makes.
+func searchKey(q url.Values) string {
+	kept := url.Values{}
+	if text := strings.Join(strings.Fields(q.Get("q")), " "); text != "" {
+		kept.Set("q", text)
+	}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+		kept.Set("page", strconv.Itoa(n))
+	}
+	if len(kept) == 0 {
+		return ""
+	}
+	return "?" + kept.Encode()
+}
+
+// cacheOf returns the cache that keeps the page at path.
+func (s *Server) cacheOf(path string) *pageCache {
+	if path == searchPath {
+		return s.searches
+	}
+	return s.cache
 }
 
 // page wraps the handler of a public page that every visitor without a
@@ -343,7 +383,8 @@ func (s *Server) asset(h handlerFunc) http.Handler { return s.cached(s.handle(h)
 func (s *Server) cached(next http.Handler, base Shows) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key, ok := s.cacheKey(r)
-		if s.cache == nil || !ok {
+		c := s.cacheOf(r.URL.Path)
+		if c == nil || !ok {
 			if base.Known {
 				showsTo(w, base)
 			}
@@ -352,12 +393,12 @@ func (s *Server) cached(next http.Handler, base Shows) http.Handler {
 		}
 		// serveCached answered the hits; a page stored since is found
 		// inside the flight, which concurrent first requests share.
-		v, _, _ := s.cache.flight.Do(key, func() (any, error) {
-			p, gen := s.cache.get(key)
+		v, _, _ := c.flight.Do(key, func() (any, error) {
+			p, gen := c.get(key)
 			if p != nil {
 				return p, nil
 			}
-			return s.renderPage(next, r, key, gen, base), nil
+			return s.renderPage(c, next, r, key, gen, base), nil
 		})
 		s.writePage(w, r, v.(*page))
 	})
@@ -370,14 +411,15 @@ func (s *Server) cached(next http.Handler, base Shows) http.Handler {
 // security headers and logs as the middleware would, and reports
 // whether it answered.
 func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
-	if s.cache == nil {
+	c := s.cacheOf(r.URL.Path)
+	if c == nil {
 		return false
 	}
 	key, ok := s.cacheKey(r)
 	if !ok {
 		return false
 	}
-	p, _ := s.cache.get(key)
+	p, _ := c.get(key)
 	if p == nil {
 		return false
 	}
@@ -392,13 +434,13 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // renderPage runs the handler for a GET of the page and stores a
-// successful, shareable answer.
-func (s *Server) renderPage(next http.Handler, r *http.Request, key string, gen uint64, base Shows) *page {
+// successful, shareable answer in c.
+func (s *Server) renderPage(c *pageCache, next http.Handler, r *http.Request, key string, gen uint64, base Shows) *page {
 	rec := &recorder{header: http.Header{}, shows: base}
 	get := r.Clone(r.Context())
 	get.Method = http.MethodGet
 	next.ServeHTTP(rec, get)
-	p := &page{status: rec.status, header: rec.header, body: rec.body.Bytes(), created: s.cache.now(), shows: &rec.shows}
+	p := &page{status: rec.status, header: rec.header, body: rec.body.Bytes(), created: c.now(), shows: &rec.shows}
 	cc := rec.header.Get("Cache-Control")
 	if rec.status != http.StatusOK || rec.header.Get("Set-Cookie") != "" || strings.Contains(cc, "private") || strings.Contains(cc, "no-store") ||
 		rec.header.Get("Content-Encoding") != "" {
@@ -423,7 +465,7 @@ func (s *Server) renderPage(next http.Handler, r *http.Request, key string, gen 
 		// time; the ETag makes that a cheap 304.
 		p.header.Set("Cache-Control", "public, no-cache")
 	}
-	s.cache.put(key, p, gen)
+	c.put(key, p, gen)
 	return p
 }
 

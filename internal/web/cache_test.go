@@ -184,6 +184,7 @@ func TestCacheDropsExactlyWhatChanged(t *testing.T) {
 		"home": "/", "home 2": "/page/2/", "p1": p1.Path, "p2": p2.Path, "p3": p3.Path, "p4": p4.Path,
 		"alpha": "/tag/alpha/", "omega": "/tag/omega/", "feed": "/feed/atom/", "p1 replies": p1.Path + "feed/",
 		"replies": "/comments/feed/", "sitemap": "/sitemap.xml", "robots": "/robots.txt", "about": "/about/",
+		"search": "/search?q=text",
 	}
 	warm := func() {
 		for _, path := range pages {
@@ -215,7 +216,7 @@ func TestCacheDropsExactlyWhatChanged(t *testing.T) {
 			_, err := s.svc.Discussion.SubmitComment(ctx, blog.CommentInput{PostID: p1.ID, Name: "R", Email: "r@example.com", Body: "Hello.",
 				FormToken: s.svc.Discussion.CommentFormToken(p1.ID)})
 			return err
-		}, "about, home, omega, p3, p4, robots"}, // p2 links to p1
+		}, "about, home, omega, p3, p4, robots, search"}, // p2 links to p1; results show no reply counts
 		{"the newest post's text edited", func() error {
 			_, err := s.svc.Writing.SavePost(ctx, s.admin, p4.ID, blog.PostInput{Kind: blog.KindPost, Title: "Post 4", Body: "New text.",
 				Status: blog.StatusPublished, Tags: []string{"omega"}, CommentsOpen: true, PublishedAt: p4.PublishedAt})
@@ -224,7 +225,7 @@ func TestCacheDropsExactlyWhatChanged(t *testing.T) {
 		{"a draft saved", func() error {
 			_, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Not yet", Body: "Draft.", Status: blog.StatusDraft})
 			return err
-		}, "about, alpha, feed, home, home 2, omega, p1, p1 replies, p2, p3, p4, replies, robots, sitemap"},
+		}, "about, alpha, feed, home, home 2, omega, p1, p1 replies, p2, p3, p4, replies, robots, search, sitemap"},
 		{"a post moved to another tag", func() error {
 			_, err := s.svc.Writing.SavePost(ctx, s.admin, p4.ID, blog.PostInput{Kind: blog.KindPost, Title: "Post 4", Body: "New text.",
 				Status: blog.StatusPublished, Tags: []string{"alpha"}, CommentsOpen: true, PublishedAt: p4.PublishedAt})

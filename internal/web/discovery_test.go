@@ -5,12 +5,14 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/web"
 )
 
 func TestSitemapSplitsAtTheLimit(t *testing.T) {
@@ -172,6 +174,70 @@ func TestSearchPage(t *testing.T) {
 		}
 		if strings.Contains(r.Body, "<script>alert(1)</script>") {
 			t.Errorf("search %.30q echoes script", q)
+		}
+	}
+}
+
+// TestSearchResultsAreCached serves a repeated search from the cache,
+// the same key for the query however it is spaced, and drops it when a
+// post that matches is published.
+func TestSearchResultsAreCached(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	ctx := t.Context()
+	if _, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Herons", Body: "Two herons by the weir.", Status: blog.StatusPublished}); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	first := b.get("/search?q=weir")
+	etag := first.Header.Get("ETag")
+	if etag == "" || !strings.Contains(first.Body, "Herons") {
+		t.Fatalf("first search: ETag %q, body has Herons: %v", etag, strings.Contains(first.Body, "Herons"))
+	}
+	for _, q := range []string{"/search?q=weir", "/search?q=++weir+&utm_source=x", "/search?q=weir&page=1"} {
+		req, _ := http.NewRequest(http.MethodGet, s.URL+q, nil)
+		req.Header.Set("If-None-Match", etag)
+		if r := b.do(req); r.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: %d, want 304 from the cache", q, r.StatusCode)
+		}
+	}
+	if _, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Kingfisher", Body: "A flash of blue at the weir.", Status: blog.StatusPublished}); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.get("/search?q=weir"); !strings.Contains(r.Body, "Kingfisher") || r.Header.Get("ETag") == etag {
+		t.Errorf("after a matching post was published the results were not searched again: %s", r.Header.Get("ETag"))
+	}
+}
+
+// TestSearchLimitPerAddress lets one address run a minute's worth of
+// searches that reach the database, then answers 429 with a reason;
+// results already cached are still served.
+func TestSearchLimitPerAddress(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	get := func(path, from string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.RemoteAddr = from
+		rec := httptest.NewRecorder()
+		s.web.ServeHTTP(rec, req)
+		return rec
+	}
+	const reader = "192.0.2.7:40000"
+	for i := range web.SearchesPerMinute {
+		if r := get(fmt.Sprintf("/search?q=word%d", i), reader); r.Code != http.StatusOK {
+			t.Fatalf("search %d: %d", i, r.Code)
+		}
+	}
+	r := get("/search?q=one+more", reader)
+	if r.Code != http.StatusTooManyRequests || r.Header().Get("Retry-After") == "" || !strings.Contains(r.Body.String(), "Wait a minute") {
+		t.Errorf("search past the limit: %d, Retry-After %q", r.Code, r.Header().Get("Retry-After"))
+	}
+	for _, tt := range []struct{ name, path, from string }{
+		{"a cached search", "/search?q=word0", reader},
+		{"the empty search page", "/search", reader},
+		{"another address", "/search?q=one+more", "198.51.100.9:5000"},
+		{"a proxy on this machine", "/search?q=yet+another", "127.0.0.1:5000"},
+	} {
+		if r := get(tt.path, tt.from); r.Code != http.StatusOK {
+			t.Errorf("%s past the limit: %d", tt.name, r.Code)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -611,7 +612,7 @@ func (tb *sweepTab) open(path string) {
 		tb.problem(fmt.Sprintf("GET %s: %v", path, err))
 		return
 	}
-	if resp.Status >= 500 {
+	if resp.Status >= 500 || resp.Status == http.StatusTooManyRequests {
 		tb.problem(fmt.Sprintf("GET %s: %d", path, resp.Status))
 	}
 	tb.check(resp.URL)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -72,9 +73,18 @@ type searchPage struct {
 	NextURL    string
 }
 
+// shows: results list posts, and any post may start or stop matching.
+func (p searchPage) shows() Shows { return showingSearch }
+
 func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
+	if !blog.ParseSearch(q.Get("q")).Empty() && !s.searchAllowed(r) {
+		w.Header().Set("Retry-After", "60")
+		s.errorPage(w, r, http.StatusTooManyRequests, "Too many searches",
+			fmt.Sprintf("This address has searched more than %d times in a minute. Wait a minute, then search again.", SearchesPerMinute))
+		return nil
+	}
 	res, err := s.reading.Search(r.Context(), q.Get("q"), max(page, 1))
 	if err != nil {
 		return err

@@ -51,7 +51,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /favicon.ico", s.asset(s.faviconShow))
 	mux.Handle("GET /uploads/{path...}", s.asset(s.uploadShow))
 	mux.Handle("GET /healthz", s.handle(s.healthz))
-	mux.Handle("GET /search", s.handle(s.searchShow))
+	mux.Handle("GET /search", s.page(s.searchShow))
 	mux.Handle("GET /sitemap.xml", s.page(s.sitemapShow))
 	mux.Handle("GET /robots.txt", s.page(s.robotsShow))
 	mux.Handle("GET /identicon/{key}", s.asset(s.identiconShow))

@@ -73,7 +73,9 @@ type Server struct {
 	sitemapLimit int
 	uploads      string // the uploads folder, "" for none
 	cache        *pageCache
-	replyAction  string // "" leaves reply forms out
+	searches     *pageCache    // search results, apart from pages; nil without a cache
+	searchLimit  *addressLimit // uncached searches per address
+	replyAction  string        // "" leaves reply forms out
 	origin       string
 	handler      http.Handler
 }
@@ -113,6 +115,10 @@ func New(cfg Config) *Server {
 	case cfg.CacheBytes > 0:
 		s.cache = newPageCache(cfg.CacheBytes)
 	}
+	if s.cache != nil {
+		s.searches = newPageCache(max(s.cache.limit/8, 1<<20))
+	}
+	s.searchLimit = newAddressLimit(SearchesPerMinute)
 	s.handler = s.middleware(s.routes())
 	return s
 }
@@ -122,6 +128,7 @@ func New(cfg Config) *Server {
 func (s *Server) Invalidate(c blog.Change) {
 	if s.cache != nil {
 		s.cache.Invalidate(c)
+		s.searches.Invalidate(c)
 	}
 }
 
