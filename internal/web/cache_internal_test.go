@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -153,4 +154,21 @@ func TestCacheKeepsRendersAChangeDoesNotTouch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkCompressPage compresses a rendered post page (the golden
+// one) both ways the cache stores it, as every render of a cacheable
+// page does.
+func BenchmarkCompressPage(b *testing.B) {
+	body, err := os.ReadFile(filepath.Join("testdata", "post.golden.html"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	var gz, br int
+	for b.Loop() {
+		gz, br = len(gzipBytes(body)), len(brotliBytes(body))
+	}
+	b.ReportMetric(float64(gz), "gzip-bytes")
+	b.ReportMetric(float64(br), "brotli-bytes")
 }
