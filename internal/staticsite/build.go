@@ -337,6 +337,16 @@ func notFound(h http.Handler) []byte {
 }
 
 // write stores a file with its compressed siblings, replacing atomically.
+// The siblings' compressors are pooled: a new writer's tables cost
+// more than compressing a page.
+var (
+	gzipWriters = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+		return zw
+	}}
+	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 1) }}
+)
+
 func write(out, file string, body []byte) error {
 	dst := filepath.Join(out, filepath.FromSlash(file))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
@@ -349,12 +359,16 @@ func write(out, file string, body []byte) error {
 		return nil
 	}
 	var gz, br bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&gz)
 	zw.Write(body)
 	zw.Close()
-	bw := brotli.NewWriterLevel(&br, 1)
+	gzipWriters.Put(zw)
+	bw := brotliWriters.Get().(*brotli.Writer)
+	bw.Reset(&br)
 	bw.Write(body)
 	bw.Close()
+	brotliWriters.Put(bw)
 	if err := atomicWrite(dst+".gz", gz.Bytes()); err != nil {
 		return err
 	}
