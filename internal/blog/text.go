@@ -11,13 +11,10 @@ import "strings"
 // end in some old encodings, becomes a space so words stay apart. No
 // keyboard types any of them.
 func clean(s string) string {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f || (c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f) {
-			return strings.Map(keep, s)
-		}
+	if !strings.ContainsFunc(s, func(r rune) bool { return keep(r) != r }) {
+		return s
 	}
-	return s
+	return strings.Map(keep, s)
 }
 
 // keep is clean's rule for one character.

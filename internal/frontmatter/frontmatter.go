@@ -70,6 +70,12 @@ const (
 	MaxFrontMatterBytes = 64 << 10
 )
 
+// What a file over the bounds is told.
+var (
+	fileTooLarge        = fmt.Sprintf("the file is larger than %d MiB; a post's text is at most 1 MiB", MaxFileBytes>>20)
+	frontMatterTooLarge = fmt.Sprintf("the front matter is longer than %d KiB; it holds a post's title, date and tags, not its text", MaxFrontMatterBytes>>10)
+)
+
 // ReadFile reads the file at path for Parse, refusing one over
 // MaxFileBytes without reading it whole.
 func ReadFile(path string) ([]byte, error) {
@@ -83,7 +89,7 @@ func ReadFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > MaxFileBytes {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("the file is larger than %d MiB; a post's text is at most 1 MiB", MaxFileBytes>>20)}
+		return nil, &Error{File: path, Msg: fileTooLarge}
 	}
 	return data, nil
 }
@@ -99,7 +105,7 @@ func Parse(name string, data []byte, loc *time.Location) (blog.PostInput, error)
 		return blog.PostInput{}, &Error{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
 	if len(data) > MaxFileBytes {
-		return fail(0, "the file is larger than %d MiB; a post's text is at most 1 MiB", MaxFileBytes>>20)
+		return fail(0, "%s", fileTooLarge)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
@@ -112,7 +118,7 @@ func Parse(name string, data []byte, loc *time.Location) (blog.PostInput, error)
 			return fail(1, "front matter starts with --- but never ends with a --- line")
 		}
 		if len(fm) > MaxFrontMatterBytes {
-			return fail(1, "the front matter is longer than %d KiB; it holds a post's title, date and tags, not its text", MaxFrontMatterBytes>>10)
+			return fail(1, "%s", frontMatterTooLarge)
 		}
 		if err := yaml.Unmarshal(fm, &m); err != nil {
 			return fail(yamlLine(err)+1, "front matter: %s", yamlMsg(err))
@@ -124,7 +130,7 @@ func Parse(name string, data []byte, loc *time.Location) (blog.PostInput, error)
 			return fail(1, "front matter starts with +++ but never ends with a +++ line")
 		}
 		if len(fm) > MaxFrontMatterBytes {
-			return fail(1, "the front matter is longer than %d KiB; it holds a post's title, date and tags, not its text", MaxFrontMatterBytes>>10)
+			return fail(1, "%s", frontMatterTooLarge)
 		}
 		if _, err := toml.Decode(string(fm), &m); err != nil {
 			var pe toml.ParseError

@@ -137,9 +137,8 @@ func (p *Posts) Text(fragment string) string {
 // what goldmark and chroma produce, and the plain HTML writers (and
 // WordPress) put in posts, audio and video included. There are no form
 // controls (a writer could otherwise put a "sign in again" form on the
-// site's own origin), no
-// scripts, styles, frames, objects or embeds; the only input is a task
-// list's disabled checkbox.
+// site's own origin), no scripts, styles, frames, objects or embeds; the
+// only input is a task list's disabled checkbox.
 var postElements = []string{
 	"a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
 	"dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",

@@ -336,7 +336,6 @@ func notFound(h http.Handler) []byte {
 	return rec.Body.Bytes()
 }
 
-// write stores a file with its compressed siblings, replacing atomically.
 // The siblings' compressors are pooled: a new writer's tables cost
 // more than compressing a page.
 var (
@@ -347,6 +346,7 @@ var (
 	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 1) }}
 )
 
+// write stores a file with its compressed siblings, replacing atomically.
 func write(out, file string, body []byte) error {
 	dst := filepath.Join(out, filepath.FromSlash(file))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
