@@ -24,19 +24,24 @@ type Change struct {
 	// Words: a post's words, address, date or visibility changed, so
 	// any search may now find something else. A reply never sets it.
 	Words bool `json:"words,omitempty"`
+	// Media names the library items deleted, by key: their copies are
+	// no longer served.
+	Media []string `json:"media,omitempty"`
 }
 
 // Empty reports whether c changes nothing.
 func (c Change) Empty() bool {
-	return !c.All && len(c.Posts) == 0 && !c.Listings && !c.Replies && !c.Words
+	return !c.All && len(c.Posts) == 0 && !c.Listings && !c.Replies && !c.Words && len(c.Media) == 0
 }
 
 // Merge returns a change covering c and d, its posts sorted once each.
 func (c Change) Merge(d Change) Change {
 	posts := append(slices.Clone(c.Posts), d.Posts...)
 	slices.Sort(posts)
+	media := append(slices.Clone(c.Media), d.Media...)
+	slices.Sort(media)
 	return Change{All: c.All || d.All, Posts: slices.Compact(posts), Listings: c.Listings || d.Listings, Replies: c.Replies || d.Replies,
-		Words: c.Words || d.Words}
+		Words: c.Words || d.Words, Media: slices.Compact(media)}
 }
 
 // tidy returns c with its posts sorted once each.

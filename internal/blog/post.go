@@ -82,6 +82,9 @@ type Post struct {
 	Sticky       bool  // shown first on the front page
 	Tags         []Term
 	Categories   []Term
+	// Featured is the picture listings and the post's page show with it,
+	// filled by the store; nil for none.
+	Featured *Media
 
 	// Path is the post's public URL path, derived from the permalink
 	// setting by the Service on every read; stores leave it empty.
@@ -148,6 +151,11 @@ type PostInput struct {
 	ParentID     int64
 	Sticky       bool
 	Status       Status // what the writer asked for: draft, published (or scheduled), private
+	// FeaturedID is the library item shown with the post; 0 for none.
+	FeaturedID int64
+	// RequireAlt refuses to publish pictures without alt text, so the
+	// editor can ask the writer first.
+	RequireAlt bool
 }
 
 // SplitMore splits Markdown at the first <!--more--> marker. It returns
@@ -178,12 +186,23 @@ type Rendered struct {
 	ExcerptHTML string // rendered text before <!--more-->; "" without one
 	Text        string // plain text of the whole body, for search
 	Prose       string // plain text without code blocks and footnotes, for summaries
+	// Pictures lists the library items the body shows, by key, once
+	// each in order.
+	Pictures []string
+	// Unlabelled counts the pictures without alt text.
+	Unlabelled int
 }
 
+// PictureFinder returns the library item a picture's address shows, or
+// nil when it is not one.
+type PictureFinder func(src string) *Media
+
 // Renderer turns Markdown into safe HTML. The markdown package provides
-// the implementation; the Service calls it once per save.
+// the implementation; the Service calls it once per save. Pictures of
+// the library (found by pictures, which may be nil) are shown at the
+// size that fits, from their copies.
 type Renderer interface {
-	Render(markdown string) (Rendered, error)
+	Render(markdown string, pictures PictureFinder) (Rendered, error)
 }
 
 // summaryWords is how many words an automatic summary keeps.

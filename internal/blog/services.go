@@ -1,9 +1,9 @@
 // Package blog holds folio's domain: posts, pages, users, terms, replies
 // and settings, the rules that govern them, the store parts they need,
 // and the services that web handlers and commands call, one per concern
-// (Site, Accounts, Writing, Reading, Discussion, Outbox, Moving), on one
-// shared core of transactions, clock, settings and change feed. It
-// imports only the standard library.
+// (Site, Accounts, Writing, Reading, Discussion, Outbox, Moving,
+// Library), on one shared core of transactions, clock, settings and
+// change feed. It imports only the standard library.
 //
 // One thing has three names here. Code, stores and everything that faces
 // WordPress (form fields, the import, the comment_* settings) call a
@@ -34,6 +34,9 @@ type Options struct {
 	// SpamChecker is asked about new replies when the settings name a
 	// service; nil skips the check.
 	SpamChecker SpamChecker
+	// Pictures checks uploads and makes the copies readers get; nil
+	// refuses uploads to the library.
+	Pictures PictureMaker
 	// OnChange, when set, is called after every committed write that can
 	// change what readers see, with what it changed.
 	OnChange func(Change)
@@ -49,6 +52,7 @@ type Services struct {
 	Discussion *Discussion
 	Outbox     *Outbox
 	Moving     *Moving
+	Library    *Library
 }
 
 // New loads the site's settings and signing secret (creating the secret
@@ -64,7 +68,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	if err := c.reload(ctx); err != nil {
 		return nil, err
 	}
-	w := &Writing{core: c, posts: st, revisions: st, renderer: opts.Renderer}
+	w := &Writing{core: c, posts: st, revisions: st, media: st, renderer: opts.Renderer}
 	return &Services{
 		Site:     &Site{core: c, redirects: st, addresses: st, posts: st},
 		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher},
@@ -73,8 +77,9 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 			addresses: st, searching: make(chan struct{}, searchesAtOnce)},
 		Discussion: &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer,
 			spam: opts.SpamChecker},
-		Outbox: &Outbox{core: c, mail: st, mailer: opts.Mailer},
-		Moving: &Moving{core: c, writing: w, posts: st, comments: st, users: st, terms: st, renderer: opts.CommentRenderer},
+		Outbox:  &Outbox{core: c, mail: st, mailer: opts.Mailer},
+		Moving:  &Moving{core: c, writing: w, posts: st, comments: st, users: st, terms: st, renderer: opts.CommentRenderer},
+		Library: &Library{core: c, media: st, posts: st, maker: opts.Pictures},
 	}, nil
 }
 

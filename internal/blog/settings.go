@@ -26,6 +26,7 @@ type Settings struct {
 	Robots       string // robots.txt, without the Sitemap line folio adds
 	BackupHours  int    // hours between scheduled backups, 0 = none
 	BackupKeep   int    // scheduled backups kept; older ones are deleted
+	MediaMaxMB   int    // the largest upload to the media library, in MiB
 
 	Discussion DiscussionSettings
 
@@ -86,6 +87,7 @@ func DefaultSettings() Settings {
 		FeedFull:     true,
 		Robots:       "User-agent: *\nDisallow: /admin/\nDisallow: /search\n",
 		BackupKeep:   7,
+		MediaMaxMB:   32,
 		Discussion: DiscussionSettings{
 			Moderation:       ModerateHoldFirst,
 			MaxLinks:         2,
@@ -239,6 +241,7 @@ var settingFields = []settingField{
 	textSetting("robots_txt", "", func(s *Settings) *string { return &s.Robots }),
 	intSetting("backup_hours", 0, 24*30, func(s *Settings) *int { return &s.BackupHours }),
 	intSetting("backup_keep", 1, 1000, func(s *Settings) *int { return &s.BackupKeep }),
+	intSetting("media_max_mb", 1, 1024, func(s *Settings) *int { return &s.MediaMaxMB }),
 
 	{"comment_moderation", func(s *Settings) string { return s.Discussion.Moderation }, func(s *Settings, x string) string {
 		switch x {

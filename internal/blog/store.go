@@ -176,6 +176,7 @@ type Tx interface {
 	RedirectStore
 	AddressStore
 	RateStore
+	MediaStore
 	ChangeLog
 }
 

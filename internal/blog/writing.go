@@ -32,6 +32,7 @@ type Writing struct {
 	*core
 	posts     PostStore
 	revisions RevisionStore
+	media     MediaStore
 	renderer  Renderer
 }
 
@@ -77,11 +78,11 @@ func (c *core) list(ctx context.Context, posts PostStore, f PostFilter) ([]*Post
 
 // Preview renders Markdown the way saving would, with the credit of the
 // source it quotes, without storing anything.
-func (s *Writing) Preview(markdown string, src Source) (Rendered, error) {
+func (s *Writing) Preview(ctx context.Context, markdown string, src Source) (Rendered, error) {
 	if len(markdown) > maxBodyLen {
 		return Rendered{}, FieldError("body", "The text is longer than 1 MiB.")
 	}
-	r, err := s.renderer.Render(markdown)
+	r, err := s.renderer.Render(markdown, s.findPicture(ctx, s.media))
 	if err != nil {
 		return Rendered{}, err
 	}
@@ -165,12 +166,19 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 	if err != nil {
 		return nil, err
 	}
+	featured, err := s.featured(ctx, tx, actor, p, in.FeaturedID, v)
+	if err != nil {
+		return nil, err
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	r, err := s.renderer.Render(in.Body)
+	r, err := s.renderer.Render(in.Body, s.findPicture(ctx, tx))
 	if err != nil {
 		return nil, fmt.Errorf("render body: %w", err)
+	}
+	if in.RequireAlt && r.Unlabelled > 0 && in.Status != StatusDraft {
+		return nil, FieldError("alt", unlabelled(r.Unlabelled))
 	}
 
 	// A save that leaves the words as they were (a status change, a
@@ -208,6 +216,9 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 	}
 	if err := tx.SetPostTerms(ctx, p.ID, termIDs); err != nil {
 		return nil, fmt.Errorf("save terms: %w", err)
+	}
+	if err := s.recordPictures(ctx, tx, p.ID, r.Pictures, featured); err != nil {
+		return nil, err
 	}
 	if changed {
 		rev := &Revision{PostID: p.ID, Title: p.Title, Lede: p.Lede, Body: p.Body, AuthorID: actor.ID, CreatedAt: now}

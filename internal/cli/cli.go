@@ -22,6 +22,7 @@ import (
 	"folio/internal/mail"
 	"folio/internal/markdown"
 	"folio/internal/password"
+	"folio/internal/picture"
 	"folio/internal/theme"
 	"folio/internal/web"
 )
@@ -187,7 +188,7 @@ func (s *site) Close() error { return s.store.Close() }
 func (s *site) webConfig(th *theme.Theme, log *slog.Logger) web.Config {
 	svc := s.service
 	return web.Config{Site: svc.Site, Accounts: svc.Accounts, Writing: svc.Writing, Reading: svc.Reading,
-		Discussion: svc.Discussion, Moving: svc.Moving, Theme: th, Log: log}
+		Discussion: svc.Discussion, Moving: svc.Moving, Library: svc.Library, Theme: th, Log: log}
 }
 
 // openSite opens (creating and migrating) the configured database and
@@ -213,6 +214,7 @@ func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Cha
 		Mailer:          &mail.SMTP{},
 		SpamChecker:     akismet.New(),
 		Hasher:          password.New(),
+		Pictures:        picture.Maker{},
 		OnChange:        onChange,
 	})
 	if err != nil {

@@ -37,6 +37,15 @@ type Entry struct {
 	Categories  []string
 	Summary     string
 	ContentHTML string
+	// Image is the entry's featured picture; nil for none.
+	Image *Image
+}
+
+// Image is a picture an entry is shown with.
+type Image struct {
+	URL           string // absolute
+	Type          string
+	Width, Height int
 }
 
 type atomFeed struct {
@@ -77,7 +86,7 @@ type atomCategory struct {
 
 type atomEntry struct {
 	Title      atomText       `xml:"title"`
-	Link       atomLink       `xml:"link"`
+	Links      []atomLink     `xml:"link"` // alternate, and enclosure for the picture
 	ID         string         `xml:"id"`
 	Published  string         `xml:"published"`
 	Updated    string         `xml:"updated"`
@@ -120,11 +129,14 @@ func Atom(f *Feed) ([]byte, error) {
 		Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: f.SiteURL}, {Rel: "self", Type: "application/atom+xml", Href: f.FeedURL}},
 		Gen:   atomGen{Value: "folio"}}
 	for _, e := range f.Entries {
-		ae := atomEntry{Title: atomText{Type: "text", Value: e.Title}, Link: atomLink{Rel: "alternate", Type: "text/html", Href: e.URL},
+		ae := atomEntry{Title: atomText{Type: "text", Value: e.Title}, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: e.URL}},
 			ID: e.ID, Published: e.Published.Format(time.RFC3339), Updated: e.Updated.Format(time.RFC3339),
 			Author: atomPerson{Name: e.AuthorName, URI: e.AuthorURL}}
 		for _, c := range e.Categories {
 			ae.Categories = append(ae.Categories, atomCategory{Term: c})
+		}
+		if e.Image != nil {
+			ae.Links = append(ae.Links, atomLink{Rel: "enclosure", Type: e.Image.Type, Href: e.Image.URL})
 		}
 		if e.Summary != "" {
 			ae.Summary = &atomText{Type: "text", Value: e.Summary}
@@ -155,6 +167,7 @@ type rss struct {
 	AtomNS  string     `xml:"xmlns:atom,attr"`
 	ContNS  string     `xml:"xmlns:content,attr"`
 	DCNS    string     `xml:"xmlns:dc,attr"`
+	MediaNS string     `xml:"xmlns:media,attr"`
 	Channel rssChannel `xml:"channel"`
 }
 
@@ -175,14 +188,25 @@ type rssGUID struct {
 }
 
 type rssItem struct {
-	Title       string   `xml:"title"`
-	Link        string   `xml:"link"`
-	GUID        rssGUID  `xml:"guid"`
-	PubDate     string   `xml:"pubDate"`
-	Creator     string   `xml:"dc:creator,omitempty"`
-	Categories  []string `xml:"category"`
-	Description string   `xml:"description,omitempty"`
-	Content     *cdata   `xml:"content:encoded,omitempty"`
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link"`
+	GUID        rssGUID       `xml:"guid"`
+	PubDate     string        `xml:"pubDate"`
+	Creator     string        `xml:"dc:creator,omitempty"`
+	Categories  []string      `xml:"category"`
+	Description string        `xml:"description,omitempty"`
+	Content     *cdata        `xml:"content:encoded,omitempty"`
+	Media       *mediaContent `xml:"media:content,omitempty"`
+}
+
+// mediaContent is Media RSS's picture of an item, which needs no byte
+// length, unlike an enclosure.
+type mediaContent struct {
+	URL    string `xml:"url,attr"`
+	Type   string `xml:"type,attr"`
+	Medium string `xml:"medium,attr"`
+	Width  int    `xml:"width,attr,omitempty"`
+	Height int    `xml:"height,attr,omitempty"`
 }
 
 type cdata struct {
@@ -194,7 +218,7 @@ type cdata struct {
 func RSS(f *Feed) ([]byte, error) {
 	f = xmlChars(f)
 	r := rss{Version: "2.0", AtomNS: "http://www.w3.org/2005/Atom", ContNS: "http://purl.org/rss/1.0/modules/content/",
-		DCNS: "http://purl.org/dc/elements/1.1/",
+		DCNS: "http://purl.org/dc/elements/1.1/", MediaNS: "http://search.yahoo.com/mrss/",
 		Channel: rssChannel{Title: f.Title, Link: f.SiteURL, Description: f.Subtitle, Language: f.Language,
 			LastBuild: f.Updated.Format(time.RFC1123Z), Generator: "folio",
 			Self: atomLink{Rel: "self", Type: "application/rss+xml", Href: f.FeedURL}}}
@@ -206,6 +230,9 @@ func RSS(f *Feed) ([]byte, error) {
 			PubDate: e.Published.Format(time.RFC1123Z), Creator: e.AuthorName, Categories: e.Categories, Description: e.Summary}
 		if e.ContentHTML != "" {
 			it.Content = &cdata{Value: e.ContentHTML}
+		}
+		if e.Image != nil {
+			it.Media = &mediaContent{URL: e.Image.URL, Type: e.Image.Type, Medium: "image", Width: e.Image.Width, Height: e.Image.Height}
 		}
 		r.Channel.Items = append(r.Channel.Items, it)
 	}
@@ -237,6 +264,7 @@ type jsonItem struct {
 	DateModified  string       `json:"date_modified"`
 	Authors       []jsonAuthor `json:"authors,omitempty"`
 	Tags          []string     `json:"tags,omitempty"`
+	Image         string       `json:"image,omitempty"`
 }
 
 // JSON returns f as a JSON Feed 1.1 document.
@@ -246,6 +274,9 @@ func JSON(f *Feed) ([]byte, error) {
 	for _, e := range f.Entries {
 		it := jsonItem{ID: e.ID, URL: e.URL, Title: e.Title, ContentHTML: e.ContentHTML, Summary: e.Summary,
 			DatePublished: e.Published.Format(time.RFC3339), DateModified: e.Updated.Format(time.RFC3339), Tags: e.Categories}
+		if e.Image != nil {
+			it.Image = e.Image.URL
+		}
 		if e.AuthorName != "" {
 			it.Authors = []jsonAuthor{{Name: e.AuthorName, URL: e.AuthorURL}}
 		}
@@ -264,14 +295,25 @@ func JSON(f *Feed) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-var rootRelative = regexp.MustCompile(`(\s(?:href|src|cite)=")/([^/"][^"]*)?"`)
+var (
+	rootRelative = regexp.MustCompile(`(\s(?:href|src|cite)=")/([^/"][^"]*)?"`)
+	srcsetAttr   = regexp.MustCompile(`\ssrcset="[^"]*"`)
+	srcsetURL    = regexp.MustCompile(`(^|,\s*|")/([^/\s"][^\s"]*)`)
+)
 
-// AbsoluteLinks makes root-relative href, src and cite attributes in a
-// sanitized HTML fragment absolute on base (e.g. "https://example.com"),
-// as feed readers show content away from the site.
+// AbsoluteLinks makes root-relative href, src, cite and srcset addresses
+// in a sanitized HTML fragment absolute on base (e.g.
+// "https://example.com"), as feed readers show content away from the
+// site.
 func AbsoluteLinks(fragment, base string) string {
 	if !strings.Contains(fragment, `="/`) {
 		return fragment // most have none, and the check is far cheaper
 	}
-	return rootRelative.ReplaceAllString(fragment, `${1}`+base+`/${2}"`)
+	out := rootRelative.ReplaceAllString(fragment, `${1}`+base+`/${2}"`)
+	if !strings.Contains(out, `srcset="`) {
+		return out
+	}
+	return srcsetAttr.ReplaceAllStringFunc(out, func(attr string) string {
+		return srcsetURL.ReplaceAllString(attr, `${1}`+base+`/${2}`)
+	})
 }

@@ -97,7 +97,7 @@ func TestHostileCorpus(t *testing.T) {
 				t.Errorf("RenderComment(%.80q) has %s", in, tag)
 			}
 		}
-		post, err := posts.Render(in)
+		post, err := posts.Render(in, nil)
 		if err != nil {
 			t.Errorf("Render(%.60q): %v", in, err)
 			continue

@@ -59,27 +59,30 @@ func NewPosts() *Posts {
 }
 
 // Render turns a post body into sanitized HTML, the excerpt before
-// <!--more--> (when present) and plain text for summaries.
-func (p *Posts) Render(src string) (blog.Rendered, error) {
-	full, err := p.html(src)
+// <!--more--> (when present) and plain text for summaries. Pictures of
+// the library, found by pictures (nil: none), get their sizes.
+func (p *Posts) Render(src string, pictures blog.PictureFinder) (blog.Rendered, error) {
+	shown := &pictureSet{find: pictures}
+	full, err := p.html(src, shown)
 	if err != nil {
 		return blog.Rendered{}, err
 	}
-	r := blog.Rendered{HTML: full, Text: p.Text(full), Prose: p.Text(notProse.ReplaceAllString(full, " "))}
+	r := blog.Rendered{HTML: full, Text: p.Text(full), Prose: p.Text(notProse.ReplaceAllString(full, " ")),
+		Pictures: shown.keys, Unlabelled: shown.unlabelled}
 	if before, ok := blog.SplitMore(src); ok && strings.TrimSpace(before) != "" {
-		if r.ExcerptHTML, err = p.html(before); err != nil {
+		if r.ExcerptHTML, err = p.html(before, &pictureSet{find: pictures}); err != nil {
 			return blog.Rendered{}, err
 		}
 	}
 	return r, nil
 }
 
-func (p *Posts) html(src string) (string, error) {
+func (p *Posts) html(src string, pictures *pictureSet) (string, error) {
 	var buf bytes.Buffer
 	if err := p.md.Convert([]byte(src), &buf); err != nil {
 		return "", err
 	}
-	return dropControls(balance(p.policy.Sanitize(modernize(buf.String())))), nil
+	return dropControls(balance(p.policy.Sanitize(modernize(buf.String())), pictures)), nil
 }
 
 // dropControls removes the control characters HTML forbids (DEL and
@@ -199,19 +202,27 @@ func authorPolicy() *bluemonday.Policy {
 // balance parses sanitized HTML the way a browser would and writes it
 // again, so every element it opens is closed inside it: an unclosed <a>
 // or <table> in a post cannot swallow the page after it. An input that
-// is not a disabled checkbox is dropped on the way.
-func balance(fragment string) string {
+// is not a disabled checkbox is dropped on the way, and pictures (when
+// not nil) shows the library's pictures at their sizes.
+func balance(fragment string, pictures *pictureSet) string {
 	ctx := &xhtml.Node{Type: xhtml.ElementNode, Data: "div", DataAtom: atom.Div}
 	nodes, err := xhtml.ParseFragment(strings.NewReader(fragment), ctx)
 	if err != nil {
 		return ""
 	}
-	var b strings.Builder
+	root := &xhtml.Node{Type: xhtml.ElementNode, Data: "div", DataAtom: atom.Div}
 	for _, n := range nodes {
 		if activeInput(n) {
 			continue
 		}
 		dropActiveInputs(n)
+		root.AppendChild(n)
+	}
+	if pictures != nil {
+		pictures.show(root)
+	}
+	var b strings.Builder
+	for n := root.FirstChild; n != nil; n = n.NextSibling {
 		xhtml.Render(&b, n)
 	}
 	// Render closes void elements XML's way (<hr/>); attribute values

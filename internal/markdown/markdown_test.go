@@ -26,7 +26,7 @@ func TestRenderFeatures(t *testing.T) {
 		{"raw html kept when safe", "<figure><figcaption>Cap</figcaption></figure>", []string{"<figure><figcaption>Cap</figcaption></figure>"}},
 	}
 	for _, tt := range tests {
-		got, err := r.Render(tt.in)
+		got, err := r.Render(tt.in, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -42,7 +42,7 @@ func TestRenderFeatures(t *testing.T) {
 }
 
 func TestRenderExcerptAndText(t *testing.T) {
-	got, err := markdown.NewPosts().Render("First *para*.\n\nSecond.\n\n<!--more-->\n\nHidden part.")
+	got, err := markdown.NewPosts().Render("First *para*.\n\nSecond.\n\n<!--more-->\n\nHidden part.", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestRenderExcerptAndText(t *testing.T) {
 	if got.Text != "First para. Second. Hidden part." {
 		t.Errorf("Text = %q", got.Text)
 	}
-	none, _ := markdown.NewPosts().Render("No marker.")
+	none, _ := markdown.NewPosts().Render("No marker.", nil)
 	if none.ExcerptHTML != "" {
 		t.Errorf("ExcerptHTML without marker = %q", none.ExcerptHTML)
 	}
@@ -76,7 +76,7 @@ func TestRenderRemovesScript(t *testing.T) {
 		"```\n</code></pre><script>alert(1)</script>\n```",
 		`<a href="data:text/html,<script>alert(1)</script>">x</a>`,
 	} {
-		got, err := r.Render(in)
+		got, err := r.Render(in, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func FuzzRender(f *testing.F) {
 	}
 	r := markdown.NewPosts()
 	f.Fuzz(func(t *testing.T, in string) {
-		got, err := r.Render(in)
+		got, err := r.Render(in, nil)
 		if err != nil {
 			return
 		}

@@ -28,7 +28,7 @@ func TestPostAllowList(t *testing.T) {
 		"col": {"<table><colgroup>", "</colgroup></table>"}}
 	for _, el := range allHTMLElements {
 		w := within[el]
-		out, err := r.Render("<div>" + w[0] + "<" + el + ` title="x">inside ` + el + "</" + el + ">" + w[1] + "</div>")
+		out, err := r.Render("<div>"+w[0]+"<"+el+` title="x">inside `+el+"</"+el+">"+w[1]+"</div>", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func TestPostAttributes(t *testing.T) {
 	}
 	r := NewPosts()
 	for _, tt := range tests {
-		out, err := r.Render(tt.in)
+		out, err := r.Render(tt.in, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestPostAttributes(t *testing.T) {
 func TestPostHTMLIsBalanced(t *testing.T) {
 	r := NewPosts()
 	for _, in := range []string{`<a href="/x">open link`, `<table><tr><td>open table`, `<div><div><blockquote>deep`, `<ul><li>one<li>two`, `</div></div>extra closers`} {
-		out, err := r.Render(in)
+		out, err := r.Render(in, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

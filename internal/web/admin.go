@@ -95,5 +95,9 @@ func flashText(done string) string {
 		"user":             "User added.",
 		"redirect":         "Redirect saved.",
 		"redirect-deleted": "Redirect deleted.",
+		"uploaded":         "Uploaded. Describe the picture for readers who cannot see it, then paste its Markdown into a post.",
+		"uploaded-several": "Uploaded. Open each picture to describe it.",
+		"described":        "Saved.",
+		"media-deleted":    "Deleted from the library.",
 	}[done]
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,6 +53,7 @@ type Shows struct {
 	Listing  bool           `json:"listing,omitempty"`   // a list of posts, which changes when posts join or leave lists
 	Replies  bool           `json:"replies,omitempty"`   // the site's replies
 	Words    bool           `json:"words,omitempty"`     // any post's words, like search results
+	Media    string         `json:"media,omitempty"`     // the key of the library item it is a copy of
 }
 
 // ShowsRecorder is a ResponseWriter that collects what a page shows.
@@ -64,6 +66,9 @@ func (sh *Shows) Add(o Shows) {
 	sh.Known = true
 	sh.AllPosts, sh.Listing, sh.Replies = sh.AllPosts || o.AllPosts, sh.Listing || o.Listing, sh.Replies || o.Replies
 	sh.Words = sh.Words || o.Words
+	if o.Media != "" {
+		sh.Media = o.Media
+	}
 	for id := range o.Posts {
 		if sh.Posts == nil {
 			sh.Posts = map[int64]bool{}
@@ -128,6 +133,9 @@ func (sh *Shows) Affected(c blog.Change) bool {
 		return true
 	}
 	if (c.Listings && sh.Listing) || (c.Replies && sh.Replies) || (sh.AllPosts && len(c.Posts) > 0) || (c.Words && sh.Words) {
+		return true
+	}
+	if sh.Media != "" && slices.Contains(c.Media, sh.Media) {
 		return true
 	}
 	for _, id := range c.Posts {
@@ -362,6 +370,9 @@ func searchKey(q url.Values) string {
 func (s *Server) cacheOf(path string) *pageCache {
 	if path == searchPath {
 		return s.searches
+	}
+	if strings.HasPrefix(path, picturePrefix) {
+		return s.pictures
 	}
 	return s.cache
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"folio/internal/blog"
+	"folio/internal/testkit"
 )
 
 // TestBrowserAdminCrawl signs in as an administrator, then as an author,
@@ -38,6 +39,10 @@ func TestBrowserAdminCrawl(t *testing.T) {
 	if err := os.WriteFile(wxr, []byte(crawlWXR), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	pic := filepath.Join(t.TempDir(), "garden.jpg")
+	if err := os.WriteFile(pic, testkit.PhoneJPEG(900, 600, 6), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, who := range []struct{ role, email, password string }{
 		{"admin", "ada@example.com", "analytical engine"},
 		{"author", "bo@example.com", "an author's password"},
@@ -47,7 +52,7 @@ func TestBrowserAdminCrawl(t *testing.T) {
 			defer cancel()
 			ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 			defer cancelTimeout()
-			c := &crawler{t: t, ctx: ctx, site: s.URL, upload: wxr}
+			c := &crawler{t: t, ctx: ctx, site: s.URL, upload: wxr, picture: pic}
 			c.listen()
 			c.signIn(who.email, who.password)
 			c.crawl()
@@ -112,10 +117,11 @@ func crawlSeed(t *testing.T, s *replySite) {
 
 // crawler walks the admin in one browser tab.
 type crawler struct {
-	t      *testing.T
-	ctx    context.Context
-	site   string
-	upload string // the file file inputs get
+	t       *testing.T
+	ctx     context.Context
+	site    string
+	upload  string // the file file inputs get
+	picture string // the file file inputs that accept images get
 
 	mu       sync.Mutex
 	problems []string // console errors and failed loads since last taken
@@ -342,7 +348,7 @@ func (c *crawler) again(landed, action, label string) {
 func (c *crawler) submit(path string, f formInfo, b int, label string) string {
 	c.t.Helper()
 	what := fmt.Sprintf("%s, form to %s, button %q", path, f.Action, label)
-	hasFile, err := chromedp.Run(c.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.forms[%d].querySelector('input[type=file]')`, f.Index)))
+	hasFile, err := chromedp.Run(c.ctx, chromedp.Evaluate[bool](fmt.Sprintf(fileInputJS+` !== undefined`, f.Index)))
 	if err == nil && hasFile {
 		c.setFile(f.Index)
 	}
@@ -382,16 +388,25 @@ func (c *crawler) submit(path string, f formInfo, b int, label string) string {
 	if resp.Status >= 400 {
 		// The crawler types what a person would, so even a refusal
 		// means a screen that asks for what it cannot take.
-		why, _ := chromedp.Run(c.ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll('.errors, .field-error, .error, main h1')).map(e => e.textContent.trim()).join(' | ')`))
+		why, _ := chromedp.Run(c.ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll('.errors, .field-error, .error, main h1')).map(e => e.textContent.replace(/\s+/g, ' ').trim()).join(' | ')`))
 		c.t.Errorf("%s: answered %d (%s) after %s: %s", what, resp.Status, resp.URL, time.Since(sentAt).Round(time.Millisecond), why)
 	}
 	return strings.TrimPrefix(resp.URL, c.site)
 }
 
-// setFile gives the form's file input the upload file.
+// fileInputJS finds the file input of form %d: one the form owns, which
+// may sit outside it, and not one inside it that belongs to another.
+const fileInputJS = `Array.from(document.forms[%d].elements).find(e => e.type === 'file')`
+
+// setFile gives the form's file input the upload file, or the picture
+// when the input accepts images.
 func (c *crawler) setFile(form int) {
-	sel := chromedp.JSPath(fmt.Sprintf(`document.forms[%d].querySelector('input[type=file]')`, form))
-	if err := chromedp.Do(c.ctx, chromedp.SetUploadFiles(sel, []string{c.upload})); err != nil {
+	input := fmt.Sprintf(fileInputJS, form)
+	file := c.upload
+	if accept, err := chromedp.Run(c.ctx, chromedp.Evaluate[string](input+`.accept`)); err == nil && strings.Contains(accept, "image/") {
+		file = c.picture
+	}
+	if err := chromedp.Do(c.ctx, chromedp.SetUploadFiles(chromedp.JSPath(input), []string{file})); err != nil {
 		c.t.Errorf("set the file of form %d: %v", form, err)
 	}
 }

@@ -25,6 +25,7 @@ type postForm struct {
 	AuthorID     int64
 	PublishedAt  string
 	CommentsOpen bool
+	FeaturedID   int64
 }
 
 // HasCategory reports whether the category with slug is ticked.
@@ -37,6 +38,10 @@ func (f postForm) HasCategory(slug string) bool {
 	return false
 }
 
+// featuredChoices is how many of the newest library items the editor
+// offers as the featured picture, besides the one chosen.
+const featuredChoices = 100
+
 // dateInputLayout is the value format of <input type="datetime-local">.
 const dateInputLayout = "2006-01-02T15:04"
 
@@ -44,6 +49,9 @@ func formFromPost(p *blog.Post, loc *time.Location) postForm {
 	f := postForm{Kind: string(p.Kind), Title: p.Title, Slug: p.Slug, Body: p.Body, Lede: p.Lede,
 		SourceURL: p.Source.URL, SourceTitle: p.Source.Title, SourceSite: p.Source.Site,
 		AuthorID: p.AuthorID, CommentsOpen: p.CommentsOpen}
+	if p.Featured != nil {
+		f.FeaturedID = p.Featured.ID
+	}
 	names := make([]string, len(p.Tags))
 	for i, t := range p.Tags {
 		names[i] = t.Name
@@ -76,11 +84,13 @@ func parsePostForm(r *http.Request, loc *time.Location) (postForm, blog.PostInpu
 		CommentsOpen: r.PostFormValue("comments_open") != "",
 	}
 	f.AuthorID, _ = strconv.ParseInt(r.PostFormValue("author_id"), 10, 64)
+	f.FeaturedID, _ = strconv.ParseInt(r.PostFormValue("featured_id"), 10, 64)
 	in := blog.PostInput{
 		Kind: blog.Kind(f.Kind), Title: f.Title, Slug: f.Slug, Body: f.Body, Lede: f.Lede,
 		Source:     blog.Source{URL: f.SourceURL, Title: f.SourceTitle, Site: f.SourceSite},
 		Tags:       strings.Split(f.Tags, ","),
 		Categories: f.Categories, AuthorID: f.AuthorID, CommentsOpen: f.CommentsOpen,
+		FeaturedID: f.FeaturedID, RequireAlt: r.PostFormValue("alt_ok") == "",
 	}
 	errs := Errors{}
 	if f.PublishedAt != "" {
@@ -116,6 +126,10 @@ type editorPage struct {
 	Categories []blog.Term
 	Authors    []*blog.User
 	Revisions  []*blog.Revision
+	// Pictures are the library items the featured picture is chosen
+	// from, and FeaturedItem the one chosen.
+	Pictures     []*blog.Media
+	FeaturedItem *blog.Media
 	// Now is the time in the site's zone, as the date field writes it,
 	// for the script that names the main button.
 	Now string
@@ -149,6 +163,22 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, status int, p ed
 	if p.Post != nil {
 		if p.Revisions, err = s.writing.Revisions(r.Context(), p.User, p.Post.ID); err != nil {
 			return err
+		}
+	}
+	if p.Pictures, _, err = s.library.List(r.Context(), p.User, blog.MediaFilter{Limit: featuredChoices}); err != nil {
+		return err
+	}
+	if p.Form.FeaturedID != 0 {
+		for _, m := range p.Pictures {
+			if m.ID == p.Form.FeaturedID {
+				p.FeaturedItem = m
+			}
+		}
+		if p.FeaturedItem == nil {
+			if m, err := s.library.Item(r.Context(), p.User, p.Form.FeaturedID); err == nil {
+				p.FeaturedItem = m
+				p.Pictures = append(p.Pictures, m)
+			}
 		}
 	}
 	title := "New " + p.Form.Kind
@@ -211,7 +241,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post
 		page.Form.Kind = string(blog.KindPost)
 	}
 	if r.PostFormValue("action") == "preview" {
-		rendered, err := s.writing.Preview(in.Body, in.Source)
+		rendered, err := s.writing.Preview(r.Context(), in.Body, in.Source)
 		if err != nil {
 			if page.Errors, err = formErrors(err); err != nil {
 				return err
@@ -279,7 +309,7 @@ func (s *Server) adminPostPreview(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) adminPreview(w http.ResponseWriter, r *http.Request) error {
 	src := blog.Source{URL: strings.TrimSpace(r.PostFormValue("source_url")), Title: strings.TrimSpace(r.PostFormValue("source_title")),
 		Site: strings.TrimSpace(r.PostFormValue("source_site"))}
-	rendered, err := s.writing.Preview(r.PostFormValue("body"), src)
+	rendered, err := s.writing.Preview(r.Context(), r.PostFormValue("body"), src)
 	if err != nil {
 		return err
 	}

@@ -98,6 +98,9 @@ func (s *Server) postsFeed(r *http.Request, title, root string, posts []*blog.Po
 		if e.Updated.Before(e.Published) {
 			e.Updated = e.Published
 		}
+		if m := p.Featured; m != nil {
+			e.Image = &feed.Image{URL: base + m.URL(), Type: m.CopyType, Width: m.Widest(), Height: m.HeightAt(m.Widest())}
+		}
 		for _, c := range p.Categories {
 			e.Categories = append(e.Categories, c.Name)
 		}

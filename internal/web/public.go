@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"mime"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -345,7 +347,11 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 		return err
 	}
 	b.Description = post.Summary
+	b.Image = s.shareImage(r, post)
 	b.Article = s.articleMeta(r, post)
+	if b.Image != nil {
+		b.Article.JSONLD["image"] = b.Image.URL
+	}
 	b.Feeds = append([]FeedLink{{Title: "Replies to " + blog.Quote(post.Title), Type: "application/atom+xml", URL: feedPath(post.Path, feedFormats[1])}}, b.Feeds...)
 	p := &postPage{Base: b, Post: post, Older: older, Newer: newer}
 	if err := s.threadFor(r, p); err != nil {
@@ -363,7 +369,39 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request, page *blog.Pos
 		return err
 	}
 	b.Description = page.Summary
+	b.Image = s.shareImage(r, page)
 	return s.render(w, http.StatusOK, "page", &postPage{Base: b, Post: page})
+}
+
+// shareWidth is the width of the copy social sites get of a featured
+// picture: large enough for their cards.
+const shareWidth = 1200
+
+// firstImage finds the address of a rendered text's first picture.
+var firstImage = regexp.MustCompile(`<img[^>]*?\ssrc="([^"]+)"`)
+
+// shareImage is the picture social sites show for post: its featured
+// picture, or else the first picture in its text.
+func (s *Server) shareImage(r *http.Request, post *blog.Post) *shareImage {
+	if m := post.Featured; m != nil {
+		w := m.Widest()
+		if w > shareWidth && slices.Contains(m.Widths(), shareWidth) {
+			w = shareWidth
+		}
+		return &shareImage{URL: s.absURL(r, m.SizeURL(w)), Width: w, Height: m.HeightAt(w), Alt: m.Alt}
+	}
+	match := firstImage.FindStringSubmatch(post.BodyHTML)
+	if match == nil {
+		return nil
+	}
+	src := html.UnescapeString(match[1])
+	if strings.HasPrefix(src, "/") && !strings.HasPrefix(src, "//") {
+		src = s.absURL(r, src)
+	}
+	if !strings.HasPrefix(src, "https://") && !strings.HasPrefix(src, "http://") {
+		return nil
+	}
+	return &shareImage{URL: src}
 }
 
 // articleMeta describes post for social sites and search engines.

@@ -19,6 +19,7 @@ var bodyLimits = map[string]int64{
 	"POST /admin/posts/{id}": editorMaxBody,
 	"POST /admin/preview":    editorMaxBody,
 	"POST /admin/import":     maxImportBytes,
+	"POST /admin/media":      maxMediaBody,
 }
 
 // routes is the one table of every URL folio answers. s.page marks the
@@ -50,6 +51,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /static/{file}", s.asset(s.assetShow))
 	mux.Handle("GET /favicon.ico", s.asset(s.faviconShow))
 	mux.Handle("GET /uploads/{path...}", s.asset(s.uploadShow))
+	mux.Handle("GET /media/{key}/{file}", s.asset(s.pictureShow))
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /search", s.page(s.searchShow))
 	mux.Handle("GET /sitemap.xml", s.page(s.sitemapShow))
@@ -90,6 +92,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /admin/settings", s.admin(s.adminSettingsUpdate))
 	mux.Handle("GET /admin/categories", s.admin(s.adminCategoryList))
 	mux.Handle("POST /admin/categories", s.admin(s.adminCategoryCreate))
+	mux.Handle("GET /admin/media", s.admin(s.adminMediaList))
+	mux.Handle("POST /admin/media", s.adminUpload(s.adminMediaUpload))
+	mux.Handle("GET /admin/media/{id}", s.admin(s.adminMediaShow))
+	mux.Handle("POST /admin/media/{id}", s.admin(s.adminMediaUpdate))
+	mux.Handle("POST /admin/media/{id}/delete", s.admin(s.adminMediaDelete))
+	mux.Handle("GET /admin/media/{id}/original", s.admin(s.adminMediaOriginal))
 	mux.Handle("GET /admin/import", s.admin(s.adminImportShow))
 	mux.Handle("POST /admin/import", s.adminUpload(s.adminImportRun))
 	mux.Handle("GET /admin/redirects", s.admin(s.adminRedirectList))

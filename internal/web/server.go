@@ -26,6 +26,7 @@ type Config struct {
 	Reading    *blog.Reading
 	Discussion *blog.Discussion
 	Moving     *blog.Moving
+	Library    *blog.Library
 	Theme      *theme.Theme
 	Log        *slog.Logger
 	// SetupToken authorises /admin/setup while the site has no users.
@@ -66,6 +67,7 @@ type Server struct {
 	reading      *blog.Reading
 	discussion   *blog.Discussion
 	moving       *blog.Moving
+	library      *blog.Library
 	theme        *theme.Theme
 	log          *slog.Logger
 	setupToken   string
@@ -74,6 +76,7 @@ type Server struct {
 	uploads      string // the uploads folder, "" for none
 	cache        *pageCache
 	searches     *pageCache    // search results, apart from pages; nil without a cache
+	pictures     *pageCache    // the library's copies, apart from pages; nil without a cache
 	searchLimit  *addressLimit // uncached searches per address
 	replyAction  string        // "" leaves reply forms out
 	origin       string
@@ -89,6 +92,7 @@ func New(cfg Config) *Server {
 		reading:    cfg.Reading,
 		discussion: cfg.Discussion,
 		moving:     cfg.Moving,
+		library:    cfg.Library,
 		theme:      cfg.Theme,
 		log:        cfg.Log,
 		setupToken: cfg.SetupToken,
@@ -117,6 +121,7 @@ func New(cfg Config) *Server {
 	}
 	if s.cache != nil {
 		s.searches = newPageCache(max(s.cache.limit/8, 1<<20))
+		s.pictures = newPageCache(s.cache.limit)
 	}
 	s.searchLimit = newAddressLimit(SearchesPerMinute)
 	s.handler = s.middleware(s.routes())
@@ -129,6 +134,7 @@ func (s *Server) Invalidate(c blog.Change) {
 	if s.cache != nil {
 		s.cache.Invalidate(c)
 		s.searches.Invalidate(c)
+		s.pictures.Invalidate(c)
 	}
 }
 
@@ -151,6 +157,8 @@ func sizeText(n int64) string {
 // Funcs are the template functions the web layer gives the theme.
 func Funcs() template.FuncMap {
 	return template.FuncMap{
+		// pictureSizes is the sizes attribute of pictures in the column.
+		"pictureSizes": func() string { return blog.PictureSizes },
 		// html marks a string that the blog package has already sanitized.
 		"html": func(s string) template.HTML { return template.HTML(s) },
 		// quote puts a title in quotation marks that nest.
@@ -268,6 +276,14 @@ type Base struct {
 	Feeds       []FeedLink // autodiscovery links
 	Prev, Next  string     // rel="prev"/"next" of paginated lists
 	Article     *articleMeta
+	Image       *shareImage // the picture social sites show; nil for none
+}
+
+// shareImage is the picture OpenGraph and Twitter cards show for a page.
+type shareImage struct {
+	URL           string // absolute
+	Width, Height int    // 0 when unknown
+	Alt           string
 }
 
 // articleMeta describes a post for OpenGraph and JSON-LD.

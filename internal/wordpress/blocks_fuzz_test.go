@@ -42,7 +42,7 @@ func FuzzBlocks(f *testing.F) {
 			}
 			i += loc[1]
 		}
-		got, err := r.Render(out)
+		got, err := r.Render(out, nil)
 		if err != nil {
 			return
 		}

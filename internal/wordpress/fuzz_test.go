@@ -41,7 +41,7 @@ func FuzzConvert(f *testing.F) {
 	r := markdown.NewPosts()
 	f.Fuzz(func(t *testing.T, text string) {
 		content, _ := wordpress.Shortcodes(text, func(int64) string { return "/uploads/pic.jpg" })
-		got, err := r.Render(wordpress.Autop(content))
+		got, err := r.Render(wordpress.Autop(content), nil)
 		if err != nil {
 			return
 		}

@@ -12,8 +12,10 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -31,6 +33,7 @@ const (
 	Text                // string
 	Bool                // bool
 	NullInt             // int64, or nil for NULL
+	Bytes               // []byte, base64 in archive files
 )
 
 // Column is one column of a table.
@@ -107,7 +110,17 @@ var tables = []Table{
 	{Name: "import_keys", OrderBy: "source, kind, key", Columns: join(cols(Text, "source", "kind", "key"), cols(Int, "local_id"))},
 	{Name: "redirects", OrderBy: "from_path", Columns: join(cols(Text, "from_path", "to_path"), cols(Int, "created_at"))},
 	{Name: "post_addresses", OrderBy: "path", Columns: join(cols(Text, "path"), cols(Int, "post_id", "created_at")), Since: 2},
+	{Name: "media", OrderBy: "id", Columns: join(cols(Int, "id"), cols(Text, "key", "name", "file_name", "type", "copy_type"),
+		cols(Int, "width", "height", "orientation", "size"), cols(Text, "alt", "caption"),
+		cols(Int, "uploader_id", "created_at", "updated_at")), Since: 3},
+	{Name: "media_originals", OrderBy: "media_id", Columns: join(cols(Int, "media_id"), cols(Bytes, "data")), Since: 3},
+	{Name: "post_media", OrderBy: "post_id, media_id", Columns: join(cols(Int, "post_id", "media_id"), cols(Bool, "featured")), Since: 3},
 }
+
+// Derived is what the stores derive from the archived tables and drop
+// with them when a site is replaced: the library's copies, made again
+// from the originals.
+var Derived = []string{"media_copies"}
 
 // Reader reads tables from a consistent snapshot of a store.
 type Reader interface {
@@ -167,7 +180,7 @@ func (s *summer) sum() Sum {
 }
 
 // normalize converts a driver's value for a column into the archive's
-// form: int64, string, bool or nil.
+// form: int64, string, bool, []byte or nil.
 func normalize(c Column, v any) (any, error) {
 	if v == nil {
 		if c.Kind == NullInt {
@@ -197,6 +210,13 @@ func normalize(c Column, v any) (any, error) {
 			return s, nil
 		case []byte:
 			return string(s), nil
+		}
+	case Bytes:
+		switch b := v.(type) {
+		case []byte:
+			return bytes.Clone(b), nil
+		case string:
+			return base64.StdEncoding.DecodeString(b)
 		}
 	case Bool:
 		switch b := v.(type) {

@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,10 +17,12 @@ import (
 	"folio/internal/blog"
 	"folio/internal/markdown"
 	"folio/internal/password"
+	"folio/internal/picture"
 	"folio/internal/store/archive"
 	"folio/internal/store/postgres"
 	"folio/internal/store/postgres/pgtest"
 	"folio/internal/store/sqlite"
+	"folio/internal/testkit"
 )
 
 // store is what the tests need of either store.
@@ -53,7 +55,7 @@ func openPostgres(t *testing.T) *postgres.Store {
 func service(t *testing.T, st blog.Store) *blog.Services {
 	t.Helper()
 	svc, err := blog.New(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(),
-		CommentRenderer: markdown.NewComments(), Hasher: password.New()})
+		CommentRenderer: markdown.NewComments(), Hasher: password.New(), Pictures: picture.Maker{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,9 +92,13 @@ func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 	if err := st.UpdateTerm(ctx, child); err != nil {
 		t.Fatal(err)
 	}
+	rose, err := svc.Library.Upload(ctx, admin, "rose.png", testkit.PNG(600, 400))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range 12 {
 		p, err := svc.Writing.SavePost(ctx, admin, 0, blog.PostInput{Kind: blog.KindPost, Title: fmt.Sprint("Café notes ", i),
-			Body: fmt.Sprintf("Pruning the **roses**, week %d.\n\n> A quoted line.\n", i), Tags: []string{"pruning", fmt.Sprint("week ", i%3)},
+			Body: fmt.Sprintf("Pruning the **roses**, week %d.\n\n> A quoted line.\n\n![A rose](%s)\n", i, rose.URL()), Tags: []string{"pruning", fmt.Sprint("week ", i%3)},
 			Categories: []string{"roses"}, Status: blog.StatusPublished, CommentsOpen: true,
 			PublishedAt: time.Date(2026, 3, 1+i, 9, 0, 0, 0, time.UTC)})
 		if err != nil {
@@ -151,6 +157,17 @@ func checkUsable(t *testing.T, st blog.Store) {
 	}
 	if p.ID <= 12 {
 		t.Errorf("new post got ID %d, which a moved post has", p.ID)
+	}
+	// The library came along: readers get copies made from the original.
+	items, _, err := svc.Library.List(ctx, admin, blog.MediaFilter{})
+	if err != nil || len(items) != 1 {
+		t.Fatalf("library after the move: %d items, %v", len(items), err)
+	}
+	if _, data, err := svc.Library.Copy(ctx, items[0].Key, 480); err != nil || !bytes.HasPrefix(data, []byte("\x89PNG")) {
+		t.Errorf("a copy of the moved picture: %.8q, %v", data, err)
+	}
+	if uses, err := svc.Library.Uses(ctx, admin, items[0].ID); err != nil || len(uses) != 12 {
+		t.Errorf("the moved picture is used by %d posts, %v; want 12", len(uses), err)
 	}
 }
 
@@ -299,8 +316,8 @@ func TestRestoreRefusesDamage(t *testing.T) {
 }
 
 // TestRestoresOlderArchive restores a backup made before the archive
-// format knew post_addresses: every other table comes back, and the old
-// addresses start empty.
+// format knew post_addresses and the media library: every other table
+// comes back, and the newer ones start empty.
 func TestRestoresOlderArchive(t *testing.T) {
 	ctx := t.Context()
 	src := openSQLite(t)
@@ -309,7 +326,13 @@ func TestRestoresOlderArchive(t *testing.T) {
 	if _, err := archive.Write(ctx, src, time.Now(), &buf); err != nil {
 		t.Fatal(err)
 	}
-	// Rewrite it as format 1 wrote it: no post_addresses table.
+	newer := map[string]bool{}
+	for _, tb := range archive.Tables() {
+		if tb.Since > 1 {
+			newer[tb.Name] = true
+		}
+	}
+	// Rewrite it as format 1 wrote it: without the newer tables.
 	zr, err := gzip.NewReader(&buf)
 	if err != nil {
 		t.Fatal(err)
@@ -317,20 +340,22 @@ func TestRestoresOlderArchive(t *testing.T) {
 	var old bytes.Buffer
 	zw := gzip.NewWriter(&old)
 	sc := bufio.NewScanner(zr)
-	sc.Buffer(nil, 1<<20)
-	skipping := false
+	sc.Buffer(nil, 16<<20)
+	skipping := ""
 	for first := true; sc.Scan(); first = false {
 		line := sc.Text()
+		var start struct{ Table, End string }
+		json.Unmarshal([]byte(line), &start)
 		switch {
 		case first:
-			line = strings.Replace(line, `"folio_archive":2`, `"folio_archive":1`, 1)
-		case strings.HasPrefix(line, `{"table":"post_addresses"`):
-			skipping = true
-		case skipping && strings.HasPrefix(line, `{"end":"post_addresses"`):
-			skipping = false
+			line = fmt.Sprintf(`{"folio_archive":1,"created_at":%q}`, time.Now().UTC().Format(time.RFC3339))
+		case newer[start.Table]:
+			skipping = start.Table
+		case skipping != "" && start.End == skipping:
+			skipping = ""
 			continue
 		}
-		if !skipping {
+		if skipping == "" {
 			fmt.Fprintln(zw, line)
 		}
 	}
@@ -341,8 +366,8 @@ func TestRestoresOlderArchive(t *testing.T) {
 		t.Fatalf("a format 1 archive: %v", err)
 	}
 	for _, s := range sums {
-		if s.Table == "post_addresses" && s.Rows != 0 {
-			t.Errorf("post_addresses restored %d rows from an archive without them", s.Rows)
+		if newer[s.Table] && s.Rows != 0 {
+			t.Errorf("%s restored %d rows from an archive without it", s.Table, s.Rows)
 		}
 		if s.Table == "posts" && s.Rows == 0 {
 			t.Error("no posts restored")

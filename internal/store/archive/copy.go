@@ -16,8 +16,12 @@ import (
 // holds a site and replacing it was not asked for.
 var ErrNotEmpty = errors.New("the target database already holds a site")
 
-// batch is how many rows go to Insert at once.
-const batch = 500
+// batch is how many rows go to Insert at once, and batchBytes how many
+// bytes of files at most (a library's originals are large).
+const (
+	batch      = 500
+	batchBytes = 32 << 20
+)
 
 // loader inserts one table's rows in batches, summing them; a table
 // with a Parent column is held until the end and loaded parents first.
@@ -27,6 +31,7 @@ type loader struct {
 	t    Table
 	sum  *summer
 	rows [][]any
+	size int // bytes of files in rows
 }
 
 func newLoader(ctx context.Context, w Writer, t Table) *loader {
@@ -40,7 +45,12 @@ func (l *loader) add(row []any) error {
 	}
 	l.sum.add(n)
 	l.rows = append(l.rows, n)
-	if len(l.rows) >= batch && l.t.Parent == "" {
+	for _, v := range n {
+		if b, ok := v.([]byte); ok {
+			l.size += len(b)
+		}
+	}
+	if (len(l.rows) >= batch || l.size >= batchBytes) && l.t.Parent == "" {
 		return l.flush()
 	}
 	return nil
@@ -57,7 +67,7 @@ func (l *loader) flush() error {
 	if err := l.w.Insert(l.ctx, l.t, rows); err != nil {
 		return fmt.Errorf("load %s: %w", l.t.Name, err)
 	}
-	l.rows = l.rows[:0]
+	l.rows, l.size = l.rows[:0], 0
 	return nil
 }
 
@@ -160,8 +170,8 @@ func verify(ctx context.Context, dst Target, want []Sum) error {
 }
 
 // Format is the version of the archive file format: 2 added the table
-// post_addresses.
-const Format = 2
+// post_addresses, 3 the media library.
+const Format = 3
 
 type header struct {
 	Archive   int       `json:"folio_archive"`

@@ -58,9 +58,9 @@ func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) 
 		tx := bs.(*Store)
 		clear := `DELETE FROM settings`
 		if replace {
-			names := make([]string, len(archive.Tables()))
-			for i, t := range archive.Tables() {
-				names[i] = t.Name
+			names := append([]string(nil), archive.Derived...)
+			for _, t := range archive.Tables() {
+				names = append(names, t.Name)
 			}
 			clear = `TRUNCATE ` + strings.Join(names, ", ")
 		}

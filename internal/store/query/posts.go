@@ -210,7 +210,8 @@ func (t Tables) SetPostTerms(ctx context.Context, postID int64, termIDs []int64)
 // store's limit on bound parameters.
 const termBatch = 500
 
-// loadTerms fills Tags and Categories of posts with one query per batch.
+// loadTerms fills Tags, Categories and Featured of posts with two
+// queries per batch.
 func (t Tables) loadTerms(ctx context.Context, posts []*blog.Post) error {
 	for start := 0; start < len(posts); start += termBatch {
 		batch := posts[start:min(start+termBatch, len(posts))]
@@ -238,6 +239,9 @@ func (t Tables) loadTerms(ctx context.Context, posts []*blog.Post) error {
 			WHERE pt.post_id`+In(&a, ids)+` ORDER BY pt.post_id, pt.position`, a...)
 		if err != nil {
 			return fmt.Errorf("load terms: %w", err)
+		}
+		if err := t.loadFeatured(ctx, byID, ids); err != nil {
+			return fmt.Errorf("load featured pictures: %w", err)
 		}
 	}
 	return nil

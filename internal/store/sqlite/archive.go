@@ -61,6 +61,9 @@ func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) 
 		tables := []archive.Table{{Name: "settings"}}
 		if replace {
 			tables = archive.Tables()
+			for _, name := range archive.Derived {
+				tables = append(tables, archive.Table{Name: name})
+			}
 		}
 		for i := len(tables) - 1; i >= 0; i-- {
 			if _, err := tx.tx.ExecContext(ctx, `DELETE FROM `+tables[i].Name); err != nil {

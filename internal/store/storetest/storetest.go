@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"MailStore", []test{{"Outbox", testOutbox}}},
 		{"Searcher", []test{{"Search", testSearch}}},
 		{"RateStore", []test{{"Hits", testRateHits}}},
+		{"MediaStore", []test{{"Media", testMedia}}},
 		{"Transactor", []test{{"Rollback", testAtomicRollback}, {"SlugRace", testSlugRace},
 			{"ApproveDeleteRace", testApproveDeleteRace}}},
 	}

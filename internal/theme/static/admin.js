@@ -131,4 +131,71 @@
       .then(function (html) { preview.innerHTML = html; })
       .catch(function () { /* keep the last preview */ });
   }
+
+  // Pictures: chosen with the button, dropped onto the text or pasted
+  // into it, each is uploaded to the library and its Markdown put where
+  // the cursor was. A placeholder holds the place while it uploads.
+  var text = form.elements["body"];
+  var picker = document.getElementById("picture-file");
+  var note = document.getElementById("picture-status");
+  var tools = document.getElementById("picture-tools");
+  if (!text || !window.fetch || !window.FormData) return;
+  if (tools) tools.hidden = false;
+  var uploads = 0;
+  function say(msg) { if (note) note.textContent = msg; }
+  function insertAt(pos, s) {
+    text.value = text.value.slice(0, pos) + s + text.value.slice(pos);
+    text.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  function replaceOnce(from, to) {
+    var i = text.value.indexOf(from);
+    if (i < 0) { insertAt(text.value.length, to); return; }
+    text.value = text.value.slice(0, i) + to + text.value.slice(i + from.length);
+    text.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  function upload(file) {
+    if (!/^image\//.test(file.type) && !/\.(jpe?g|png|gif|webp)$/i.test(file.name)) {
+      say(file.name + " is not a picture: choose a JPEG, PNG, GIF or WebP file.");
+      return;
+    }
+    var mark = "![Uploading " + file.name.replace(/[\[\]]/g, "") + " (" + (++uploads) + ")…]()";
+    var pos = text.selectionStart != null ? text.selectionStart : text.value.length;
+    var before = text.value.slice(0, pos);
+    var gap = before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
+    insertAt(pos, gap + mark + "\n\n");
+    say("Uploading " + file.name + "…");
+    var data = new FormData();
+    data.append("csrf_token", form.elements["csrf_token"].value);
+    data.append("file", file, file.name);
+    fetch("/admin/media", { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
+      .then(function (res) {
+        if (!res.ok) throw new Error(res.j.error || "The upload was refused.");
+        replaceOnce(mark, res.j.markdown);
+        say(file.name + " uploaded." + (res.j.alt ? "" : " Describe it between the brackets, for readers who cannot see it."));
+      })
+      .catch(function (err) {
+        replaceOnce(mark + "\n\n", "");
+        say(file.name + " was not uploaded: " + err.message);
+      });
+  }
+  function uploadAll(files) { Array.prototype.forEach.call(files, upload); }
+  if (picker) picker.addEventListener("change", function () { uploadAll(picker.files); picker.value = ""; });
+  text.addEventListener("dragover", function (e) {
+    if (e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types, "Files") >= 0) { e.preventDefault(); text.classList.add("dropping"); }
+  });
+  text.addEventListener("dragleave", function () { text.classList.remove("dropping"); });
+  text.addEventListener("drop", function (e) {
+    text.classList.remove("dropping");
+    if (!e.dataTransfer || !e.dataTransfer.files.length) return;
+    e.preventDefault();
+    text.focus();
+    uploadAll(e.dataTransfer.files);
+  });
+  text.addEventListener("paste", function (e) {
+    var files = e.clipboardData && e.clipboardData.files;
+    if (!files || !files.length) return;
+    e.preventDefault();
+    uploadAll(files);
+  });
 })();
