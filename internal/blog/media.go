@@ -207,6 +207,9 @@ type MediaStore interface {
 	// SetPostMedia records which items post postID shows, featured (0:
 	// none) among them.
 	SetPostMedia(ctx context.Context, postID int64, mediaIDs []int64, featured int64) error
+	// SetPostFeatured makes item mediaID the featured picture of post
+	// postID, keeping what else it shows.
+	SetPostFeatured(ctx context.Context, postID, mediaID int64) error
 	// MediaUses lists the IDs of the posts and pages showing item id.
 	MediaUses(ctx context.Context, id int64) ([]int64, error)
 }

@@ -61,6 +61,7 @@ type Moving struct {
 	users    UserStore
 	terms    TermStore
 	renderer CommentRenderer
+	library  *Library
 }
 
 // Importer writes one import inside one transaction. Every item is keyed
@@ -385,6 +386,64 @@ func (im *Importer) Redirect(from, to string) error {
 		return nil
 	}
 	return im.tx.SetRedirect(im.ctx, Redirect{From: from, To: to, CreatedAt: im.m.now().UTC()})
+}
+
+// Picture adds a file of the old site to the library (the same file
+// again is the same item), without federating or announcing anything;
+// its copies are made when first asked for. A file that is not a
+// picture the library takes returns a *ValidationError on "file".
+func (im *Importer) Picture(fileName string, data []byte) (*Media, error) {
+	l := im.m.library
+	if l.maker == nil {
+		return nil, FieldError("file", "This folio cannot read pictures.")
+	}
+	if max := im.m.current().MediaMaxMB; len(data) > max<<20 {
+		return nil, FieldError("file", fmt.Sprintf("The file is larger than %d MiB, the most the library takes.", max))
+	}
+	key := mediaKey(im.actor.ID, data)
+	if m, err := im.tx.MediaByKey(im.ctx, key); err == nil {
+		return m, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	info, err := l.maker.Inspect(im.ctx, data)
+	if err != nil {
+		if im.ctx.Err() != nil {
+			return nil, im.ctx.Err()
+		}
+		return nil, FieldError("file", err.Error())
+	}
+	now := im.m.stamp()
+	m := &Media{Key: key, Name: mediaName(fileName), FileName: cleanFileName(fileName), Type: info.Type, CopyType: info.CopyType,
+		Width: info.Width, Height: info.Height, Orientation: info.Orientation, Size: int64(len(data)), UploaderID: im.actor.ID,
+		CreatedAt: now, UpdatedAt: now}
+	if err := im.tx.CreateMedia(im.ctx, m, data); err != nil {
+		return nil, fmt.Errorf("store %s: %w", fileName, err)
+	}
+	im.Report.count("picture", true)
+	return m, nil
+}
+
+// DescribePicture gives an imported picture the old site's alt text and
+// caption, where it has none of its own yet.
+func (im *Importer) DescribePicture(m *Media, alt, caption string) error {
+	alt, caption = strings.TrimSpace(clean(alt)), strings.TrimSpace(clean(caption))
+	if (m.Alt != "" || alt == "") && (m.Caption != "" || caption == "") {
+		return nil
+	}
+	if m.Alt == "" {
+		m.Alt = truncate(alt, maxAltLen)
+	}
+	if m.Caption == "" {
+		m.Caption = truncate(caption, maxAltLen)
+	}
+	m.UpdatedAt = im.m.stamp()
+	return im.tx.UpdateMedia(im.ctx, m)
+}
+
+// Feature makes picture m the featured picture of post postID.
+func (im *Importer) Feature(postID int64, m *Media) error {
+	return im.tx.SetPostFeatured(im.ctx, postID, m.ID)
 }
 
 // Key formats a numeric source ID as an import key.

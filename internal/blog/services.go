@@ -69,6 +69,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 		return nil, err
 	}
 	w := &Writing{core: c, posts: st, revisions: st, media: st, renderer: opts.Renderer}
+	library := &Library{core: c, media: st, posts: st, maker: opts.Pictures}
 	return &Services{
 		Site:     &Site{core: c, redirects: st, addresses: st, posts: st},
 		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher},
@@ -77,9 +78,10 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 			addresses: st, searching: make(chan struct{}, searchesAtOnce)},
 		Discussion: &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer,
 			spam: opts.SpamChecker},
-		Outbox:  &Outbox{core: c, mail: st, mailer: opts.Mailer},
-		Moving:  &Moving{core: c, writing: w, posts: st, comments: st, users: st, terms: st, renderer: opts.CommentRenderer},
-		Library: &Library{core: c, media: st, posts: st, maker: opts.Pictures},
+		Outbox: &Outbox{core: c, mail: st, mailer: opts.Mailer},
+		Moving: &Moving{core: c, writing: w, posts: st, comments: st, users: st, terms: st, renderer: opts.CommentRenderer,
+			library: library},
+		Library: library,
 	}, nil
 }
 

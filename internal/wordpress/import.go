@@ -78,8 +78,7 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 		}
 		catParents := map[string]string{}
 		skippedTypes := map[string]int{}
-		files := &uploads{from: opts.Uploads, to: opts.UploadsTarget, dry: opts.DryRun, copied: map[string]bool{}, missing: map[string]bool{},
-			refused: map[string]string{}}
+		files := newUploads(im, opts)
 		oldPath := func(link string) string {
 			u, err := url.Parse(strings.TrimSpace(link))
 			if err != nil || u.Path == "" {
@@ -106,7 +105,7 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 			return u.ID, nil
 		}
 		run := &itemRun{im: im, loc: loc, user: user, attachments: attachments, unknownCodes: map[string]bool{}, files: files,
-			oldPath: oldPath, reusable: map[int64]string{}, blockCounts: map[string]int{},
+			oldPath: oldPath, reusable: map[int64]string{}, blockCounts: map[string]int{}, thumbs: map[int64]int64{},
 			parentLater: func(id int64, parent string) {
 				pendingParents = append(pendingParents, struct {
 					id     int64
@@ -196,6 +195,9 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 				return err
 			}
 		}
+		if err := files.attachments(attachments, run.thumbs); err != nil {
+			return err
+		}
 		// Attachment pages redirect to the post they belong to, or to the
 		// file itself.
 		for _, a := range attachments {
@@ -283,6 +285,7 @@ type itemRun struct {
 	waiting      []*Item          // items that use a reusable block not read yet
 	blockItems   int
 	blockCounts  map[string]int
+	thumbs       map[int64]int64 // a post's featured picture: local post ID → attachment ID
 }
 
 // convertText runs an item's text through the shortcode conversions and
@@ -404,6 +407,9 @@ func (r *itemRun) item(it *Item) error {
 	p, err := im.Post(blog.Key(it.ID), in, termIDs)
 	if err != nil {
 		return err
+	}
+	if thumb, err := strconv.ParseInt(strings.TrimSpace(it.Meta["_thumbnail_id"]), 10, 64); err == nil && thumb > 0 {
+		r.thumbs[p.ID] = thumb
 	}
 	if it.Parent != 0 && kind == blog.KindPage {
 		r.parentLater(p.ID, blog.Key(it.Parent))

@@ -10,6 +10,7 @@ import (
 
 	"folio/internal/blog"
 	"folio/internal/markdown"
+	"folio/internal/picture"
 	"folio/internal/store/sqlite"
 	"folio/internal/testkit"
 	"folio/internal/wordpress"
@@ -23,8 +24,8 @@ func newSite(t testing.TB) (*blog.Services, *blog.User) {
 	}
 	t.Cleanup(func() { st.Close() })
 	svc, err := blog.New(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
-		Hasher: testkit.Hasher(),
-		Now:    func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
+		Hasher: testkit.Hasher(), Pictures: picture.Maker{},
+		Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,6 +264,75 @@ func TestImportFixtures(t *testing.T) {
 	}
 	if to, err := svc.Reading.Moved(t.Context(), "/?p=1"); err != nil || to != hello.Path {
 		t.Errorf("/?p=1 redirects to %q, %v", to, err)
+	}
+}
+
+// TestImportPicturesIntoLibrary brings the old site's pictures into the
+// media library: a size WordPress made as its original, with the
+// attachment's alt text and caption; an attachment no post links to;
+// the post's thumbnail as its featured picture; and every old address
+// of a picture redirecting to the library's.
+func TestImportPicturesIntoLibrary(t *testing.T) {
+	svc, admin := newSite(t)
+	from := t.TempDir()
+	dir := filepath.Join(from, "2014", "03")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"rose.jpg": testkit.PhoneJPEG(1200, 800, 6), "rose-300x200.jpg": testkit.Photo(300, 200),
+		"tulip.png": testkit.PNG(400, 300)} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	attachment := func(id int, file, alt, caption string) string {
+		return `<item><title>` + file + `</title><link>https://old.example/?attachment_id=` + itoa(id) + `</link><excerpt:encoded><![CDATA[` + caption + `]]></excerpt:encoded>
+<wp:post_id>` + itoa(id) + `</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:attachment_url>https://old.example/wp-content/uploads/2014/03/` + file + `</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value><![CDATA[` + alt + `]]></wp:meta_value></wp:postmeta></item>
+`
+	}
+	post := strings.Replace(item(60, "post", "publish", "roses", `<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>71</wp:meta_value></wp:postmeta>`),
+		"First paragraph of roses.", `<img src="https://old.example/wp-content/uploads/2014/03/rose-300x200.jpg" alt="Roses" width="300" height="200">`, 1)
+	doc := wxr(post + attachment(70, "rose.jpg", "Red roses on a wall", "June") + attachment(71, "tulip.png", "One tulip", ""))
+	rep, err := wordpress.Import(t.Context(), svc.Moving, nil, strings.NewReader(doc), wordpress.Options{Uploads: from, UploadsTarget: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _, err := svc.Library.List(t.Context(), admin, blog.MediaFilter{})
+	if err != nil || len(items) != 2 {
+		t.Fatalf("library: %d items, %v; want the rose and the tulip\n%s", len(items), err, strings.Join(rep.Notes, "\n"))
+	}
+	byName := map[string]*blog.Media{}
+	for _, m := range items {
+		byName[m.FileName] = m
+	}
+	rose, tulip := byName["rose.jpg"], byName["tulip.png"]
+	if rose == nil || tulip == nil || rose.Width != 800 || rose.Alt != "Red roses on a wall" || rose.Caption != "June" || tulip.Alt != "One tulip" {
+		t.Fatalf("library = %+v, %+v", rose, tulip)
+	}
+	p, _ := postBySlug(t, svc, admin, "roses")
+	if !strings.Contains(p.BodyHTML, `src="`+rose.URL()+`"`) || !strings.Contains(p.BodyHTML, `srcset="`+rose.Srcset()+`"`) {
+		t.Errorf("the post shows %s", p.BodyHTML)
+	}
+	if p.Featured == nil || p.Featured.ID != tulip.ID {
+		t.Errorf("featured picture %+v, want the tulip", p.Featured)
+	}
+	for from, to := range map[string]string{"/wp-content/uploads/2014/03/rose-300x200.jpg": rose.URL(),
+		"/wp-content/uploads/2014/03/rose.jpg": rose.URL(), "/wp-content/uploads/2014/03/tulip.png": tulip.URL()} {
+		if got, err := svc.Reading.Moved(t.Context(), from); err != nil || got != to {
+			t.Errorf("%s redirects to %q, %v; want %s", from, got, err, to)
+		}
+	}
+	if notes := strings.Join(rep.Notes, "\n"); !strings.Contains(notes, "put 2 pictures into the media library") {
+		t.Errorf("the report lacks the pictures:\n%s", notes)
+	}
+	// Again: nothing new.
+	if _, err := wordpress.Import(t.Context(), svc.Moving, nil, strings.NewReader(doc), wordpress.Options{Uploads: from, UploadsTarget: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, n, _ := svc.Library.List(t.Context(), admin, blog.MediaFilter{}); n != 2 {
+		t.Errorf("a second import made the library %d items", n)
 	}
 }
 

@@ -140,6 +140,16 @@ func (t Tables) SetPostMedia(ctx context.Context, postID int64, mediaIDs []int64
 	return nil
 }
 
+// SetPostFeatured makes an item a post's featured picture.
+func (t Tables) SetPostFeatured(ctx context.Context, postID, mediaID int64) error {
+	if _, err := t.db.Exec(ctx, `UPDATE post_media SET featured = (media_id = ?) WHERE post_id = ?`, mediaID, postID); err != nil {
+		return t.d.MapErr(err)
+	}
+	_, err := t.db.Exec(ctx, `INSERT INTO post_media (post_id, media_id, featured) VALUES (?, ?, ?)
+		ON CONFLICT (post_id, media_id) DO NOTHING`, postID, mediaID, true)
+	return t.d.MapErr(err)
+}
+
 // MediaUses lists the posts and pages showing an item, by ID.
 func (t Tables) MediaUses(ctx context.Context, id int64) ([]int64, error) {
 	return Collect(ctx, t.db, ScanID, `SELECT post_id FROM post_media WHERE media_id = ? ORDER BY post_id`, id)
