@@ -527,6 +527,7 @@ type Everything struct {
 	Users      []*User
 	Tags       []Term
 	Categories []Term
+	Pictures   []*Media // the library, newest first
 }
 
 // Export returns the whole site. actor must be an administrator; nil is
@@ -552,6 +553,9 @@ func (m *Moving) Export(ctx context.Context, actor *User) (*Everything, error) {
 		return nil, err
 	}
 	if e.Categories, err = m.terms.Terms(ctx, TermCategory); err != nil {
+		return nil, err
+	}
+	if e.Pictures, _, err = m.library.media.MediaList(ctx, MediaFilter{}); err != nil {
 		return nil, err
 	}
 	return &e, nil

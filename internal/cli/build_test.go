@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,10 +26,27 @@ func TestSeedAndBuild(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Seeded 40 posts and 120 replies") {
 		t.Fatalf("seed: %d %q %q", code, out, errs)
 	}
+	// A post with a picture: the build writes every copy its srcset
+	// names.
+	seeded := openService(t, dir)
+	writers, _ := seeded.Accounts.Users(t.Context())
+	photo, err := seeded.Library.Upload(t.Context(), writers[0], "hedge.jpg", testkit.PhoneJPEG(1000, 700, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seeded.Writing.SavePost(t.Context(), writers[0], 0, blog.PostInput{Kind: blog.KindPost, Title: "The hedge",
+		Body: "![A hedge](" + photo.URL() + ")", Status: blog.StatusPublished, CommentsOpen: true}); err != nil {
+		t.Fatal(err)
+	}
 	site := filepath.Join(t.TempDir(), "site")
 	code, out, errs = run(t, "", "build", "--data", dir, "--out", site)
 	if code != 0 || !strings.Contains(out, "written, 0 unchanged") {
 		t.Fatalf("build: %d %q %q", code, out, errs)
+	}
+	for _, w := range photo.Widths() {
+		if data, err := os.ReadFile(filepath.Join(site, filepath.FromSlash(photo.SizeURL(w)[1:]))); err != nil || !bytes.HasPrefix(data, []byte("\xff\xd8")) {
+			t.Errorf("the build's copy %d of the picture: %v", w, err)
+		}
 	}
 	// The files are what the server sends for the same addresses.
 	svc := openService(t, dir)

@@ -14,7 +14,9 @@ import (
 	"folio/internal/cli"
 	"folio/internal/markdown"
 	"folio/internal/password"
+	"folio/internal/picture"
 	"folio/internal/store/sqlite"
+	"folio/internal/testkit"
 )
 
 // run runs folio in-process and returns its exit code and output.
@@ -32,7 +34,8 @@ func openService(t *testing.T, dir string) *blog.Services {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc, err := blog.New(context.Background(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: password.New()})
+	svc, err := blog.New(context.Background(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
+		Hasher: password.New(), Pictures: picture.Maker{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,11 +246,20 @@ func TestExportCommands(t *testing.T) {
 	if _, err := svc.Discussion.SubmitComment(t.Context(), blog.CommentInput{PostID: post.ID, Actor: users[0], Body: "A writer's note"}); err != nil {
 		t.Fatal(err)
 	}
+	photo, err := svc.Library.Upload(t.Context(), users[0], "garden.jpg", testkit.PhoneJPEG(900, 600, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	out := t.TempDir()
 	code, stdout, errs := run(t, "", "export", "markdown", "--data", dir, out)
-	if code != 0 || !strings.Contains(stdout, "Wrote 5 posts, 1 pages and 1 replies") {
+	if code != 0 || !strings.Contains(stdout, "Wrote 5 posts, 1 pages, 1 replies and 1 pictures") {
 		t.Fatalf("export markdown: %d %q %q", code, stdout, errs)
+	}
+	// The picture as readers get it, where the posts link to it.
+	pic, err := os.ReadFile(filepath.Join(out, "static", filepath.FromSlash(photo.URL()[1:])))
+	if err != nil || !bytes.HasPrefix(pic, []byte("\xff\xd8")) || bytes.Contains(pic, []byte("GPS-SECRET-CAMERA")) {
+		t.Errorf("the exported picture: %d bytes, %v", len(pic), err)
 	}
 	md, err := os.ReadFile(filepath.Join(out, "content", "posts", "quoting.md"))
 	if err != nil || !strings.Contains(string(md), "url: /2023/06/01/quoting/") || !strings.Contains(string(md), "> Reading faster is reading more.") {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"folio/internal/blog"
 	"folio/internal/config"
 	"folio/internal/export"
 	"folio/internal/wordpress"
@@ -42,11 +43,14 @@ func exportCmd(ctx context.Context, args []string, env Env) error {
 	}
 	st := s.service.Site.Settings()
 	if format == "markdown" {
-		stats, err := export.Markdown(target, all, st)
+		stats, err := export.Markdown(target, all, st, func(m *blog.Media) ([]byte, error) {
+			_, data, err := s.service.Library.Copy(ctx, m.Key, 0)
+			return data, err
+		})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "Wrote %d posts, %d pages and %d replies to %s.\n", stats.Posts, stats.Pages, stats.Replies, target)
+		fmt.Fprintf(env.Stdout, "Wrote %d posts, %d pages, %d replies and %d pictures to %s.\n", stats.Posts, stats.Pages, stats.Replies, stats.Pictures, target)
 		return nil
 	}
 	base := st.BaseURL

@@ -1,6 +1,7 @@
 // Package export writes the whole site as Hugo-compatible Markdown: one
-// file per post and page with YAML front matter, and the replies as a
-// data file, so a site can move to a static generator.
+// file per post and page with YAML front matter, the replies as a data
+// file, and the library's pictures as static files at the addresses the
+// posts link to, so a site can move to a static generator.
 package export
 
 import (
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -32,6 +34,8 @@ type frontMatter struct {
 	Categories  []string      `yaml:"categories,omitempty"`
 	Author      string        `yaml:"author"`
 	Source      *sourceMatter `yaml:"source,omitempty"`
+	// Images holds the featured picture, as Hugo's templates read it.
+	Images []string `yaml:"images,omitempty"`
 }
 
 type sourceMatter struct {
@@ -55,11 +59,13 @@ type reply struct {
 }
 
 // Stats counts what Markdown wrote.
-type Stats struct{ Posts, Pages, Replies int }
+type Stats struct{ Posts, Pages, Replies, Pictures int }
 
 // Markdown writes e into dir as content/posts/SLUG.md, content/SLUG.md
-// (pages) and data/replies.json (approved replies by post slug).
-func Markdown(dir string, e *blog.Everything, st blog.Settings) (Stats, error) {
+// (pages), data/replies.json (approved replies by post slug) and
+// static/media/KEY/NAME.EXT: each picture as readers get it (upright,
+// without metadata, at most 2400 pixels wide), which picture returns.
+func Markdown(dir string, e *blog.Everything, st blog.Settings, picture func(*blog.Media) ([]byte, error)) (Stats, error) {
 	var stats Stats
 	loc := st.Location()
 	stamp := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
@@ -78,6 +84,9 @@ func Markdown(dir string, e *blog.Everything, st blog.Settings) (Stats, error) {
 		}
 		if !p.Source.IsZero() {
 			fm.Source = &sourceMatter{URL: p.Source.URL, Title: p.Source.Title, Site: p.Source.Site}
+		}
+		if p.Featured != nil {
+			fm.Images = []string{p.Featured.URL()}
 		}
 		path := filepath.Join(dir, "content", "posts", p.Slug+".md")
 		if p.Kind == blog.KindPage {
@@ -110,7 +119,20 @@ func Markdown(dir string, e *blog.Everything, st blog.Settings) (Stats, error) {
 	if err != nil {
 		return stats, err
 	}
-	return stats, write(filepath.Join(dir, "data", "replies.json"), append(data, '\n'))
+	if err := write(filepath.Join(dir, "data", "replies.json"), append(data, '\n')); err != nil {
+		return stats, err
+	}
+	for _, m := range e.Pictures {
+		data, err := picture(m)
+		if err != nil {
+			return stats, fmt.Errorf("picture %s: %w", m.FileName, err)
+		}
+		if err := write(filepath.Join(dir, "static", filepath.FromSlash(strings.TrimPrefix(m.URL(), "/"))), data); err != nil {
+			return stats, err
+		}
+		stats.Pictures++
+	}
+	return stats, nil
 }
 
 func write(path string, data []byte) error {

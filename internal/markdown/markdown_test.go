@@ -1,9 +1,11 @@
 package markdown_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
+	"folio/internal/blog"
 	"folio/internal/htmlcheck"
 	"folio/internal/markdown"
 )
@@ -101,3 +103,31 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPictures renders any text with every picture address taken for a
+// library item: the sizes it adds point into the library only, and the
+// output stays free of script.
+func FuzzPictures(f *testing.F) {
+	for _, seed := range []string{"![a](/media/k/x.jpg \"cap\")", "<p><img src=\"/media/k/y.png\" title=\"<b>t</b>\"></p>",
+		"[![a](/m.jpg)](/x)", "<img src=\"javascript:alert(1)\">", "![](/a.jpg)\n\n![b](/b.jpg)"} {
+		f.Add(seed)
+	}
+	item := &blog.Media{Key: "00000000000000000000", Name: "x", CopyType: "image/jpeg", Width: 1000, Height: 800}
+	r := markdown.NewPosts()
+	f.Fuzz(func(t *testing.T, src string) {
+		out, err := r.Render(src, func(string) *blog.Media { return item })
+		if err != nil {
+			return
+		}
+		for _, m := range srcsetAttr.FindAllStringSubmatch(out.HTML, -1) {
+			if m[1] != item.Srcset() {
+				t.Fatalf("srcset %q in %q", m[1], out.HTML)
+			}
+		}
+		if strings.Contains(strings.ToLower(out.HTML), "<script") || strings.Contains(strings.ToLower(out.HTML), "=\"javascript:") {
+			t.Fatalf("script in %q", out.HTML)
+		}
+	})
+}
+
+var srcsetAttr = regexp.MustCompile(`srcset="([^"]*)"`)

@@ -296,8 +296,8 @@ type pageRecorder struct {
 
 func (r *pageRecorder) RecordShows(sh web.Shows) { r.shows.Add(sh) }
 
-// localLinks returns the root-relative addresses of body's href and src
-// attributes, cleaned, without query or fragment.
+// localLinks returns the root-relative addresses of body's href, src
+// and srcset attributes, cleaned, without query or fragment.
 func localLinks(body []byte) []string {
 	var out []string
 	for rest := body; ; {
@@ -307,6 +307,12 @@ func localLinks(body []byte) []string {
 		}
 		attr := rest[:i]
 		rest = rest[i+2:] // at the slash
+		if bytes.HasSuffix(attr, []byte("srcset")) {
+			if end := bytes.IndexByte(rest, '"'); end >= 0 {
+				out = append(out, srcsetLinks(string(rest[:end]))...)
+			}
+			continue
+		}
 		if !bytes.HasSuffix(attr, []byte("href")) && !bytes.HasSuffix(attr, []byte("src")) {
 			continue
 		}
@@ -318,6 +324,17 @@ func localLinks(body []byte) []string {
 		out = append(out, path.Clean(link)+trailing(link))
 		rest = rest[end:]
 	}
+}
+
+// srcsetLinks returns the root-relative addresses of a srcset value.
+func srcsetLinks(set string) []string {
+	var out []string
+	for _, cand := range strings.Split(set, ",") {
+		if f := strings.Fields(cand); len(f) > 0 && strings.HasPrefix(f[0], "/") && !strings.HasPrefix(f[0], "//") {
+			out = append(out, path.Clean(f[0]))
+		}
+	}
+	return out
 }
 
 func trailing(p string) string {

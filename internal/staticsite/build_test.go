@@ -17,6 +17,8 @@ func TestLocalLinks(t *testing.T) {
 		{`<form action="/comments"><a href="/">`, []string{"/"}},
 		{`<a href="/unterminated`, nil},
 		{`<link href="/feed/atom/"><a title="/" href='/single'>`, []string{"/feed/atom/"}},
+		{`<img src="/media/k/a.jpg" srcset="/media/k/a-480.jpg 480w, /media/k/a.jpg 800w, https://x.example/b.jpg 2x, //cdn/c.jpg 3x">`,
+			[]string{"/media/k/a.jpg", "/media/k/a-480.jpg", "/media/k/a.jpg"}},
 	}
 	for _, tt := range tests {
 		if got := localLinks([]byte(tt.in)); fmt.Sprint(got) != fmt.Sprint(tt.want) {
