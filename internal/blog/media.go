@@ -53,13 +53,14 @@ const mediaPrefix = "/media/"
 // Widths returns the widths of m's copies, narrowest first; the last is
 // the one its URL shows.
 func (m *Media) Widths() []int {
+	widest := min(m.Width, MediaWidths[len(MediaWidths)-1])
 	var ws []int
 	for _, w := range MediaWidths {
-		if w < m.Width {
+		if w < widest {
 			ws = append(ws, w)
 		}
 	}
-	return append(ws, min(m.Width, MediaWidths[len(MediaWidths)-1]))
+	return append(ws, widest)
 }
 
 // Widest returns the width of m's widest copy.
@@ -79,13 +80,14 @@ func (m *Media) Ext() string {
 // URL returns the address of m's widest copy, the one posts link to.
 func (m *Media) URL() string { return mediaPrefix + m.Key + "/" + m.Name + m.Ext() }
 
-// SizeURL returns the address of m's copy w pixels wide.
+// SizeURL returns the address of m's copy w pixels wide: the URL for
+// the widest, and a folder named by the width before the name for the
+// others.
 func (m *Media) SizeURL(w int) string {
-	ws := m.Widths()
-	if w == ws[len(ws)-1] {
+	if w == m.Widest() {
 		return m.URL()
 	}
-	return mediaPrefix + m.Key + "/" + m.Name + "-" + strconv.Itoa(w) + m.Ext()
+	return mediaPrefix + m.Key + "/" + strconv.Itoa(w) + "/" + m.Name + m.Ext()
 }
 
 // Srcset returns the srcset attribute listing m's copies.
@@ -125,17 +127,21 @@ func (m *Media) Markdown() string {
 // width (0 for the widest, whatever it is).
 func ParseMediaPath(p string) (key string, width int, ok bool) {
 	rest, found := strings.CutPrefix(p, mediaPrefix)
-	key, file, found2 := strings.Cut(rest, "/")
-	if !found || !found2 || len(key) != mediaKeyLen || strings.Contains(file, "/") || !isHex(key) {
+	if !found {
 		return "", 0, false
 	}
-	stem := strings.TrimSuffix(file, path.Ext(file))
-	if i := strings.LastIndexByte(stem, '-'); i >= 0 {
-		if n, err := strconv.Atoi(stem[i+1:]); err == nil && n > 0 {
-			return key, n, true
-		}
+	parts := strings.Split(rest, "/")
+	if len(parts) < 2 || len(parts) > 3 || len(parts[0]) != mediaKeyLen || !isHex(parts[0]) || parts[len(parts)-1] == "" {
+		return "", 0, false
 	}
-	return key, 0, true
+	if len(parts) == 3 {
+		n, err := strconv.Atoi(parts[1])
+		if err != nil || n <= 0 || strconv.Itoa(n) != parts[1] {
+			return "", 0, false
+		}
+		width = n
+	}
+	return parts[0], width, true
 }
 
 // mediaKeyLen is how many hex digits of the SHA-256 name an item.
@@ -319,12 +325,6 @@ func mediaName(fileName string) string {
 	s := Slugify(stem)
 	if len(s) > 60 {
 		s = strings.Trim(s[:60], "-")
-	}
-	// A trailing "-123" would read as a copy's width.
-	if i := strings.LastIndexByte(s, '-'); i >= 0 && isDigits(s[i+1:]) {
-		s += "-p"
-	} else if isDigits(s) {
-		s = "p" + s
 	}
 	if s == "" {
 		return "picture"

@@ -183,8 +183,10 @@ func TestPictureFromUploadToReader(t *testing.T) {
 			t.Errorf("copy %d with its ETag: %d, want 304", w, again.StatusCode)
 		}
 	}
-	for _, bad := range []string{photo.SizeURL(1200) + "x", "/media/" + photo.Key + "/other.jpg", photo.SizeURL(480)[:len(photo.SizeURL(480))-4] + ".png",
-		"/media/" + photo.Key + "/" + photo.Name + "-1600.jpg", "/media/" + strings.Repeat("0", 20) + "/x.jpg"} {
+	base := "/media/" + photo.Key + "/"
+	for _, bad := range []string{photo.URL() + "x", base + "other.jpg", base + "480/other.jpg", base + "480/" + photo.Name + ".png",
+		base + "1600/" + photo.Name + ".jpg", base + "1200/" + photo.Name + ".jpg", base + "0480/" + photo.Name + ".jpg",
+		base + "480/x/" + photo.Name + ".jpg", "/media/" + strings.Repeat("0", 20) + "/x.jpg"} {
 		if r := reader.get(bad); r.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404 (one address per copy)", bad, r.StatusCode)
 		}

@@ -52,6 +52,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /favicon.ico", s.asset(s.faviconShow))
 	mux.Handle("GET /uploads/{path...}", s.asset(s.uploadShow))
 	mux.Handle("GET /media/{key}/{file}", s.asset(s.pictureShow))
+	mux.Handle("GET /media/{key}/{width}/{file}", s.asset(s.pictureShow))
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /search", s.page(s.searchShow))
 	mux.Handle("GET /sitemap.xml", s.page(s.sitemapShow))
