@@ -302,7 +302,7 @@ func (l *Library) Upload(ctx context.Context, actor *User, fileName string, data
 		// asking first makes them (see Copy).
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
-		l.makeCopies(ctx, m)
+		l.makeCopies(ctx, m, data)
 	}()
 	return m, nil
 }
@@ -499,7 +499,7 @@ func (l *Library) Copy(ctx context.Context, key string, w int) (*Media, []byte, 
 	if !errors.Is(err, ErrNotFound) {
 		return m, data, err
 	}
-	if err := l.makeCopies(ctx, m); err != nil {
+	if err := l.makeCopies(ctx, m, nil); err != nil {
 		return nil, nil, err
 	}
 	data, err = l.media.MediaCopy(ctx, m.ID, w)
@@ -515,9 +515,10 @@ func containsInt(xs []int, x int) bool {
 	return false
 }
 
-// makeCopies makes and stores every copy of m, once at a time per item
-// in this process.
-func (l *Library) makeCopies(ctx context.Context, m *Media) error {
+// makeCopies makes and stores every copy of m from its original (data,
+// or read from the store when nil), once at a time per item in this
+// process.
+func (l *Library) makeCopies(ctx context.Context, m *Media, data []byte) error {
 	l.mu.Lock()
 	if run, ok := l.making[m.ID]; ok {
 		l.mu.Unlock()
@@ -540,17 +541,19 @@ func (l *Library) makeCopies(ctx context.Context, m *Media) error {
 		l.mu.Unlock()
 		close(run.done)
 	}()
-	run.err = l.resize(ctx, m)
+	run.err = l.resize(ctx, m, data)
 	return run.err
 }
 
-func (l *Library) resize(ctx context.Context, m *Media) error {
+func (l *Library) resize(ctx context.Context, m *Media, data []byte) error {
 	if _, err := l.media.MediaCopy(ctx, m.ID, m.Widths()[0]); err == nil {
 		return nil // another process made them
 	}
-	data, err := l.media.MediaOriginal(ctx, m.ID)
-	if err != nil {
-		return fmt.Errorf("read the original of %s: %w", m.Key, err)
+	if data == nil {
+		var err error
+		if data, err = l.media.MediaOriginal(ctx, m.ID); err != nil {
+			return fmt.Errorf("read the original of %s: %w", m.Key, err)
+		}
 	}
 	info := PictureInfo{Type: m.Type, CopyType: m.CopyType, Width: m.Width, Height: m.Height, Orientation: m.Orientation}
 	copies, err := l.maker.Resize(ctx, data, info, m.Widths())

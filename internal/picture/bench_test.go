@@ -37,3 +37,20 @@ func BenchmarkPhoneCopies(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLargestCopies makes every copy of the largest JPEG the
+// library decodes: 50 megapixels, the memory bound's worst case.
+func BenchmarkLargestCopies(b *testing.B) {
+	data := testkit.Photo(8660, 5770)
+	m := picture.Maker{}
+	info, err := m.Inspect(b.Context(), data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	item := blog.Media{Width: info.Width, Height: info.Height}
+	for b.Loop() {
+		if _, err := m.Resize(b.Context(), data, info, item.Widths()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"runtime"
 	"slices"
 
 	"github.com/disintegration/imaging"
@@ -30,10 +31,13 @@ import (
 
 // Limits of what is decoded: MaxPixels against decompression bombs,
 // and maxDecoded for the memory a decoded picture takes (a 16-bit PNG
-// takes eight bytes a pixel where a phone's JPEG takes one and a half).
+// takes eight bytes a pixel where a phone's JPEG takes one and a half),
+// so 40 megapixels for a phone's JPEG, 20 for an 8-bit PNG with alpha.
+// With them, making the copies of the largest picture accepted keeps the
+// whole process under 256 MiB.
 const (
-	MaxPixels  = 50_000_000
-	maxDecoded = 120 << 20
+	MaxPixels  = 40_000_000
+	maxDecoded = 80 << 20
 )
 
 // JPEGQuality is the quality JPEG copies are encoded at.
@@ -65,10 +69,10 @@ func (Maker) Inspect(ctx context.Context, data []byte) (blog.PictureInfo, error)
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return blog.PictureInfo{}, errors.New("The picture has no pixels.")
 	}
-	pixels := int64(cfg.Width) * int64(cfg.Height)
-	if pixels > MaxPixels || pixels*bytesPerPixel(typ, cfg.ColorModel) > maxDecoded {
-		return blog.PictureInfo{}, fmt.Errorf("The picture is %d × %d pixels, more than folio decodes (%d megapixels at most, fewer for 16-bit PNGs): make it smaller first.",
-			cfg.Width, cfg.Height, MaxPixels/1_000_000)
+	pixels := float64(cfg.Width) * float64(cfg.Height)
+	if most := min(MaxPixels, maxDecoded/bytesPerPixel(data, typ, cfg.ColorModel)); pixels > most {
+		return blog.PictureInfo{}, fmt.Errorf("The picture is %d × %d pixels, more than folio decodes (%.0f megapixels at most for a picture like this one): make it smaller first.",
+			cfg.Width, cfg.Height, most/1e6)
 	}
 	img, err := decode(ctx, data, typ)
 	if err != nil {
@@ -143,12 +147,12 @@ func sniff(data []byte) string {
 }
 
 // bytesPerPixel is what one pixel takes once decoded.
-func bytesPerPixel(typ string, m color.Model) int64 {
+func bytesPerPixel(data []byte, typ string, m color.Model) float64 {
 	switch {
-	case typ == "image/jpeg" && m == color.CMYKModel:
-		return 4
-	case typ == "image/jpeg", m == color.GrayModel:
-		return 3 // at most: 4:4:4 chroma
+	case typ == "image/jpeg":
+		return jpegBytesPerPixel(data)
+	case m == color.GrayModel:
+		return 1
 	case m == color.Gray16Model:
 		return 2
 	case m == color.RGBA64Model, m == color.NRGBA64Model:
@@ -162,6 +166,46 @@ func bytesPerPixel(typ string, m color.Model) int64 {
 	return 4
 }
 
+// jpegBytesPerPixel reads a JPEG's frame header for what a pixel takes
+// decoded: one byte per component, less for subsampled chroma (1.5 for a
+// phone's 4:2:0), four for CMYK. Without a header it assumes the most.
+func jpegBytesPerPixel(data []byte) float64 {
+	for i := 2; i+4 <= len(data) && data[i] == 0xff; {
+		marker := data[i+1]
+		n := int(data[i+2])<<8 | int(data[i+3])
+		if n < 2 || i+2+n > len(data) {
+			break
+		}
+		// SOF0–SOF15 but DHT (c4), JPG (c8) and DAC (cc).
+		if marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc {
+			seg := data[i+4 : i+2+n]
+			if len(seg) < 6 || len(seg) < 6+3*int(seg[5]) {
+				break
+			}
+			comps := int(seg[5])
+			var hmax, vmax int
+			for c := range comps {
+				f := seg[6+3*c+1]
+				hmax, vmax = max(hmax, int(f>>4)), max(vmax, int(f&15))
+			}
+			if hmax == 0 || vmax == 0 {
+				break
+			}
+			var sum float64
+			for c := range comps {
+				f := seg[6+3*c+1]
+				sum += float64(int(f>>4)*int(f&15)) / float64(hmax*vmax)
+			}
+			return max(sum, 1)
+		}
+		if marker == 0xda {
+			break
+		}
+		i += 2 + n
+	}
+	return 4
+}
+
 // decode decodes a whole picture (a GIF's first frame), one at a time
 // in the process.
 func decode(ctx context.Context, data []byte, typ string) (image.Image, error) {
@@ -171,6 +215,10 @@ func decode(ctx context.Context, data []byte, typ string) (image.Image, error) {
 		return nil, ctx.Err()
 	}
 	defer func() { <-decoding }()
+	// The last picture's pixels are garbage by now: collecting them
+	// before decoding the next keeps the heap at one picture's size,
+	// where the collector's pacing would let it grow to two.
+	runtime.GC()
 	r := bytes.NewReader(data)
 	var img image.Image
 	var err error

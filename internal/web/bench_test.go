@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/testkit"
 )
 
 // benchBody is a post of typical length: headings, a list, a quote, code
@@ -119,6 +120,35 @@ func BenchmarkCachedPostPage(b *testing.B) {
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	req.Header.Set("Accept-Encoding", "gzip, br")
 	h.ServeHTTP(httptest.NewRecorder(), req)
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, req)
+		if w.code != http.StatusOK {
+			b.Fatalf("status %d", w.code)
+		}
+	}
+}
+
+// BenchmarkCachedPicture serves a library copy from the cache, as
+// BenchmarkCachedPostPage serves a page: the 800-pixel copy of a
+// photo, sent as it is.
+func BenchmarkCachedPicture(b *testing.B) {
+	s, _ := benchSiteCache(b, 4, 0)
+	m, err := s.svc.Library.Upload(b.Context(), s.admin, "photo.jpg", testkit.Photo(1600, 1200))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := s.Config.Handler
+	req := httptest.NewRequest(http.MethodGet, m.SizeURL(800), nil)
+	req.Header.Set("Accept-Encoding", "gzip, br")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("status %d", rec.Code)
+	}
+	b.SetBytes(int64(rec.Body.Len()))
 	w := &discard{h: http.Header{}}
 	b.ReportAllocs()
 	for b.Loop() {
