@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -133,4 +134,47 @@ func TestTwoInstancesServeOneUpload(t *testing.T) {
 			t.Errorf("%s still serves the deleted picture after 1 s", p.site)
 		}
 	}
+}
+
+// TestKilledServerKeepsAcknowledgedUploads kills folio serve on SQLite
+// while writers upload photos: every upload it acknowledged is there
+// after a restart, and its copies, which the killed process may not have
+// finished, are made when readers ask.
+func TestKilledServerKeepsAcknowledgedUploads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills a server process")
+	}
+	dir := t.TempDir()
+	bin := buildFolio(t)
+	svc := openService(t, dir)
+	const email, pass = "ada@example.com", "0123456789"
+	admin, err := svc.Accounts.SetupAdmin(t.Context(), blog.UserInput{Name: "Ada", Email: email, Password: pass})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startServe(t, bin, "--data", dir, "--log-level", "error")
+	c := signIn(t, p.site, email, pass)
+	var acked []string
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for i := 0; time.Now().Before(deadline); i++ {
+		where, _, _ := strings.Cut(uploadTo(t, c, p.site, fmt.Sprintf("photo-%d.jpg", i), testkit.PhoneJPEG(1600+i, 1200, 6)), "?")
+		acked = append(acked, where)
+	}
+	// The last upload's copies are being made now: kill it mid-way.
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	p.cmd.Wait()
+
+	q := startServe(t, bin, "--data", dir, "--log-level", "error")
+	items, total, err := svc.Library.List(t.Context(), admin, blog.MediaFilter{})
+	if err != nil || total != len(acked) {
+		t.Fatalf("after the kill the library holds %d items (%v); %d uploads were acknowledged", total, err, len(acked))
+	}
+	for _, m := range items {
+		for _, w := range m.Widths() {
+			if s, _, _ := get(t, q.site+m.SizeURL(w)); s != http.StatusOK {
+				t.Errorf("%s copy %d after the restart: %d", m.FileName, w, s)
+			}
+		}
+	}
+	t.Logf("%d uploads acknowledged before the kill, all kept", len(acked))
 }

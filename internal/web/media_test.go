@@ -54,158 +54,160 @@ func (s *site) libraryCount(t *testing.T) int {
 	return n
 }
 
-// TestUploadRefusals sends what must not enter the library: each is
-// refused with a message that names the file and says why, the form is
-// shown again, and nothing is stored.
+// TestUploadRefusals sends what must not enter the library, on both
+// stores: each is refused with a message that names the file and says
+// why, the form is shown again, and nothing is stored.
 func TestUploadRefusals(t *testing.T) {
-	s := newSiteWithAdmin(t)
-	if _, err := s.svc.Site.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"media_max_mb": "1"}); err != nil {
-		t.Fatal(err)
-	}
-	b := s.browser(t)
-	b.login("ada@example.com", "analytical engine")
-	phone := testkit.PhoneJPEG(400, 300, 6)
-	for _, tt := range []struct {
-		name   string
-		f      file
-		status int
-		says   string
-	}{
-		{"truncated JPEG", file{"cut.jpg", phone[:len(phone)*2/3]}, http.StatusUnprocessableEntity, "damaged or incomplete"},
-		{"HTML named .jpg", file{"page.jpg", []byte("<!doctype html><script>alert(document.cookie)</script>")}, http.StatusUnprocessableEntity, "not a picture"},
-		{"SVG with a script", file{"logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>`)}, http.StatusUnprocessableEntity, "SVG files can carry scripts"},
-		{"pixel bomb", file{"bomb.png", testkit.PixelBomb(40000, 40000)}, http.StatusUnprocessableEntity, "40000 × 40000 pixels"},
-		{"over the size limit", file{"huge.jpg", append(testkit.Photo(300, 200), make([]byte, 3<<19)...)}, http.StatusRequestEntityTooLarge, "larger than 1 MiB"},
-		{"no file", file{}, http.StatusUnprocessableEntity, "Choose one or more pictures"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			var r response
-			if tt.f.name == "" {
-				r = b.upload("")
-			} else {
-				r = b.upload("", tt.f)
-			}
-			if r.StatusCode != tt.status {
-				t.Fatalf("status %d, want %d:\n%s", r.StatusCode, tt.status, r.Body)
-			}
-			mustContain(t, "the refusal", r.Body, tt.says, tt.f.name, `enctype="multipart/form-data"`)
-			if n := s.libraryCount(t); n != 0 {
-				t.Errorf("the library holds %d items after a refusal", n)
-			}
-		})
-	}
-	// The editor's script asks for JSON and gets the reason.
-	r := b.upload("application/json", file{"page.jpg", []byte("<html>")})
-	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `"error":"This file is not a picture`) {
-		t.Errorf("JSON refusal %d: %s", r.StatusCode, r.Body)
-	}
+	onBothStores(t, func(t *testing.T, s *site) {
+		if _, err := s.svc.Site.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"media_max_mb": "1"}); err != nil {
+			t.Fatal(err)
+		}
+		b := s.browser(t)
+		b.login("ada@example.com", "analytical engine")
+		phone := testkit.PhoneJPEG(400, 300, 6)
+		for _, tt := range []struct {
+			name   string
+			f      file
+			status int
+			says   string
+		}{
+			{"truncated JPEG", file{"cut.jpg", phone[:len(phone)*2/3]}, http.StatusUnprocessableEntity, "damaged or incomplete"},
+			{"HTML named .jpg", file{"page.jpg", []byte("<!doctype html><script>alert(document.cookie)</script>")}, http.StatusUnprocessableEntity, "not a picture"},
+			{"SVG with a script", file{"logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>`)}, http.StatusUnprocessableEntity, "SVG files can carry scripts"},
+			{"pixel bomb", file{"bomb.png", testkit.PixelBomb(40000, 40000)}, http.StatusUnprocessableEntity, "40000 × 40000 pixels"},
+			{"over the size limit", file{"huge.jpg", append(testkit.Photo(300, 200), make([]byte, 3<<19)...)}, http.StatusRequestEntityTooLarge, "larger than 1 MiB"},
+			{"no file", file{}, http.StatusUnprocessableEntity, "Choose one or more pictures"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				var r response
+				if tt.f.name == "" {
+					r = b.upload("")
+				} else {
+					r = b.upload("", tt.f)
+				}
+				if r.StatusCode != tt.status {
+					t.Fatalf("status %d, want %d:\n%s", r.StatusCode, tt.status, r.Body)
+				}
+				mustContain(t, "the refusal", r.Body, tt.says, tt.f.name, `enctype="multipart/form-data"`)
+				if n := s.libraryCount(t); n != 0 {
+					t.Errorf("the library holds %d items after a refusal", n)
+				}
+			})
+		}
+		// The editor's script asks for JSON and gets the reason.
+		r := b.upload("application/json", file{"page.jpg", []byte("<html>")})
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `"error":"This file is not a picture`) {
+			t.Errorf("JSON refusal %d: %s", r.StatusCode, r.Body)
+		}
+	})
 }
 
 var srcsetRe = regexp.MustCompile(`srcset="([^"]+)"`)
 
-// TestPictureFromUploadToReader uploads a phone photo, publishes a post
-// showing it, and reads it as a reader does: a figure with its sizes and
+// TestPictureFromUploadToReader uploads a phone photo, on both stores,
+// publishes a post showing it, and reads it as a reader does: a figure with its sizes and
 // caption, copies upright and without metadata, cached for a year with
 // 304s; then it is deleted, refused first while the post shows it.
 func TestPictureFromUploadToReader(t *testing.T) {
-	s := newSiteWithAdmin(t)
-	b := s.browser(t)
-	b.login("ada@example.com", "analytical engine")
-	r := b.upload("", file{"IMG_2041.JPG", testkit.PhoneJPEG(1800, 1200, 6)}, file{"map.png", testkit.PNG(300, 200)})
-	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/admin/media?done=uploaded-several" {
-		t.Fatalf("upload of two: %d %s\n%s", r.StatusCode, r.Header.Get("Location"), r.Body)
-	}
-	items, _, err := s.svc.Library.List(t.Context(), s.admin, blog.MediaFilter{})
-	if err != nil || len(items) != 2 {
-		t.Fatalf("library: %d items, %v", len(items), err)
-	}
-	photo := items[1] // newest first: the PNG came second
-	if photo.FileName != "IMG_2041.JPG" || photo.Width != 1200 || photo.Height != 1800 {
-		t.Fatalf("the photo is %+v; want upright, 1200 × 1800", photo)
-	}
-	page := "/admin/media/" + strconv.FormatInt(photo.ID, 10)
-	r = b.post(page, url.Values{"csrf_token": {b.csrf(page)}, "alt": {"A rose bush against a brick wall"}, "caption": {"The garden in June"}})
-	if r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("describe: %d\n%s", r.StatusCode, r.Body)
-	}
-	item := b.get(page)
-	md := `![A rose bush against a brick wall](` + photo.URL() + ` &#34;The garden in June&#34;)`
-	mustContain(t, "the item page", item.Body, md, photo.SizeURL(480), "1200 × 1800", "/original")
-
-	// A post with it, and with a picture from elsewhere.
-	body := "Roses again.\n\n![A rose bush against a brick wall](" + photo.URL() + ` "The garden in June")` +
-		"\n\nAnd one from elsewhere: ![a chart](https://example.org/chart.png)\n"
-	post, err := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "June roses", Body: body,
-		Status: blog.StatusPublished, FeaturedID: items[0].ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	reader := s.browser(t)
-	html := reader.get(post.Path).Body
-	mustContain(t, "the post", html, `<figure><img src="`+photo.URL()+`"`, `width="1200" height="1800"`,
-		`sizes="`+blog.PictureSizes+`"`, `decoding="async"`, `<figcaption>The garden in June</figcaption>`,
-		`<img src="https://example.org/chart.png" alt="a chart">`)
-	sets := srcsetRe.FindAllStringSubmatch(html, -1)
-	var body2 string
-	for _, m := range sets {
-		if strings.Contains(m[1], photo.Key) {
-			body2 = m[1]
+	onBothStores(t, func(t *testing.T, s *site) {
+		b := s.browser(t)
+		b.login("ada@example.com", "analytical engine")
+		r := b.upload("", file{"IMG_2041.JPG", testkit.PhoneJPEG(1800, 1200, 6)}, file{"map.png", testkit.PNG(300, 200)})
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/admin/media?done=uploaded-several" {
+			t.Fatalf("upload of two: %d %s\n%s", r.StatusCode, r.Header.Get("Location"), r.Body)
 		}
-	}
-	want := photo.SizeURL(480) + " 480w, " + photo.SizeURL(800) + " 800w, " + photo.URL() + " 1200w"
-	if body2 != want {
-		t.Errorf("srcset %q, want %q (never wider than the original)", body2, want)
-	}
-	// The featured PNG is first on the page: it loads at once; the
-	// photo in the text was first in its text.
-	mustContain(t, "the post", html, `<figure class="featured"><img src="`+items[0].URL()+`"`, `fetchpriority="high"`,
-		`<meta property="og:image" content="`+s.URL+items[0].URL()+`">`)
-
-	// The copies.
-	for _, w := range photo.Widths() {
-		r := reader.get(photo.SizeURL(w))
-		if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "image/jpeg" ||
-			r.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || r.Header.Get("ETag") == "" {
-			t.Fatalf("copy %d: %d %v", w, r.StatusCode, r.Header)
+		items, _, err := s.svc.Library.List(t.Context(), s.admin, blog.MediaFilter{})
+		if err != nil || len(items) != 2 {
+			t.Fatalf("library: %d items, %v", len(items), err)
 		}
-		for _, secret := range testkit.Secrets {
-			if strings.Contains(r.Body, secret) {
-				t.Errorf("copy %d carries %q", w, secret)
+		photo := items[1] // newest first: the PNG came second
+		if photo.FileName != "IMG_2041.JPG" || photo.Width != 1200 || photo.Height != 1800 {
+			t.Fatalf("the photo is %+v; want upright, 1200 × 1800", photo)
+		}
+		page := "/admin/media/" + strconv.FormatInt(photo.ID, 10)
+		r = b.post(page, url.Values{"csrf_token": {b.csrf(page)}, "alt": {"A rose bush against a brick wall"}, "caption": {"The garden in June"}})
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("describe: %d\n%s", r.StatusCode, r.Body)
+		}
+		item := b.get(page)
+		md := `![A rose bush against a brick wall](` + photo.URL() + ` &#34;The garden in June&#34;)`
+		mustContain(t, "the item page", item.Body, md, photo.SizeURL(480), "1200 × 1800", "/original")
+
+		// A post with it, and with a picture from elsewhere.
+		body := "Roses again.\n\n![A rose bush against a brick wall](" + photo.URL() + ` "The garden in June")` +
+			"\n\nAnd one from elsewhere: ![a chart](https://example.org/chart.png)\n"
+		post, err := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "June roses", Body: body,
+			Status: blog.StatusPublished, FeaturedID: items[0].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reader := s.browser(t)
+		html := reader.get(post.Path).Body
+		mustContain(t, "the post", html, `<figure><img src="`+photo.URL()+`"`, `width="1200" height="1800"`,
+			`sizes="`+blog.PictureSizes+`"`, `decoding="async"`, `<figcaption>The garden in June</figcaption>`,
+			`<img src="https://example.org/chart.png" alt="a chart">`)
+		sets := srcsetRe.FindAllStringSubmatch(html, -1)
+		var body2 string
+		for _, m := range sets {
+			if strings.Contains(m[1], photo.Key) {
+				body2 = m[1]
 			}
 		}
-		img, err := jpeg.DecodeConfig(strings.NewReader(r.Body))
-		if err != nil || img.Width != w || img.Height != photo.HeightAt(w) {
-			t.Errorf("copy %d is %d × %d, %v; want %d × %d", w, img.Width, img.Height, err, w, photo.HeightAt(w))
+		want := photo.SizeURL(480) + " 480w, " + photo.SizeURL(800) + " 800w, " + photo.URL() + " 1200w"
+		if body2 != want {
+			t.Errorf("srcset %q, want %q (never wider than the original)", body2, want)
 		}
-		req, _ := http.NewRequest(http.MethodGet, s.URL+photo.SizeURL(w), nil)
-		req.Header.Set("If-None-Match", r.Header.Get("ETag"))
-		if again := reader.do(req); again.StatusCode != http.StatusNotModified {
-			t.Errorf("copy %d with its ETag: %d, want 304", w, again.StatusCode)
-		}
-	}
-	base := "/media/" + photo.Key + "/"
-	for _, bad := range []string{photo.URL() + "x", base + "other.jpg", base + "480/other.jpg", base + "480/" + photo.Name + ".png",
-		base + "1600/" + photo.Name + ".jpg", base + "1200/" + photo.Name + ".jpg", base + "0480/" + photo.Name + ".jpg",
-		base + "480/x/" + photo.Name + ".jpg", "/media/" + strings.Repeat("0", 20) + "/x.jpg"} {
-		if r := reader.get(bad); r.StatusCode != http.StatusNotFound {
-			t.Errorf("%s: %d, want 404 (one address per copy)", bad, r.StatusCode)
-		}
-	}
+		// The featured PNG is first on the page: it loads at once; the
+		// photo in the text was first in its text.
+		mustContain(t, "the post", html, `<figure class="featured"><img src="`+items[0].URL()+`"`, `fetchpriority="high"`,
+			`<meta property="og:image" content="`+s.URL+items[0].URL()+`">`)
 
-	// Used, so refused; then deleted anyway, and gone for readers.
-	del := page + "/delete"
-	r = b.post(del, url.Values{"csrf_token": {b.csrf(page)}})
-	if r.StatusCode != http.StatusConflict {
-		t.Fatalf("delete while used: %d", r.StatusCode)
-	}
-	mustContain(t, "the refusal", r.Body, "June roses", "Delete it anyway")
-	r = b.post(del, url.Values{"csrf_token": {b.csrf(page)}, "force": {"1"}})
-	if r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("forced delete: %d\n%s", r.StatusCode, r.Body)
-	}
-	if r := reader.get(photo.SizeURL(480)); r.StatusCode != http.StatusNotFound {
-		t.Errorf("a deleted picture's copy: %d, want 404", r.StatusCode)
-	}
+		// The copies.
+		for _, w := range photo.Widths() {
+			r := reader.get(photo.SizeURL(w))
+			if r.StatusCode != http.StatusOK || r.Header.Get("Content-Type") != "image/jpeg" ||
+				r.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || r.Header.Get("ETag") == "" {
+				t.Fatalf("copy %d: %d %v", w, r.StatusCode, r.Header)
+			}
+			for _, secret := range testkit.Secrets {
+				if strings.Contains(r.Body, secret) {
+					t.Errorf("copy %d carries %q", w, secret)
+				}
+			}
+			img, err := jpeg.DecodeConfig(strings.NewReader(r.Body))
+			if err != nil || img.Width != w || img.Height != photo.HeightAt(w) {
+				t.Errorf("copy %d is %d × %d, %v; want %d × %d", w, img.Width, img.Height, err, w, photo.HeightAt(w))
+			}
+			req, _ := http.NewRequest(http.MethodGet, s.URL+photo.SizeURL(w), nil)
+			req.Header.Set("If-None-Match", r.Header.Get("ETag"))
+			if again := reader.do(req); again.StatusCode != http.StatusNotModified {
+				t.Errorf("copy %d with its ETag: %d, want 304", w, again.StatusCode)
+			}
+		}
+		base := "/media/" + photo.Key + "/"
+		for _, bad := range []string{photo.URL() + "x", base + "other.jpg", base + "480/other.jpg", base + "480/" + photo.Name + ".png",
+			base + "1600/" + photo.Name + ".jpg", base + "1200/" + photo.Name + ".jpg", base + "0480/" + photo.Name + ".jpg",
+			base + "480/x/" + photo.Name + ".jpg", "/media/" + strings.Repeat("0", 20) + "/x.jpg"} {
+			if r := reader.get(bad); r.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404 (one address per copy)", bad, r.StatusCode)
+			}
+		}
+
+		// Used, so refused; then deleted anyway, and gone for readers.
+		del := page + "/delete"
+		r = b.post(del, url.Values{"csrf_token": {b.csrf(page)}})
+		if r.StatusCode != http.StatusConflict {
+			t.Fatalf("delete while used: %d", r.StatusCode)
+		}
+		mustContain(t, "the refusal", r.Body, "June roses", "Delete it anyway")
+		r = b.post(del, url.Values{"csrf_token": {b.csrf(page)}, "force": {"1"}})
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("forced delete: %d\n%s", r.StatusCode, r.Body)
+		}
+		if r := reader.get(photo.SizeURL(480)); r.StatusCode != http.StatusNotFound {
+			t.Errorf("a deleted picture's copy: %d, want 404", r.StatusCode)
+		}
+	})
 }
 
 // TestLibraryScreens lists, searches and filters the library, keeps an
