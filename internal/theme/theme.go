@@ -68,6 +68,8 @@ func Load(dir string, funcs template.FuncMap) (*Theme, error) {
 		"add":    func(a, b int) int { return a + b },
 		"sub":    func(a, b int) int { return a - b },
 		"plural": blog.Plural,
+		// pictureSizes is the sizes attribute of pictures in the column.
+		"pictureSizes": func() string { return blog.PictureSizes },
 	}
 	for k, v := range funcs {
 		all[k] = v

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,9 +18,10 @@ import (
 )
 
 // TestBrowserDropPictureAndPublish drags a phone photo from the disk
-// onto the editor's text, as a writer does: the editor uploads it and
-// puts its Markdown at the cursor; the writer describes it and
-// publishes, and the reader's page shows it upright from its copies.
+// onto the editor's text, as a writer does, and pastes a screenshot: the
+// editor uploads each and puts its Markdown at the cursor; the writer
+// describes them and publishes, and the reader's page shows them, the
+// photo upright from its copies.
 func TestBrowserDropPictureAndPublish(t *testing.T) {
 	ctx := newChrome(t)
 	s := newSiteWithAdmin(t)
@@ -72,6 +75,35 @@ func TestBrowserDropPictureAndPublish(t *testing.T) {
 	if !strings.Contains(body, "![](/media/") || !strings.HasPrefix(body, "Before the storm:\n\n") || strings.Contains(body, "Uploading") {
 		t.Fatalf("the text after the drop:\n%s\nstatus: %s", body, text(t, ctx, "#picture-status"))
 	}
+	// A screenshot pasted from the clipboard goes the same way.
+	paste := fmt.Sprintf(`(() => {
+		const bytes = Uint8Array.from(atob(%q), c => c.charCodeAt(0));
+		const data = new DataTransfer();
+		data.items.add(new File([bytes], "screenshot.png", {type: "image/png"}));
+		const text = document.getElementById('body');
+		text.focus();
+		text.setSelectionRange(text.value.length, text.value.length);
+		text.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+		return true;
+	})()`, base64.StdEncoding.EncodeToString(testkit.PNG(640, 400)))
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](paste)); err != nil {
+		t.Fatalf("paste: %v", err)
+	}
+	deadline = time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		body, _ = chromedp.Run(ctx, chromedp.Value(chromedp.ID("body")))
+		if strings.Contains(body, "/screenshot.png)") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(body, "/screenshot.png)") || strings.Count(body, "](/media/") != 2 {
+		t.Fatalf("the text after the paste:\n%s", body)
+	}
+	// The paste came last: describe it.
+	i := strings.LastIndex(body, "![](")
+	body = body[:i] + "![A chart of the wind](" + body[i+len("![]("):]
+
 	// The writer describes it, and publishes.
 	do(t, ctx, "describe and publish",
 		chromedp.SetValue(chromedp.ID("body"), strings.Replace(body, "![](", "![A hedge bent by the wind](", 1)),
@@ -83,13 +115,14 @@ func TestBrowserDropPictureAndPublish(t *testing.T) {
 	size, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(async () => {
 		const img = document.querySelector('.post-body figure img');
 		if (!img.complete) await new Promise(r => img.addEventListener('load', r));
-		return [img.naturalWidth, img.naturalHeight, img.srcset.split(',').length];
+		return [img.naturalWidth, img.naturalHeight, img.srcset.split(',').length, document.querySelectorAll('.post-body figure img').length];
 	})()`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if size[0] == 0 || size[0] >= size[1] || size[2] != 3 {
-		t.Errorf("the reader's picture is %d × %d with %d sizes; want upright (taller than wide) from 3 copies", size[0], size[1], size[2])
+	if size[0] == 0 || size[0] >= size[1] || size[2] != 3 || size[3] != 2 {
+		t.Errorf("the reader's picture is %d × %d with %d sizes, among %d; want upright (taller than wide) from 3 copies, and the pasted one beside it",
+			size[0], size[1], size[2], size[3])
 	}
 	if alt := attr(t, ctx, ".post-body figure img", "alt"); alt != "A hedge bent by the wind" {
 		t.Errorf("alt = %q", alt)

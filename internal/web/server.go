@@ -157,8 +157,6 @@ func sizeText(n int64) string {
 // Funcs are the template functions the web layer gives the theme.
 func Funcs() template.FuncMap {
 	return template.FuncMap{
-		// pictureSizes is the sizes attribute of pictures in the column.
-		"pictureSizes": func() string { return blog.PictureSizes },
 		// html marks a string that the blog package has already sanitized.
 		"html": func(s string) template.HTML { return template.HTML(s) },
 		// quote puts a title in quotation marks that nest.
