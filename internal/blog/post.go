@@ -171,13 +171,15 @@ func SplitMore(body string) (before string, found bool) {
 // Revision is an earlier version of a post, kept on every save so that
 // nothing a writer typed is lost.
 type Revision struct {
-	ID        int64
-	PostID    int64
-	Title     string
-	Lede      string
-	Body      string
-	AuthorID  int64
-	CreatedAt time.Time
+	ID         int64
+	PostID     int64
+	Title      string
+	Lede       string
+	Body       string
+	Source     Source
+	AuthorID   int64
+	AuthorName string // filled by the store
+	CreatedAt  time.Time
 }
 
 // Rendered is what a Renderer makes of a post body.

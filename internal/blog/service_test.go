@@ -238,7 +238,7 @@ func TestSavePostRendersAndCredits(t *testing.T) {
 }
 
 // TestRevisionsOnlyWhenWordsChange checks that a save keeps a revision
-// when the title, lede or text changed, and only then.
+// when the title, lede, text or source changed, and only then.
 func TestRevisionsOnlyWhenWordsChange(t *testing.T) {
 	f := newFixture(t)
 	in := blog.PostInput{Title: "Drafted", Body: "First words.", Status: blog.StatusDraft}
@@ -254,6 +254,7 @@ func TestRevisionsOnlyWhenWordsChange(t *testing.T) {
 		{"text edited", func(in *blog.PostInput) { in.Body = "Second words." }, 2},
 		{"retitled", func(in *blog.PostInput) { in.Title = "Finished" }, 3},
 		{"lede added", func(in *blog.PostInput) { in.Lede = "In short." }, 4},
+		{"source credited", func(in *blog.PostInput) { in.Source = blog.Source{URL: "https://example.org/essay"} }, 5},
 	}
 	for _, st := range steps {
 		st.edit(&in)
@@ -262,6 +263,48 @@ func TestRevisionsOnlyWhenWordsChange(t *testing.T) {
 		if err != nil || len(revs) != st.want {
 			t.Errorf("%s: %d revisions (%v), want %d", st.name, len(revs), err, st.want)
 		}
+	}
+}
+
+// TestRestoreRevision puts an old version's words and source back,
+// keeping the post's status, date and terms; the restore is a revision
+// of its own, and with revisions_kept set only the newest stay.
+func TestRestoreRevision(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	first := blog.PostInput{Title: "First title", Body: "First words.", Lede: "First lede", Source: blog.Source{URL: "https://example.org/a", Title: "A"},
+		Tags: []string{"notes"}, Status: blog.StatusPublished}
+	p := f.save(t, f.admin, 0, first)
+	second := first
+	second.Title, second.Body, second.Lede, second.Source = "Second title", "Second words.", "", blog.Source{}
+	f.save(t, f.admin, p.ID, second)
+	revs, _ := f.svc.Writing.Revisions(ctx, f.admin, p.ID)
+	oldest := revs[len(revs)-1]
+	restored, err := f.svc.Writing.RestoreRevision(ctx, f.admin, p.ID, oldest.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if restored.Title != "First title" || restored.Body != "First words." || restored.Lede != "First lede" || restored.Source != first.Source ||
+		restored.Status != blog.StatusPublished || !restored.PublishedAt.Equal(p.PublishedAt) || len(restored.Tags) != 1 {
+		t.Errorf("restored = %+v", restored)
+	}
+	if !strings.Contains(restored.BodyHTML, `<cite><a href="https://example.org/a"`) {
+		t.Errorf("the restored source is not credited: %s", restored.BodyHTML)
+	}
+	if revs, _ := f.svc.Writing.Revisions(ctx, f.admin, p.ID); len(revs) != 3 || revs[1].Title != "Second title" {
+		t.Errorf("after restoring: %d revisions, the one before %q; want 3, the second version kept", len(revs), revs[1].Title)
+	}
+	author := f.user(t, "author@example.com", blog.RoleAuthor)
+	if _, err := f.svc.Writing.RestoreRevision(ctx, author, p.ID, oldest.ID); !errors.Is(err, blog.ErrForbidden) && !errors.Is(err, blog.ErrNotFound) {
+		t.Errorf("an author restoring another's post: %v", err)
+	}
+	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"revisions_kept": "2"}); err != nil {
+		t.Fatal(err)
+	}
+	second.Body = "Third words."
+	f.save(t, f.admin, p.ID, second)
+	if revs, _ := f.svc.Writing.Revisions(ctx, f.admin, p.ID); len(revs) != 2 || revs[0].Body != "Third words." {
+		t.Errorf("with 2 kept: %d revisions", len(revs))
 	}
 }
 

@@ -27,6 +27,9 @@ type Settings struct {
 	BackupHours  int    // hours between scheduled backups, 0 = none
 	BackupKeep   int    // scheduled backups kept; older ones are deleted
 	MediaMaxMB   int    // the largest upload to the media library, in MiB
+	// RevisionsKept is how many revisions of each post are kept, the
+	// newest; 0 keeps them all.
+	RevisionsKept int
 
 	Discussion DiscussionSettings
 
@@ -242,6 +245,7 @@ var settingFields = []settingField{
 	intSetting("backup_hours", 0, 24*30, func(s *Settings) *int { return &s.BackupHours }),
 	intSetting("backup_keep", 1, 1000, func(s *Settings) *int { return &s.BackupKeep }),
 	intSetting("media_max_mb", 1, 1024, func(s *Settings) *int { return &s.MediaMaxMB }),
+	intSetting("revisions_kept", 0, 100000, func(s *Settings) *int { return &s.RevisionsKept }),
 
 	{"comment_moderation", func(s *Settings) string { return s.Discussion.Moderation }, func(s *Settings, x string) string {
 		switch x {

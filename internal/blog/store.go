@@ -37,6 +37,10 @@ type RevisionStore interface {
 	CreateRevision(ctx context.Context, r *Revision) error
 	// Revisions lists a post's revisions, newest first.
 	Revisions(ctx context.Context, postID int64) ([]*Revision, error)
+	// Revision returns revision id of post postID, or ErrNotFound.
+	Revision(ctx context.Context, postID, id int64) (*Revision, error)
+	// PruneRevisions deletes a post's revisions but the newest keep.
+	PruneRevisions(ctx context.Context, postID int64, keep int) error
 }
 
 // TermStore persists tags and categories.

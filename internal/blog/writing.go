@@ -183,7 +183,7 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 
 	// A save that leaves the words as they were (a status change, a
 	// repeated import) adds no revision, as in WordPress.
-	changed := p.ID == 0 || p.Title != in.Title || p.Lede != in.Lede || p.Body != in.Body
+	changed := p.ID == 0 || p.Title != in.Title || p.Lede != in.Lede || p.Body != in.Body || p.Source != in.Source
 	p.Title, p.Slug, p.Body, p.Lede, p.Source = in.Title, slug, in.Body, in.Lede, in.Source
 	p.BodyHTML, p.ExcerptHTML = CreditSource(r.HTML, in.Source), r.ExcerptHTML
 	p.Summary, p.BodyText = in.Lede, r.Text
@@ -221,9 +221,14 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 		return nil, err
 	}
 	if changed {
-		rev := &Revision{PostID: p.ID, Title: p.Title, Lede: p.Lede, Body: p.Body, AuthorID: actor.ID, CreatedAt: now}
+		rev := &Revision{PostID: p.ID, Title: p.Title, Lede: p.Lede, Body: p.Body, Source: p.Source, AuthorID: actor.ID, CreatedAt: now}
 		if err := tx.CreateRevision(ctx, rev); err != nil {
 			return nil, fmt.Errorf("save revision: %w", err)
+		}
+		if keep := s.current().RevisionsKept; keep > 0 {
+			if err := tx.PruneRevisions(ctx, p.ID, keep); err != nil {
+				return nil, fmt.Errorf("prune revisions: %w", err)
+			}
 		}
 	}
 	return tx.Post(ctx, p.ID)
@@ -481,6 +486,68 @@ func (s *Writing) Revisions(ctx context.Context, actor *User, postID int64) ([]*
 		return nil, err
 	}
 	return s.revisions.Revisions(ctx, postID)
+}
+
+// Revision returns one saved version of a post.
+func (s *Writing) Revision(ctx context.Context, actor *User, postID, id int64) (*Revision, error) {
+	if _, err := s.Post(ctx, actor, postID); err != nil {
+		return nil, err
+	}
+	return s.revisions.Revision(ctx, postID, id)
+}
+
+// RestoreRevision puts a saved version's title, lede, text and source
+// back into its post, keeping everything else (status, date, terms).
+// Restoring is a save like any other, so it adds a revision and nothing
+// is lost.
+func (s *Writing) RestoreRevision(ctx context.Context, actor *User, postID, id int64) (*Post, error) {
+	if actor == nil {
+		return nil, ErrForbidden
+	}
+	var saved *Post
+	err := s.write(ctx, func(tx Tx) (Change, error) {
+		p, err := tx.Post(ctx, postID)
+		if err != nil {
+			return Change{}, err
+		}
+		if !actor.CanEdit(p) {
+			return Change{}, ErrForbidden
+		}
+		rev, err := tx.Revision(ctx, postID, id)
+		if err != nil {
+			return Change{}, err
+		}
+		in := inputOf(p)
+		in.Title, in.Lede, in.Body, in.Source = rev.Title, rev.Lede, rev.Body, rev.Source
+		var c Change
+		saved, c, err = s.savePost(ctx, tx, actor, postID, in)
+		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.decorate(saved)
+	return saved, nil
+}
+
+// inputOf returns the input that saves p as it is.
+func inputOf(p *Post) PostInput {
+	in := PostInput{Kind: p.Kind, Title: p.Title, Slug: p.Slug, Body: p.Body, Lede: p.Lede, Source: p.Source,
+		AuthorID: p.AuthorID, PublishedAt: p.PublishedAt, CommentsOpen: p.CommentsOpen, ParentID: p.ParentID,
+		Sticky: p.Sticky, Status: p.Status}
+	if in.Status == StatusScheduled {
+		in.Status = StatusPublished // the date keeps it scheduled
+	}
+	for _, t := range p.Tags {
+		in.Tags = append(in.Tags, t.Name)
+	}
+	for _, c := range p.Categories {
+		in.Categories = append(in.Categories, c.Slug)
+	}
+	if p.Featured != nil {
+		in.FeaturedID = p.Featured.ID
+	}
+	return in
 }
 
 // PublishDue publishes every scheduled post whose time has come and

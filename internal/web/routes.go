@@ -79,6 +79,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/posts/{id}", s.admin(s.adminPostEdit))
 	mux.Handle("POST /admin/posts/{id}", s.admin(s.adminPostUpdate))
 	mux.Handle("GET /admin/posts/{id}/preview", s.admin(s.adminPostPreview))
+	mux.Handle("GET /admin/posts/{id}/revisions/{rev}", s.admin(s.adminRevisionShow))
+	mux.Handle("POST /admin/posts/{id}/revisions/{rev}/restore", s.admin(s.adminRevisionRestore))
 	mux.Handle("POST /admin/posts/{id}/trash", s.admin(s.adminPostTrash))
 	mux.Handle("POST /admin/posts/{id}/restore", s.admin(s.adminPostRestore))
 	mux.Handle("POST /admin/posts/{id}/delete", s.admin(s.adminPostDelete))

@@ -40,6 +40,24 @@ const (
 type Column struct {
 	Name string
 	Kind Kind
+	// Since is the archive format that added the column; an older
+	// archive restores it with the kind's zero value.
+	Since int
+}
+
+// zero is what a column an archive lacks restores as.
+func (c Column) zero() any {
+	switch c.Kind {
+	case Int:
+		return int64(0)
+	case Text:
+		return ""
+	case Bool:
+		return false
+	case Bytes:
+		return []byte{}
+	}
+	return nil
 }
 
 // Table is a table a site's data lives in, with its columns in archive
@@ -54,6 +72,19 @@ type Table struct {
 	// Since is the archive format that added the table; an older
 	// archive restores it empty.
 	Since int
+}
+
+// in returns t as an archive of the given format holds it: without the
+// columns added since.
+func (t Table) in(format int) Table {
+	out := t
+	out.Columns = nil
+	for _, c := range t.Columns {
+		if c.Since <= format {
+			out.Columns = append(out.Columns, c)
+		}
+	}
+	return out
 }
 
 // Names returns the column names.
@@ -71,6 +102,14 @@ func cols(kind Kind, names ...string) []Column {
 		out[i] = Column{Name: n, Kind: kind}
 	}
 	return out
+}
+
+// since marks columns as added in the given archive format.
+func since(format int, cs []Column) []Column {
+	for i := range cs {
+		cs[i].Since = format
+	}
+	return cs
 }
 
 func join(parts ...[]Column) []Column {
@@ -100,7 +139,8 @@ var tables = []Table{
 		cols(Bool, "comments_open"), cols(Int, "comment_count", "parent_id"), cols(Bool, "sticky"))},
 	{Name: "post_terms", OrderBy: "post_id, term_id", Columns: cols(Int, "post_id", "term_id", "position")},
 	{Name: "revisions", OrderBy: "id", Columns: join(cols(Int, "id", "post_id"),
-		cols(Text, "title", "lede", "body"), cols(Int, "author_id", "created_at"))},
+		cols(Text, "title", "lede", "body"), cols(Int, "author_id", "created_at"),
+		since(4, cols(Text, "source_url", "source_title", "source_site")))},
 	{Name: "comments", OrderBy: "id", Columns: join(cols(Int, "id", "post_id", "parent_id", "depth"),
 		cols(Text, "kind", "status", "prev_status", "author_name", "author_email", "author_url"), cols(Int, "user_id"),
 		cols(Text, "ip", "user_agent", "body", "body_html"), cols(Bool, "notify"),
@@ -269,11 +309,19 @@ func readTable(ctx context.Context, r Reader, t Table, each func(row []any) erro
 }
 
 // Sums reads every table of src in one snapshot and sums it.
-func Sums(ctx context.Context, src Source) ([]Sum, error) {
+func Sums(ctx context.Context, src Source) ([]Sum, error) { return sumsIn(ctx, src, Format) }
+
+// sumsIn sums the tables of src as an archive of format holds them: the
+// tables and columns it has, the others empty.
+func sumsIn(ctx context.Context, src Source, format int) ([]Sum, error) {
 	var sums []Sum
 	err := src.Snapshot(ctx, func(r Reader) error {
 		for _, t := range tables {
-			sum, err := readTable(ctx, r, t, nil)
+			if t.Since > format {
+				sums = append(sums, newSummer(t.Name).sum())
+				continue
+			}
+			sum, err := readTable(ctx, r, t.in(format), nil)
 			if err != nil {
 				return err
 			}

@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -316,8 +319,9 @@ func TestRestoreRefusesDamage(t *testing.T) {
 }
 
 // TestRestoresOlderArchive restores a backup made before the archive
-// format knew post_addresses and the media library: every other table
-// comes back, and the newer ones start empty.
+// format knew post_addresses, the media library and revisions' sources:
+// every other table comes back, the newer ones start empty and the newer
+// columns take their zero.
 func TestRestoresOlderArchive(t *testing.T) {
 	ctx := t.Context()
 	src := openSQLite(t)
@@ -327,12 +331,31 @@ func TestRestoresOlderArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	newer := map[string]bool{}
+	newCols := map[string]map[int]bool{} // by table, the indexes of columns added since format 1
 	for _, tb := range archive.Tables() {
 		if tb.Since > 1 {
 			newer[tb.Name] = true
 		}
+		for i, c := range tb.Columns {
+			if c.Since > 1 {
+				if newCols[tb.Name] == nil {
+					newCols[tb.Name] = map[int]bool{}
+				}
+				newCols[tb.Name][i] = true
+			}
+		}
 	}
-	// Rewrite it as format 1 wrote it: without the newer tables.
+	dropNew := func(table string, row []any) []any {
+		var out []any
+		for i, v := range row {
+			if !newCols[table][i] {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	// Rewrite it as format 1 wrote it: without the newer tables and
+	// columns, each table's sum made again over what is left.
 	zr, err := gzip.NewReader(&buf)
 	if err != nil {
 		t.Fatal(err)
@@ -341,10 +364,15 @@ func TestRestoresOlderArchive(t *testing.T) {
 	zw := gzip.NewWriter(&old)
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(nil, 16<<20)
-	skipping := ""
+	skipping, table := "", ""
+	var rows int
+	sum := sha256.New()
 	for first := true; sc.Scan(); first = false {
 		line := sc.Text()
-		var start struct{ Table, End string }
+		var start struct {
+			Table, End string
+			Columns    []string
+		}
 		json.Unmarshal([]byte(line), &start)
 		switch {
 		case first:
@@ -354,6 +382,32 @@ func TestRestoresOlderArchive(t *testing.T) {
 		case skipping != "" && start.End == skipping:
 			skipping = ""
 			continue
+		case skipping != "":
+		case start.Table != "":
+			table, rows = start.Table, 0
+			sum.Reset()
+			var cols []string
+			for i, c := range start.Columns {
+				if !newCols[table][i] {
+					cols = append(cols, c)
+				}
+			}
+			b, _ := json.Marshal(map[string]any{"table": table, "columns": cols})
+			line = string(b)
+		case start.End != "":
+			line = fmt.Sprintf(`{"end":%q,"rows":%d,"sha256":%q}`, start.End, rows, hex.EncodeToString(sum.Sum(nil)))
+		case strings.HasPrefix(line, "["):
+			var row []any
+			d := json.NewDecoder(strings.NewReader(line))
+			d.UseNumber()
+			if err := d.Decode(&row); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(dropNew(table, row))
+			line = string(b)
+			sum.Write(b)
+			sum.Write([]byte{'\n'})
+			rows++
 		}
 		if skipping == "" {
 			fmt.Fprintln(zw, line)

@@ -25,25 +25,40 @@ const (
 
 // loader inserts one table's rows in batches, summing them; a table
 // with a Parent column is held until the end and loaded parents first.
+// Rows arrive in the shape of in (the table as its source holds it) and
+// are summed so; columns t has and in lacks are loaded as their zero.
 type loader struct {
 	ctx  context.Context
 	w    Writer
 	t    Table
+	in   Table
 	sum  *summer
 	rows [][]any
 	size int // bytes of files in rows
 }
 
-func newLoader(ctx context.Context, w Writer, t Table) *loader {
-	return &loader{ctx: ctx, w: w, t: t, sum: newSummer(t.Name)}
+func newLoader(ctx context.Context, w Writer, t, in Table) *loader {
+	return &loader{ctx: ctx, w: w, t: t, in: in, sum: newSummer(t.Name)}
 }
 
 func (l *loader) add(row []any) error {
-	n, err := normalizeRow(l.t, row)
+	n, err := normalizeRow(l.in, row)
 	if err != nil {
 		return err
 	}
 	l.sum.add(n)
+	if len(l.in.Columns) < len(l.t.Columns) {
+		full := make([]any, 0, len(l.t.Columns))
+		for i, j := 0, 0; i < len(l.t.Columns); i++ {
+			if j < len(l.in.Columns) && l.in.Columns[j].Name == l.t.Columns[i].Name {
+				full = append(full, n[j])
+				j++
+			} else {
+				full = append(full, l.t.Columns[i].zero())
+			}
+		}
+		n = full
+	}
 	l.rows = append(l.rows, n)
 	for _, v := range n {
 		if b, ok := v.([]byte); ok {
@@ -118,7 +133,7 @@ func Copy(ctx context.Context, src Source, dst Target, replace bool) ([]Sum, err
 	err := src.Snapshot(ctx, func(r Reader) error {
 		return dst.Load(ctx, replace, func(w Writer) error {
 			for _, t := range tables {
-				l := newLoader(ctx, w, t)
+				l := newLoader(ctx, w, t, t)
 				if err := r.Rows(ctx, t, l.add); err != nil {
 					return fmt.Errorf("copy %s: %w", t.Name, err)
 				}
@@ -133,7 +148,7 @@ func Copy(ctx context.Context, src Source, dst Target, replace bool) ([]Sum, err
 	if err != nil {
 		return nil, err
 	}
-	return sums, verify(ctx, dst, sums)
+	return sums, verify(ctx, dst, sums, Format)
 }
 
 func checkEmpty(ctx context.Context, dst Target, replace bool) error {
@@ -150,13 +165,14 @@ func checkEmpty(ctx context.Context, dst Target, replace bool) error {
 	return nil
 }
 
-// verify reads a loaded store back and compares its sums with want.
-func verify(ctx context.Context, dst Target, want []Sum) error {
+// verify reads a loaded store back and compares its sums with want,
+// made over the columns an archive of format holds.
+func verify(ctx context.Context, dst Target, want []Sum, format int) error {
 	src, ok := dst.(Source)
 	if !ok {
 		return nil
 	}
-	got, err := Sums(ctx, src)
+	got, err := sumsIn(ctx, src, format)
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}
@@ -170,8 +186,8 @@ func verify(ctx context.Context, dst Target, want []Sum) error {
 }
 
 // Format is the version of the archive file format: 2 added the table
-// post_addresses, 3 the media library.
-const Format = 3
+// post_addresses, 3 the media library, 4 the sources of revisions.
+const Format = 4
 
 type header struct {
 	Archive   int       `json:"folio_archive"`
@@ -260,7 +276,7 @@ func Read(ctx context.Context, in io.Reader, dst Target, replace bool) ([]Sum, e
 				sums = append(sums, newSummer(t.Name).sum())
 				continue
 			}
-			sum, err := restoreTable(ctx, dec, w, t)
+			sum, err := restoreTable(ctx, dec, w, t, t.in(h.Archive))
 			if err != nil {
 				return err
 			}
@@ -275,18 +291,18 @@ func Read(ctx context.Context, in io.Reader, dst Target, replace bool) ([]Sum, e
 	if err != nil {
 		return nil, err
 	}
-	return sums, verify(ctx, dst, sums)
+	return sums, verify(ctx, dst, sums, h.Archive)
 }
 
-func restoreTable(ctx context.Context, dec *json.Decoder, w Writer, t Table) (Sum, error) {
+func restoreTable(ctx context.Context, dec *json.Decoder, w Writer, t, in Table) (Sum, error) {
 	var start tableStart
 	if err := dec.Decode(&start); err != nil || start.Table != t.Name {
 		return Sum{}, fmt.Errorf("the archive is damaged or from another folio version: expected table %s", t.Name)
 	}
-	if fmt.Sprint(start.Columns) != fmt.Sprint(t.Names()) {
-		return Sum{}, fmt.Errorf("the archive's table %s has columns %v; this folio has %v", t.Name, start.Columns, t.Names())
+	if fmt.Sprint(start.Columns) != fmt.Sprint(in.Names()) {
+		return Sum{}, fmt.Errorf("the archive's table %s has columns %v; this folio reads %v from an archive of its format", t.Name, start.Columns, in.Names())
 	}
-	l := newLoader(ctx, w, t)
+	l := newLoader(ctx, w, t, in)
 	for {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {

@@ -249,23 +249,45 @@ func (t Tables) loadTerms(ctx context.Context, posts []*blog.Post) error {
 
 // CreateRevision stores r and sets its ID.
 func (t Tables) CreateRevision(ctx context.Context, r *blog.Revision) error {
-	id, err := t.insert(ctx, `INSERT INTO revisions (post_id, title, lede, body, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.PostID, r.Title, r.Lede, r.Body, r.AuthorID, Unix(r.CreatedAt))
+	id, err := t.insert(ctx, `INSERT INTO revisions (post_id, title, lede, body, source_url, source_title, source_site, author_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.PostID, r.Title, r.Lede, r.Body, r.Source.URL, r.Source.Title, r.Source.Site, r.AuthorID, Unix(r.CreatedAt))
 	r.ID = id
 	return err
 }
 
+// PruneRevisions deletes a post's revisions but the newest keep.
+func (t Tables) PruneRevisions(ctx context.Context, postID int64, keep int) error {
+	_, err := t.db.Exec(ctx, `DELETE FROM revisions WHERE post_id = ? AND id NOT IN
+		(SELECT id FROM revisions WHERE post_id = ? ORDER BY id DESC LIMIT ?)`, postID, postID, keep)
+	return t.d.MapErr(err)
+}
+
 // Revisions lists the revisions of a post, newest first.
 func (t Tables) Revisions(ctx context.Context, postID int64) ([]*blog.Revision, error) {
-	return Collect(ctx, t.db, func(sc Scanner) (*blog.Revision, error) {
-		r := &blog.Revision{}
-		var created int64
-		if err := sc.Scan(&r.ID, &r.PostID, &r.Title, &r.Lede, &r.Body, &r.AuthorID, &created); err != nil {
-			return nil, err
-		}
-		r.CreatedAt = FromUnix(created)
-		return r, nil
-	}, `SELECT id, post_id, title, lede, body, author_id, created_at FROM revisions WHERE post_id = ? ORDER BY id DESC`, postID)
+	return Collect(ctx, t.db, scanRevision, `SELECT `+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.author_id
+		WHERE r.post_id = ? ORDER BY r.id DESC`, postID)
+}
+
+// Revision returns one revision of a post.
+func (t Tables) Revision(ctx context.Context, postID, id int64) (*blog.Revision, error) {
+	r, err := scanRevision(t.db.QueryRow(ctx, `SELECT `+revisionColumns+` FROM revisions r LEFT JOIN users u ON u.id = r.author_id
+		WHERE r.post_id = ? AND r.id = ?`, postID, id))
+	return r, t.d.MapErr(err)
+}
+
+const revisionColumns = `r.id, r.post_id, r.title, r.lede, r.body, r.source_url, r.source_title, r.source_site, r.author_id,
+	COALESCE(u.name, ''), r.created_at`
+
+func scanRevision(sc Scanner) (*blog.Revision, error) {
+	r := &blog.Revision{}
+	var created int64
+	if err := sc.Scan(&r.ID, &r.PostID, &r.Title, &r.Lede, &r.Body, &r.Source.URL, &r.Source.Title, &r.Source.Site, &r.AuthorID,
+		&r.AuthorName, &created); err != nil {
+		return nil, err
+	}
+	r.CreatedAt = FromUnix(created)
+	return r, nil
 }
 
 // PostsByID loads the posts with the given IDs, with their writers and

@@ -190,15 +190,28 @@ func testRevisions(t *testing.T, st blog.Store) {
 	ctx := t.Context()
 	u := mustUser(t, st, "r@example.com")
 	p := mustPost(t, st, newPost(u, "rev", t0, blog.StatusDraft))
-	for i := range 3 {
-		r := &blog.Revision{PostID: p.ID, Title: fmt.Sprint("v", i), Body: "b", AuthorID: u.ID, CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
+	var ids []int64
+	for i := range 4 {
+		r := &blog.Revision{PostID: p.ID, Title: fmt.Sprint("v", i), Body: "b", Source: blog.Source{URL: "https://example.org/", Title: fmt.Sprint("s", i)},
+			AuthorID: u.ID, CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
 		if err := st.CreateRevision(ctx, r); err != nil {
 			t.Fatal(err)
 		}
+		ids = append(ids, r.ID)
+	}
+	one, err := st.Revision(ctx, p.ID, ids[1])
+	if err != nil || one.Title != "v1" || one.Source.Title != "s1" || one.AuthorName != u.Name || !one.CreatedAt.Equal(t0.Add(time.Minute)) {
+		t.Errorf("Revision = %+v, %v", one, err)
+	}
+	if _, err := st.Revision(ctx, p.ID+1, ids[1]); !errors.Is(err, blog.ErrNotFound) {
+		t.Errorf("a revision asked for under another post: %v, want ErrNotFound", err)
+	}
+	if err := st.PruneRevisions(ctx, p.ID, 3); err != nil {
+		t.Fatal(err)
 	}
 	revs, err := st.Revisions(ctx, p.ID)
-	if err != nil || len(revs) != 3 || revs[0].Title != "v2" || revs[2].Title != "v0" {
-		t.Fatalf("Revisions = %v, %v; want newest first", revs, err)
+	if err != nil || len(revs) != 3 || revs[0].Title != "v3" || revs[2].Title != "v1" {
+		t.Fatalf("Revisions after keeping 3 = %v, %v; want v3, v2, v1", revs, err)
 	}
 	if err := st.DeletePost(ctx, p.ID); err != nil {
 		t.Fatal(err)
