@@ -155,7 +155,9 @@ type ChangeLog interface {
 // serves the site.
 type ChangeFeed interface {
 	// FollowChanges calls apply, in commit order, with the changes that
-	// processes other than origin commit after it starts, until ctx ends;
+	// processes other than origin commit after the store was opened
+	// (so none is missed between reading the settings and following),
+	// until ctx ends;
 	// it returns ctx's error. After a lapse (a lost connection, or
 	// changes pruned before they were read) it calls lapse with the
 	// cause and apply with a change of everything, since what happened

@@ -67,9 +67,11 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time) error {
 // heard, so nothing committed meanwhile is missed; when that part of the
 // feed was already pruned, it applies everything.
 func (s *Store) FollowChanges(ctx context.Context, origin string, apply func(blog.Change), lapse func(error)) error {
-	var last int64 // the seq of the last change heard; 0 before any
-	for first := true; ; first = false {
-		err := s.follow(ctx, origin, &last, !first, apply)
+	// The seq of the last change heard: at first, the feed's end when
+	// the store was opened, so what was committed since is read at once.
+	last := s.opened
+	for {
+		err := s.follow(ctx, origin, &last, apply)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -82,7 +84,7 @@ func (s *Store) FollowChanges(ctx context.Context, origin string, apply func(blo
 	}
 }
 
-func (s *Store) follow(ctx context.Context, self string, last *int64, catchUp bool, apply func(blog.Change)) error {
+func (s *Store) follow(ctx context.Context, self string, last *int64, apply func(blog.Change)) error {
 	pooled, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -99,14 +101,12 @@ func (s *Store) follow(ctx context.Context, self string, last *int64, catchUp bo
 	}
 	// Listening first, then reading the feed: a change committed in
 	// between is both read and heard, which applies it twice, harmlessly.
-	if catchUp {
-		c, err := s.catchUp(ctx, conn, self, last)
-		if err != nil {
-			c = blog.Change{All: true}
-		}
+	c, err := s.catchUp(ctx, conn, self, last)
+	if err != nil {
+		c = blog.Change{All: true}
+	}
+	if !c.Empty() {
 		apply(c)
-	} else if err := conn.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(last); err != nil {
-		return err
 	}
 	for {
 		n, err := conn.WaitForNotification(ctx)
@@ -136,6 +136,9 @@ func (s *Store) follow(ctx context.Context, self string, last *int64, catchUp bo
 func (s *Store) catchUp(ctx context.Context, conn *pgx.Conn, self string, last *int64) (blog.Change, error) {
 	var since int64
 	err := conn.QueryRow(ctx, `SELECT at FROM changes WHERE seq = $1`, *last).Scan(&since)
+	if *last == 0 {
+		err = nil // the feed was empty: everything in it is new
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return blog.Change{}, fmt.Errorf("the changes after %d were pruned", *last)
 	}

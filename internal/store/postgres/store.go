@@ -47,6 +47,10 @@ type Store struct {
 	// channel carries the change feed's notices: one per schema, since
 	// NOTIFY reaches the whole database.
 	channel string
+	// opened is the change feed's last seq when the store was opened:
+	// followers start there, so a change committed between opening
+	// (and reading the settings) and following is not missed.
+	opened int64
 }
 
 // newStore returns a Store running on q, a pool or a transaction of it.
@@ -160,7 +164,12 @@ func open(ctx context.Context, url string, upgrade bool) (*Store, error) {
 	if schema != "public" {
 		channel += "_" + schema
 	}
-	return newStore(pool, pool, nil, channel), nil
+	s := newStore(pool, pool, nil, channel)
+	if err := pool.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&s.opened); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: read the change feed: %w", err)
+	}
+	return s, nil
 }
 
 func migrateLocked(ctx context.Context, pool *pgxpool.Pool, upgrade bool) error {

@@ -57,10 +57,9 @@ func (s *Store) FollowChanges(ctx context.Context, origin string, apply func(blo
 	if err != nil {
 		return err
 	}
-	var last int64
-	if err := conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&last); err != nil {
-		return err
-	}
+	// What was committed since the store was opened is read at once.
+	last := s.opened
+	seen--
 	tick := time.NewTicker(followInterval)
 	defer tick.Stop()
 	for {

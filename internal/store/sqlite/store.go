@@ -44,6 +44,10 @@ type Store struct {
 	// prepared on the write pool once it is free again.
 	pending *sync.Map
 	writer  *writer
+	// opened is the change feed's last seq when the store was opened:
+	// followers start there, so a change committed between opening
+	// (and reading the settings) and following is not missed.
+	opened int64
 }
 
 // pool is a database handle with its statements prepared once, so hot
@@ -271,6 +275,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		pending: &sync.Map{},
 	})
 	s.writer = newWriter(s)
+	if err := r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&s.opened); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("read the change feed: %w", err)
+	}
 	return s, nil
 }
 

@@ -116,3 +116,27 @@ func testChangeFeed(t *testing.T, st blog.Store, again func() blog.Store) {
 		t.Fatal(err)
 	}
 }
+
+// testFeedFromOpen commits a change after a process opened the store
+// but before it began to follow the feed, as when a command writes while
+// a server starts: the follower still hears it.
+func testFeedFromOpen(t *testing.T, st blog.Store, again func() blog.Store) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	other := again()
+	if err := st.Atomic(ctx, func(tx blog.Tx) error {
+		return tx.RecordChange(ctx, "writer", blog.Change{Posts: []int64{7}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	heard := make(chan blog.Change, 10)
+	go other.FollowChanges(ctx, "other", func(c blog.Change) { heard <- c }, func(error) {})
+	select {
+	case c := <-heard:
+		if !c.All && !slices.Contains(c.Posts, 7) {
+			t.Errorf("heard %+v, want the change to post 7", c)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("a change committed between opening and following was never heard")
+	}
+}

@@ -52,6 +52,10 @@ func Run(t *testing.T, open Opener) {
 		st, again := open(t)
 		testChangeFeed(t, st, again)
 	})
+	t.Run("ChangeFeedFromOpen", func(t *testing.T) {
+		st, again := open(t)
+		testFeedFromOpen(t, st, again)
+	})
 }
 
 // test is one conformance test.
