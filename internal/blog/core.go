@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,6 +24,9 @@ type core struct {
 	// origin names this process in the change feed, so it skips its own
 	// changes, which it applied when they committed.
 	origin string
+
+	// mailSoon is set when a write queued e-mail a person waits for.
+	mailSoon atomic.Bool
 
 	mu     sync.RWMutex
 	site   Settings

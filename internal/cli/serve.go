@@ -147,6 +147,9 @@ func (s *site) background(ctx context.Context, log *slog.Logger, backups string)
 		} else if n > 0 {
 			log.Info("published scheduled posts", "count", n)
 		}
+		if s.service.Outbox.MailWaiting() {
+			lastMail = time.Time{} // someone waits for it: now
+		}
 		every(&lastMail, mailInterval, func() {
 			n, err := s.service.Outbox.DeliverMail(ctx)
 			if err != nil && ctx.Err() == nil {

@@ -1,18 +1,13 @@
 package mail_test
 
 import (
-	"io"
 	"mime"
-	"net"
 	netmail "net/mail"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"folio/internal/blog"
 	"folio/internal/mail"
@@ -21,74 +16,9 @@ import (
 	"folio/internal/testkit"
 )
 
-// received is one message the in-process SMTP server accepted.
-type received struct {
-	from string
-	to   []string
-	data string
-}
-
-// inbox is a real SMTP server on a loopback port that keeps what it gets.
-type inbox struct {
-	mu       sync.Mutex
-	messages []received
-	refuse   bool
-}
-
-type session struct {
-	box *inbox
-	msg received
-}
-
-func (s *session) Reset()        { s.msg = received{} }
-func (s *session) Logout() error { return nil }
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	if s.box.refusing() {
-		return &smtp.SMTPError{Code: 451, Message: "try again later"}
-	}
-	s.msg.from = from
-	return nil
-}
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.msg.to = append(s.msg.to, to)
-	return nil
-}
-func (s *session) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.msg.data = string(b)
-	s.box.mu.Lock()
-	s.box.messages = append(s.box.messages, s.msg)
-	s.box.mu.Unlock()
-	return nil
-}
-
-func (b *inbox) refusing() bool { b.mu.Lock(); defer b.mu.Unlock(); return b.refuse }
-
-func (b *inbox) all() []received {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]received(nil), b.messages...)
-}
-
-func startInbox(t *testing.T) (*inbox, int) {
-	box := &inbox{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{box: box}, nil }))
-	srv.Domain = "localhost"
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return box, ln.Addr().(*net.TCPAddr).Port
-}
-
 func TestReplyMailEndToEnd(t *testing.T) {
-	box, port := startInbox(t)
+	box := testkit.StartInbox(t)
+	port := box.Port
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "folio.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -135,18 +65,18 @@ func TestReplyMailEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Nothing is sent until the outbox is delivered: requests never wait.
-	if n := len(box.all()); n != 0 {
+	if n := len(box.All()); n != 0 {
 		t.Fatalf("%d messages sent during requests", n)
 	}
 	sent, err := svc.Outbox.DeliverMail(ctx)
 	if err != nil || sent != 3 {
 		t.Fatalf("DeliverMail = %d, %v", sent, err)
 	}
-	msgs := box.all()
+	msgs := box.All()
 	find := func(to, subject string) string {
 		t.Helper()
 		for _, m := range msgs {
-			parsed, err := netmail.ReadMessage(strings.NewReader(m.data))
+			parsed, err := netmail.ReadMessage(strings.NewReader(m.Data))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,8 +84,8 @@ func TestReplyMailEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(m.to) == 1 && m.to[0] == to && strings.Contains(subj, subject) {
-				return m.data
+			if len(m.To) == 1 && m.To[0] == to && strings.Contains(subj, subject) {
+				return m.Data
 			}
 		}
 		t.Errorf("no message to %s with %q among %d", to, subject, len(msgs))
@@ -179,16 +109,12 @@ func TestReplyMailEndToEnd(t *testing.T) {
 	}
 
 	// A refusing server leaves the mail queued for a later attempt.
-	box.mu.Lock()
-	box.refuse = true
-	box.mu.Unlock()
+	box.Refuse(true)
 	submit(blog.CommentInput{Name: "Cy", Email: "cy@example.com", Body: "Third."})
 	if sent, err := svc.Outbox.DeliverMail(ctx); sent != 0 || err == nil || !strings.Contains(err.Error(), "retry in") {
 		t.Fatalf("delivery to a refusing server = %d, %v", sent, err)
 	}
-	box.mu.Lock()
-	box.refuse = false
-	box.mu.Unlock()
+	box.Refuse(false)
 	if sent, _ := svc.Outbox.DeliverMail(ctx); sent != 0 {
 		t.Errorf("retried before its time: %d", sent)
 	}

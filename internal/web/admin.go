@@ -99,6 +99,7 @@ func flashText(done string) string {
 		"uploaded-several":  "Uploaded. Open each picture to describe it.",
 		"described":         "Saved.",
 		"revision-restored": "Revision restored. The text it replaced is kept among the revisions.",
+		"password-reset":    "Your new password is saved, and every other session is signed out.",
 		"media-deleted":     "Deleted from the library.",
 	}[done]
 }

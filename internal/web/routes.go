@@ -70,6 +70,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/login", s.form(s.loginShow))
 	mux.Handle("POST /admin/login", s.form(s.loginCreate))
 	mux.Handle("POST /admin/logout", s.admin(s.logout))
+	mux.Handle("GET /admin/forgot", s.form(s.forgotShow))
+	mux.Handle("POST /admin/forgot", s.form(s.forgotCreate))
+	mux.Handle("GET /admin/reset", s.form(s.resetShow))
+	mux.Handle("POST /admin/reset", s.form(s.resetCreate))
 
 	// Admin.
 	mux.Handle("GET /admin/{$}", s.admin(s.adminHome))
