@@ -58,11 +58,11 @@ func (s *site) scheduledBackup(ctx context.Context, dir string, now time.Time) (
 	return path, pruneBackups(dir, set.BackupKeep)
 }
 
-// pruneBackups deletes all but the newest keep scheduled backups in dir.
-func pruneBackups(dir string, keep int) error {
+// backupNames lists the scheduled backups in dir, oldest first.
+func backupNames(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var names []string
 	for _, e := range entries {
@@ -71,6 +71,30 @@ func pruneBackups(dir string, keep int) error {
 		}
 	}
 	sort.Strings(names) // the stamps sort by time
+	return names, nil
+}
+
+// lastBackup returns when the newest scheduled backup in dir was taken,
+// zero for none.
+func lastBackup(dir string) time.Time {
+	names, err := backupNames(dir)
+	if err != nil || len(names) == 0 {
+		return time.Time{}
+	}
+	stamp := strings.TrimSuffix(strings.TrimPrefix(names[len(names)-1], backupPrefix), backupSuffix)
+	t, err := time.Parse(backupStamp, stamp)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// pruneBackups deletes all but the newest keep scheduled backups in dir.
+func pruneBackups(dir string, keep int) error {
+	names, err := backupNames(dir)
+	if err != nil {
+		return err
+	}
 	for len(names) > keep {
 		if err := os.Remove(filepath.Join(dir, names[0])); err != nil {
 			return err

@@ -81,6 +81,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 	}
 	wc := s.webConfig(th, log)
 	wc.SetupToken, wc.UploadsDir, wc.CacheBytes = setupToken, cfg.UploadsDir(), cfg.CacheMB<<20
+	wc.LastBackup = func() time.Time { return lastBackup(cfg.BackupsDir()) }
 	// Until the base URL is set, pages name the address listened on,
 	// never the one a request's Host header claims.
 	wc.Origin = siteURL("", ln.Addr().String())

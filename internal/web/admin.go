@@ -73,12 +73,6 @@ func formErrors(err error) (Errors, error) {
 	return nil, err
 }
 
-// adminHome sends a signed-in user to the post list.
-func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
-	http.Redirect(w, r, "/admin/posts?kind=post", http.StatusSeeOther)
-	return nil
-}
-
 // flashText explains the outcome an admin redirect reports in ?done=.
 func flashText(done string) string {
 	return map[string]string{

@@ -52,6 +52,9 @@ type Config struct {
 	// NoReplyForm to leave the forms out.
 	ReplyAction string
 	NoReplyForm bool
+	// LastBackup tells when this server last took a scheduled backup
+	// (zero for none), for the dashboard; nil for unknown.
+	LastBackup func() time.Time
 }
 
 // DefaultMaxBody is the request body limit: room for the largest post
@@ -79,6 +82,7 @@ type Server struct {
 	pictures     *pageCache    // the library's copies, apart from pages; nil without a cache
 	searchLimit  *addressLimit // uncached searches per address
 	replyAction  string        // "" leaves reply forms out
+	backups      func() time.Time
 	origin       string
 	handler      http.Handler
 }
@@ -109,6 +113,7 @@ func New(cfg Config) *Server {
 		s.replyAction = ""
 	}
 	s.uploads = cfg.UploadsDir
+	s.backups = cfg.LastBackup
 	s.origin = strings.TrimRight(cfg.Origin, "/")
 	if s.sitemapLimit = cfg.SitemapLimit; s.sitemapLimit <= 0 {
 		s.sitemapLimit = DefaultSitemapLimit
