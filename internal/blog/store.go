@@ -73,6 +73,11 @@ type SessionStore interface {
 	DeleteSession(ctx context.Context, tokenHash string) error
 	// DeleteUserSessions signs user userID out everywhere.
 	DeleteUserSessions(ctx context.Context, userID int64) error
+	// UserSessions lists a user's sessions, newest first.
+	UserSessions(ctx context.Context, userID int64) ([]*Session, error)
+	// DeleteOtherSessions signs user userID out everywhere but the
+	// session keepHash.
+	DeleteOtherSessions(ctx context.Context, userID int64, keepHash string) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error
 }
 

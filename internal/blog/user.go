@@ -101,6 +101,8 @@ type Session struct {
 	UserID    int64
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	// Current marks the session of the browser asking, in a list.
+	Current bool
 }
 
 // Hasher hashes and checks passwords. The password package provides the

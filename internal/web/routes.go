@@ -109,6 +109,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /admin/import", s.adminUpload(s.adminImportRun))
 	mux.Handle("GET /admin/redirects", s.admin(s.adminRedirectList))
 	mux.Handle("POST /admin/redirects", s.admin(s.adminRedirectSave))
+	mux.Handle("GET /admin/profile", s.admin(s.adminProfileShow))
+	mux.Handle("POST /admin/profile", s.admin(s.adminProfileUpdate))
+	mux.Handle("POST /admin/profile/password", s.admin(s.adminProfilePassword))
+	mux.Handle("POST /admin/profile/sessions", s.admin(s.adminProfileSessions))
 	mux.Handle("GET /admin/users", s.admin(s.adminUserList))
 	mux.Handle("POST /admin/users", s.admin(s.adminUserCreate))
 	return mux

@@ -93,6 +93,25 @@ func (t Tables) DeleteUserSessions(ctx context.Context, userID int64) error {
 	return err
 }
 
+// UserSessions lists a user's sessions, newest first.
+func (t Tables) UserSessions(ctx context.Context, userID int64) ([]*blog.Session, error) {
+	return Collect(ctx, t.db, func(sc Scanner) (*blog.Session, error) {
+		s := &blog.Session{}
+		var created, expires int64
+		if err := sc.Scan(&s.TokenHash, &s.UserID, &created, &expires); err != nil {
+			return nil, err
+		}
+		s.CreatedAt, s.ExpiresAt = FromUnix(created), FromUnix(expires)
+		return s, nil
+	}, `SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE user_id = ? ORDER BY created_at DESC, token_hash`, userID)
+}
+
+// DeleteOtherSessions removes a user's sessions but one.
+func (t Tables) DeleteOtherSessions(ctx context.Context, userID int64, keepHash string) error {
+	_, err := t.db.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, keepHash)
+	return err
+}
+
 // DeleteExpiredSessions removes every session expired at now.
 func (t Tables) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
 	_, err := t.db.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.Unix())

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -76,5 +77,32 @@ func testSessions(t *testing.T, st blog.Store) {
 	}
 	if _, err := st.Session(ctx, "live"); !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("deleted session still there: %v", err)
+	}
+	other := mustUser(t, st, "o@example.com")
+	for i, h := range []string{"a", "b", "c"} {
+		if err := st.CreateSession(ctx, &blog.Session{TokenHash: h, UserID: u.ID, CreatedAt: t0.Add(time.Duration(i) * time.Minute), ExpiresAt: t0.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.CreateSession(ctx, &blog.Session{TokenHash: "theirs", UserID: other.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	hashes := func(list []*blog.Session) (out []string) {
+		for _, s := range list {
+			out = append(out, s.TokenHash)
+		}
+		return out
+	}
+	if list, err := st.UserSessions(ctx, u.ID); err != nil || fmt.Sprint(hashes(list)) != "[c b a]" {
+		t.Errorf("UserSessions = %v, %v; want newest first, the user's only", hashes(list), err)
+	}
+	if err := st.DeleteOtherSessions(ctx, u.ID, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := st.UserSessions(ctx, u.ID); fmt.Sprint(hashes(list)) != "[b]" {
+		t.Errorf("after signing out elsewhere: %v, want [b]", hashes(list))
+	}
+	if _, err := st.Session(ctx, "theirs"); err != nil {
+		t.Errorf("another user's session went too: %v", err)
 	}
 }
