@@ -131,7 +131,7 @@ func (a *Accounts) Authenticate(ctx context.Context, email, password string) (*U
 	if err != nil {
 		return nil, err
 	}
-	if u.PasswordHash == "" || !a.hasher.Verify(u.PasswordHash, password) {
+	if u.PasswordHash == "" || !a.hasher.Verify(u.PasswordHash, password) || !u.Active() {
 		return nil, ErrBadCredentials
 	}
 	return u, nil
@@ -164,7 +164,11 @@ func (a *Accounts) SessionUser(ctx context.Context, token string) (*User, error)
 	if !a.now().Before(sess.ExpiresAt) {
 		return nil, ErrNotFound
 	}
-	return a.users.User(ctx, sess.UserID)
+	u, err := a.users.User(ctx, sess.UserID)
+	if err == nil && !u.Active() {
+		return nil, ErrNotFound
+	}
+	return u, err
 }
 
 // EndSession signs the session with token out.

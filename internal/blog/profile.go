@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -139,4 +141,86 @@ func (a *Accounts) EndOtherSessions(ctx context.Context, actor *User, current st
 		return ErrForbidden
 	}
 	return a.sessions.DeleteOtherSessions(ctx, actor.ID, hashToken(current))
+}
+
+// SetActive deactivates a user (they cannot sign in, and every session
+// of theirs ends; their posts stay) or makes them active again. Only an
+// administrator may, and not on themselves.
+func (a *Accounts) SetActive(ctx context.Context, actor *User, id int64, active bool) error {
+	if !actor.CanManageSite() {
+		return ErrForbidden
+	}
+	if actor.ID == id {
+		return FieldError("active", "You cannot deactivate yourself.")
+	}
+	return a.write(ctx, func(tx Tx) (Change, error) {
+		u, err := tx.User(ctx, id)
+		if err != nil {
+			return Change{}, err
+		}
+		if active {
+			u.DisabledAt = time.Time{}
+		} else if u.Active() {
+			u.DisabledAt = a.stamp()
+		}
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return Change{}, err
+		}
+		if active {
+			return Change{}, nil
+		}
+		return Change{}, tx.DeleteUserSessions(ctx, id)
+	})
+}
+
+// DeleteUser removes a user, giving their posts, revisions and uploads
+// to heirID; their replies stay, without the account. Only an
+// administrator may, not on themselves, and the heir must be another
+// user.
+func (a *Accounts) DeleteUser(ctx context.Context, actor *User, id, heirID int64) error {
+	if !actor.CanManageSite() {
+		return ErrForbidden
+	}
+	if actor.ID == id {
+		return FieldError("heir", "You cannot delete yourself.")
+	}
+	if heirID == id || heirID == 0 {
+		return FieldError("heir", "Choose who gets their posts.")
+	}
+	return a.write(ctx, func(tx Tx) (Change, error) {
+		u, err := tx.User(ctx, id)
+		if err != nil {
+			return Change{}, err
+		}
+		if _, err := tx.User(ctx, heirID); errors.Is(err, ErrNotFound) {
+			return Change{}, FieldError("heir", "Choose who gets their posts.")
+		} else if err != nil {
+			return Change{}, err
+		}
+		if u.Role == RoleAdmin {
+			if err := lastAdmin(ctx, tx, id); err != nil {
+				return Change{}, err
+			}
+		}
+		if err := tx.DeleteUser(ctx, id, heirID); err != nil {
+			return Change{}, fmt.Errorf("delete user: %w", err)
+		}
+		return everything, nil
+	})
+}
+
+// SendReset mails user id a link to choose a new password, as the
+// forgotten-password form does; for an administrator.
+func (a *Accounts) SendReset(ctx context.Context, actor *User, id int64, link string) error {
+	if !actor.CanManageSite() {
+		return ErrForbidden
+	}
+	if !a.current().Discussion.EmailEnabled() {
+		return FieldError("reset", "E-mail is not set up under Settings, so no link can be sent.")
+	}
+	u, err := a.users.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	return a.RequestReset(ctx, u.Email, "admin:"+strconv.FormatInt(actor.ID, 10), link)
 }

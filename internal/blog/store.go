@@ -64,6 +64,9 @@ type UserStore interface {
 	CountUsers(ctx context.Context) (int, error)
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser removes user id, giving heirID their posts, revisions
+	// and uploads.
+	DeleteUser(ctx context.Context, id, heirID int64) error
 }
 
 // SessionStore persists sign-ins.

@@ -35,6 +35,9 @@ type User struct {
 	PasswordHash string // "" until the user has chosen a password
 	Bio          string
 	CreatedAt    time.Time
+	// DisabledAt is when an administrator deactivated the user, who then
+	// cannot sign in; zero for an active user.
+	DisabledAt time.Time
 }
 
 // CanEdit reports whether u may change p.
@@ -50,6 +53,9 @@ func (u *User) CanEdit(p *Post) bool {
 func (u *User) CanEditOthers() bool {
 	return u != nil && (u.Role == RoleAdmin || u.Role == RoleEditor)
 }
+
+// Active reports whether u may sign in.
+func (u *User) Active() bool { return u.DisabledAt.IsZero() }
 
 // CanManageSite reports whether u may change settings and users.
 func (u *User) CanManageSite() bool { return u != nil && u.Role == RoleAdmin }

@@ -97,6 +97,11 @@ func flashText(done string) string {
 		"profile":              "Profile saved.",
 		"password":             "Password changed. Every other session is signed out.",
 		"signed-out-elsewhere": "Signed out everywhere but here.",
+		"user-saved":           "User saved.",
+		"user-deactivated":     "Deactivated: they cannot sign in, and every session of theirs ended. Their posts stay.",
+		"user-activated":       "Active again: they can sign in.",
+		"reset-sent":           "A link to choose a new password is on its way to them.",
+		"user-deleted":         "User deleted; their posts have a new author.",
 		"media-deleted":        "Deleted from the library.",
 	}[done]
 }

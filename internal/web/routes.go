@@ -115,5 +115,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /admin/profile/sessions", s.admin(s.adminProfileSessions))
 	mux.Handle("GET /admin/users", s.admin(s.adminUserList))
 	mux.Handle("POST /admin/users", s.admin(s.adminUserCreate))
+	mux.Handle("GET /admin/users/{id}", s.admin(s.adminUserShow))
+	mux.Handle("POST /admin/users/{id}", s.admin(s.adminUserUpdate))
+	mux.Handle("POST /admin/users/{id}/active", s.admin(s.adminUserActive))
+	mux.Handle("POST /admin/users/{id}/reset", s.admin(s.adminUserReset))
+	mux.Handle("POST /admin/users/{id}/delete", s.admin(s.adminUserDelete))
 	return mux
 }

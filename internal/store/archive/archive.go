@@ -128,7 +128,7 @@ func Tables() []Table { return slices.Clone(tables) }
 var tables = []Table{
 	{Name: "settings", OrderBy: "key", Columns: cols(Text, "key", "value")},
 	{Name: "users", OrderBy: "id", Columns: join(cols(Int, "id"),
-		cols(Text, "name", "slug", "email", "role", "password_hash", "bio"), cols(Int, "created_at"))},
+		cols(Text, "name", "slug", "email", "role", "password_hash", "bio"), cols(Int, "created_at"), since(5, cols(Int, "disabled_at")))},
 	{Name: "sessions", OrderBy: "token_hash", Columns: join(cols(Text, "token_hash"), cols(Int, "user_id", "created_at", "expires_at"))},
 	{Name: "terms", OrderBy: "id", Parent: "parent_id", Columns: join(cols(Int, "id"),
 		cols(Text, "kind", "name", "slug", "description"), cols(NullInt, "parent_id"))},

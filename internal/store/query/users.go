@@ -7,15 +7,15 @@ import (
 	"folio/internal/blog"
 )
 
-const userColumns = `id, name, slug, email, role, password_hash, bio, created_at`
+const userColumns = `id, name, slug, email, role, password_hash, bio, created_at, disabled_at`
 
 func (t Tables) scanUser(sc Scanner) (*blog.User, error) {
 	u := &blog.User{}
-	var created int64
-	if err := sc.Scan(&u.ID, &u.Name, &u.Slug, &u.Email, &u.Role, &u.PasswordHash, &u.Bio, &created); err != nil {
+	var created, disabled int64
+	if err := sc.Scan(&u.ID, &u.Name, &u.Slug, &u.Email, &u.Role, &u.PasswordHash, &u.Bio, &created, &disabled); err != nil {
 		return nil, t.d.MapErr(err)
 	}
-	u.CreatedAt = FromUnix(created)
+	u.CreatedAt, u.DisabledAt = FromUnix(created), FromUnix(disabled)
 	return u, nil
 }
 
@@ -56,8 +56,30 @@ func (t Tables) CreateUser(ctx context.Context, u *blog.User) error {
 
 // UpdateUser stores every field of u.
 func (t Tables) UpdateUser(ctx context.Context, u *blog.User) error {
-	return t.expectOne(t.db.Exec(ctx, `UPDATE users SET name = ?, slug = ?, email = ?, role = ?, password_hash = ?, bio = ? WHERE id = ?`,
-		u.Name, u.Slug, u.Email, string(u.Role), u.PasswordHash, u.Bio, u.ID))
+	return t.expectOne(t.db.Exec(ctx, `UPDATE users SET name = ?, slug = ?, email = ?, role = ?, password_hash = ?, bio = ?, disabled_at = ? WHERE id = ?`,
+		u.Name, u.Slug, u.Email, string(u.Role), u.PasswordHash, u.Bio, Unix(u.DisabledAt), u.ID))
+}
+
+// DeleteUser removes a user, giving heirID their posts, revisions and
+// uploads; their replies stay, no longer linked to an account, and
+// their sessions go.
+func (t Tables) DeleteUser(ctx context.Context, id, heirID int64) error {
+	for _, q := range []string{
+		`UPDATE posts SET author_id = ? WHERE author_id = ?`,
+		`UPDATE revisions SET author_id = ? WHERE author_id = ?`,
+		`UPDATE media SET uploader_id = ? WHERE uploader_id = ?`,
+	} {
+		if _, err := t.db.Exec(ctx, q, heirID, id); err != nil {
+			return t.d.MapErr(err)
+		}
+	}
+	if _, err := t.db.Exec(ctx, `UPDATE comments SET user_id = 0 WHERE user_id = ?`, id); err != nil {
+		return t.d.MapErr(err)
+	}
+	if err := t.d.Reindex(ctx, t.db, `p.author_id = ?`, heirID); err != nil {
+		return err
+	}
+	return t.expectOne(t.db.Exec(ctx, `DELETE FROM users WHERE id = ?`, id))
 }
 
 // CreateSession stores a new session.

@@ -21,7 +21,7 @@ func Run(t *testing.T, open Opener) {
 		part  string
 		tests []test
 	}{
-		{"UserStore", []test{{"Users", testUsers}}},
+		{"UserStore", []test{{"Users", testUsers}, {"Delete", testDeleteUser}}},
 		{"SessionStore", []test{{"Sessions", testSessions}}},
 		{"PostStore", []test{{"CRUD", testPostCRUD}, {"SlugConflict", testPostSlugConflict},
 			{"Filters", testPostFilters}, {"Adjacent", testAdjacentPost}}},

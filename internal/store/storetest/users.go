@@ -106,3 +106,47 @@ func testSessions(t *testing.T, st blog.Store) {
 		t.Errorf("another user's session went too: %v", err)
 	}
 }
+
+// testDeleteUser deletes a user: their posts, revisions and uploads go
+// to the heir, their replies lose the account, their sessions end; a
+// deactivation is kept.
+func testDeleteUser(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	gone, heir := mustUser(t, st, "gone@example.com"), mustUser(t, st, "heir@example.com")
+	gone.DisabledAt = t0
+	if err := st.UpdateUser(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := st.User(ctx, gone.ID); err != nil || !u.DisabledAt.Equal(t0) || u.Active() {
+		t.Errorf("deactivated user = %+v, %v", u, err)
+	}
+	p := mustPost(t, st, newPost(gone, "theirs", t0, blog.StatusPublished))
+	if err := st.CreateRevision(ctx, &blog.Revision{PostID: p.ID, Title: "t", AuthorID: gone.ID, CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	m := newMedia(gone, "cccccccccccccccccccc", "pic")
+	if err := st.CreateMedia(ctx, m, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateSession(ctx, &blog.Session{TokenHash: "g", UserID: gone.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteUser(ctx, gone.ID, heir.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.User(ctx, gone.ID); !errors.Is(err, blog.ErrNotFound) {
+		t.Errorf("the deleted user: %v", err)
+	}
+	if got, err := st.Post(ctx, p.ID); err != nil || got.AuthorID != heir.ID || got.Author.Name != heir.Name {
+		t.Errorf("their post = %+v, %v; want the heir's", got, err)
+	}
+	if revs, _ := st.Revisions(ctx, p.ID); len(revs) != 1 || revs[0].AuthorID != heir.ID {
+		t.Errorf("their revision: %+v", revs)
+	}
+	if got, err := st.Media(ctx, m.ID); err != nil || got.UploaderID != heir.ID {
+		t.Errorf("their upload = %+v, %v; want the heir's", got, err)
+	}
+	if _, err := st.Session(ctx, "g"); !errors.Is(err, blog.ErrNotFound) {
+		t.Errorf("their session: %v", err)
+	}
+}
