@@ -294,7 +294,7 @@ func TestRestoreRevision(t *testing.T) {
 	if revs, _ := f.svc.Writing.Revisions(ctx, f.admin, p.ID); len(revs) != 3 || revs[1].Title != "Second title" {
 		t.Errorf("after restoring: %d revisions, the one before %q; want 3, the second version kept", len(revs), revs[1].Title)
 	}
-	author := f.user(t, "author@example.com", blog.RoleAuthor)
+	author := f.user(t, "Author", blog.RoleAuthor)
 	if _, err := f.svc.Writing.RestoreRevision(ctx, author, p.ID, oldest.ID); !errors.Is(err, blog.ErrForbidden) && !errors.Is(err, blog.ErrNotFound) {
 		t.Errorf("an author restoring another's post: %v", err)
 	}
