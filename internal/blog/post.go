@@ -156,6 +156,21 @@ type PostInput struct {
 	// RequireAlt refuses to publish pictures without alt text, so the
 	// editor can ask the writer first.
 	RequireAlt bool
+	// LoadedAt is when the post was last saved as the editor showed it:
+	// a save after that, by anyone, refuses this one with an
+	// *EditConflictError rather than overwrite it. Zero skips the check.
+	LoadedAt time.Time
+}
+
+// EditConflictError refuses a save made from an editor that was opened
+// before someone else's later save; Current is the post as that save
+// left it.
+type EditConflictError struct {
+	Current *Post
+}
+
+func (e *EditConflictError) Error() string {
+	return "the post was saved again after this editor opened it"
 }
 
 // SplitMore splits Markdown at the first <!--more--> marker. It returns

@@ -141,6 +141,10 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 		if old.Status == StatusTrash {
 			return nil, FieldError("status", "Restore this item from the trash before editing it.")
 		}
+		if !in.LoadedAt.IsZero() && old.UpdatedAt.After(in.LoadedAt) {
+			s.decorate(old)
+			return nil, &EditConflictError{Current: old}
+		}
 		p = old
 		in.Kind = old.Kind
 	}

@@ -1,12 +1,15 @@
 package web
 
 import (
-	"folio/internal/blog"
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"folio/internal/blog"
+	"folio/internal/diff"
 )
 
 // postForm holds the editor's fields as typed, so a refused save shows
@@ -26,6 +29,9 @@ type postForm struct {
 	PublishedAt  string
 	CommentsOpen bool
 	FeaturedID   int64
+	// LoadedAt is when the post was last saved as this form shows it,
+	// in Unix seconds; 0 for a new one.
+	LoadedAt int64
 }
 
 // HasCategory reports whether the category with slug is ticked.
@@ -48,7 +54,7 @@ const dateInputLayout = "2006-01-02T15:04"
 func formFromPost(p *blog.Post, loc *time.Location) postForm {
 	f := postForm{Kind: string(p.Kind), Title: p.Title, Slug: p.Slug, Body: p.Body, Lede: p.Lede,
 		SourceURL: p.Source.URL, SourceTitle: p.Source.Title, SourceSite: p.Source.Site,
-		AuthorID: p.AuthorID, CommentsOpen: p.CommentsOpen}
+		AuthorID: p.AuthorID, CommentsOpen: p.CommentsOpen, LoadedAt: p.UpdatedAt.Unix()}
 	if p.Featured != nil {
 		f.FeaturedID = p.Featured.ID
 	}
@@ -85,12 +91,16 @@ func parsePostForm(r *http.Request, loc *time.Location) (postForm, blog.PostInpu
 	}
 	f.AuthorID, _ = strconv.ParseInt(r.PostFormValue("author_id"), 10, 64)
 	f.FeaturedID, _ = strconv.ParseInt(r.PostFormValue("featured_id"), 10, 64)
+	f.LoadedAt, _ = strconv.ParseInt(r.PostFormValue("loaded_at"), 10, 64)
 	in := blog.PostInput{
 		Kind: blog.Kind(f.Kind), Title: f.Title, Slug: f.Slug, Body: f.Body, Lede: f.Lede,
 		Source:     blog.Source{URL: f.SourceURL, Title: f.SourceTitle, Site: f.SourceSite},
 		Tags:       strings.Split(f.Tags, ","),
 		Categories: f.Categories, AuthorID: f.AuthorID, CommentsOpen: f.CommentsOpen,
 		FeaturedID: f.FeaturedID, RequireAlt: r.PostFormValue("alt_ok") == "",
+	}
+	if f.LoadedAt > 0 {
+		in.LoadedAt = time.Unix(f.LoadedAt, 0)
 	}
 	errs := Errors{}
 	if f.PublishedAt != "" {
@@ -136,6 +146,18 @@ type editorPage struct {
 	// MaxBytes is the largest form the server reads; the script checks
 	// a form against it before sending, so nothing typed is lost.
 	MaxBytes int64
+	// Conflict is someone else's save since this editor opened, shown
+	// beside the writer's text so they choose.
+	Conflict *editConflict
+}
+
+// editConflict shows a save that came between opening the editor and
+// saving it: who, when, and how it differs from what the writer has.
+type editConflict struct {
+	Who   string
+	When  time.Time
+	Title template.HTML
+	Body  template.HTML
 }
 
 // PublishLabel names the main button as WordPress does: Update for a
@@ -262,6 +284,12 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post
 		id = old.ID
 	}
 	saved, err := s.writing.SavePost(r.Context(), currentUser(r), id, in)
+	var conflict *blog.EditConflictError
+	if errors.As(err, &conflict) {
+		page.Conflict = s.conflictView(r, conflict.Current, form)
+		page.Post, page.Form.LoadedAt = conflict.Current, conflict.Current.UpdatedAt.Unix()
+		return s.editor(w, r, http.StatusConflict, page)
+	}
 	if err != nil {
 		if page.Errors, err = formErrors(err); err != nil {
 			return err
@@ -270,6 +298,17 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post
 	}
 	http.Redirect(w, r, "/admin/posts/"+strconv.FormatInt(saved.ID, 10)+"?done="+string(saved.Status), http.StatusSeeOther)
 	return nil
+}
+
+// conflictView compares the save that came in between with what the
+// writer has in the form.
+func (s *Server) conflictView(r *http.Request, current *blog.Post, form postForm) *editConflict {
+	c := &editConflict{When: current.UpdatedAt, Title: diff.HTML(diff.Words(current.Title, form.Title)),
+		Body: diff.HTML(diff.Words(current.Body, form.Body))}
+	if revs, err := s.writing.Revisions(r.Context(), currentUser(r), current.ID); err == nil && len(revs) > 0 {
+		c.Who = revs[0].AuthorName
+	}
+	return c
 }
 
 // adminPostPreview shows any item with the public template, whatever its
