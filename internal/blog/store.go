@@ -41,6 +41,12 @@ type RevisionStore interface {
 	Revision(ctx context.Context, postID, id int64) (*Revision, error)
 	// PruneRevisions deletes a post's revisions but the newest keep.
 	PruneRevisions(ctx context.Context, postID int64, keep int) error
+	// SaveAutosave stores a writer's autosave of a post, replacing
+	// theirs.
+	SaveAutosave(ctx context.Context, a *Autosave) error
+	// Autosave returns a writer's autosave of a post, or ErrNotFound.
+	Autosave(ctx context.Context, postID, userID int64) (*Autosave, error)
+	DeleteAutosave(ctx context.Context, postID, userID int64) error
 }
 
 // TermStore persists tags and categories.

@@ -224,6 +224,10 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 	if err := s.recordPictures(ctx, tx, p.ID, r.Pictures, featured); err != nil {
 		return nil, err
 	}
+	// What the writer saves replaces what the editor kept by itself.
+	if err := tx.DeleteAutosave(ctx, p.ID, actor.ID); err != nil {
+		return nil, fmt.Errorf("drop the autosave: %w", err)
+	}
 	if changed {
 		rev := &Revision{PostID: p.ID, Title: p.Title, Lede: p.Lede, Body: p.Body, Source: p.Source, AuthorID: actor.ID, CreatedAt: now}
 		if err := tx.CreateRevision(ctx, rev); err != nil {

@@ -149,6 +149,12 @@ type editorPage struct {
 	// Conflict is someone else's save since this editor opened, shown
 	// beside the writer's text so they choose.
 	Conflict *editConflict
+	// Autosave is what the editor kept by itself after the last save,
+	// offered back; Restored says the form shows it.
+	Autosave *blog.Autosave
+	Restored bool
+	// AutosaveSeconds is how often the script saves by itself.
+	AutosaveSeconds int
 }
 
 // editConflict shows a save that came between opening the editor and
@@ -209,6 +215,7 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, status int, p ed
 	}
 	p.Title, p.Section = title, p.Form.Kind
 	p.Now, p.MaxBytes = s.site.Now().In(p.Site.Location()).Format(dateInputLayout), editorMaxBody
+	p.AutosaveSeconds = max(1, int(s.autosave/time.Second))
 	return s.render(w, status, "admin/editor", p)
 }
 
@@ -230,6 +237,14 @@ func (s *Server) adminPostEdit(w http.ResponseWriter, r *http.Request) error {
 	page := editorPage{adminBase: s.adminBase(r, "", string(p.Kind)), Post: p, Form: formFromPost(p, s.site.Settings().Location())}
 	if done := r.URL.Query().Get("done"); done != "" {
 		page.Flash, page.Saved = flashText(done), true
+	}
+	if page.Autosave, err = s.writing.AutosaveFor(r.Context(), currentUser(r), p); err != nil {
+		return err
+	}
+	if a := page.Autosave; a != nil && r.URL.Query().Get("autosave") == "1" {
+		page.Form.Title, page.Form.Lede, page.Form.Body = a.Title, a.Lede, a.Body
+		page.Form.SourceURL, page.Form.SourceTitle, page.Form.SourceSite = a.Source.URL, a.Source.Title, a.Source.Site
+		page.Restored = true
 	}
 	return s.editor(w, r, http.StatusOK, page)
 }

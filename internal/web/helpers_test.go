@@ -72,8 +72,21 @@ func startSiteCache(tb testing.TB, themeDir string, cacheBytes int64) *site {
 	return startSiteOn(tb, st, themeDir, cacheBytes)
 }
 
-// startSiteOn starts a site on the store st.
-func startSiteOn(tb testing.TB, st blog.Store, themeDir string, cacheBytes int64) *site {
+// startSiteWith starts a site on a new SQLite file, its web
+// configuration changed by configure.
+func startSiteWith(tb testing.TB, configure func(*web.Config)) *site {
+	tb.Helper()
+	st, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "folio.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return startSiteOn(tb, st, "", 0, configure)
+}
+
+// startSiteOn starts a site on the store st; configure, when given,
+// changes its web configuration.
+func startSiteOn(tb testing.TB, st blog.Store, themeDir string, cacheBytes int64, configure ...func(*web.Config)) *site {
 	tb.Helper()
 	c := testkit.NewClock(time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC))
 	var srv *web.Server
@@ -90,6 +103,9 @@ func startSiteOn(tb testing.TB, st blog.Store, themeDir string, cacheBytes int64
 	wc := testkit.WebConfig(svc)
 	wc.Theme, wc.Log, wc.SetupToken = th, slog.New(slog.NewTextHandler(io.Discard, nil)), setupToken
 	wc.SitemapLimit, wc.UploadsDir, wc.CacheBytes = testSitemapLimit, uploads, cacheBytes
+	for _, c := range configure {
+		c(&wc)
+	}
 	srv = web.New(wc)
 	s := &site{Server: httptest.NewServer(srv), svc: svc, clock: c, uploads: uploads, web: srv}
 	tb.Cleanup(s.Close)

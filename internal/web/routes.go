@@ -15,11 +15,13 @@ const editorMaxBody = 8 << 20
 // bodyLimits are the routes whose requests may be larger than the
 // default limit.
 var bodyLimits = map[string]int64{
-	"POST /admin/posts":      editorMaxBody,
-	"POST /admin/posts/{id}": editorMaxBody,
-	"POST /admin/preview":    editorMaxBody,
-	"POST /admin/import":     maxImportBytes,
-	"POST /admin/media":      maxMediaBody,
+	"POST /admin/posts":               editorMaxBody,
+	"POST /admin/posts/{id}":          editorMaxBody,
+	"POST /admin/preview":             editorMaxBody,
+	"POST /admin/posts/autosave":      editorMaxBody,
+	"POST /admin/posts/{id}/autosave": editorMaxBody,
+	"POST /admin/import":              maxImportBytes,
+	"POST /admin/media":               maxMediaBody,
 }
 
 // routes is the one table of every URL folio answers. s.page marks the
@@ -85,6 +87,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/posts/{id}/preview", s.admin(s.adminPostPreview))
 	mux.Handle("GET /admin/posts/{id}/revisions/{rev}", s.admin(s.adminRevisionShow))
 	mux.Handle("POST /admin/posts/{id}/revisions/{rev}/restore", s.admin(s.adminRevisionRestore))
+	mux.Handle("POST /admin/posts/autosave", s.admin(s.adminAutosave))
+	mux.Handle("POST /admin/posts/{id}/autosave", s.admin(s.adminAutosave))
 	mux.Handle("POST /admin/posts/{id}/trash", s.admin(s.adminPostTrash))
 	mux.Handle("POST /admin/posts/{id}/restore", s.admin(s.adminPostRestore))
 	mux.Handle("POST /admin/posts/{id}/delete", s.admin(s.adminPostDelete))

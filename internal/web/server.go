@@ -55,6 +55,9 @@ type Config struct {
 	// LastBackup tells when this server last took a scheduled backup
 	// (zero for none), for the dashboard; nil for unknown.
 	LastBackup func() time.Time
+	// AutosaveEvery is how often the editor saves by itself; 0 means
+	// blog.AutosaveInterval.
+	AutosaveEvery time.Duration
 }
 
 // DefaultMaxBody is the request body limit: room for the largest post
@@ -83,6 +86,7 @@ type Server struct {
 	searchLimit  *addressLimit // uncached searches per address
 	replyAction  string        // "" leaves reply forms out
 	backups      func() time.Time
+	autosave     time.Duration
 	origin       string
 	handler      http.Handler
 }
@@ -114,6 +118,9 @@ func New(cfg Config) *Server {
 	}
 	s.uploads = cfg.UploadsDir
 	s.backups = cfg.LastBackup
+	if s.autosave = cfg.AutosaveEvery; s.autosave <= 0 {
+		s.autosave = blog.AutosaveInterval
+	}
 	s.origin = strings.TrimRight(cfg.Origin, "/")
 	if s.sitemapLimit = cfg.SitemapLimit; s.sitemapLimit <= 0 {
 		s.sitemapLimit = DefaultSitemapLimit

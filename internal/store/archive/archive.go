@@ -155,6 +155,8 @@ var tables = []Table{
 		cols(Int, "uploader_id", "created_at", "updated_at")), Since: 3},
 	{Name: "media_originals", OrderBy: "media_id", Columns: join(cols(Int, "media_id"), cols(Bytes, "data")), Since: 3},
 	{Name: "post_media", OrderBy: "post_id, media_id", Columns: join(cols(Int, "post_id", "media_id"), cols(Bool, "featured")), Since: 3},
+	{Name: "autosaves", OrderBy: "post_id, user_id", Columns: join(cols(Int, "post_id", "user_id"),
+		cols(Text, "title", "lede", "body", "source_url", "source_title", "source_site"), cols(Int, "saved_at")), Since: 6},
 }
 
 // Derived is what the stores derive from the archived tables and drop

@@ -125,6 +125,9 @@ func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 			parentID = c.ID
 		}
 	}
+	if _, err := svc.Writing.Autosave(ctx, admin, 1, blog.PostInput{Title: "Café notes 0", Body: "Typed, not yet saved."}); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.EnqueueMail(ctx, &blog.Mail{To: "r@example.com", Subject: "Hello", Body: "Body", NextAttemptAt: time.Now().Add(time.Hour), CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}

@@ -306,3 +306,33 @@ func (t Tables) PostsByID(ctx context.Context, ids []int64) (map[int64]*blog.Pos
 	}
 	return out, nil
 }
+
+// SaveAutosave stores a writer's autosave of a post, replacing theirs.
+func (t Tables) SaveAutosave(ctx context.Context, a *blog.Autosave) error {
+	_, err := t.db.Exec(ctx, `INSERT INTO autosaves (post_id, user_id, title, lede, body, source_url, source_title, source_site, saved_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (post_id, user_id) DO UPDATE SET title = excluded.title, lede = excluded.lede, body = excluded.body,
+			source_url = excluded.source_url, source_title = excluded.source_title, source_site = excluded.source_site, saved_at = excluded.saved_at`,
+		a.PostID, a.UserID, a.Title, a.Lede, a.Body, a.Source.URL, a.Source.Title, a.Source.Site, Unix(a.SavedAt))
+	return t.d.MapErr(err)
+}
+
+// Autosave returns a writer's autosave of a post.
+func (t Tables) Autosave(ctx context.Context, postID, userID int64) (*blog.Autosave, error) {
+	a := &blog.Autosave{}
+	var saved int64
+	err := t.db.QueryRow(ctx, `SELECT post_id, user_id, title, lede, body, source_url, source_title, source_site, saved_at
+		FROM autosaves WHERE post_id = ? AND user_id = ?`, postID, userID).
+		Scan(&a.PostID, &a.UserID, &a.Title, &a.Lede, &a.Body, &a.Source.URL, &a.Source.Title, &a.Source.Site, &saved)
+	if err != nil {
+		return nil, t.d.MapErr(err)
+	}
+	a.SavedAt = FromUnix(saved)
+	return a, nil
+}
+
+// DeleteAutosave forgets a writer's autosave of a post.
+func (t Tables) DeleteAutosave(ctx context.Context, postID, userID int64) error {
+	_, err := t.db.Exec(ctx, `DELETE FROM autosaves WHERE post_id = ? AND user_id = ?`, postID, userID)
+	return t.d.MapErr(err)
+}

@@ -132,6 +132,34 @@
       .catch(function () { /* keep the last preview */ });
   }
 
+  // Autosave: while the writer types, the editor saves by itself every
+  // data-autosave-seconds, apart from the revisions, so the text survives
+  // a closed tab, a crash or a switch to another device. A new post
+  // becomes a draft at its first autosave, and the editor goes on there.
+  var autosaveURL = form.getAttribute("data-autosave");
+  var autosaveEvery = (parseInt(form.getAttribute("data-autosave-seconds"), 10) || 30) * 1000;
+  var autosaveNote = document.getElementById("autosave-status");
+  var unsavedSinceAutosave = false;
+  form.addEventListener("input", function () { unsavedSinceAutosave = true; });
+  function autosave() {
+    if (!unsavedSinceAutosave || !autosaveURL || !window.fetch || !window.URLSearchParams) return;
+    unsavedSinceAutosave = false;
+    var body = new URLSearchParams(new FormData(form));
+    body.delete("action");
+    fetch(autosaveURL, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (j) {
+        if (/\/admin\/posts\/autosave$/.test(autosaveURL) && j.id) {
+          autosaveURL = j.edit + "/autosave";
+          form.setAttribute("action", j.action);
+          if (window.history && history.replaceState) history.replaceState(null, "", j.edit);
+        }
+        if (autosaveNote) autosaveNote.textContent = "Kept by itself at " + j.saved_at + ".";
+      })
+      .catch(function () { unsavedSinceAutosave = true; });
+  }
+  setInterval(autosave, autosaveEvery);
+
   // Pictures: chosen with the button, dropped onto the text or pasted
   // into it, each is uploaded to the library and its Markdown put where
   // the cursor was. A placeholder holds the place while it uploads.
