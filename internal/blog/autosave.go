@@ -75,3 +75,48 @@ func (s *Writing) AutosaveFor(ctx context.Context, actor *User, p *Post) (*Autos
 	}
 	return a, nil
 }
+
+// Editing is a session with a post open in the editor.
+type Editing struct {
+	PostID      int64
+	SessionHash string
+	UserID      int64
+	UserName    string // filled by the store
+	Since       time.Time
+	SeenAt      time.Time
+}
+
+// editingFresh is how long an editor's mark lasts without being renewed:
+// its script renews it every AutosaveInterval.
+const editingFresh = 2 * AutosaveInterval
+
+// OpenEditor marks that the browser with session token has post id open
+// and returns the other sessions that have it open too, longest first;
+// the editor's script calls it again every AutosaveInterval.
+func (s *Writing) OpenEditor(ctx context.Context, actor *User, id int64, token string) ([]Editing, error) {
+	p, err := s.Post(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.stamp()
+	mine := hashToken(token)
+	if err := s.revisions.MarkEditing(ctx, Editing{PostID: p.ID, SessionHash: mine, UserID: actor.ID, Since: now, SeenAt: now}); err != nil {
+		return nil, fmt.Errorf("mark the editor open: %w", err)
+	}
+	all, err := s.revisions.Editing(ctx, p.ID, now.Add(-editingFresh))
+	if err != nil {
+		return nil, err
+	}
+	others := all[:0]
+	for _, e := range all {
+		if e.SessionHash != mine {
+			others = append(others, e)
+		}
+	}
+	return others, nil
+}
+
+// SweepEditing forgets the editors' marks that went stale.
+func (s *Writing) SweepEditing(ctx context.Context) error {
+	return s.revisions.DeleteEditingBefore(ctx, s.now().Add(-editingFresh))
+}

@@ -47,6 +47,13 @@ type RevisionStore interface {
 	// Autosave returns a writer's autosave of a post, or ErrNotFound.
 	Autosave(ctx context.Context, postID, userID int64) (*Autosave, error)
 	DeleteAutosave(ctx context.Context, postID, userID int64) error
+	// MarkEditing records that a session has a post open.
+	MarkEditing(ctx context.Context, e Editing) error
+	// Editing lists who has had a post open since seenAfter, with
+	// their names, longest first.
+	Editing(ctx context.Context, postID int64, seenAfter time.Time) ([]Editing, error)
+	// DeleteEditingBefore forgets the marks not renewed since before.
+	DeleteEditingBefore(ctx context.Context, before time.Time) error
 }
 
 // TermStore persists tags and categories.

@@ -163,6 +163,9 @@ func (s *site) background(ctx context.Context, log *slog.Logger, backups string)
 			if err := s.service.Accounts.SweepSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Error("sweep sessions", "err", err)
 			}
+			if err := s.service.Writing.SweepEditing(ctx); err != nil && ctx.Err() == nil {
+				log.Error("sweep the editors' marks", "err", err)
+			}
 		})
 		every(&lastPurge, purgeInterval, func() {
 			deleted, cleared, err := s.service.Discussion.PurgeComments(ctx)

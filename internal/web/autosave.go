@@ -33,3 +33,33 @@ func (s *Server) adminAutosave(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"id": id, "edit": edit, "action": edit,
 		"saved_at": s.site.Now().In(s.site.Settings().Location()).Format("15:04")})
 }
+
+// editingNote tells who else has a post open, as the editor shows it.
+type editingNote struct {
+	Name  string `json:"name"`
+	Since string `json:"since"`
+}
+
+// editingNotes turns the other sessions with a post open into notes.
+func (s *Server) editingNotes(others []blog.Editing) []editingNote {
+	loc := s.site.Settings().Location()
+	out := []editingNote{}
+	for _, e := range others {
+		out = append(out, editingNote{Name: e.UserName, Since: e.Since.In(loc).Format("15:04")})
+	}
+	return out
+}
+
+// adminEditing renews the mark that this browser has the post open and
+// answers who else has.
+func (s *Server) adminEditing(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return blog.ErrNotFound
+	}
+	others, err := s.writing.OpenEditor(r.Context(), currentUser(r), id, sessionToken(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"others": s.editingNotes(others)})
+}

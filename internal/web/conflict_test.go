@@ -13,7 +13,8 @@ import (
 
 var loadedAtRe = regexp.MustCompile(`name="loaded_at" value="(\d+)"`)
 
-// TestEditConflict: two writers open one post; the second saves first,
+// TestEditConflict: two writers open one post, and each editor says who
+// else has it open; the second saves first,
 // so the first one's save is refused with both versions shown and
 // nothing lost, and saving again keeps the first one's text.
 func TestEditConflict(t *testing.T) {
@@ -41,6 +42,10 @@ func TestEditConflict(t *testing.T) {
 	}
 	adaForm := formOf(ada, "Ada's words.")
 	cyForm := formOf(cy, "Cy's words.")
+	mustContain(t, "Cy's editor", cy.get(edit).Body, "Ada Lovelace has this open since")
+	if strings.Contains(ada.get(edit).Body, "Ada Lovelace has this open") {
+		t.Error("Ada's editor tells Ada she has it open")
+	}
 	s.clock.Add(2e9) // a later second
 	if r := cy.post(edit, cyForm); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("Cy's save: %d", r.StatusCode)

@@ -155,6 +155,8 @@ type editorPage struct {
 	Restored bool
 	// AutosaveSeconds is how often the script saves by itself.
 	AutosaveSeconds int
+	// Others are the other sessions that have the post open.
+	Others []editingNote
 }
 
 // editConflict shows a save that came between opening the editor and
@@ -241,6 +243,11 @@ func (s *Server) adminPostEdit(w http.ResponseWriter, r *http.Request) error {
 	if page.Autosave, err = s.writing.AutosaveFor(r.Context(), currentUser(r), p); err != nil {
 		return err
 	}
+	others, err := s.writing.OpenEditor(r.Context(), currentUser(r), p.ID, sessionToken(r))
+	if err != nil {
+		return err
+	}
+	page.Others = s.editingNotes(others)
 	if a := page.Autosave; a != nil && r.URL.Query().Get("autosave") == "1" {
 		page.Form.Title, page.Form.Lede, page.Form.Body = a.Title, a.Lede, a.Body
 		page.Form.SourceURL, page.Form.SourceTitle, page.Form.SourceSite = a.Source.URL, a.Source.Title, a.Source.Site

@@ -89,6 +89,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /admin/posts/{id}/revisions/{rev}/restore", s.admin(s.adminRevisionRestore))
 	mux.Handle("POST /admin/posts/autosave", s.admin(s.adminAutosave))
 	mux.Handle("POST /admin/posts/{id}/autosave", s.admin(s.adminAutosave))
+	mux.Handle("POST /admin/posts/{id}/editing", s.admin(s.adminEditing))
 	mux.Handle("POST /admin/posts/{id}/trash", s.admin(s.adminPostTrash))
 	mux.Handle("POST /admin/posts/{id}/restore", s.admin(s.adminPostRestore))
 	mux.Handle("POST /admin/posts/{id}/delete", s.admin(s.adminPostDelete))

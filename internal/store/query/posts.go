@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"folio/internal/blog"
 )
@@ -334,5 +335,33 @@ func (t Tables) Autosave(ctx context.Context, postID, userID int64) (*blog.Autos
 // DeleteAutosave forgets a writer's autosave of a post.
 func (t Tables) DeleteAutosave(ctx context.Context, postID, userID int64) error {
 	_, err := t.db.Exec(ctx, `DELETE FROM autosaves WHERE post_id = ? AND user_id = ?`, postID, userID)
+	return t.d.MapErr(err)
+}
+
+// MarkEditing records that a session has a post open, keeping since
+// from its first mark.
+func (t Tables) MarkEditing(ctx context.Context, e blog.Editing) error {
+	_, err := t.db.Exec(ctx, `INSERT INTO post_editors (post_id, session_hash, user_id, since, seen_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (post_id, session_hash) DO UPDATE SET seen_at = excluded.seen_at`,
+		e.PostID, e.SessionHash, e.UserID, Unix(e.Since), Unix(e.SeenAt))
+	return t.d.MapErr(err)
+}
+
+// Editing lists who has had a post open since seenAfter, with names,
+// longest first.
+func (t Tables) Editing(ctx context.Context, postID int64, seenAfter time.Time) ([]blog.Editing, error) {
+	return Collect(ctx, t.db, func(sc Scanner) (blog.Editing, error) {
+		var e blog.Editing
+		var since, seen int64
+		err := sc.Scan(&e.PostID, &e.SessionHash, &e.UserID, &e.UserName, &since, &seen)
+		e.Since, e.SeenAt = FromUnix(since), FromUnix(seen)
+		return e, err
+	}, `SELECT e.post_id, e.session_hash, e.user_id, u.name, e.since, e.seen_at FROM post_editors e JOIN users u ON u.id = e.user_id
+		WHERE e.post_id = ? AND e.seen_at > ? ORDER BY e.since, e.session_hash`, postID, Unix(seenAfter))
+}
+
+// DeleteEditingBefore forgets the marks not renewed since t.
+func (t Tables) DeleteEditingBefore(ctx context.Context, before time.Time) error {
+	_, err := t.db.Exec(ctx, `DELETE FROM post_editors WHERE seen_at < ?`, Unix(before))
 	return t.d.MapErr(err)
 }

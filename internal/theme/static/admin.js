@@ -158,7 +158,25 @@
       })
       .catch(function () { unsavedSinceAutosave = true; });
   }
-  setInterval(autosave, autosaveEvery);
+  // Who else has the post open: the editor says so, renewed with the
+  // autosave's rhythm.
+  var editingURL = form.getAttribute("data-editing");
+  var editingNote = document.getElementById("editing-status");
+  function editing() {
+    if (!editingURL || !editingNote || !window.fetch) return;
+    var body = new URLSearchParams();
+    body.set("csrf_token", form.elements["csrf_token"].value);
+    fetch(editingURL, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (j) {
+        var others = j.others || [];
+        editingNote.hidden = others.length === 0;
+        editingNote.textContent = others.map(function (o) { return o.name + " has this open since " + o.since; }).join("; ") +
+          (others.length ? ". Saving over a later save of theirs asks you first." : "");
+      })
+      .catch(function () { /* keep the last note */ });
+  }
+  setInterval(function () { autosave(); editing(); }, autosaveEvery);
 
   // Pictures: chosen with the button, dropped onto the text or pasted
   // into it, each is uploaded to the library and its Markdown put where
