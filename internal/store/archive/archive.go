@@ -159,10 +159,11 @@ var tables = []Table{
 		cols(Text, "title", "lede", "body", "source_url", "source_title", "source_site"), cols(Int, "saved_at")), Since: 6},
 }
 
-// Derived is what the stores derive from the archived tables and drop
-// with them when a site is replaced: the library's copies, made again
-// from the originals.
-var Derived = []string{"media_copies"}
+// Derived is what the stores keep beside the archived tables, derived
+// from them or fleeting, and drop with them when a site is replaced: the
+// library's copies (made again from the originals) and who has a post
+// open in the editor.
+var Derived = []string{"media_copies", "post_editors"}
 
 // Reader reads tables from a consistent snapshot of a store.
 type Reader interface {

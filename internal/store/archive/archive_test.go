@@ -128,6 +128,11 @@ func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 	if _, err := svc.Writing.Autosave(ctx, admin, 1, blog.PostInput{Title: "Café notes 0", Body: "Typed, not yet saved."}); err != nil {
 		t.Fatal(err)
 	}
+	// Someone has a post open: a fleeting row the archive leaves out,
+	// and a site replaced drops.
+	if _, err := svc.Writing.OpenEditor(ctx, admin, 1, "a session token"); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.EnqueueMail(ctx, &blog.Mail{To: "r@example.com", Subject: "Hello", Body: "Body", NextAttemptAt: time.Now().Add(time.Hour), CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
