@@ -168,6 +168,18 @@ type editConflict struct {
 	Body  template.HTML
 }
 
+// wordsPerMinute is the reading speed reading times assume.
+const wordsPerMinute = 230
+
+// Words counts the words of the text as typed.
+func (p editorPage) Words() int { return len(strings.Fields(p.Form.Body)) }
+
+// WordsPerMinute is the reading speed, for the script that counts.
+func (editorPage) WordsPerMinute() int { return wordsPerMinute }
+
+// ReadingMinutes is how long the text takes to read, at least a minute.
+func (p editorPage) ReadingMinutes() int { return max(1, (p.Words()+wordsPerMinute-1)/wordsPerMinute) }
+
 // PublishLabel names the main button as WordPress does: Update for a
 // published item, Schedule for a date in the future, else Publish.
 func (p editorPage) PublishLabel() string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -238,4 +239,18 @@ func TestFeedsCarryOnlyWebAddresses(t *testing.T) {
 			t.Errorf("%s: %d, javascript: address shown: %v", path, r.StatusCode, strings.Contains(r.Body, "javascript:"))
 		}
 	}
+}
+
+// TestEditorCountsWords shows the text's words and reading time, also
+// without a script.
+func TestEditorCountsWords(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	p, err := s.svc.Writing.SavePost(t.Context(), s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Long",
+		Body: strings.Repeat("word ", 500), Status: blog.StatusDraft})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.login("ada@example.com", "analytical engine")
+	mustContain(t, "the editor", b.get("/admin/posts/"+strconv.FormatInt(p.ID, 10)).Body, "500 words · 3 min read")
 }

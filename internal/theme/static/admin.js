@@ -132,6 +132,16 @@
       .catch(function () { /* keep the last preview */ });
   }
 
+  // Word count and reading time follow the typing.
+  var counter = document.getElementById("word-count");
+  if (counter && form.elements["body"]) {
+    var perMinute = parseInt(counter.getAttribute("data-per-minute"), 10) || 230;
+    form.elements["body"].addEventListener("input", function () {
+      var words = (form.elements["body"].value.match(/\S+/g) || []).length;
+      counter.textContent = words + (words === 1 ? " word" : " words") + " · " + Math.max(1, Math.ceil(words / perMinute)) + " min read";
+    });
+  }
+
   // Autosave: while the writer types, the editor saves by itself every
   // data-autosave-seconds, apart from the revisions, so the text survives
   // a closed tab, a crash or a switch to another device. A new post
