@@ -62,6 +62,8 @@ type userPage struct {
 	Form   blog.ProfileInput
 	Roles  []blog.Role
 	Heirs  []*blog.User
+	// MailOn says e-mail is set up, so a reset link can be sent.
+	MailOn bool
 }
 
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, p userPage) error {
@@ -92,6 +94,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, p 
 	}
 	p.adminBase = s.adminBase(r, p.Person.Name, "users")
 	p.Roles = []blog.Role{blog.RoleAuthor, blog.RoleEditor, blog.RoleAdmin}
+	p.MailOn = s.site.Settings().Discussion.EmailEnabled()
 	p.Flash = flashText(r.URL.Query().Get("done"))
 	p.Saved = p.Flash != ""
 	return s.render(w, status, "admin/user", p)

@@ -40,6 +40,9 @@ func TestManageUsers(t *testing.T) {
 	if u, _ := s.svc.Accounts.Authenticate(ctx, "bo@example.com", "an author's password"); u == nil || u.Role != blog.RoleEditor || u.Name != "Bo Writer" {
 		t.Errorf("after saving: %+v", u)
 	}
+	if page := admin.get(page).Body; strings.Contains(page, "/reset\"") || !strings.Contains(page, "folio user password --email bo@example.com") {
+		t.Error("without e-mail the user page still offers to send a reset link")
+	}
 	if r := act("/reset", url.Values{}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "E-mail is not set up") {
 		t.Errorf("a reset link without e-mail: %d", r.StatusCode)
 	}
