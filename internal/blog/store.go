@@ -65,6 +65,9 @@ type TermStore interface {
 	CreateTerm(ctx context.Context, t *Term) error
 	UpdateTerm(ctx context.Context, t *Term) error
 	DeleteTerm(ctx context.Context, id int64) error
+	// MergeTerm gives term into every post of term from, and deletes
+	// from.
+	MergeTerm(ctx context.Context, from, into int64) error
 }
 
 // UserStore persists the people who sign in.

@@ -102,6 +102,9 @@ func flashText(done string) string {
 		"user-activated":       "Active again: they can sign in.",
 		"reset-sent":           "A link to choose a new password is on its way to them.",
 		"user-deleted":         "User deleted; their posts have a new author.",
+		"term-saved":           "Saved. If the slug changed, the old address redirects here.",
+		"term-merged":          "Merged: the posts have this one now, and the other's address redirects here.",
+		"term-deleted":         "Deleted; its posts stay.",
 		"media-deleted":        "Deleted from the library.",
 	}[done]
 }

@@ -224,6 +224,17 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var verr *blog.ValidationError
 	switch {
 	case errors.Is(err, blog.ErrNotFound):
+		// An address that answers nothing now may have moved: a renamed
+		// tag's archive, a redirect made by hand.
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if done, rerr := s.redirectOld(w, r); done || rerr != nil {
+				if rerr != nil {
+					s.log.Error("look up an old address", "path", r.URL.Path, "err", rerr)
+					s.notFound(w, r)
+				}
+				return
+			}
+		}
 		s.notFound(w, r)
 	case errors.Is(err, blog.ErrForbidden):
 		s.errorPage(w, r, http.StatusForbidden, "Not allowed", "Your account may not do this. Ask an administrator if you need it.")

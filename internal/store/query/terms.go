@@ -67,6 +67,20 @@ func (t Tables) DeleteTerm(ctx context.Context, id int64) error {
 	return t.d.Reindex(ctx, t.db, `p.id`+In(&a, posts), a...)
 }
 
+// MergeTerm gives the posts of term from the term into as well, keeping
+// their order, and deletes from.
+func (t Tables) MergeTerm(ctx context.Context, from, into int64) error {
+	if _, err := t.db.Exec(ctx, `INSERT INTO post_terms (post_id, term_id, position)
+		SELECT post_id, ?, position FROM post_terms WHERE term_id = ?
+		ON CONFLICT (post_id, term_id) DO NOTHING`, into, from); err != nil {
+		return t.d.MapErr(err)
+	}
+	if err := t.expectOne(t.db.Exec(ctx, `DELETE FROM terms WHERE id = ?`, from)); err != nil {
+		return err
+	}
+	return t.d.Reindex(ctx, t.db, inTerm, into)
+}
+
 // Settings returns every stored setting.
 func (t Tables) Settings(ctx context.Context) (map[string]string, error) {
 	return CollectMap[string, string](ctx, t.db, `SELECT key, value FROM settings`)
