@@ -111,10 +111,12 @@ type PostFilter struct {
 	Statuses []Status
 	AuthorID int64
 	TermID   int64
-	From     time.Time // published at or after
-	To       time.Time // published before
-	Search   string    // words the title must contain
-	IDs      []int64
+	// AlsoTermID is a second term the posts must carry as well.
+	AlsoTermID int64
+	From       time.Time // published at or after
+	To         time.Time // published before
+	Search     string    // words the title must contain
+	IDs        []int64
 	// Sticky keeps only sticky posts (StickyOnly) or leaves them out
 	// (StickyNone); "" keeps both.
 	Sticky StickyFilter

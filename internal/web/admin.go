@@ -105,6 +105,7 @@ func flashText(done string) string {
 		"term-saved":           "Saved. If the slug changed, the old address redirects here.",
 		"term-merged":          "Merged: the posts have this one now, and the other's address redirects here.",
 		"term-deleted":         "Deleted; its posts stay.",
+		"bulk-none":            "Nothing changed: tick the items, choose what to do with them, then Apply.",
 		"media-deleted":        "Deleted from the library.",
 	}[done]
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,20 +20,24 @@ type postListFilter struct {
 	Status   string
 	Query    string
 	AuthorID int64
+	Category string // slug
+	Tag      string // slug
 	Page     int
 }
 
 type postListPage struct {
 	adminBase
-	Filter   postListFilter
-	Statuses []blog.Status
-	Authors  []*blog.User
-	Posts    []*blog.Post
-	Total    int
-	Page     int
-	Pages    int
-	PrevURL  string
-	NextURL  string
+	Errors
+	Filter     postListFilter
+	Statuses   []blog.Status
+	Authors    []*blog.User
+	Categories []blog.Term
+	Posts      []*blog.Post
+	Total      int
+	Page       int
+	Pages      int
+	PrevURL    string
+	NextURL    string
 }
 
 // FilterURL returns the list URL with the status filter changed.
@@ -41,6 +46,9 @@ func (p postListPage) FilterURL(status blog.Status) string {
 	f.Status, f.Page = string(status), 1
 	return f.url()
 }
+
+// BackURL is this list as it is, for a bulk action to return to.
+func (p postListPage) BackURL() string { return p.Filter.url() }
 
 func (f postListFilter) url() string {
 	v := url.Values{"kind": {f.Kind}}
@@ -52,6 +60,12 @@ func (f postListFilter) url() string {
 	}
 	if f.AuthorID != 0 {
 		v.Set("author", strconv.FormatInt(f.AuthorID, 10))
+	}
+	if f.Category != "" {
+		v.Set("category", f.Category)
+	}
+	if f.Tag != "" {
+		v.Set("tag", f.Tag)
 	}
 	if f.Page > 1 {
 		v.Set("page", strconv.Itoa(f.Page))
@@ -69,10 +83,29 @@ func (s *Server) adminPostList(w http.ResponseWriter, r *http.Request) error {
 		f.Status = ""
 	}
 	f.AuthorID, _ = strconv.ParseInt(q.Get("author"), 10, 64)
+	f.Category, f.Tag = strings.TrimSpace(q.Get("category")), blog.Slugify(q.Get("tag"))
 	f.Page, _ = strconv.Atoi(q.Get("page"))
 	f.Page = max(f.Page, 1)
 
 	bf := blog.PostFilter{Kind: blog.Kind(f.Kind), Search: f.Query, AuthorID: f.AuthorID, Limit: adminPerPage, Offset: (f.Page - 1) * adminPerPage}
+	for kind, slug := range map[blog.TermKind]string{blog.TermCategory: f.Category, blog.TermTag: f.Tag} {
+		if slug == "" {
+			continue
+		}
+		t, err := s.reading.Term(r.Context(), kind, slug)
+		if errors.Is(err, blog.ErrNotFound) {
+			bf.TermID = -1 // nothing has it
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if bf.TermID == 0 {
+			bf.TermID = t.ID
+		} else {
+			bf.AlsoTermID = t.ID
+		}
+	}
 	if f.Status != "" {
 		bf.Statuses = []blog.Status{blog.Status(f.Status)}
 	} else {
@@ -89,6 +122,13 @@ func (s *Server) adminPostList(w http.ResponseWriter, r *http.Request) error {
 		Filter: f, Statuses: blog.Statuses(), Posts: posts, Total: total, Page: f.Page,
 		Pages: max(1, (total+adminPerPage-1)/adminPerPage)}
 	p.Flash = flashText(q.Get("done"))
+	if n, err := strconv.Atoi(q.Get("changed")); err == nil {
+		p.Flash = blog.Plural(n, "item", "items") + " changed."
+	}
+	p.Saved = p.Flash != ""
+	if p.Categories, err = s.reading.Terms(r.Context(), blog.TermCategory); err != nil {
+		return err
+	}
 	if u.CanEditOthers() {
 		if p.Authors, err = s.accounts.Users(r.Context()); err != nil {
 			return err
@@ -150,5 +190,41 @@ func (s *Server) adminTrashEmpty(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, "/admin/posts?kind=post&done=emptied", http.StatusSeeOther)
+	return nil
+}
+
+// adminPostBulk applies the bulk action chosen to the items ticked, in
+// one transaction, and returns to the list.
+func (s *Server) adminPostBulk(w http.ResponseWriter, r *http.Request) error {
+	var ids []int64
+	for _, v := range r.PostForm["ids"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	back := r.PostFormValue("back")
+	if !strings.HasPrefix(back, "/admin/posts?") {
+		back = "/admin/posts?kind=post"
+	}
+	action := blog.BulkAction(r.PostFormValue("bulk"))
+	if len(ids) == 0 || action == "" {
+		// Nothing asked for: back to the list, which says how.
+		http.Redirect(w, r, back+"&done=bulk-none", http.StatusSeeOther)
+		return nil
+	}
+	n, err := s.writing.Bulk(r.Context(), currentUser(r), ids, action, r.PostFormValue("term"))
+	if err != nil {
+		errs, ferr := formErrors(err)
+		if ferr != nil {
+			return ferr
+		}
+		var msgs []string
+		for _, m := range errs {
+			msgs = append(msgs, m)
+		}
+		s.errorPage(w, r, http.StatusUnprocessableEntity, "Nothing was changed", strings.Join(msgs, " ")+" Go back to the list and try again.")
+		return nil
+	}
+	http.Redirect(w, r, back+"&changed="+strconv.Itoa(n), http.StatusSeeOther)
 	return nil
 }

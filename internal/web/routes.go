@@ -87,6 +87,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/posts/{id}/preview", s.admin(s.adminPostPreview))
 	mux.Handle("GET /admin/posts/{id}/revisions/{rev}", s.admin(s.adminRevisionShow))
 	mux.Handle("POST /admin/posts/{id}/revisions/{rev}/restore", s.admin(s.adminRevisionRestore))
+	mux.Handle("POST /admin/posts/bulk", s.admin(s.adminPostBulk))
 	mux.Handle("POST /admin/posts/autosave", s.admin(s.adminAutosave))
 	mux.Handle("POST /admin/posts/{id}/autosave", s.admin(s.adminAutosave))
 	mux.Handle("POST /admin/posts/{id}/editing", s.admin(s.adminEditing))

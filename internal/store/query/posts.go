@@ -74,6 +74,9 @@ func (t Tables) PostWhere(f blog.PostFilter, a *Args) string {
 	if f.TermID != 0 {
 		conds = append(conds, "p.id IN (SELECT post_id FROM post_terms WHERE term_id = "+a.Add(f.TermID)+")")
 	}
+	if f.AlsoTermID != 0 {
+		conds = append(conds, "p.id IN (SELECT post_id FROM post_terms WHERE term_id = "+a.Add(f.AlsoTermID)+")")
+	}
 	if !f.From.IsZero() {
 		conds = append(conds, "p.published_at >= "+a.Add(f.From.Unix()))
 	}
