@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"folio/internal/blog"
 	"folio/internal/config"
+	"folio/internal/store/archive"
 	"folio/internal/theme"
 	"folio/internal/web"
 )
@@ -82,6 +84,10 @@ func serve(ctx context.Context, args []string, env Env) error {
 	wc := s.webConfig(th, log)
 	wc.SetupToken, wc.UploadsDir, wc.CacheBytes = setupToken, cfg.UploadsDir(), cfg.CacheMB<<20
 	wc.LastBackup = func() time.Time { return lastBackup(cfg.BackupsDir()) }
+	wc.Backup = func(ctx context.Context, w io.Writer) error {
+		_, err := archive.Write(ctx, s.store, time.Now(), w)
+		return err
+	}
 	// Until the base URL is set, pages name the address listened on,
 	// never the one a request's Host header claims.
 	wc.Origin = siteURL("", ln.Addr().String())

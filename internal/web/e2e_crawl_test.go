@@ -256,7 +256,22 @@ func (c *crawler) visit(path string, linksToo bool) {
 	}
 	var linked []string
 	if linksToo {
-		links, _ := chromedp.Run(c.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('main a[href^="/admin/"]')).map(a => a.getAttribute('href').split('#')[0])`))
+		links, _ := chromedp.Run(c.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('main a[href^="/admin/"]:not([download])')).map(a => a.getAttribute('href').split('#')[0])`))
+		// Links to files are fetched, not opened: the browser would save
+		// them instead of showing a page.
+		files, _ := chromedp.Run(c.ctx, chromedp.Evaluate[map[string]int](`(async () => {
+			const out = {};
+			for (const a of document.querySelectorAll('main a[href^="/admin/"][download]')) {
+				const href = a.getAttribute('href');
+				if (!(href in out)) out[href] = (await fetch(href, {credentials: 'same-origin'})).status;
+			}
+			return out;
+		})()`, chromedp.EvalAwaitPromise))
+		for href, status := range files {
+			if status != http.StatusOK {
+				c.t.Errorf("%s: the file %s answers %d", path, href, status)
+			}
+		}
 		for _, link := range links {
 			if k := shape(link); !c.seen[k] {
 				c.seen[k] = true

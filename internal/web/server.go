@@ -58,6 +58,9 @@ type Config struct {
 	// AutosaveEvery is how often the editor saves by itself; 0 means
 	// blog.AutosaveInterval.
 	AutosaveEvery time.Duration
+	// Backup, when set, lets administrators take and download a backup
+	// from the admin.
+	Backup Backup
 }
 
 // DefaultMaxBody is the request body limit: room for the largest post
@@ -87,6 +90,7 @@ type Server struct {
 	replyAction  string        // "" leaves reply forms out
 	backups      func() time.Time
 	autosave     time.Duration
+	backup       Backup
 	origin       string
 	handler      http.Handler
 }
@@ -117,7 +121,7 @@ func New(cfg Config) *Server {
 		s.replyAction = ""
 	}
 	s.uploads = cfg.UploadsDir
-	s.backups = cfg.LastBackup
+	s.backups, s.backup = cfg.LastBackup, cfg.Backup
 	if s.autosave = cfg.AutosaveEvery; s.autosave <= 0 {
 		s.autosave = blog.AutosaveInterval
 	}
