@@ -35,6 +35,8 @@ type Settings struct {
 
 	loc       *time.Location
 	permalink *Permalink
+	menuJSON  string
+	menu      []MenuItem
 }
 
 // Moderation policies for new replies.
@@ -246,6 +248,14 @@ var settingFields = []settingField{
 	intSetting("backup_keep", 1, 1000, func(s *Settings) *int { return &s.BackupKeep }),
 	intSetting("media_max_mb", 1, 1024, func(s *Settings) *int { return &s.MediaMaxMB }),
 	intSetting("revisions_kept", 0, 100000, func(s *Settings) *int { return &s.RevisionsKept }),
+	{"menu", func(s *Settings) string { return s.menuJSON }, func(s *Settings, x string) string {
+		items, msg := parseMenu(x)
+		if msg != "" {
+			return msg
+		}
+		s.menuJSON, s.menu = x, items
+		return ""
+	}},
 
 	{"comment_moderation", func(s *Settings) string { return s.Discussion.Moderation }, func(s *Settings, x string) string {
 		switch x {

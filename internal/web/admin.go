@@ -106,6 +106,8 @@ func flashText(done string) string {
 		"term-merged":          "Merged: the posts have this one now, and the other's address redirects here.",
 		"term-deleted":         "Deleted; its posts stay.",
 		"bulk-none":            "Nothing changed: tick the items, choose what to do with them, then Apply.",
+		"menu":                 "Menu saved.",
+		"menu-pages":           "The header lists every published page again.",
 		"media-deleted":        "Deleted from the library.",
 	}[done]
 }

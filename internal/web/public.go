@@ -124,17 +124,33 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "search", p)
 }
 
-// publicBase is base plus what the public layout needs: the pages for the
-// navigation.
+// publicBase is base plus what the public layout needs: the navigation
+// menu (every published page while none is set).
 func (s *Server) publicBase(r *http.Request, title string) (Base, error) {
 	b := s.base(r, title)
-	nav, err := s.reading.Pages(r.Context())
+	nav, err := s.nav(r)
 	if err != nil {
 		return b, err
 	}
 	b.Nav = nav
 	b.Feeds = append(feedLinks(b.Site.Title, "/"), FeedLink{Title: "Replies to " + b.Site.Title, Type: "application/atom+xml", URL: "/comments/feed/atom/"})
 	return b, nil
+}
+
+// nav is the site's menu, or every published page while none is set.
+func (s *Server) nav(r *http.Request) ([]blog.MenuItem, error) {
+	if menu := s.site.Settings().Menu(); menu != nil {
+		return menu, nil
+	}
+	pages, err := s.reading.Pages(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]blog.MenuItem, len(pages))
+	for i, p := range pages {
+		out[i] = blog.MenuItem{Label: p.Title, URL: p.Path}
+	}
+	return out, nil
 }
 
 // pageNum reads the {n} of a /page/{n}/ URL; page 1 has no such part.
@@ -446,7 +462,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	}), " ")}
 	p.Canonical = ""
 	var err error
-	if p.Nav, err = s.reading.Pages(r.Context()); err == nil {
+	if p.Nav, err = s.nav(r); err == nil {
 		p.Recent, err = s.reading.Recent(r.Context(), 5)
 	}
 	if err == nil {

@@ -297,7 +297,7 @@ type Base struct {
 	Description string
 	Canonical   string
 	Path        string
-	Nav         []*blog.Post
+	Nav         []blog.MenuItem
 	Feeds       []FeedLink // autodiscovery links
 	Prev, Next  string     // rel="prev"/"next" of paginated lists
 	Article     *articleMeta
