@@ -170,6 +170,9 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 	if err != nil {
 		return nil, err
 	}
+	if err := checkParent(ctx, tx, p.ID, in, v); err != nil {
+		return nil, err
+	}
 	featured, err := s.featured(ctx, tx, actor, p, in.FeaturedID, v)
 	if err != nil {
 		return nil, err
@@ -240,6 +243,34 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 		}
 	}
 	return tx.Post(ctx, p.ID)
+}
+
+// checkParent refuses a page's parent that is not a page, is the page
+// itself, or sits under it.
+func checkParent(ctx context.Context, posts PostStore, id int64, in PostInput, v *ValidationError) error {
+	if in.ParentID == 0 {
+		return nil
+	}
+	if in.Kind != KindPage {
+		v.Add("parent_id", "Only pages have parents.")
+		return nil
+	}
+	for at, depth := in.ParentID, 0; at != 0; depth++ {
+		if at == id && id != 0 || depth > 50 {
+			v.Add("parent_id", "A page cannot sit under itself or under a page below it.")
+			return nil
+		}
+		parent, err := posts.Post(ctx, at)
+		if errors.Is(err, ErrNotFound) || (err == nil && parent.Kind != KindPage) {
+			v.Add("parent_id", "Choose an existing page as the parent.")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		at = parent.ParentID
+	}
+	return nil
 }
 
 func (in *PostInput) normalize(v *ValidationError) {

@@ -29,6 +29,8 @@ type postForm struct {
 	PublishedAt  string
 	CommentsOpen bool
 	FeaturedID   int64
+	ParentID     int64 // a page's parent page
+	Sticky       bool  // a post shown first on the front page
 	// LoadedAt is when the post was last saved as this form shows it,
 	// in Unix seconds; 0 for a new one.
 	LoadedAt int64
@@ -54,7 +56,7 @@ const dateInputLayout = "2006-01-02T15:04"
 func formFromPost(p *blog.Post, loc *time.Location) postForm {
 	f := postForm{Kind: string(p.Kind), Title: p.Title, Slug: p.Slug, Body: p.Body, Lede: p.Lede,
 		SourceURL: p.Source.URL, SourceTitle: p.Source.Title, SourceSite: p.Source.Site,
-		AuthorID: p.AuthorID, CommentsOpen: p.CommentsOpen, LoadedAt: p.UpdatedAt.Unix()}
+		AuthorID: p.AuthorID, CommentsOpen: p.CommentsOpen, LoadedAt: p.UpdatedAt.Unix(), ParentID: p.ParentID, Sticky: p.Sticky}
 	if p.Featured != nil {
 		f.FeaturedID = p.Featured.ID
 	}
@@ -92,12 +94,14 @@ func parsePostForm(r *http.Request, loc *time.Location) (postForm, blog.PostInpu
 	f.AuthorID, _ = strconv.ParseInt(r.PostFormValue("author_id"), 10, 64)
 	f.FeaturedID, _ = strconv.ParseInt(r.PostFormValue("featured_id"), 10, 64)
 	f.LoadedAt, _ = strconv.ParseInt(r.PostFormValue("loaded_at"), 10, 64)
+	f.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64)
+	f.Sticky = r.PostFormValue("sticky") != ""
 	in := blog.PostInput{
 		Kind: blog.Kind(f.Kind), Title: f.Title, Slug: f.Slug, Body: f.Body, Lede: f.Lede,
 		Source:     blog.Source{URL: f.SourceURL, Title: f.SourceTitle, Site: f.SourceSite},
 		Tags:       strings.Split(f.Tags, ","),
 		Categories: f.Categories, AuthorID: f.AuthorID, CommentsOpen: f.CommentsOpen,
-		FeaturedID: f.FeaturedID, RequireAlt: r.PostFormValue("alt_ok") == "",
+		FeaturedID: f.FeaturedID, RequireAlt: r.PostFormValue("alt_ok") == "", ParentID: f.ParentID, Sticky: f.Sticky,
 	}
 	if f.LoadedAt > 0 {
 		in.LoadedAt = time.Unix(f.LoadedAt, 0)
@@ -157,6 +161,8 @@ type editorPage struct {
 	AutosaveSeconds int
 	// Others are the other sessions that have the post open.
 	Others []editingNote
+	// Parents are the pages a page may sit under.
+	Parents []*blog.Post
 }
 
 // editConflict shows a save that came between opening the editor and
@@ -205,6 +211,18 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, status int, p ed
 	if p.Post != nil {
 		if p.Revisions, err = s.writing.Revisions(r.Context(), p.User, p.Post.ID); err != nil {
 			return err
+		}
+	}
+	if p.Form.Kind == string(blog.KindPage) {
+		pages, _, err := s.writing.AdminPosts(r.Context(), p.User, blog.PostFilter{Kind: blog.KindPage, NoBodies: true,
+			Statuses: []blog.Status{blog.StatusPublished, blog.StatusDraft, blog.StatusPrivate, blog.StatusScheduled}})
+		if err != nil {
+			return err
+		}
+		for _, pg := range pages {
+			if p.Post == nil || pg.ID != p.Post.ID {
+				p.Parents = append(p.Parents, pg)
+			}
 		}
 	}
 	if p.Pictures, _, err = s.library.List(r.Context(), p.User, blog.MediaFilter{Limit: featuredChoices}); err != nil {

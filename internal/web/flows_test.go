@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -253,4 +254,61 @@ func TestEditorCountsWords(t *testing.T) {
 	b := s.browser(t)
 	b.login("ada@example.com", "analytical engine")
 	mustContain(t, "the editor", b.get("/admin/posts/"+strconv.FormatInt(p.ID, 10)).Body, "500 words · 3 min read")
+}
+
+// TestEditorKeepsParentAndSticky: saving a page from the editor keeps
+// (and can change) its parent, refusing a loop; saving a post keeps it
+// at the top of the front page.
+func TestEditorKeepsParentAndSticky(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	ctx := t.Context()
+	parent, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "Guides", Status: blog.StatusPublished})
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: "Birding", ParentID: parent.ID, Status: blog.StatusPublished})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sticky, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Read me first", Sticky: true, Status: blog.StatusPublished})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.login("ada@example.com", "analytical engine")
+	resave := func(p *blog.Post, change func(url.Values)) response {
+		t.Helper()
+		edit := "/admin/posts/" + strconv.FormatInt(p.ID, 10)
+		page := b.get(edit).Body
+		vals := url.Values{"csrf_token": {b.csrf(edit)}, "kind": {string(p.Kind)}, "title": {p.Title}, "slug": {p.Slug}, "body": {"Edited."}, "action": {"publish"}}
+		if strings.Contains(page, `name="sticky" type="checkbox" value="1" checked`) {
+			vals.Set("sticky", "1")
+		}
+		if i := strings.Index(page, `id="parent_id"`); i >= 0 {
+			sel := page[i : i+strings.Index(page[i:], "</select>")]
+			if m := regexp.MustCompile(`<option value="(\d+)" selected>`).FindStringSubmatch(sel); m != nil {
+				vals.Set("parent_id", m[1])
+			}
+		}
+		if change != nil {
+			change(vals)
+		}
+		return b.post(edit, vals)
+	}
+	if r := resave(child, nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("resave the child page: %d", r.StatusCode)
+	}
+	if got, _ := s.svc.Writing.Post(ctx, s.admin, child.ID); got.ParentID != parent.ID {
+		t.Errorf("the child page lost its parent: %d", got.ParentID)
+	}
+	if r := resave(sticky, nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("resave the sticky post: %d", r.StatusCode)
+	}
+	if got, _ := s.svc.Writing.Post(ctx, s.admin, sticky.ID); !got.Sticky {
+		t.Error("the sticky post lost its place")
+	}
+	r := resave(parent, func(v url.Values) { v.Set("parent_id", strconv.FormatInt(child.ID, 10)) })
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "cannot sit under itself") {
+		t.Errorf("a loop of parents: %d", r.StatusCode)
+	}
 }
