@@ -73,7 +73,7 @@ func TestBrowserAutosaveReachesAnotherDevice(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("email"), "ada@example.com"),
 			chromedp.SendKeys(chromedp.ID("password"), "analytical engine"),
 			chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
-			chromedp.WaitVisible(chromedp.CSS(".admin-site")))
+			chromedp.WaitVisible(chromedp.CSS(`nav[aria-label="Admin"]`)))
 	}
 	laptop, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 	defer cancel()

@@ -34,7 +34,7 @@ func TestBrowserDropPictureAndPublish(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("email"), "ada@example.com"),
 		chromedp.SendKeys(chromedp.ID("password"), "analytical engine"),
 		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".admin-site")),
+		chromedp.WaitVisible(chromedp.CSS(`nav[aria-label="Admin"]`)),
 		chromedp.Navigate(s.URL+"/admin/posts/new?kind=post"),
 		chromedp.WaitVisible(chromedp.ID("picture-tools")),
 		chromedp.SendKeys(chromedp.ID("title"), "The hedge in May"),
