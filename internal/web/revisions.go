@@ -34,14 +34,24 @@ func sourceText(s blog.Source) string {
 	return strings.TrimSpace(strings.Join([]string{s.URL, s.Title, s.Site}, "\n"))
 }
 
-func (s *Server) adminRevisionShow(w http.ResponseWriter, r *http.Request) error {
+// revisionParams reads a revision screen's address: the post, and the
+// revision's ID.
+func (s *Server) revisionParams(r *http.Request) (*blog.Post, int64, error) {
 	p, err := s.postParam(r)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	id, err := strconv.ParseInt(r.PathValue("rev"), 10, 64)
 	if err != nil {
-		return blog.ErrNotFound
+		return nil, 0, blog.ErrNotFound
+	}
+	return p, id, nil
+}
+
+func (s *Server) adminRevisionShow(w http.ResponseWriter, r *http.Request) error {
+	p, id, err := s.revisionParams(r)
+	if err != nil {
+		return err
 	}
 	u := currentUser(r)
 	rev, err := s.writing.Revision(r.Context(), u, p.ID, id)
@@ -78,13 +88,9 @@ func (s *Server) adminRevisionShow(w http.ResponseWriter, r *http.Request) error
 // adminRevisionRestore puts a revision's words back into its post, as a
 // new save.
 func (s *Server) adminRevisionRestore(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.postParam(r)
+	p, id, err := s.revisionParams(r)
 	if err != nil {
 		return err
-	}
-	id, err := strconv.ParseInt(r.PathValue("rev"), 10, 64)
-	if err != nil {
-		return blog.ErrNotFound
 	}
 	if _, err := s.writing.RestoreRevision(r.Context(), currentUser(r), p.ID, id); err != nil {
 		return err
