@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -382,19 +383,12 @@ func (l *Library) Uses(ctx context.Context, actor *User, id int64) ([]*Post, err
 
 func (l *Library) uses(ctx context.Context, media MediaStore, posts PostStore, id int64) ([]*Post, error) {
 	ids, err := media.MediaUses(ctx, id)
-	if err != nil {
+	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	out := make([]*Post, 0, len(ids))
-	for _, pid := range ids {
-		p, err := posts.Post(ctx, pid)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
+	out, err := posts.Posts(ctx, PostFilter{IDs: ids, NoBodies: true})
+	if err != nil {
+		return nil, err
 	}
 	return l.decorateAll(out), nil
 }
@@ -492,7 +486,7 @@ func (l *Library) Copy(ctx context.Context, key string, w int) (*Media, []byte, 
 	if w == 0 {
 		w = ws[len(ws)-1]
 	}
-	if !containsInt(ws, w) {
+	if !slices.Contains(ws, w) {
 		return nil, nil, ErrNotFound
 	}
 	data, err := l.media.MediaCopy(ctx, m.ID, w)
@@ -504,15 +498,6 @@ func (l *Library) Copy(ctx context.Context, key string, w int) (*Media, []byte, 
 	}
 	data, err = l.media.MediaCopy(ctx, m.ID, w)
 	return m, data, err
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // makeCopies makes and stores every copy of m from its original (data,

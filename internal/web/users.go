@@ -89,7 +89,8 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, p 
 	if p.Person == nil {
 		return blog.ErrNotFound
 	}
-	if p.Errors == nil {
+	if p.Form.Name == "" {
+		// Not a refused details form: the details as stored.
 		p.Form = blog.ProfileInput{Name: p.Person.Name, Email: p.Person.Email, Bio: p.Person.Bio, Role: p.Person.Role}
 	}
 	p.adminBase = s.adminBase(r, p.Person.Name, "users")
@@ -118,11 +119,6 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request, done string,
 		}
 		form := blog.ProfileInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Bio: r.PostFormValue("bio"),
 			Role: blog.Role(r.PostFormValue("role"))}
-		if form.Name == "" {
-			// Not the details form: show the stored details beside the
-			// message.
-			return s.userPage(w, r, http.StatusUnprocessableEntity, userPage{Errors: errs, Form: s.storedForm(r, id)})
-		}
 		return s.userPage(w, r, http.StatusUnprocessableEntity, userPage{Errors: errs, Form: form})
 	}
 	to := "/admin/users/" + strconv.FormatInt(id, 10) + "?done=" + done
@@ -164,15 +160,4 @@ func (s *Server) adminUserDelete(w http.ResponseWriter, r *http.Request) error {
 	return s.userAction(w, r, "user-deleted", func(id int64) error {
 		return s.accounts.DeleteUser(r.Context(), currentUser(r), id, heir)
 	})
-}
-
-// storedForm is user id's details as stored.
-func (s *Server) storedForm(r *http.Request, id int64) blog.ProfileInput {
-	users, _ := s.accounts.Users(r.Context())
-	for _, u := range users {
-		if u.ID == id {
-			return blog.ProfileInput{Name: u.Name, Email: u.Email, Bio: u.Bio, Role: u.Role}
-		}
-	}
-	return blog.ProfileInput{}
 }
