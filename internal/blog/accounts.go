@@ -29,6 +29,9 @@ type Accounts struct {
 	sessions SessionStore
 	hits     RateStore
 	hasher   Hasher
+	factors  SecondFactorStore
+	codes    OneTimeCodes
+	passkeys PasskeyCeremonies
 }
 
 // NeedsSetup reports whether the site has no users yet, so the first
@@ -140,9 +143,7 @@ func (a *Accounts) Authenticate(ctx context.Context, email, password string) (*U
 // StartSession signs a user in and returns the token for the session
 // cookie.
 func (a *Accounts) StartSession(ctx context.Context, userID int64) (string, error) {
-	raw := make([]byte, 32)
-	rand.Read(raw)
-	token := base64.RawURLEncoding.EncodeToString(raw)
+	token := newToken()
 	now := a.now().UTC()
 	sess := &Session{TokenHash: hashToken(token), UserID: userID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
 	if err := a.sessions.CreateSession(ctx, sess); err != nil {
@@ -176,6 +177,13 @@ func (a *Accounts) EndSession(ctx context.Context, token string) error {
 	return a.sessions.DeleteSession(ctx, hashToken(token))
 }
 
+// newToken returns a random token for a cookie or a form.
+func newToken() string {
+	raw := make([]byte, 32)
+	rand.Read(raw)
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
@@ -195,6 +203,9 @@ func (a *Accounts) AllowLogin(ctx context.Context, ip string) (bool, error) {
 func (a *Accounts) SweepSessions(ctx context.Context) error {
 	now := a.now()
 	if err := a.sessions.DeleteExpiredSessions(ctx, now); err != nil {
+		return err
+	}
+	if err := a.factors.DeleteExpiredChallenges(ctx, now); err != nil {
 		return err
 	}
 	return a.hits.DeleteHitsBefore(ctx, now.Add(-LoginWindow))

@@ -25,7 +25,13 @@ var (
 // each message next to its field; commands print them all.
 type ValidationError struct {
 	Fields map[string]string
+	// Cause, when set, is why a check refused the input, for the log;
+	// the messages are what the person is told.
+	Cause error
 }
+
+// Unwrap returns the cause.
+func (e *ValidationError) Unwrap() error { return e.Cause }
 
 // Add records a message for field, keeping the first message if the field
 // already has one.

@@ -37,6 +37,10 @@ type Options struct {
 	// Pictures checks uploads and makes the copies readers get; nil
 	// refuses uploads to the library.
 	Pictures PictureMaker
+	// Codes and Passkeys check second factors at sign-in; nil leaves
+	// authenticator apps or passkeys unavailable.
+	Codes    OneTimeCodes
+	Passkeys PasskeyCeremonies
 	// OnChange, when set, is called after every committed write that can
 	// change what readers see, with what it changed.
 	OnChange func(Change)
@@ -71,9 +75,10 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	w := &Writing{core: c, posts: st, revisions: st, media: st, renderer: opts.Renderer}
 	library := &Library{core: c, media: st, posts: st, maker: opts.Pictures}
 	return &Services{
-		Site:     &Site{core: c, redirects: st, addresses: st, posts: st},
-		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher},
-		Writing:  w,
+		Site: &Site{core: c, redirects: st, addresses: st, posts: st},
+		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher,
+			factors: st, codes: opts.Codes, passkeys: opts.Passkeys},
+		Writing: w,
 		Reading: &Reading{core: c, posts: st, terms: st, users: st, comments: st, search: st, redirects: st,
 			addresses: st, searching: make(chan struct{}, searchesAtOnce)},
 		Discussion: &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer,

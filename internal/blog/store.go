@@ -199,6 +199,7 @@ type Tx interface {
 	TermStore
 	UserStore
 	SessionStore
+	SecondFactorStore
 	SettingStore
 	CommentStore
 	MailStore

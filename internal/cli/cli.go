@@ -24,6 +24,7 @@ import (
 	"folio/internal/password"
 	"folio/internal/picture"
 	"folio/internal/theme"
+	"folio/internal/twofactor"
 	"folio/internal/web"
 )
 
@@ -45,6 +46,7 @@ Usage:
   folio serve [--data DIR] [--addr HOST:PORT] [--theme DIR]
   folio user add --name NAME --email EMAIL [--role admin|editor|author]
   folio user password --email EMAIL
+  folio user 2fa-off --email EMAIL
   folio import markdown [--author EMAIL] [--dry-run] PATH...
   folio import wordpress [--dry-run] [--uploads DIR] FILE.xml
   folio export wordpress FILE.xml
@@ -113,7 +115,10 @@ func run(ctx context.Context, args []string, env Env) error {
 		if len(rest) > 0 && rest[0] == "password" {
 			return userPassword(ctx, rest[1:], env)
 		}
-		return fmt.Errorf("unknown user command; try: folio user add --name N --email E --role admin, or folio user password --email E")
+		if len(rest) > 0 && rest[0] == "2fa-off" {
+			return userSecondFactorsOff(ctx, rest[1:], env)
+		}
+		return fmt.Errorf("unknown user command; try: folio user add --name N --email E --role admin, folio user password --email E, or folio user 2fa-off --email E")
 	case "import":
 		if len(rest) > 0 && rest[0] == "markdown" {
 			return importMarkdown(ctx, rest[1:], env)
@@ -215,6 +220,8 @@ func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Cha
 		SpamChecker:     akismet.New(),
 		Hasher:          password.New(),
 		Pictures:        picture.Maker{},
+		Codes:           twofactor.Codes{},
+		Passkeys:        twofactor.Passkeys{},
 		OnChange:        onChange,
 	})
 	if err != nil {

@@ -74,6 +74,38 @@ func userPassword(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
+// userSecondFactorsOff turns off a user's two-factor sign-in, for one
+// who lost their phone and recovery codes, and ends their sessions.
+func userSecondFactorsOff(ctx context.Context, args []string, env Env) error {
+	var cfg config.Config
+	var email string
+	fs := newFlags("user 2fa-off", env)
+	cfg.CommonFlags(fs)
+	fs.StringVar(&email, "email", "", "e-mail address of the user (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := openSite(ctx, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	users, err := s.service.Accounts.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Email, strings.TrimSpace(email)) {
+			if err := s.service.Accounts.ResetSecondFactors(ctx, nil, u.ID); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "Two-factor sign-in is off for %s; they sign in with their password.\n", u.Email)
+			return nil
+		}
+	}
+	return fmt.Errorf("no user has the e-mail address %q", email)
+}
+
 // readPassword prompts twice on a terminal; otherwise it reads the first
 // line of standard input, so scripts can pipe a password in.
 func readPassword(env Env) (string, error) {

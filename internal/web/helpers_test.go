@@ -20,6 +20,7 @@ import (
 	"folio/internal/store/sqlite"
 	"folio/internal/testkit"
 	"folio/internal/theme"
+	"folio/internal/twofactor"
 	"folio/internal/web"
 )
 
@@ -91,7 +92,7 @@ func startSiteOn(tb testing.TB, st blog.Store, themeDir string, cacheBytes int64
 	c := testkit.NewClock(time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC))
 	var srv *web.Server
 	svc, err := blog.New(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testkit.Hasher(),
-		Pictures: picture.Maker{}, OnChange: func(c blog.Change) { srv.Invalidate(c) }})
+		Pictures: picture.Maker{}, Codes: twofactor.Codes{}, Passkeys: twofactor.Passkeys{}, OnChange: func(c blog.Change) { srv.Invalidate(c) }})
 	if err != nil {
 		tb.Fatal(err)
 	}

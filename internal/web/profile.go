@@ -13,6 +13,7 @@ type profilePage struct {
 	Errors
 	Form     blog.ProfileInput
 	Sessions []*blog.Session
+	Factors  *blog.SecondFactorStatus
 }
 
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, status int, p profilePage) error {
@@ -23,6 +24,9 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, status int,
 	}
 	var err error
 	if p.Sessions, err = s.accounts.Sessions(r.Context(), u, sessionToken(r)); err != nil {
+		return err
+	}
+	if p.Factors, err = s.accounts.SecondFactors(r.Context(), u.ID); err != nil {
 		return err
 	}
 	p.Flash = flashText(r.URL.Query().Get("done"))

@@ -59,7 +59,7 @@ func (s *Server) resetCreate(w http.ResponseWriter, r *http.Request) error {
 		return s.resetExpired(w, r, err)
 	}
 	s.log.Info("password reset", "user_id", u.ID)
-	return s.signIn(w, r, u, "/admin/?done=password-reset")
+	return s.passwordSignIn(w, r, u, "/admin/?done=password-reset")
 }
 
 func (s *Server) resetExpired(w http.ResponseWriter, r *http.Request, err error) error {

@@ -97,6 +97,8 @@ type loginPage struct {
 	Error string
 	Email string
 	Next  string
+	// Passkeys offers signing in with a passkey instead.
+	Passkeys bool
 }
 
 // safeNext keeps a post-login redirect on this site's admin.
@@ -118,12 +120,13 @@ func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/admin/", http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, http.StatusOK, "admin/login", loginPage{adminBase: s.adminBase(r, "Sign in", ""), Next: safeNext(r.URL.Query().Get("next"))})
+	return s.render(w, http.StatusOK, "admin/login", loginPage{adminBase: s.adminBase(r, "Sign in", ""), Next: safeNext(r.URL.Query().Get("next")),
+		Passkeys: s.accounts.PasskeysOffered()})
 }
 
 func (s *Server) loginCreate(w http.ResponseWriter, r *http.Request) error {
 	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
-	page := loginPage{adminBase: s.adminBase(r, "Sign in", ""), Email: email, Next: next}
+	page := loginPage{adminBase: s.adminBase(r, "Sign in", ""), Email: email, Next: next, Passkeys: s.accounts.PasskeysOffered()}
 	ok, err := s.accounts.AllowLogin(r.Context(), clientIP(r))
 	if err != nil {
 		return err
@@ -141,7 +144,7 @@ func (s *Server) loginCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.signIn(w, r, u, next)
+	return s.passwordSignIn(w, r, u, next)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

@@ -64,6 +64,8 @@ type userPage struct {
 	Heirs  []*blog.User
 	// MailOn says e-mail is set up, so a reset link can be sent.
 	MailOn bool
+	// Factors is what second factors the person has turned on.
+	Factors *blog.SecondFactorStatus
 }
 
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, p userPage) error {
@@ -92,6 +94,9 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, p 
 	if p.Form.Name == "" {
 		// Not a refused details form: the details as stored.
 		p.Form = blog.ProfileInput{Name: p.Person.Name, Email: p.Person.Email, Bio: p.Person.Bio, Role: p.Person.Role}
+	}
+	if p.Factors, err = s.accounts.SecondFactors(r.Context(), p.Person.ID); err != nil {
+		return err
 	}
 	p.adminBase = s.adminBase(r, p.Person.Name, "users")
 	p.Roles = []blog.Role{blog.RoleAuthor, blog.RoleEditor, blog.RoleAdmin}

@@ -157,13 +157,17 @@ var tables = []Table{
 	{Name: "post_media", OrderBy: "post_id, media_id", Columns: join(cols(Int, "post_id", "media_id"), cols(Bool, "featured")), Since: 3},
 	{Name: "autosaves", OrderBy: "post_id, user_id", Columns: join(cols(Int, "post_id", "user_id"),
 		cols(Text, "title", "lede", "body", "source_url", "source_title", "source_site"), cols(Int, "saved_at")), Since: 6},
+	{Name: "totp_secrets", OrderBy: "user_id", Columns: join(cols(Int, "user_id"), cols(Text, "secret"), cols(Int, "enabled_at", "last_step")), Since: 7},
+	{Name: "recovery_codes", OrderBy: "user_id, code_hash", Columns: join(cols(Int, "user_id"), cols(Text, "code_hash"), cols(Int, "used_at")), Since: 7},
+	{Name: "passkeys", OrderBy: "id", Columns: join(cols(Text, "id"), cols(Int, "user_id"), cols(Text, "name", "credential"),
+		cols(Int, "created_at", "used_at")), Since: 7},
 }
 
 // Derived is what the stores keep beside the archived tables, derived
 // from them or fleeting, and drop with them when a site is replaced: the
-// library's copies (made again from the originals) and who has a post
-// open in the editor.
-var Derived = []string{"media_copies", "post_editors"}
+// library's copies (made again from the originals), who has a post
+// open in the editor, and sign-in ceremonies under way.
+var Derived = []string{"media_copies", "post_editors", "auth_challenges"}
 
 // Reader reads tables from a consistent snapshot of a store.
 type Reader interface {

@@ -142,6 +142,20 @@ func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 	if err := st.SetImportKey(ctx, "wordpress", "post", "12", 1); err != nil {
 		t.Fatal(err)
 	}
+	// Second factors: an app's secret, recovery codes, a passkey, and a
+	// sign-in waiting for its code (fleeting, left out).
+	if err := st.PutTOTPSecret(ctx, &blog.TOTPSecret{UserID: admin.ID, Secret: "JBSWY3DPEHPK3PXP", EnabledAt: time.Now(), LastStep: 7}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReplaceRecoveryCodes(ctx, admin.ID, []string{"a code's hash", "another code's hash"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreatePasskey(ctx, &blog.Passkey{ID: "Y3JlZGVudGlhbA", UserID: admin.ID, Name: "Laptop", Credential: `{"id":"Y3JlZGVudGlhbA"}`, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateChallenge(ctx, &blog.Challenge{TokenHash: "a pending sign-in", Purpose: "sign-in", UserID: admin.ID, Data: "{}", ExpiresAt: time.Now().Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
 	return svc, admin
 }
 

@@ -74,7 +74,7 @@ func (s *Store) Load(ctx context.Context, replace bool, fn func(archive.Writer) 
 			return err
 		}
 		for _, t := range archive.Tables() {
-			if t.Columns[0].Name != "id" {
+			if t.Columns[0].Name != "id" || t.Columns[0].Kind != archive.Int {
 				continue
 			}
 			if _, err := tx.q.Exec(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM %[1]s`, t.Name)); err != nil {
