@@ -117,11 +117,12 @@ func crawlSeed(t *testing.T, s *replySite) {
 
 // crawler walks the admin in one browser tab.
 type crawler struct {
-	t       *testing.T
-	ctx     context.Context
-	site    string
-	upload  string // the file file inputs get
-	picture string // the file file inputs that accept images get
+	t        *testing.T
+	ctx      context.Context
+	site     string
+	upload   string // the file file inputs get
+	picture  string // the file file inputs that accept images get
+	password string // the signed-in writer's, which password fields get
 
 	mu       sync.Mutex
 	problems []string // console errors and failed loads since last taken
@@ -194,6 +195,7 @@ func (c *crawler) open(path string) (int, bool) {
 
 func (c *crawler) signIn(email, password string) {
 	c.t.Helper()
+	c.password = password
 	c.open("/admin/login")
 	resp, err := chromedp.RunResponse(c.ctx,
 		chromedp.SendKeys(chromedp.ID("email"), email),
@@ -367,7 +369,7 @@ func (c *crawler) submit(path string, f formInfo, b int, label string) string {
 	if err == nil && hasFile {
 		c.setFile(f.Index)
 	}
-	typed, err := chromedp.Run(c.ctx, chromedp.Evaluate[map[string]string](fmt.Sprintf(fillFormJS, f.Index)))
+	typed, err := chromedp.Run(c.ctx, chromedp.Evaluate[map[string]string](fmt.Sprintf(fillFormJS, f.Index, c.password)))
 	if err != nil {
 		c.t.Errorf("%s: fill: %v", what, err)
 		return ""
@@ -452,14 +454,17 @@ func (c *crawler) keptTyped(what string, typed map[string]string) {
 const submitButtons = `button:not([type]):not([disabled]), button[type=submit]:not([disabled]), input[type=submit]:not([disabled])`
 
 // listFormsJS lists the admin's forms, but signing out, which would end
-// the crawl, and forms that leave the admin.
+// the crawl, forms that leave the admin, and forms that ask for a code
+// from an authenticator app, which the crawler does not hold.
 var listFormsJS = `Array.from(document.forms).map((f, index) => ({
 	index,
 	action: f.getAttribute('action') || location.pathname,
 	buttons: Array.from(f.querySelectorAll(` + "`" + submitButtons + "`" + `)).filter(b => !b.closest('[hidden]')).map(b => (b.textContent || b.value).trim()),
-})).filter(f => f.action.startsWith('/admin/') && !f.action.startsWith('/admin/logout') && f.buttons.length > 0)`
+})).filter(f => f.action.startsWith('/admin/') && !f.action.startsWith('/admin/logout') && f.buttons.length > 0 &&
+	!document.forms[f.index].querySelector('[autocomplete=one-time-code]'))`
 
-// fillFormJS fills form %d as a person would, with plausible values by
+// fillFormJS fills form %d as a person would (every password field
+// with their own password, %q), with plausible values by
 // the fields' types, names and help: a form that is all empty (one that
 // creates something) gets every field filled, one that shows what is
 // stored only its empty required fields. It returns what it typed
@@ -472,14 +477,14 @@ const fillFormJS = `(() => {
 	const creating = fields.every(el => el.value === '');
 	for (const el of fields) {
 		const type = (el.type || '').toLowerCase();
-		if (el.value !== '' || !(creating || el.required)) continue;
+		if (type !== 'password' && (el.value !== '' || !(creating || el.required))) continue;
 		const help = ((el.closest('.field') || el.parentElement).textContent || '').toLowerCase();
 		const n = Math.floor(Math.random() * 1e6);
 		let v = 'Crawler ' + el.name.replace(/_/g, ' ') + ' ' + n;
 		if (/path|address/.test(help) && type === 'text') v = '/crawler-' + el.name + '-' + Math.floor(Math.random() * 1e6) + '/';
 		if (type === 'email' || /mail/.test(el.name)) v = 'crawler+' + Math.floor(Math.random() * 1e6) + '@example.com';
 		else if (type === 'url' || /url/.test(el.name)) v = 'https://example.com/crawler';
-		else if (type === 'password') v = 'a crawler password';
+		else if (type === 'password') v = %[2]q;
 		else if (type === 'number') v = el.min || '1';
 		else if (type === 'search') v = 'reply';
 		else if (type.startsWith('date')) continue;

@@ -76,11 +76,11 @@ func TestBrowserReplyThread(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("email"), "ada@example.com"),
 		chromedp.SendKeys(chromedp.ID("password"), "analytical engine"),
 		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".admin-header nav")),
+		chromedp.WaitVisible(chromedp.CSS(`nav[aria-label="Admin"]`)),
 		chromedp.Navigate(s.URL+"/admin/comments"),
 		chromedp.WaitVisible(chromedp.CSS("table.comments")),
 	)
-	if badge := text(t, admin, ".admin-header .badge"); !strings.HasPrefix(badge, "1") {
+	if badge := text(t, admin, ".admin-side .badge"); !strings.HasPrefix(badge, "1") {
 		t.Errorf("menu badge = %q", badge)
 	}
 	do(t, admin, "approve", chromedp.Click(chromedp.CSS(`button[value^="approve:"]`)), chromedp.WaitVisible(chromedp.CSS(".flash")))

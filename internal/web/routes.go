@@ -107,6 +107,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /admin/comments/{id}", s.admin(s.adminCommentUpdate))
 	mux.Handle("POST /admin/comments/{id}/reply", s.admin(s.adminCommentReply))
 	mux.Handle("GET /admin/settings", s.admin(s.adminSettingsShow))
+	mux.Handle("GET /admin/settings/{part}", s.admin(s.adminSettingsShow))
 	mux.Handle("POST /admin/settings", s.admin(s.adminSettingsUpdate))
 	mux.Handle("GET /admin/categories", s.admin(s.adminCategoryList))
 	mux.Handle("POST /admin/categories", s.admin(s.adminCategoryCreate))

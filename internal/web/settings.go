@@ -1,35 +1,124 @@
 package web
 
 import (
+	_ "embed"
 	"net/http"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"folio/internal/blog"
 )
 
+// settingsParts are the settings page's sections, in tab order: each
+// is a form of its own that saves only its fields.
+var settingsParts = []struct{ Slug, Label string }{
+	{"general", "General"},
+	{"reading", "Reading and feeds"},
+	{"replies", "Replies"},
+	{"email", "E-mail"},
+	{"writing", "Writing"},
+	{"backups", "Backups"},
+}
+
 type settingsPage struct {
 	adminBase
 	Errors
 	Form    map[string]string
+	Part    string
+	Parts   []struct{ Slug, Label string }
 	Example string // the date layout applied to a sample date
+	Zones   []zoneGroup
 }
 
-func (s *Server) settingsPage(r *http.Request, form map[string]string, errs Errors) settingsPage {
-	p := settingsPage{adminBase: s.adminBase(r, "Settings", "settings"), Errors: errs, Form: form}
+// zoneGroup is one region of the time zone list.
+type zoneGroup struct {
+	Region string
+	Zones  []zoneChoice
+}
+
+type zoneChoice struct{ Name, Label string }
+
+//go:embed zones.txt
+var zonesTxt string
+
+// zoneGroups returns the time zones offered, grouped by region.
+var zoneGroups = sync.OnceValue(func() []zoneGroup {
+	var out []zoneGroup
+	for _, line := range strings.Split(zonesTxt, "\n") {
+		name := strings.TrimSpace(line)
+		if name == "" || strings.HasPrefix(name, "#") {
+			continue
+		}
+		region, place, ok := strings.Cut(name, "/")
+		if !ok {
+			region, place = "", name
+		}
+		if len(out) == 0 || out[len(out)-1].Region != region {
+			out = append(out, zoneGroup{Region: region})
+		}
+		g := &out[len(out)-1]
+		g.Zones = append(g.Zones, zoneChoice{Name: name, Label: strings.ReplaceAll(place, "_", " ")})
+	}
+	return out
+})
+
+// zonesWith returns the time zone list with current in it: a zone the
+// list lacks (an older name, such as Asia/Calcutta) is offered too, so
+// saving the page never changes it.
+func zonesWith(current string) []zoneGroup {
+	groups := zoneGroups()
+	for _, g := range groups {
+		if slices.ContainsFunc(g.Zones, func(z zoneChoice) bool { return z.Name == current }) {
+			return groups
+		}
+	}
+	return append([]zoneGroup{{Region: "Current", Zones: []zoneChoice{{Name: current, Label: current}}}}, groups...)
+}
+
+func (s *Server) settingsPage(r *http.Request, part string, form map[string]string, errs Errors) settingsPage {
+	p := settingsPage{adminBase: s.adminBase(r, "Settings", "settings"), Errors: errs, Form: form, Part: part, Parts: settingsParts}
 	p.Example = blog.FormatDate(time.Date(2015, 11, 28, 15, 4, 0, 0, time.UTC), form["date_layout"])
+	p.Zones = zonesWith(form["time_zone"])
 	return p
+}
+
+// settingsPart returns the section a request names ("general" for
+// none), or false for an unknown one.
+func settingsPart(name string) (string, bool) {
+	if name == "" {
+		return "general", true
+	}
+	for _, p := range settingsParts {
+		if p.Slug == name {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) error {
 	if !currentUser(r).CanManageSite() {
 		return blog.ErrForbidden
 	}
-	p := s.settingsPage(r, s.site.Settings().Values(), nil)
+	part, ok := settingsPart(r.PathValue("part"))
+	if !ok {
+		return blog.ErrNotFound
+	}
+	p := s.settingsPage(r, part, s.site.Settings().Values(), nil)
 	p.Flash = flashText(r.URL.Query().Get("done"))
+	p.Saved = p.Flash != ""
 	return s.render(w, http.StatusOK, "admin/settings", p)
 }
 
+// adminSettingsUpdate saves the settings a section's form posts; the
+// others stay as they are.
 func (s *Server) adminSettingsUpdate(w http.ResponseWriter, r *http.Request) error {
+	part, ok := settingsPart(r.PostFormValue("part"))
+	if !ok {
+		part = "general"
+	}
 	in := blog.SettingsInput{}
 	for k := range s.site.Settings().Values() {
 		if vals, ok := r.PostForm[k]; ok {
@@ -50,8 +139,12 @@ func (s *Server) adminSettingsUpdate(w http.ResponseWriter, r *http.Request) err
 			form[k] = v
 		}
 		form["smtp_password"] = ""
-		return s.render(w, http.StatusUnprocessableEntity, "admin/settings", s.settingsPage(r, form, errs))
+		return s.render(w, http.StatusUnprocessableEntity, "admin/settings", s.settingsPage(r, part, form, errs))
 	}
-	http.Redirect(w, r, "/admin/settings?done=settings", http.StatusSeeOther)
+	to := "/admin/settings"
+	if part != "general" {
+		to += "/" + part
+	}
+	http.Redirect(w, r, to+"?done=settings", http.StatusSeeOther)
 	return nil
 }
