@@ -53,12 +53,17 @@ type SearchHit struct {
 	Snippet string
 }
 
-// Searcher finds published posts and pages by their words. Stores keep
-// their index in the same transaction as the posts it describes.
+// Searcher finds posts and pages by their words. Stores keep their
+// index in the same transaction as the posts it describes.
 type Searcher interface {
-	// Search returns one page of hits ranked best first, and the number of
-	// hits in all, counted up to MaxSearchTotal. q is never Empty.
+	// Search returns one page of published hits ranked best first, and
+	// the number of hits in all, counted up to MaxSearchTotal. q is never
+	// Empty.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, int, error)
+	// SearchAll returns the IDs of the items out of the trash (drafts,
+	// scheduled and private ones too) that q matches, best first, up to
+	// MaxSearchTotal, for the admin. q is never Empty.
+	SearchAll(ctx context.Context, q SearchQuery) ([]int64, error)
 }
 
 // ParseSearch reads what a reader typed: words, "quoted phrases",

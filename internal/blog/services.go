@@ -72,7 +72,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	if err := c.reload(ctx); err != nil {
 		return nil, err
 	}
-	w := &Writing{core: c, posts: st, revisions: st, media: st, renderer: opts.Renderer}
+	w := &Writing{core: c, posts: st, revisions: st, media: st, search: st, renderer: opts.Renderer}
 	library := &Library{core: c, media: st, posts: st, maker: opts.Pictures}
 	return &Services{
 		Site: &Site{core: c, redirects: st, addresses: st, posts: st},

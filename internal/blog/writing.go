@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,6 +34,7 @@ type Writing struct {
 	posts     PostStore
 	revisions RevisionStore
 	media     MediaStore
+	search    Searcher
 	renderer  Renderer
 }
 
@@ -59,7 +61,32 @@ func (s *Writing) AdminPosts(ctx context.Context, actor *User, f PostFilter) ([]
 	if !actor.CanEditOthers() {
 		f.AuthorID = actor.ID
 	}
+	// The index holds everything but the trash, which is searched by
+	// title.
+	if q := adminSearch(f.Search); !q.Empty() && !slices.Equal(f.Statuses, []Status{StatusTrash}) {
+		ids, err := s.search.SearchAll(ctx, q)
+		if err != nil {
+			return nil, 0, fmt.Errorf("search: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil, 0, nil
+		}
+		f.IDs, f.Search = ids, ""
+	}
 	return s.list(ctx, s.posts, f)
+}
+
+// adminSearch reads the posts list's search box: the search index's
+// query, with each word a prefix, so a writer finds a post by the start
+// of a word they remember.
+func adminSearch(raw string) SearchQuery {
+	q := ParseSearch(raw)
+	for i, t := range q.Terms {
+		if !t.Phrase && !t.Exclude {
+			q.Terms[i].Prefix = true
+		}
+	}
+	return q
 }
 
 // list returns the posts matching f, decorated, and how many match in

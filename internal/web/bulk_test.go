@@ -62,3 +62,59 @@ func TestBulkActions(t *testing.T) {
 		t.Errorf("nothing ticked: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
 }
+
+// TestPostListSearch: the posts list searches the site's index, drafts
+// included, by the start of words in the title or text, and an author
+// finds only their own posts.
+func TestPostListSearch(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	ctx := t.Context()
+	bo, err := s.svc.Accounts.CreateUser(ctx, s.admin, blog.UserInput{Name: "Bo", Email: "bo@example.com", Password: "an author's password", Role: blog.RoleAuthor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []struct {
+		by          *blog.User
+		title, body string
+		status      blog.Status
+	}{
+		{s.admin, "Breakfast notes", "A marmalade that sets.", blog.StatusDraft},
+		{s.admin, "Mountain walks", "We saw a marmot on the ridge.", blog.StatusPublished},
+		{bo, "Marmots I have met", "Three of them.", blog.StatusDraft},
+		{s.admin, "Thrown away", "Marmalade gone wrong.", blog.StatusDraft},
+	} {
+		post, err := s.svc.Writing.SavePost(ctx, p.by, 0, blog.PostInput{Kind: blog.KindPost, Title: p.title, Body: p.body, Status: p.status})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.title == "Thrown away" {
+			if err := s.svc.Writing.Trash(ctx, p.by, post.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	admin, author := s.browser(t), s.browser(t)
+	admin.login("ada@example.com", "analytical engine")
+	author.login("bo@example.com", "an author's password")
+	for _, tc := range []struct {
+		who       *browser
+		query     string
+		want, not []string
+	}{
+		{admin, "marm", []string{"Breakfast notes", "Mountain walks", "Marmots I have met"}, []string{"Thrown away"}},
+		{admin, "marmalade", []string{"Breakfast notes"}, []string{"Mountain walks"}},
+		{admin, `"on the ridge"`, []string{"Mountain walks"}, []string{"Breakfast notes"}},
+		{admin, "nothing like it", nil, []string{"Breakfast notes", "Mountain walks"}},
+		{author, "marm", []string{"Marmots I have met"}, []string{"Breakfast notes", "Mountain walks"}},
+	} {
+		body := tc.who.get("/admin/posts?kind=post&q=" + url.QueryEscape(tc.query)).Body
+		mustContain(t, "searching "+tc.query, body, tc.want...)
+		for _, n := range tc.not {
+			if strings.Contains(body, n) {
+				t.Errorf("searching %q lists %q", tc.query, n)
+			}
+		}
+	}
+	// The index leaves the trash out; its list is searched by title.
+	mustContain(t, "searching the trash", admin.get("/admin/posts?kind=post&status=trash&q=thrown").Body, "Thrown away")
+}

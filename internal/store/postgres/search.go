@@ -12,9 +12,10 @@ import (
 )
 
 // reindexSQL recomputes the search documents of the posts its WHERE
-// clause matches: published items get one, weighted title (A), tags (B),
-// lede (C) and body (D); anything else gets none.
-const reindexSQL = `UPDATE posts p SET search = CASE WHEN p.status = 'published' THEN
+// clause matches: every item out of the trash gets one, weighted title
+// (A), tags (B), lede (C) and body (D); readers' search keeps to
+// published ones by their status.
+const reindexSQL = `UPDATE posts p SET search = CASE WHEN p.status <> 'trash' THEN
 	setweight(to_tsvector('folio', p.title), 'A') ||
 	setweight(to_tsvector('folio', COALESCE((SELECT string_agg(t.name, ' ') FROM post_terms pt
 		JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = p.id), '')), 'B') ||
@@ -84,6 +85,20 @@ const markOpen, markClose = "\x01", "\x02"
 
 var marks = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>")
 
+// rank orders the matches of match best first.
+func rank(match string) string {
+	return `ts_rank('{0.1, 0.3, 0.4, 1.0}', search, ` + match + `) DESC, id DESC`
+}
+
+// SearchAll returns the IDs of every item out of the trash that q
+// matches, best first, up to blog.MaxSearchTotal.
+func (s *Store) SearchAll(ctx context.Context, q blog.SearchQuery) ([]int64, error) {
+	var a numbered
+	match := tsQuery(q, &a)
+	return query.Collect(ctx, conn{s}, query.ScanID, `SELECT id FROM posts WHERE search @@ `+match+`
+		ORDER BY `+rank(match)+` LIMIT `+a.add(blog.MaxSearchTotal), a...)
+}
+
 // Search ranks published items with ts_rank, the title weighing ten times
 // the body, the tags four times and the lede three times, as the SQLite
 // store's BM25 weights do.
@@ -94,7 +109,7 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 	limit := a.add(blog.MaxSearchTotal)
 	// Counting stops at blog.MaxSearchTotal, as in the SQLite store.
 	var total int
-	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE search @@ `+match+` LIMIT `+limit+`) m`, a...).Scan(&total); err != nil {
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE search @@ `+match+` AND status = 'published' LIMIT `+limit+`) m`, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count search hits: %w", err)
 	}
 	if total <= q.Offset {
@@ -102,9 +117,8 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 	}
 	a = a[:len(a)-1]
 	// Rank first, then make snippets for the page shown only.
-	page := `SELECT id, search, body_text FROM posts WHERE search @@ ` + match + `
-		ORDER BY ts_rank('{0.1, 0.3, 0.4, 1.0}', search, ` + match + `) DESC, id DESC
-		LIMIT ` + a.add(q.Limit) + ` OFFSET ` + a.add(q.Offset)
+	page := `SELECT id, search, body_text FROM posts WHERE search @@ ` + match + ` AND status = 'published'
+		ORDER BY ` + rank(match) + ` LIMIT ` + a.add(q.Limit) + ` OFFSET ` + a.add(q.Offset)
 	opts := a.add("StartSel=" + markOpen + ", StopSel=" + markClose + ", MaxWords=35, MinWords=15")
 	// The text is escaped before ts_headline reads it, so its parser
 	// sees entities, not tags it would drop.

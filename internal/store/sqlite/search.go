@@ -11,11 +11,13 @@ import (
 )
 
 // reindexSQL rebuilds the search rows of the posts matched by its WHERE
-// clause: published items only, tags included.
-const reindexSQL = `INSERT INTO posts_fts (rowid, title, lede, body, tags)
+// clause: every item out of the trash, tags included, with its status
+// so readers' search keeps to published ones.
+const reindexSQL = `INSERT INTO posts_fts (rowid, title, lede, body, tags, status)
 	SELECT p.id, p.title, p.lede, p.body_text,
-		COALESCE((SELECT group_concat(t.name, ' ') FROM post_terms pt JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = p.id), '')
-	FROM posts p WHERE p.status = 'published' AND `
+		COALESCE((SELECT group_concat(t.name, ' ') FROM post_terms pt JOIN terms t ON t.id = pt.term_id WHERE pt.post_id = p.id), ''),
+		p.status
+	FROM posts p WHERE p.status <> 'trash' AND `
 
 // reindex brings the search rows of the posts matching cond (over posts
 // p) up to date, in the caller's transaction.
@@ -60,6 +62,16 @@ const markOpen, markClose = "\x01", "\x02"
 
 var marks = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>")
 
+// rankSQL orders matches best first.
+const rankSQL = `bm25(posts_fts, 10.0, 3.0, 1.0, 4.0), rowid DESC`
+
+// SearchAll returns the IDs of every item out of the trash that q
+// matches, best first, up to blog.MaxSearchTotal.
+func (s *Store) SearchAll(ctx context.Context, q blog.SearchQuery) ([]int64, error) {
+	return query.Collect(ctx, conn{s}, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?
+		ORDER BY `+rankSQL+` LIMIT ?`, ftsQuery(q), blog.MaxSearchTotal)
+}
+
 // Search ranks published items by BM25, the title weighing ten times the
 // body, the lede and tags in between.
 func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHit, int, error) {
@@ -68,7 +80,7 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 	// the query rather than paging, and an exact count of a word in every
 	// post would cost a second pass over them all.
 	var total int
-	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ? LIMIT ?)`, match, blog.MaxSearchTotal).Scan(&total); err != nil {
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ? AND status = 'published' LIMIT ?)`, match, blog.MaxSearchTotal).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count search hits: %w", err)
 	}
 	if total <= q.Offset {
@@ -76,8 +88,8 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 	}
 	// Rank first, then make snippets for the page shown only.
 	db := conn{s}
-	ids, err := query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?
-		ORDER BY bm25(posts_fts, 10.0, 3.0, 1.0, 4.0), rowid DESC LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
+	ids, err := query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND status = 'published'
+		ORDER BY `+rankSQL+` LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}

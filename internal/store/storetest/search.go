@@ -109,6 +109,26 @@ func testSearch(t *testing.T, st blog.Store) {
 	if got := search("apples"); got != nil {
 		t.Errorf("unpublished post found: %v", got)
 	}
+	// The admin's search finds drafts too, but not the trash.
+	all := func(raw string) []int64 {
+		t.Helper()
+		ids, err := st.SearchAll(ctx, blog.ParseSearch(raw))
+		if err != nil {
+			t.Fatalf("SearchAll(%q): %v", raw, err)
+		}
+		return ids
+	}
+	if got := all("apples"); fmt.Sprint(got) != fmt.Sprint([]int64{garden.ID}) {
+		t.Errorf("SearchAll finds the unpublished post as %v, want [%d]", got, garden.ID)
+	}
+	if got := all("secret"); len(got) != 1 {
+		t.Errorf("SearchAll of a draft's title: %v", got)
+	}
+	garden.Status = blog.StatusTrash
+	st.UpdatePost(ctx, garden)
+	if got := all("apples"); got != nil {
+		t.Errorf("SearchAll finds a trashed post: %v", got)
+	}
 	coffee, _ := st.TermBySlug(ctx, blog.TermTag, "coffee-shops")
 	coffee.Name = "Espresso bars"
 	if err := st.UpdateTerm(ctx, coffee); err != nil {
