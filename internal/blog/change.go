@@ -121,7 +121,7 @@ func linked(ctx context.Context, posts PostStore, p *Post) []int64 {
 func sameLists(a, b *Post) bool {
 	sameTerm := func(x, y Term) bool { return x.ID == y.ID }
 	return a != nil && b != nil && a.Kind == b.Kind && a.Status == b.Status && a.PublishedAt.Equal(b.PublishedAt) &&
-		a.AuthorID == b.AuthorID && a.Sticky == b.Sticky &&
+		a.AuthorID == b.AuthorID && a.Sticky == b.Sticky && a.MenuOrder == b.MenuOrder &&
 		slices.EqualFunc(a.Tags, b.Tags, sameTerm) && slices.EqualFunc(a.Categories, b.Categories, sameTerm)
 }
 

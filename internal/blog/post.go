@@ -80,6 +80,7 @@ type Post struct {
 	CommentCount int   // approved replies, kept by the store
 	ParentID     int64 // the parent page, for page hierarchies
 	Sticky       bool  // shown first on the front page
+	MenuOrder    int   // a page's place among its siblings, lowest first
 	Tags         []Term
 	Categories   []Term
 	// Featured is the picture listings and the post's page show with it,
@@ -120,6 +121,9 @@ type PostFilter struct {
 	// Sticky keeps only sticky posts (StickyOnly) or leaves them out
 	// (StickyNone); "" keeps both.
 	Sticky StickyFilter
+	// ByMenuOrder lists pages by their order, then title, instead of
+	// newest first.
+	ByMenuOrder bool
 	// NoBodies leaves Body, BodyHTML, ExcerptHTML and BodyText empty, for
 	// listings that need only titles, dates and addresses.
 	NoBodies bool
@@ -152,6 +156,7 @@ type PostInput struct {
 	CommentsOpen bool
 	ParentID     int64
 	Sticky       bool
+	MenuOrder    int
 	Status       Status // what the writer asked for: draft, published (or scheduled), private
 	// FeaturedID is the library item shown with the post; 0 for none.
 	FeaturedID int64

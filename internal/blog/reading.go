@@ -231,9 +231,10 @@ func (s *Reading) visible(p *Post, err error) (*Post, error) {
 	return p, nil
 }
 
-// Pages lists the published pages by title, for navigation.
+// Pages lists the published pages in their order, then by title, for
+// navigation.
 func (s *Reading) Pages(ctx context.Context) ([]*Post, error) {
-	posts, _, err := s.list(ctx, s.posts, PostFilter{Kind: KindPage, Statuses: []Status{StatusPublished}})
+	posts, _, err := s.list(ctx, s.posts, PostFilter{Kind: KindPage, Statuses: []Status{StatusPublished}, ByMenuOrder: true})
 	return posts, err
 }
 

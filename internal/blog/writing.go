@@ -197,7 +197,7 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 	if err != nil {
 		return nil, err
 	}
-	if err := checkParent(ctx, tx, p.ID, in, v); err != nil {
+	if err := checkPlace(ctx, tx, p.ID, in, v); err != nil {
 		return nil, err
 	}
 	featured, err := s.featured(ctx, tx, actor, p, in.FeaturedID, v)
@@ -224,7 +224,7 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 	if p.Summary == "" {
 		p.Summary = Summarize(r.Prose)
 	}
-	p.CommentsOpen, p.ParentID, p.Sticky = in.CommentsOpen, in.ParentID, in.Sticky
+	p.CommentsOpen, p.ParentID, p.Sticky, p.MenuOrder = in.CommentsOpen, in.ParentID, in.Sticky, in.MenuOrder
 	p.UpdatedAt = now
 	p.PublishedAt = in.PublishedAt
 	p.Status = in.Status
@@ -272,9 +272,15 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 	return tx.Post(ctx, p.ID)
 }
 
-// checkParent refuses a page's parent that is not a page, is the page
-// itself, or sits under it.
-func checkParent(ctx context.Context, posts PostStore, id int64, in PostInput, v *ValidationError) error {
+// MaxMenuOrder bounds a page's order either way.
+const MaxMenuOrder = 1_000_000
+
+// checkPlace refuses a page's order out of bounds, and a parent that is
+// not a page, is the page itself, or sits under it.
+func checkPlace(ctx context.Context, posts PostStore, id int64, in PostInput, v *ValidationError) error {
+	if in.MenuOrder < -MaxMenuOrder || in.MenuOrder > MaxMenuOrder {
+		v.Add("menu_order", "Use a whole number between -1,000,000 and 1,000,000.")
+	}
 	if in.ParentID == 0 {
 		return nil
 	}
@@ -600,7 +606,7 @@ func (s *Writing) RestoreRevision(ctx context.Context, actor *User, postID, id i
 func inputOf(p *Post) PostInput {
 	in := PostInput{Kind: p.Kind, Title: p.Title, Slug: p.Slug, Body: p.Body, Lede: p.Lede, Source: p.Source,
 		AuthorID: p.AuthorID, PublishedAt: p.PublishedAt, CommentsOpen: p.CommentsOpen, ParentID: p.ParentID,
-		Sticky: p.Sticky, Status: p.Status}
+		Sticky: p.Sticky, MenuOrder: p.MenuOrder, Status: p.Status}
 	if in.Status == StatusScheduled {
 		in.Status = StatusPublished // the date keeps it scheduled
 	}

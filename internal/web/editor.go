@@ -29,8 +29,9 @@ type postForm struct {
 	PublishedAt  string
 	CommentsOpen bool
 	FeaturedID   int64
-	ParentID     int64 // a page's parent page
-	Sticky       bool  // a post shown first on the front page
+	ParentID     int64  // a page's parent page
+	Sticky       bool   // a post shown first on the front page
+	MenuOrder    string // a page's place among its siblings, as typed
 	// LoadedAt is when the post was last saved as this form shows it,
 	// in Unix seconds; 0 for a new one.
 	LoadedAt int64
@@ -56,7 +57,8 @@ const dateInputLayout = "2006-01-02T15:04"
 func formFromPost(p *blog.Post, loc *time.Location) postForm {
 	f := postForm{Kind: string(p.Kind), Title: p.Title, Slug: p.Slug, Body: p.Body, Lede: p.Lede,
 		SourceURL: p.Source.URL, SourceTitle: p.Source.Title, SourceSite: p.Source.Site,
-		AuthorID: p.AuthorID, CommentsOpen: p.CommentsOpen, LoadedAt: p.UpdatedAt.Unix(), ParentID: p.ParentID, Sticky: p.Sticky}
+		AuthorID: p.AuthorID, CommentsOpen: p.CommentsOpen, LoadedAt: p.UpdatedAt.Unix(), ParentID: p.ParentID, Sticky: p.Sticky,
+		MenuOrder: strconv.Itoa(p.MenuOrder)}
 	if p.Featured != nil {
 		f.FeaturedID = p.Featured.ID
 	}
@@ -96,12 +98,20 @@ func parsePostForm(r *http.Request, loc *time.Location) (postForm, blog.PostInpu
 	f.LoadedAt, _ = strconv.ParseInt(r.PostFormValue("loaded_at"), 10, 64)
 	f.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64)
 	f.Sticky = r.PostFormValue("sticky") != ""
+	f.MenuOrder = strings.TrimSpace(r.PostFormValue("menu_order"))
 	in := blog.PostInput{
 		Kind: blog.Kind(f.Kind), Title: f.Title, Slug: f.Slug, Body: f.Body, Lede: f.Lede,
 		Source:     blog.Source{URL: f.SourceURL, Title: f.SourceTitle, Site: f.SourceSite},
 		Tags:       strings.Split(f.Tags, ","),
 		Categories: f.Categories, AuthorID: f.AuthorID, CommentsOpen: f.CommentsOpen,
 		FeaturedID: f.FeaturedID, RequireAlt: r.PostFormValue("alt_ok") == "", ParentID: f.ParentID, Sticky: f.Sticky,
+	}
+	if f.MenuOrder != "" {
+		n, err := strconv.Atoi(f.MenuOrder)
+		if err != nil {
+			n = blog.MaxMenuOrder + 1 // the domain refuses it with its message
+		}
+		in.MenuOrder = n
 	}
 	if f.LoadedAt > 0 {
 		in.LoadedAt = time.Unix(f.LoadedAt, 0)

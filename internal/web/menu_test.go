@@ -49,3 +49,38 @@ func TestMenuEditor(t *testing.T) {
 	}
 	mustContain(t, "the header after the reset", reader.get("/").Body, `<a href="/about/">About</a>`)
 }
+
+// TestPageOrder: pages go by their order, then title, in the default
+// menu and the admin's list of pages, and the editor refuses an order
+// that is not a whole number in range.
+func TestPageOrder(t *testing.T) {
+	s := newSiteWithAdmin(t)
+	ctx := t.Context()
+	for _, p := range []struct {
+		title string
+		order int
+	}{{"Zeta", 1}, {"Alpha", 2}, {"Beta", 1}} {
+		if _, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPage, Title: p.title, Body: "Text.",
+			Status: blog.StatusPublished, MenuOrder: p.order}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inOrder := func(what, body string) {
+		t.Helper()
+		b, z, a := strings.Index(body, ">Beta<"), strings.Index(body, ">Zeta<"), strings.Index(body, ">Alpha<")
+		if b < 0 || !(b < z && z < a) {
+			t.Errorf("%s: Beta at %d, Zeta at %d, Alpha at %d; want them in that order", what, b, z, a)
+		}
+	}
+	inOrder("the default menu", s.browser(t).get("/").Body)
+	admin := s.browser(t)
+	admin.login("ada@example.com", "analytical engine")
+	inOrder("the admin's pages", admin.get("/admin/posts?kind=page").Body)
+	for _, order := range []string{"first", "1000001"} {
+		r := admin.post("/admin/posts", url.Values{"csrf_token": {admin.csrf("/admin/posts/new?kind=page")}, "kind": {"page"}, "title": {"Gamma"},
+			"body": {"Text."}, "menu_order": {order}, "action": {"draft"}})
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "whole number") || !strings.Contains(r.Body, `value="`+order+`"`) {
+			t.Errorf("order %q: %d", order, r.StatusCode)
+		}
+	}
+}

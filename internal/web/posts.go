@@ -87,7 +87,8 @@ func (s *Server) adminPostList(w http.ResponseWriter, r *http.Request) error {
 	f.Page, _ = strconv.Atoi(q.Get("page"))
 	f.Page = max(f.Page, 1)
 
-	bf := blog.PostFilter{Kind: blog.Kind(f.Kind), Search: f.Query, AuthorID: f.AuthorID, Limit: adminPerPage, Offset: (f.Page - 1) * adminPerPage}
+	bf := blog.PostFilter{Kind: blog.Kind(f.Kind), Search: f.Query, AuthorID: f.AuthorID, Limit: adminPerPage, Offset: (f.Page - 1) * adminPerPage,
+		ByMenuOrder: f.Kind == string(blog.KindPage)}
 	for kind, slug := range map[blog.TermKind]string{blog.TermCategory: f.Category, blog.TermTag: f.Tag} {
 		if slug == "" {
 			continue

@@ -145,6 +145,7 @@ func Export(w io.Writer, e *blog.Everything, st blog.Settings, siteURL string) e
 		x.el("wp:post_name", p.Slug)
 		x.el("wp:status", wpStatus[p.Status])
 		x.el("wp:post_parent", strconv.FormatInt(p.ParentID, 10))
+		x.el("wp:menu_order", strconv.Itoa(p.MenuOrder))
 		x.el("wp:post_type", string(p.Kind))
 		sticky := "0"
 		if p.Sticky {

@@ -363,6 +363,7 @@ func (r *itemRun) item(it *Item) error {
 		Kind: kind, Title: strings.TrimSpace(it.Title), Slug: unescape(it.Name), Body: body, Source: source,
 		Lede:     strings.Join(strings.Fields(tagsRe.ReplaceAllString(it.Excerpt, " ")), " "),
 		AuthorID: author, Status: statusOf(it), CommentsOpen: it.CommentStatus == "open", Sticky: it.Sticky,
+		MenuOrder:   min(max(it.MenuOrder, -blog.MaxMenuOrder), blog.MaxMenuOrder),
 		PublishedAt: wpTime(it.DateGMT, time.UTC),
 	}
 	if in.PublishedAt.IsZero() {

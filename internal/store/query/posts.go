@@ -14,7 +14,7 @@ import (
 const PostColumns = `p.id, p.kind, p.status, p.title, p.slug, p.body, p.body_html, p.excerpt_html,
 	p.summary, p.body_text, p.lede, p.source_url, p.source_title, p.source_site, p.author_id, p.published_at,
 	p.created_at, p.updated_at, p.trashed_at, p.comments_open, p.comment_count, p.parent_id, p.sticky,
-	u.name, u.slug, u.role, u.bio`
+	p.menu_order, u.name, u.slug, u.role, u.bio`
 
 // postColumnsNoBodies reads the same columns with the long texts left
 // empty.
@@ -30,7 +30,7 @@ func (t Tables) ScanPost(sc Scanner) (*blog.Post, error) {
 	err := sc.Scan(&p.ID, &p.Kind, &p.Status, &p.Title, &p.Slug, &p.Body, &p.BodyHTML, &p.ExcerptHTML,
 		&p.Summary, &p.BodyText, &p.Lede, &p.Source.URL, &p.Source.Title, &p.Source.Site, &p.AuthorID, &published,
 		&created, &updated, &trashed, &p.CommentsOpen, &p.CommentCount, &p.ParentID, &p.Sticky,
-		&p.Author.Name, &p.Author.Slug, &p.Author.Role, &p.Author.Bio)
+		&p.MenuOrder, &p.Author.Name, &p.Author.Slug, &p.Author.Role, &p.Author.Bio)
 	if err != nil {
 		return nil, t.d.MapErr(err)
 	}
@@ -101,14 +101,18 @@ func (t Tables) PostWhere(f blog.PostFilter, a *Args) string {
 	return " WHERE " + strings.Join(conds, " AND ")
 }
 
-// Posts returns the posts matching f, newest first.
+// Posts returns the posts matching f, newest first (or in menu order).
 func (t Tables) Posts(ctx context.Context, f blog.PostFilter) ([]*blog.Post, error) {
 	var a Args
 	cols := PostColumns
 	if f.NoBodies {
 		cols = postColumnsNoBodies
 	}
-	q := `SELECT ` + cols + PostFrom + t.PostWhere(f, &a) + ` ORDER BY p.published_at DESC, p.id DESC`
+	order := ` ORDER BY p.published_at DESC, p.id DESC`
+	if f.ByMenuOrder {
+		order = ` ORDER BY p.menu_order, p.title, p.id`
+	}
+	q := `SELECT ` + cols + PostFrom + t.PostWhere(f, &a) + order
 	if f.Limit > 0 {
 		q += ` LIMIT ` + a.Add(f.Limit) + ` OFFSET ` + a.Add(f.Offset)
 	}
@@ -160,16 +164,16 @@ func (t Tables) SlugTaken(ctx context.Context, kind blog.Kind, slug string, exce
 func postValues(p *blog.Post) []any {
 	return []any{string(p.Kind), string(p.Status), p.Title, p.Slug, p.Body, p.BodyHTML, p.ExcerptHTML,
 		p.Summary, p.BodyText, p.Lede, p.Source.URL, p.Source.Title, p.Source.Site, p.AuthorID,
-		Unix(p.PublishedAt), Unix(p.CreatedAt), Unix(p.UpdatedAt), Unix(p.TrashedAt), p.CommentsOpen, p.ParentID, p.Sticky}
+		Unix(p.PublishedAt), Unix(p.CreatedAt), Unix(p.UpdatedAt), Unix(p.TrashedAt), p.CommentsOpen, p.ParentID, p.Sticky, p.MenuOrder}
 }
 
 const postFields = `kind, status, title, slug, body, body_html, excerpt_html, summary, body_text, lede,
 	source_url, source_title, source_site, author_id, published_at, created_at, updated_at, trashed_at,
-	comments_open, parent_id, sticky`
+	comments_open, parent_id, sticky, menu_order`
 
 // CreatePost inserts p and sets its ID.
 func (t Tables) CreatePost(ctx context.Context, p *blog.Post) error {
-	id, err := t.insert(ctx, `INSERT INTO posts (`+postFields+`) VALUES (`+Placeholders(21)+`)`, postValues(p)...)
+	id, err := t.insert(ctx, `INSERT INTO posts (`+postFields+`) VALUES (`+Placeholders(22)+`)`, postValues(p)...)
 	if err != nil {
 		return err
 	}
@@ -182,7 +186,7 @@ func (t Tables) UpdatePost(ctx context.Context, p *blog.Post) error {
 	err := t.expectOne(t.db.Exec(ctx, `UPDATE posts SET kind = ?, status = ?, title = ?, slug = ?, body = ?,
 		body_html = ?, excerpt_html = ?, summary = ?, body_text = ?, lede = ?, source_url = ?, source_title = ?,
 		source_site = ?, author_id = ?, published_at = ?, created_at = ?, updated_at = ?, trashed_at = ?,
-		comments_open = ?, parent_id = ?, sticky = ? WHERE id = ?`, append(postValues(p), p.ID)...))
+		comments_open = ?, parent_id = ?, sticky = ?, menu_order = ? WHERE id = ?`, append(postValues(p), p.ID)...))
 	if err != nil {
 		return err
 	}
