@@ -145,3 +145,55 @@ func TestBrowserFirstPost(t *testing.T) {
 		t.Errorf("reply section = %q", replies)
 	}
 }
+
+// TestBrowserMarkdownToolbar: the editor's toolbar writes Markdown
+// around the selection (bold, a quoted line, a link whose address is
+// selected to type over), and Ctrl+B does what Bold does.
+func TestBrowserMarkdownToolbar(t *testing.T) {
+	ctx := newChrome(t)
+	s := newSiteWithAdmin(t)
+	value := func() string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('body').value`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	selectAll := chromedp.Evaluate[bool](`(() => { const b = document.getElementById('body'); b.focus(); b.setSelectionRange(0, b.value.length); return true })()`)
+	do(t, ctx, "open the editor",
+		chromedp.Navigate(s.URL+"/admin/login"),
+		chromedp.SendKeys(chromedp.ID("email"), "ada@example.com"),
+		chromedp.SendKeys(chromedp.ID("password"), "analytical engine"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav[aria-label="Admin"]`)),
+		chromedp.Navigate(s.URL+"/admin/posts/new?kind=post"),
+		chromedp.WaitVisible(chromedp.ID("md-toolbar")),
+		chromedp.SendKeys(chromedp.ID("body"), "slowly"),
+	)
+	if _, err := chromedp.Run(ctx, selectAll); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "bold", chromedp.Click(chromedp.CSS(`[data-md="bold"]`)))
+	if got := value(); got != "**slowly**" {
+		t.Errorf("after Bold: %q", got)
+	}
+	do(t, ctx, "quote", chromedp.Click(chromedp.CSS(`[data-md="quote"]`)))
+	if got := value(); got != "> **slowly**" {
+		t.Errorf("after Quote: %q", got)
+	}
+	if _, err := chromedp.Run(ctx, selectAll); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "link", chromedp.Click(chromedp.CSS(`[data-md="link"]`)), chromedp.SendKeys(chromedp.ID("body"), "https://example.org/"))
+	if got := value(); got != "[> **slowly**](https://example.org/)" {
+		t.Errorf("after Link and typing the address: %q", got)
+	}
+	if _, err := chromedp.Run(ctx, selectAll); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "Ctrl+B", chromedp.KeyEvent("b", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	if got := value(); !strings.HasPrefix(got, "**[") {
+		t.Errorf("after Ctrl+B: %q", got)
+	}
+}

@@ -114,6 +114,58 @@
     }
   }
 
+  // The formatting toolbar writes Markdown around the selection, through
+  // the browser's own editing so Undo takes it back.
+  var toolbar = document.getElementById("md-toolbar");
+  var text = form.elements["body"];
+  function insert(value, selectFrom, selectTo) {
+    var start = text.selectionStart;
+    text.focus();
+    if (!document.execCommand || !document.execCommand("insertText", false, value)) {
+      text.setRangeText(value, start, text.selectionEnd, "end");
+      text.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    if (selectFrom !== undefined) text.setSelectionRange(start + selectFrom, start + selectTo);
+  }
+  function wrap(before, after, placeholder) {
+    var sel = text.value.slice(text.selectionStart, text.selectionEnd) || placeholder;
+    insert(before + sel + after, before.length, before.length + sel.length);
+  }
+  function prefixLines(prefix) {
+    var v = text.value, end = text.selectionEnd;
+    var start = text.selectionStart === 0 ? 0 : v.lastIndexOf("\n", text.selectionStart - 1) + 1;
+    text.setSelectionRange(start, end);
+    var lines = v.slice(start, end).split("\n").map(function (l) { return l.indexOf(prefix) === 0 ? l.slice(prefix.length) : prefix + l; });
+    insert(lines.join("\n"));
+  }
+  var formats = {
+    bold: function () { wrap("**", "**", "bold text"); },
+    italic: function () { wrap("_", "_", "italic text"); },
+    heading: function () { prefixLines("## "); },
+    quote: function () { prefixLines("> "); },
+    list: function () { prefixLines("- "); },
+    code: function () {
+      var sel = text.value.slice(text.selectionStart, text.selectionEnd);
+      if (sel.indexOf("\n") >= 0) wrap("```\n", "\n```", ""); else wrap("`", "`", "code");
+    },
+    link: function () {
+      var sel = text.value.slice(text.selectionStart, text.selectionEnd) || "link text";
+      insert("[" + sel + "](https://)", sel.length + 3, sel.length + 11);
+    }
+  };
+  if (toolbar && text) {
+    toolbar.hidden = false;
+    toolbar.addEventListener("click", function (e) {
+      var b = e.target.closest("button[data-md]");
+      if (b) formats[b.getAttribute("data-md")]();
+    });
+    text.addEventListener("keydown", function (e) {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      var f = { b: "bold", i: "italic", k: "link" }[e.key.toLowerCase()];
+      if (f) { e.preventDefault(); formats[f](); }
+    });
+  }
+
   // Live preview: the server renders exactly what saving would.
   var preview = document.getElementById("preview");
   var pending = null;
