@@ -30,6 +30,7 @@ type Accounts struct {
 	hits     RateStore
 	hasher   Hasher
 	factors  SecondFactorStore
+	tokens   TokenStore
 	codes    OneTimeCodes
 	passkeys PasskeyCeremonies
 }

@@ -74,7 +74,7 @@ func (s *Writing) Bulk(ctx context.Context, actor *User, ids []int64, action Bul
 				all, changed = all.Merge(c), changed+1
 				continue
 			}
-			in := inputOf(p)
+			in := p.Input()
 			switch action {
 			case BulkPublish:
 				in.Status = StatusPublished

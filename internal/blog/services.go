@@ -77,7 +77,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	return &Services{
 		Site: &Site{core: c, redirects: st, addresses: st, posts: st},
 		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher,
-			factors: st, codes: opts.Codes, passkeys: opts.Passkeys},
+			factors: st, tokens: st, codes: opts.Codes, passkeys: opts.Passkeys},
 		Writing: w,
 		Reading: &Reading{core: c, posts: st, terms: st, users: st, comments: st, search: st, redirects: st,
 			addresses: st, searching: make(chan struct{}, searchesAtOnce)},

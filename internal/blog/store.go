@@ -200,6 +200,7 @@ type Tx interface {
 	UserStore
 	SessionStore
 	SecondFactorStore
+	TokenStore
 	SettingStore
 	CommentStore
 	MailStore

@@ -589,7 +589,7 @@ func (s *Writing) RestoreRevision(ctx context.Context, actor *User, postID, id i
 		if err != nil {
 			return Change{}, err
 		}
-		in := inputOf(p)
+		in := p.Input()
 		in.Title, in.Lede, in.Body, in.Source = rev.Title, rev.Lede, rev.Body, rev.Source
 		var c Change
 		saved, c, err = s.savePost(ctx, tx, actor, postID, in)
@@ -602,8 +602,9 @@ func (s *Writing) RestoreRevision(ctx context.Context, actor *User, postID, id i
 	return saved, nil
 }
 
-// inputOf returns the input that saves p as it is.
-func inputOf(p *Post) PostInput {
+// Input returns the input that saves p as it is, for a change to some
+// of its fields.
+func (p *Post) Input() PostInput {
 	in := PostInput{Kind: p.Kind, Title: p.Title, Slug: p.Slug, Body: p.Body, Lede: p.Lede, Source: p.Source,
 		AuthorID: p.AuthorID, PublishedAt: p.PublishedAt, CommentsOpen: p.CommentsOpen, ParentID: p.ParentID,
 		Sticky: p.Sticky, MenuOrder: p.MenuOrder, Status: p.Status}
@@ -689,4 +690,39 @@ func (s *Writing) CreateCategory(ctx context.Context, actor *User, name, slug, d
 		return nil, err
 	}
 	return t, nil
+}
+
+// PostAtURL returns the post or page at a URL of this site (its
+// address, whatever its status, the trash included) for the admin and
+// the apps that edit it, or ErrNotFound. actor must be allowed to edit
+// it.
+func (s *Writing) PostAtURL(ctx context.Context, actor *User, raw string) (*Post, error) {
+	st := s.current()
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Path == "" {
+		return nil, ErrNotFound
+	}
+	if base, err := url.Parse(st.BaseURL); err == nil && st.BaseURL != "" && u.Host != "" && !strings.EqualFold(u.Host, base.Host) {
+		return nil, ErrNotFound
+	}
+	var p *Post
+	if m, ok := st.PermalinkRule().Match(u.Path); ok {
+		if m.ID != 0 {
+			p, err = s.posts.Post(ctx, m.ID)
+		} else {
+			p, err = s.posts.PostBySlug(ctx, KindPost, m.Slug)
+		}
+	} else if slug := strings.Trim(u.Path, "/"); slug != "" && !strings.Contains(slug, "/") {
+		p, err = s.posts.PostBySlug(ctx, KindPage, slug)
+	} else {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanEdit(p) {
+		return nil, ErrForbidden
+	}
+	s.decorate(p)
+	return p, nil
 }

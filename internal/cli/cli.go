@@ -47,6 +47,9 @@ Usage:
   folio user add --name NAME --email EMAIL [--role admin|editor|author]
   folio user password --email EMAIL
   folio user 2fa-off --email EMAIL
+  folio token create --name NAME --scope "SCOPES" [--email EMAIL]
+  folio token list
+  folio token revoke ID
   folio import markdown [--author EMAIL] [--dry-run] PATH...
   folio import wordpress [--dry-run] [--uploads DIR] FILE.xml
   folio export wordpress FILE.xml
@@ -119,6 +122,8 @@ func run(ctx context.Context, args []string, env Env) error {
 			return userSecondFactorsOff(ctx, rest[1:], env)
 		}
 		return fmt.Errorf("unknown user command; try: folio user add --name N --email E --role admin, folio user password --email E, or folio user 2fa-off --email E")
+	case "token":
+		return tokenCommand(ctx, rest, env)
 	case "import":
 		if len(rest) > 0 && rest[0] == "markdown" {
 			return importMarkdown(ctx, rest[1:], env)

@@ -97,6 +97,7 @@ func flashText(done string) string {
 		"profile":              "Profile saved.",
 		"password":             "Password changed. Every other session is signed out.",
 		"signed-out-elsewhere": "Signed out everywhere but here.",
+		"token-revoked":        "Token revoked: apps using it are refused from now on.",
 		"profile-totp":         "Your authenticator app is on: signing in asks for its code after the password.",
 		"totp-off":             "Your authenticator app is off.",
 		"recovery-renewed":     "New recovery codes are made; the old ones no longer work.",

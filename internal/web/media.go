@@ -230,8 +230,10 @@ func (s *Server) uploadRefused(w http.ResponseWriter, r *http.Request, wantsJSON
 	return s.mediaPage(w, r, status, mediaPage{Failures: failed, Uploaded: took})
 }
 
+// writeJSON answers with v as JSON, never cached.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	return json.NewEncoder(w).Encode(v)
 }

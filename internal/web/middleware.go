@@ -28,6 +28,8 @@ var securityHeaders = http.Header{
 	"Referrer-Policy":         {"strict-origin-when-cross-origin"},
 	"Content-Security-Policy": {contentSecurityPolicy},
 	"X-Frame-Options":         {"DENY"},
+	// Apps find where to post from any page of the site.
+	"Link": {`</micropub>; rel="micropub"`},
 }
 
 // middleware wraps every request to the routes of mux: recovery,
@@ -40,6 +42,10 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	// The session cookie is SameSite=Lax, so a cross-site reply is always
 	// anonymous and gets the reader's checks.
 	cop.AddInsecureBypassPattern("POST /comments")
+	// Apps authenticate with a bearer token, never a cookie, so a
+	// request from another origin can act only as its own token.
+	cop.AddInsecureBypassPattern("POST " + micropubPath)
+	cop.AddInsecureBypassPattern("POST " + mediaPath)
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errBadForm)
 	}))

@@ -22,6 +22,8 @@ var bodyLimits = map[string]int64{
 	"POST /admin/posts/{id}/autosave": editorMaxBody,
 	"POST /admin/import":              maxImportBytes,
 	"POST /admin/media":               maxMediaBody,
+	"POST " + micropubPath:            maxMediaBody,
+	"POST " + mediaPath:               maxMediaBody,
 }
 
 // routes is the one table of every URL folio answers. s.page marks the
@@ -69,6 +71,12 @@ func (s *Server) routes() *http.ServeMux {
 	// Signing in.
 	mux.Handle("GET /admin/setup", s.form(s.setupShow))
 	mux.Handle("POST /admin/setup", s.form(s.setupCreate))
+	mux.Handle("GET "+micropubPath, http.HandlerFunc(s.micropubQuery))
+	mux.Handle("POST "+micropubPath, http.HandlerFunc(s.micropubPost))
+	mux.Handle("POST "+mediaPath, http.HandlerFunc(s.micropubMedia))
+	mux.Handle("GET /admin/tokens", s.admin(s.adminTokens))
+	mux.Handle("POST /admin/tokens", s.admin(s.adminTokenCreate))
+	mux.Handle("POST /admin/tokens/{id}/revoke", s.admin(s.adminTokenRevoke))
 	mux.Handle("GET /admin/login", s.form(s.loginShow))
 	mux.Handle("POST /admin/login", s.form(s.loginCreate))
 	mux.Handle("POST /admin/logout", s.admin(s.logout))

@@ -161,6 +161,8 @@ var tables = []Table{
 	{Name: "recovery_codes", OrderBy: "user_id, code_hash", Columns: join(cols(Int, "user_id"), cols(Text, "code_hash"), cols(Int, "used_at")), Since: 7},
 	{Name: "passkeys", OrderBy: "id", Columns: join(cols(Text, "id"), cols(Int, "user_id"), cols(Text, "name", "credential"),
 		cols(Int, "created_at", "used_at")), Since: 7},
+	{Name: "tokens", OrderBy: "id", Columns: join(cols(Int, "id", "user_id"), cols(Text, "name", "scopes", "client_id", "token_hash"),
+		cols(Int, "created_at", "used_at", "expires_at")), Since: 9},
 }
 
 // Derived is what the stores keep beside the archived tables, derived

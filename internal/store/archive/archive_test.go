@@ -153,6 +153,9 @@ func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 	if err := st.CreatePasskey(ctx, &blog.Passkey{ID: "Y3JlZGVudGlhbA", UserID: admin.ID, Name: "Laptop", Credential: `{"id":"Y3JlZGVudGlhbA"}`, CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := svc.Accounts.CreateToken(ctx, nil, admin.ID, blog.TokenInput{Name: "phone", Scopes: []string{"create", "media"}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.CreateChallenge(ctx, &blog.Challenge{TokenHash: "a pending sign-in", Purpose: "sign-in", UserID: admin.ID, Data: "{}", ExpiresAt: time.Now().Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ func Run(t *testing.T, open Opener) {
 		{"UserStore", []test{{"Users", testUsers}, {"Delete", testDeleteUser}}},
 		{"SessionStore", []test{{"Sessions", testSessions}}},
 		{"SecondFactorStore", []test{{"SecondFactors", testSecondFactors}}},
+		{"TokenStore", []test{{"Tokens", testTokens}}},
 		{"PostStore", []test{{"CRUD", testPostCRUD}, {"SlugConflict", testPostSlugConflict},
 			{"Filters", testPostFilters}, {"Adjacent", testAdjacentPost}}},
 		{"RevisionStore", []test{{"Revisions", testRevisions}}},

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"folio/internal/blog"
+)
+
+// tokensPage lists the access tokens of apps and scripts, makes new
+// ones (shown once) and revokes them.
+type tokensPage struct {
+	adminBase
+	Errors
+	Tokens []*blog.Token
+	Scopes []string
+	Name   string
+	Picked []string
+	// Secret is a token just made, shown only now.
+	Secret string
+	// Endpoint is the Micropub endpoint, for the writer to paste.
+	Endpoint string
+}
+
+// Picks reports whether scope was ticked.
+func (p tokensPage) Picks(scope string) bool {
+	for _, s := range p.Picked {
+		if s == scope {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, status int, p tokensPage) error {
+	var err error
+	if p.Tokens, err = s.accounts.Tokens(r.Context(), currentUser(r)); err != nil {
+		return err
+	}
+	p.adminBase = s.adminBase(r, "Apps and tokens", "tokens")
+	p.Scopes = blog.Scopes
+	p.Endpoint = requestURL(r, micropubPath)
+	if p.Flash == "" {
+		p.Flash = flashText(r.URL.Query().Get("done"))
+		p.Saved = p.Flash != ""
+	}
+	return s.render(w, status, "admin/tokens", p)
+}
+
+func (s *Server) adminTokens(w http.ResponseWriter, r *http.Request) error {
+	return s.tokensPage(w, r, http.StatusOK, tokensPage{Picked: []string{blog.ScopeCreate, blog.ScopeMedia}})
+}
+
+func (s *Server) adminTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	p := tokensPage{Name: r.PostFormValue("name"), Picked: r.PostForm["scope"]}
+	_, secret, err := s.accounts.CreateToken(r.Context(), u, u.ID, blog.TokenInput{Name: p.Name, Scopes: p.Picked})
+	if err != nil {
+		errs, err := formErrors(err)
+		if err != nil {
+			return err
+		}
+		p.Errors = errs
+		return s.tokensPage(w, r, http.StatusUnprocessableEntity, p)
+	}
+	s.log.Info("access token made", "user_id", u.ID)
+	p.Secret, p.Name, p.Picked = secret, "", []string{blog.ScopeCreate, blog.ScopeMedia}
+	p.Flash, p.Saved = "Token made. Copy it now: it is not shown again.", true
+	return s.tokensPage(w, r, http.StatusOK, p)
+}
+
+func (s *Server) adminTokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return blog.ErrNotFound
+	}
+	if err := s.accounts.RevokeToken(r.Context(), currentUser(r), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/tokens?done=token-revoked", http.StatusSeeOther)
+	return nil
+}
