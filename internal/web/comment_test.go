@@ -195,11 +195,11 @@ func TestReplyThreadNoScript(t *testing.T) {
 	}
 	page := b.get(s.post.Path)
 	mustContain(t, "thread", page.Body, "2 replies", `<ol class="children">`, "An answer", "Top &lt;b&gt;level&lt;/b&gt;",
-		`<a href="https://ola.example" rel="nofollow ugc noopener">Ola</a>`, `src="/identicon/`)
+		`<a class="p-name u-url" href="https://ola.example" rel="nofollow ugc noopener">Ola</a>`, `src="/identicon/`)
 	if strings.Contains(page.Body, "ola@example.com") || strings.Contains(page.Body, "pia@example.com") {
 		t.Error("an e-mail address appears on the public page")
 	}
-	avatar := between(page.Body, `<img class="avatar" src="`, `"`)
+	avatar := between(page.Body, `<img class="avatar u-photo" src="`, `"`)
 	if a := b.get(avatar); a.StatusCode != 200 || a.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(a.Body, "<svg") {
 		t.Errorf("identicon %s: %d %s", avatar, a.StatusCode, a.Header.Get("Content-Type"))
 	}
@@ -239,7 +239,7 @@ func TestModerationBulkAndEdit(t *testing.T) {
 		t.Fatalf("answer: %d %s", r.StatusCode, r.Body)
 	}
 	page := s.browser(t).get(s.post.Path)
-	mustContain(t, "public page", page.Body, "edited words", "Thanks for writing.", `class="comment by-author"`, `<span class="badge">Author</span>`, "2 replies")
+	mustContain(t, "public page", page.Body, "edited words", "Thanks for writing.", `class="comment p-comment h-entry by-author"`, `<span class="badge">Author</span>`, "2 replies")
 	// A reply refused by the editor keeps the typed text.
 	r = admin.post("/admin/comments/"+ids[2], url.Values{"csrf_token": {token}, "author": {"Three"}, "email": {"bad"}, "comment": {"kept text"}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "kept text") {

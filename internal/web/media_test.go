@@ -159,7 +159,7 @@ func TestPictureFromUploadToReader(t *testing.T) {
 		}
 		// The featured PNG is first on the page: it loads at once; the
 		// photo in the text was first in its text.
-		mustContain(t, "the post", html, `<figure class="featured"><img src="`+items[0].URL()+`"`, `fetchpriority="high"`,
+		mustContain(t, "the post", html, `<figure class="featured"><img class="u-photo" src="`+items[0].URL()+`"`, `fetchpriority="high"`,
 			`<meta property="og:image" content="`+s.URL+items[0].URL()+`">`)
 
 		// The copies.
@@ -290,7 +290,7 @@ func TestFeaturedPictureInFeeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := s.browser(t)
-	mustContain(t, "the home page", b.get("/").Body, `<figure class="featured"><img src="`+m.URL()+`"`, `loading="lazy"`)
+	mustContain(t, "the home page", b.get("/").Body, `<figure class="featured"><img class="u-photo" src="`+m.URL()+`"`, `loading="lazy"`)
 	for _, format := range []string{"rss", "atom", "json"} {
 		path := "/feed/" + format + "/"
 		if format == "rss" {

@@ -30,6 +30,8 @@ type listPage struct {
 	Listing *blog.Listing
 	PrevURL string // newer posts
 	NextURL string // older posts
+	// Writer is whose posts an author page lists, shown as their h-card.
+	Writer *blog.User
 }
 
 func (p listPage) shows() Shows { return showingListing(p.Listing.Posts) }
@@ -197,6 +199,11 @@ func (s *Server) redirectOld(w http.ResponseWriter, r *http.Request) (bool, erro
 // list renders page n of the published posts matching f. root is the
 // archive's first page, e.g. "/tag/go/".
 func (s *Server) list(w http.ResponseWriter, r *http.Request, root string, f blog.PostFilter, title, heading, intro string) error {
+	return s.listOf(w, r, root, f, title, heading, intro, nil)
+}
+
+// listOf renders a listing; writer, when set, is the author it belongs to.
+func (s *Server) listOf(w http.ResponseWriter, r *http.Request, root string, f blog.PostFilter, title, heading, intro string, writer *blog.User) error {
 	n, err := pageNum(r)
 	if err != nil {
 		return err
@@ -217,7 +224,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, root string, f blo
 	if root != "/" && f.TermID+f.AuthorID != 0 {
 		b.Feeds = append(feedLinks(b.Site.Title+" – "+title, root), b.Feeds...)
 	}
-	p := listPage{Base: b, Heading: heading, Intro: intro, Listing: l}
+	p := listPage{Base: b, Heading: heading, Intro: intro, Listing: l, Writer: writer}
 	if l.HasNext() {
 		p.NextURL = root + "page/" + strconv.Itoa(n+1) + "/"
 	}
@@ -257,7 +264,7 @@ func (s *Server) authorShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.list(w, r, "/author/"+u.Slug+"/", blog.PostFilter{AuthorID: u.ID}, u.Name, "Posts by "+u.Name, u.Bio)
+	return s.listOf(w, r, "/author/"+u.Slug+"/", blog.PostFilter{AuthorID: u.ID}, u.Name, "Posts by "+u.Name, u.Bio, u)
 }
 
 var (

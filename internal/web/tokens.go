@@ -64,7 +64,7 @@ func (s *Server) adminTokenCreate(w http.ResponseWriter, r *http.Request) error 
 		return s.tokensPage(w, r, http.StatusUnprocessableEntity, p)
 	}
 	s.log.Info("access token made", "user_id", u.ID)
-	p.Secret, p.Name, p.Picked = secret, "", []string{blog.ScopeCreate, blog.ScopeMedia}
+	p.Secret = secret
 	p.Flash, p.Saved = "Token made. Copy it now: it is not shown again.", true
 	return s.tokensPage(w, r, http.StatusOK, p)
 }
