@@ -29,7 +29,8 @@ var securityHeaders = http.Header{
 	"Content-Security-Policy": {contentSecurityPolicy},
 	"X-Frame-Options":         {"DENY"},
 	// Apps find where to post from any page of the site.
-	"Link": {`</micropub>; rel="micropub"`},
+	"Link": {`</micropub>; rel="micropub"`, `</.well-known/oauth-authorization-server>; rel="indieauth-metadata"`,
+		`</indieauth/auth>; rel="authorization_endpoint"`, `</indieauth/token>; rel="token_endpoint"`},
 }
 
 // middleware wraps every request to the routes of mux: recovery,
@@ -44,8 +45,11 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	cop.AddInsecureBypassPattern("POST /comments")
 	// Apps authenticate with a bearer token, never a cookie, so a
 	// request from another origin can act only as its own token.
-	cop.AddInsecureBypassPattern("POST " + micropubPath)
-	cop.AddInsecureBypassPattern("POST " + mediaPath)
+	// IndieAuth's code, token, introspection and revocation requests
+	// come from apps' servers and carry no cookie either.
+	for _, p := range []string{micropubPath, mediaPath, authPath, tokenPath, introspectPath, revokePath} {
+		cop.AddInsecureBypassPattern("POST " + p)
+	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errBadForm)
 	}))

@@ -18,8 +18,9 @@ type tokensPage struct {
 	Picked []string
 	// Secret is a token just made, shown only now.
 	Secret string
-	// Endpoint is the Micropub endpoint, for the writer to paste.
-	Endpoint string
+	// Endpoint is the Micropub endpoint, and Home the site's address,
+	// for the writer to paste into an app.
+	Endpoint, Home string
 }
 
 // Picks reports whether scope was ticked.
@@ -38,8 +39,8 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	p.adminBase = s.adminBase(r, "Apps and tokens", "tokens")
-	p.Scopes = blog.Scopes
-	p.Endpoint = requestURL(r, micropubPath)
+	p.Scopes = []string{blog.ScopeCreate, blog.ScopeUpdate, blog.ScopeDelete, blog.ScopeMedia}
+	p.Endpoint, p.Home = requestURL(r, micropubPath), issuer(r)
 	if p.Flash == "" {
 		p.Flash = flashText(r.URL.Query().Get("done"))
 		p.Saved = p.Flash != ""
