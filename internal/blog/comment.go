@@ -67,6 +67,8 @@ type Comment struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	StatusAt    time.Time // when the status last changed
+	// SourceURL is the page a reply sent as a Webmention stands on.
+	SourceURL string
 
 	// PostTitle is filled by the store for moderation lists.
 	PostTitle string
@@ -88,6 +90,7 @@ type CommentFilter struct {
 	PostID      int64
 	Statuses    []CommentStatus
 	Email       string // exact, lower case
+	AuthorURL   string // exact
 	IP          string
 	Body        string // exact text
 	Search      string // words in the name, e-mail, address or text

@@ -41,6 +41,9 @@ type Options struct {
 	// authenticator apps or passkeys unavailable.
 	Codes    OneTimeCodes
 	Passkeys PasskeyCeremonies
+	// Peer fetches and notifies other sites for Webmention; nil leaves
+	// mentions received unverified and none sent.
+	Peer PeerClient
 	// OnChange, when set, is called after every committed write that can
 	// change what readers see, with what it changed.
 	OnChange func(Change)
@@ -57,6 +60,7 @@ type Services struct {
 	Outbox     *Outbox
 	Moving     *Moving
 	Library    *Library
+	Mentions   *Mentions
 }
 
 // New loads the site's settings and signing secret (creating the secret
@@ -74,6 +78,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	}
 	w := &Writing{core: c, posts: st, revisions: st, media: st, search: st, renderer: opts.Renderer}
 	library := &Library{core: c, media: st, posts: st, maker: opts.Pictures}
+	discussion := &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer, spam: opts.SpamChecker}
 	return &Services{
 		Site: &Site{core: c, redirects: st, addresses: st, posts: st},
 		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher,
@@ -81,12 +86,13 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 		Writing: w,
 		Reading: &Reading{core: c, posts: st, terms: st, users: st, comments: st, search: st, redirects: st,
 			addresses: st, searching: make(chan struct{}, searchesAtOnce)},
-		Discussion: &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer,
-			spam: opts.SpamChecker},
-		Outbox: &Outbox{core: c, mail: st, mailer: opts.Mailer},
+		Discussion: discussion,
+		Outbox:     &Outbox{core: c, mail: st, mailer: opts.Mailer},
 		Moving: &Moving{core: c, writing: w, posts: st, comments: st, users: st, terms: st, renderer: opts.CommentRenderer,
 			library: library},
 		Library: library,
+		Mentions: &Mentions{core: c, mentions: st, posts: st, hits: st, renderer: opts.CommentRenderer, peer: opts.Peer,
+			discussion: discussion},
 	}, nil
 }
 

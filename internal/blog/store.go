@@ -201,6 +201,7 @@ type Tx interface {
 	SessionStore
 	SecondFactorStore
 	TokenStore
+	MentionStore
 	SettingStore
 	CommentStore
 	MailStore

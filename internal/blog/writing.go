@@ -128,8 +128,10 @@ func (s *Writing) SavePost(ctx context.Context, actor *User, id int64, in PostIn
 	}
 	var saved *Post
 	err := s.write(ctx, func(tx Tx) (c Change, err error) {
-		saved, c, err = s.savePost(ctx, tx, actor, id, in)
-		return c, err
+		if saved, c, err = s.savePost(ctx, tx, actor, id, in); err != nil {
+			return c, err
+		}
+		return c, s.mentionLinks(ctx, tx, saved)
 	})
 	if err != nil {
 		return nil, err
@@ -480,8 +482,24 @@ func (s *Writing) Trash(ctx context.Context, actor *User, id int64) error {
 			return nil
 		}
 		p.Status, p.TrashedAt = StatusTrash, s.stamp()
-		return tx.UpdatePost(ctx, p)
+		if err := tx.UpdatePost(ctx, p); err != nil {
+			return err
+		}
+		return s.mentionLinks(ctx, tx, p)
 	})
+}
+
+// mentionLinks queues the Webmentions a write to p calls for (see
+// queueLinks); a site without an address sends none, having no
+// address to send as. Imports do not come here, so moving a site in
+// tells nobody.
+func (s *Writing) mentionLinks(ctx context.Context, tx Tx, p *Post) error {
+	st := s.current()
+	u, err := url.Parse(st.BaseURL)
+	if st.BaseURL == "" || err != nil {
+		return nil
+	}
+	return queueLinks(ctx, tx, p, u.Host, s.stamp())
 }
 
 // Restore takes a post or page out of the trash as a draft.
@@ -641,6 +659,9 @@ func (s *Writing) PublishDue(ctx context.Context) (int, error) {
 		for _, p := range due {
 			p.Status = StatusPublished
 			if err := tx.UpdatePost(ctx, p); err != nil {
+				return Change{}, err
+			}
+			if err := s.mentionLinks(ctx, tx, p); err != nil {
 				return Change{}, err
 			}
 		}

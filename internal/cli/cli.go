@@ -26,6 +26,7 @@ import (
 	"folio/internal/theme"
 	"folio/internal/twofactor"
 	"folio/internal/web"
+	"folio/internal/webmention"
 )
 
 // Env is what a command reads and writes besides its arguments, so tests
@@ -198,7 +199,7 @@ func (s *site) Close() error { return s.store.Close() }
 func (s *site) webConfig(th *theme.Theme, log *slog.Logger) web.Config {
 	svc := s.service
 	return web.Config{Site: svc.Site, Accounts: svc.Accounts, Writing: svc.Writing, Reading: svc.Reading,
-		Discussion: svc.Discussion, Moving: svc.Moving, Library: svc.Library, Theme: th, Log: log}
+		Discussion: svc.Discussion, Moving: svc.Moving, Library: svc.Library, Mentions: svc.Mentions, Theme: th, Log: log}
 }
 
 // openSite opens (creating and migrating) the configured database and
@@ -227,6 +228,7 @@ func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Cha
 		Pictures:        picture.Maker{},
 		Codes:           twofactor.Codes{},
 		Passkeys:        twofactor.Passkeys{},
+		Peer:            webmention.New(),
 		OnChange:        onChange,
 	})
 	if err != nil {

@@ -31,6 +31,7 @@ const (
 	scheduleInterval = time.Second
 	sweepInterval    = time.Hour
 	mailInterval     = 10 * time.Second
+	mentionInterval  = 5 * time.Second
 	purgeInterval    = 24 * time.Hour
 	// backupCheckInterval is how often a due scheduled backup is looked for.
 	backupCheckInterval = time.Minute
@@ -141,7 +142,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 func (s *site) background(ctx context.Context, log *slog.Logger, backups string) {
 	tick := time.NewTicker(scheduleInterval)
 	defer tick.Stop()
-	var lastSweep, lastMail, lastPurge, lastBackup, lastPrune time.Time
+	var lastSweep, lastMail, lastMentions, lastPurge, lastBackup, lastPrune time.Time
 	every := func(last *time.Time, d time.Duration, job func()) {
 		if time.Since(*last) >= d {
 			job()
@@ -163,6 +164,18 @@ func (s *site) background(ctx context.Context, log *slog.Logger, backups string)
 				log.Error("deliver mail", "sent", n, "err", err)
 			} else if n > 0 {
 				log.Info("delivered mail", "sent", n)
+			}
+		})
+		every(&lastMentions, mentionInterval, func() {
+			if n, err := s.service.Mentions.Verify(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("verify webmentions", "settled", n, "err", err)
+			} else if n > 0 {
+				log.Info("verified webmentions", "settled", n)
+			}
+			if n, err := s.service.Mentions.Send(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("send webmentions", "sent", n, "err", err)
+			} else if n > 0 {
+				log.Info("sent webmentions", "sent", n)
 			}
 		})
 		every(&lastSweep, sweepInterval, func() {

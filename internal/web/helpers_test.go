@@ -39,6 +39,7 @@ type site struct {
 	admin   *blog.User
 	uploads string // the folder served at /uploads/
 	web     *web.Server
+	store   blog.Store
 }
 
 // newSite starts a site with no users and the embedded theme.
@@ -108,7 +109,7 @@ func startSiteOn(tb testing.TB, st blog.Store, themeDir string, cacheBytes int64
 		c(&wc)
 	}
 	srv = web.New(wc)
-	s := &site{Server: httptest.NewServer(srv), svc: svc, clock: c, uploads: uploads, web: srv}
+	s := &site{Server: httptest.NewServer(srv), svc: svc, clock: c, uploads: uploads, web: srv, store: st}
 	tb.Cleanup(s.Close)
 	return s
 }

@@ -30,7 +30,7 @@ var securityHeaders = http.Header{
 	"X-Frame-Options":         {"DENY"},
 	// Apps find where to post from any page of the site.
 	"Link": {`</micropub>; rel="micropub"`, `</.well-known/oauth-authorization-server>; rel="indieauth-metadata"`,
-		`</indieauth/auth>; rel="authorization_endpoint"`, `</indieauth/token>; rel="token_endpoint"`},
+		`</indieauth/auth>; rel="authorization_endpoint"`, `</indieauth/token>; rel="token_endpoint"`, `</webmention>; rel="webmention"`},
 }
 
 // middleware wraps every request to the routes of mux: recovery,
@@ -47,7 +47,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	// request from another origin can act only as its own token.
 	// IndieAuth's code, token, introspection and revocation requests
 	// come from apps' servers and carry no cookie either.
-	for _, p := range []string{micropubPath, mediaPath, authPath, tokenPath, introspectPath, revokePath} {
+	for _, p := range []string{micropubPath, mediaPath, authPath, tokenPath, introspectPath, revokePath, webmentionPath} {
 		cop.AddInsecureBypassPattern("POST " + p)
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -54,7 +54,9 @@ type postPage struct {
 	Thread       *blog.Thread
 	CommentsOpen bool
 	Form         replyForm
-	avatar       func(*blog.Comment) string
+	// Likes and Reposts count the Webmentions of those kinds.
+	Likes, Reposts int
+	avatar         func(*blog.Comment) string
 }
 
 // shows names the post or page and the posts shown beside it.
@@ -379,6 +381,13 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 	p := &postPage{Base: b, Post: post, Older: older, Newer: newer}
 	if err := s.threadFor(r, p); err != nil {
 		return err
+	}
+	if s.mentions != nil {
+		counts, err := s.mentions.Counts(r.Context(), post.ID)
+		if err != nil {
+			return err
+		}
+		p.Likes, p.Reposts = counts[blog.MentionLike], counts[blog.MentionRepost]
 	}
 	if len(s.myComments(r)) > 0 || p.Form.SignedIn != "" {
 		w.Header().Set("Cache-Control", "private, no-store")

@@ -74,6 +74,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET "+micropubPath, http.HandlerFunc(s.micropubQuery))
 	mux.Handle("POST "+micropubPath, http.HandlerFunc(s.micropubPost))
 	mux.Handle("POST "+mediaPath, http.HandlerFunc(s.micropubMedia))
+	mux.Handle("POST "+webmentionPath, s.handle(s.webmentionReceive))
 	mux.Handle("GET "+metadataPath, s.handle(s.indieAuthMetadata))
 	mux.Handle("GET "+authPath, s.admin(s.authorizeShow))
 	mux.Handle("POST "+approvePath, s.admin(s.authorizeDecide))

@@ -27,6 +27,7 @@ type Config struct {
 	Discussion *blog.Discussion
 	Moving     *blog.Moving
 	Library    *blog.Library
+	Mentions   *blog.Mentions
 	Theme      *theme.Theme
 	Log        *slog.Logger
 	// SetupToken authorises /admin/setup while the site has no users.
@@ -77,6 +78,7 @@ type Server struct {
 	discussion   *blog.Discussion
 	moving       *blog.Moving
 	library      *blog.Library
+	mentions     *blog.Mentions
 	theme        *theme.Theme
 	log          *slog.Logger
 	setupToken   string
@@ -105,6 +107,7 @@ func New(cfg Config) *Server {
 		discussion: cfg.Discussion,
 		moving:     cfg.Moving,
 		library:    cfg.Library,
+		mentions:   cfg.Mentions,
 		theme:      cfg.Theme,
 		log:        cfg.Log,
 		setupToken: cfg.SetupToken,

@@ -144,7 +144,7 @@ var tables = []Table{
 	{Name: "comments", OrderBy: "id", Columns: join(cols(Int, "id", "post_id", "parent_id", "depth"),
 		cols(Text, "kind", "status", "prev_status", "author_name", "author_email", "author_url"), cols(Int, "user_id"),
 		cols(Text, "ip", "user_agent", "body", "body_html"), cols(Bool, "notify"),
-		cols(Int, "created_at", "updated_at", "status_at"))},
+		cols(Int, "created_at", "updated_at", "status_at"), since(10, cols(Text, "source_url")))},
 	{Name: "outbox", OrderBy: "id", Columns: join(cols(Int, "id"), cols(Text, "to_addr", "subject", "body"),
 		cols(Int, "attempts", "next_attempt_at"), cols(Text, "last_error"), cols(Int, "created_at"))},
 	{Name: "import_keys", OrderBy: "source, kind, key", Columns: join(cols(Text, "source", "kind", "key"), cols(Int, "local_id"))},
@@ -163,6 +163,11 @@ var tables = []Table{
 		cols(Int, "created_at", "used_at")), Since: 7},
 	{Name: "tokens", OrderBy: "id", Columns: join(cols(Int, "id", "user_id"), cols(Text, "name", "scopes", "client_id", "token_hash"),
 		cols(Int, "created_at", "used_at", "expires_at")), Since: 9},
+	{Name: "webmentions", OrderBy: "id", Columns: join(cols(Int, "id"), cols(Text, "source", "target"), cols(Int, "post_id"), cols(Text, "kind"),
+		cols(Int, "comment_id"), cols(Text, "author_name", "author_url", "author_photo"), cols(Int, "received_at", "verified_at", "attempts", "next_at"),
+		cols(Text, "last_error")), Since: 10},
+	{Name: "post_links", OrderBy: "post_id, target", Columns: join(cols(Int, "post_id"), cols(Text, "target"),
+		cols(Int, "removed", "attempts", "next_at", "sent_at"), cols(Text, "last_error")), Since: 10},
 }
 
 // Derived is what the stores keep beside the archived tables, derived

@@ -156,6 +156,14 @@ func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 	if _, _, err := svc.Accounts.CreateToken(ctx, nil, admin.ID, blog.TokenInput{Name: "phone", Scopes: []string{"create", "media"}}); err != nil {
 		t.Fatal(err)
 	}
+	// Webmentions: one received (verified as a like), one link sent for.
+	if err := st.PutMention(ctx, &blog.Mention{Source: "https://elsewhere.example/like", Target: "https://moved.example/2026/03/01/renamed/",
+		PostID: 1, Kind: blog.MentionLike, AuthorName: "Pia", ReceivedAt: time.Now(), VerifiedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutPostLink(ctx, &blog.PostLink{PostID: 1, Target: "https://elsewhere.example/essay", SentAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.CreateChallenge(ctx, &blog.Challenge{TokenHash: "a pending sign-in", Purpose: "sign-in", UserID: admin.ID, Data: "{}", ExpiresAt: time.Now().Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 		{"SessionStore", []test{{"Sessions", testSessions}}},
 		{"SecondFactorStore", []test{{"SecondFactors", testSecondFactors}}},
 		{"TokenStore", []test{{"Tokens", testTokens}}},
+		{"MentionStore", []test{{"Mentions", testMentions}}},
 		{"PostStore", []test{{"CRUD", testPostCRUD}, {"SlugConflict", testPostSlugConflict},
 			{"Filters", testPostFilters}, {"Adjacent", testAdjacentPost}}},
 		{"RevisionStore", []test{{"Revisions", testRevisions}}},
