@@ -148,7 +148,7 @@ func Run(h http.Handler, o Options) (Result, error) {
 	add := func(p string) {
 		mu.Lock()
 		defer mu.Unlock()
-		if seen[p] || strings.HasPrefix(p, "/admin") || strings.HasPrefix(p, "/comments") || strings.HasPrefix(p, "/search") || strings.HasPrefix(p, "/uploads/") {
+		if seen[p] || dynamic(p) {
 			return
 		}
 		seen[p] = true
@@ -295,6 +295,22 @@ type pageRecorder struct {
 }
 
 func (r *pageRecorder) RecordShows(sh web.Shows) { r.shows.Add(sh) }
+
+// dynamicPrefixes are the addresses only a running server answers: the
+// admin, replies, search, uploads, and the endpoints apps and other
+// sites talk to (Micropub, IndieAuth, Webmention, the API).
+var dynamicPrefixes = []string{"/admin", "/comments", "/search", "/uploads/", "/micropub", "/indieauth/", "/webmention",
+	"/.well-known/oauth-authorization-server", "/api/"}
+
+// dynamic reports whether a static copy leaves p out.
+func dynamic(p string) bool {
+	for _, pre := range dynamicPrefixes {
+		if strings.HasPrefix(p, pre) {
+			return true
+		}
+	}
+	return false
+}
 
 // localLinks returns the root-relative addresses of body's href, src
 // and srcset attributes, cleaned, without query or fragment.

@@ -24,6 +24,7 @@ var bodyLimits = map[string]int64{
 	"POST /admin/media":               maxMediaBody,
 	"POST " + micropubPath:            maxMediaBody,
 	"POST " + mediaPath:               maxMediaBody,
+	"POST /api/media":                 maxMediaBody,
 }
 
 // routes is the one table of every URL folio answers. s.page marks the
@@ -74,6 +75,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET "+micropubPath, http.HandlerFunc(s.micropubQuery))
 	mux.Handle("POST "+micropubPath, http.HandlerFunc(s.micropubPost))
 	mux.Handle("POST "+mediaPath, http.HandlerFunc(s.micropubMedia))
+	s.apiRoutesOn(mux)
 	mux.Handle("POST "+webmentionPath, s.handle(s.webmentionReceive))
 	mux.Handle("GET "+metadataPath, s.handle(s.indieAuthMetadata))
 	mux.Handle("GET "+authPath, s.admin(s.authorizeShow))
