@@ -81,6 +81,9 @@ func TestSeedAndBuild(t *testing.T) {
 	if strings.Contains(string(page), `id="commentform"`) || !strings.Contains(string(page), "replies are taken on the live site") {
 		t.Error("a build without --comments-endpoint has reply forms")
 	}
+	if strings.Contains(string(page), `rel="micropub"`) || strings.Contains(string(page), `rel="webmention"`) {
+		t.Error("a copy without a live server names endpoints it does not have")
+	}
 	if _, err := os.Stat(filepath.Join(site, "404.html")); err != nil {
 		t.Error("no 404.html")
 	}
@@ -96,6 +99,12 @@ func TestSeedAndBuild(t *testing.T) {
 	page, _ = os.ReadFile(filepath.Join(site, strings.TrimPrefix(posts[0].Path, "/"), "index.html"))
 	if !strings.Contains(string(page), `action="https://live.example/comments"`) {
 		t.Error("reply forms do not post to the endpoint")
+	}
+	for _, want := range []string{`<link rel="webmention" href="https://live.example/webmention">`, `<link rel="micropub" href="https://live.example/micropub">`,
+		`<link rel="indieauth-metadata" href="https://live.example/.well-known/oauth-authorization-server">`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("a copy with a live server lacks %s", want)
+		}
 	}
 	if code, _, errs := run(t, "", "build", "--data", dir); code == 0 || !strings.Contains(errs, "--out") {
 		t.Errorf("build without --out: %d %q", code, errs)

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -90,6 +91,8 @@ type Server struct {
 	pictures     *pageCache    // the library's copies, apart from pages; nil without a cache
 	searchLimit  *addressLimit // uncached searches per address
 	replyAction  string        // "" leaves reply forms out
+	endpoints    string        // where the head's app and Webmention endpoints are: "" here, a live origin for a copy
+	noEndpoints  bool          // a static copy with no live server names none
 	backups      func() time.Time
 	autosave     time.Duration
 	backup       Backup
@@ -123,6 +126,12 @@ func New(cfg Config) *Server {
 	if cfg.NoReplyForm {
 		s.replyAction = ""
 	}
+	// A static copy's head names the live server's endpoints, as its
+	// reply forms post there; a copy without one names none.
+	if u, err := url.Parse(cfg.ReplyAction); err == nil && u.Scheme != "" && u.Host != "" {
+		s.endpoints = u.Scheme + "://" + u.Host
+	}
+	s.noEndpoints = cfg.NoReplyForm
 	s.uploads = cfg.UploadsDir
 	s.backups, s.backup = cfg.LastBackup, cfg.Backup
 	if s.autosave = cfg.AutosaveEvery; s.autosave <= 0 {
@@ -305,6 +314,10 @@ type Base struct {
 	Prev, Next  string     // rel="prev"/"next" of paginated lists
 	Article     *articleMeta
 	Image       *shareImage // the picture social sites show; nil for none
+	// Endpoints prefixes the Micropub, IndieAuth and Webmention links of
+	// the head: "" for this server; NoEndpoints leaves them out.
+	Endpoints   string
+	NoEndpoints bool
 }
 
 // shareImage is the picture OpenGraph and Twitter cards show for a page.
@@ -348,7 +361,7 @@ func (s *Server) siteOrigin() string {
 
 func (s *Server) base(r *http.Request, title string) Base {
 	st := s.site.Settings()
-	return Base{Site: st, Title: title, Path: r.URL.Path, Canonical: s.absURL(r, r.URL.Path)}
+	return Base{Site: st, Title: title, Path: r.URL.Path, Canonical: s.absURL(r, r.URL.Path), Endpoints: s.endpoints, NoEndpoints: s.noEndpoints}
 }
 
 // absURL returns the absolute URL of path on this site: the configured
