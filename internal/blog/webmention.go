@@ -57,6 +57,8 @@ type Mention struct {
 	Attempts    int
 	NextAt      time.Time // when to verify it (again); zero when done
 	LastError   string
+	// PostTitle is the mentioned post's title, in lists.
+	PostTitle string
 }
 
 // PostLink is a link from one of the site's posts that a Webmention is
@@ -78,6 +80,9 @@ type MentionStore interface {
 	MentionBySource(ctx context.Context, source, target string) (*Mention, error)
 	DueMentions(ctx context.Context, now time.Time, limit int) ([]*Mention, error)
 	DeleteMention(ctx context.Context, id int64) error
+	// RecentMentions lists the latest verified mentions, newest first,
+	// with their posts' titles.
+	RecentMentions(ctx context.Context, limit int) ([]*Mention, error)
 	// MentionCounts counts a post's verified mentions by kind.
 	MentionCounts(ctx context.Context, postID int64) (map[MentionKind]int, error)
 	PostLinks(ctx context.Context, postID int64) ([]*PostLink, error)
@@ -365,6 +370,14 @@ func (m *Mentions) dropReply(ctx context.Context, tx Tx, mn *Mention) error {
 	}
 	mn.CommentID = 0
 	return tx.AddCommentCount(ctx, c.PostID, approvedDelta(c.Status, ""))
+}
+
+// Recent lists the latest verified mentions of any kind, for editors.
+func (m *Mentions) Recent(ctx context.Context, actor *User, limit int) ([]*Mention, error) {
+	if !actor.CanEditOthers() {
+		return nil, ErrForbidden
+	}
+	return m.mentions.RecentMentions(ctx, limit)
 }
 
 // Counts returns a post's likes and reposts.

@@ -19,6 +19,7 @@ type dashboardPage struct {
 	DraftCount         int
 	ScheduledCount     int
 	Recent             []*blog.Comment // approved replies, newest first
+	Mentions           []*blog.Mention // Webmentions from other sites, newest first
 	Health             []healthCheck   // for administrators
 	PublishedPostCount int
 }
@@ -55,6 +56,11 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 		if p.Recent, _, err = s.discussion.ModerationQueue(ctx, u, blog.CommentFilter{Statuses: []blog.CommentStatus{blog.CommentApproved},
 			Limit: dashboardItems}); err != nil {
 			return err
+		}
+		if s.mentions != nil {
+			if p.Mentions, err = s.mentions.Recent(ctx, u, dashboardItems); err != nil {
+				return err
+			}
 		}
 	}
 	if u.CanManageSite() {

@@ -60,6 +60,17 @@ func TestWebmentionEndpoint(t *testing.T) {
 	if err != nil || m.PostID != post.ID || m.NextAt.IsZero() {
 		t.Errorf("the stored mention: %+v %v", m, err)
 	}
+	// A verified mention shows on the dashboard; likes count under the
+	// post.
+	if err := s.store.PutMention(ctx, &blog.Mention{Source: "https://pia.example/likes/1", Target: s.URL + post.Path, PostID: post.ID,
+		Kind: blog.MentionLike, AuthorName: "Pia", ReceivedAt: s.clock.Now(), VerifiedAt: s.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	s.web.Invalidate(blog.Change{All: true})
+	mustContain(t, "the post", b.get(post.Path).Body, "1 like from other sites")
+	admin := s.browser(t)
+	admin.login("ada@example.com", "analytical engine")
+	mustContain(t, "the dashboard", admin.get("/admin/").Body, "From other sites", `<a href="https://pia.example/likes/1" rel="nofollow noopener">liked</a>`)
 	var last int
 	for i := range blog.MentionsPerHost + 1 {
 		last = send("https://flood.example/"+itoa(int64(i)), s.URL+post.Path)

@@ -54,6 +54,21 @@ func (t Tables) DeleteMention(ctx context.Context, id int64) error {
 	return t.d.MapErr(err)
 }
 
+// RecentMentions lists the latest verified mentions with their posts'
+// titles.
+func (t Tables) RecentMentions(ctx context.Context, limit int) ([]*blog.Mention, error) {
+	return Collect(ctx, t.db, func(sc Scanner) (*blog.Mention, error) {
+		m := &blog.Mention{}
+		var received, verified int64
+		if err := sc.Scan(&m.ID, &m.Source, &m.Target, &m.PostID, &m.Kind, &m.AuthorName, &m.AuthorURL, &received, &verified, &m.PostTitle); err != nil {
+			return nil, err
+		}
+		m.ReceivedAt, m.VerifiedAt = FromUnix(received), FromUnix(verified)
+		return m, nil
+	}, `SELECT w.id, w.source, w.target, w.post_id, w.kind, w.author_name, w.author_url, w.received_at, w.verified_at, p.title
+		FROM webmentions w JOIN posts p ON p.id = w.post_id WHERE w.verified_at > 0 ORDER BY w.verified_at DESC, w.id DESC LIMIT ?`, limit)
+}
+
 // MentionCounts counts a post's verified mentions by kind.
 func (t Tables) MentionCounts(ctx context.Context, postID int64) (map[blog.MentionKind]int, error) {
 	return CollectMap[blog.MentionKind, int](ctx, t.db, `SELECT kind, COUNT(*) FROM webmentions WHERE post_id = ? AND verified_at > 0 GROUP BY kind`, postID)

@@ -42,6 +42,9 @@ func testMentions(t *testing.T, st blog.Store) {
 	if counts, err := st.MentionCounts(ctx, p.ID); err != nil || counts[blog.MentionRepost] != 1 || counts[blog.MentionLike] != 0 {
 		t.Errorf("counts (the like is unverified again): %v %v", counts, err)
 	}
+	if recent, err := st.RecentMentions(ctx, 5); err != nil || len(recent) != 1 || recent[0].Kind != blog.MentionRepost || recent[0].PostTitle != p.Title {
+		t.Errorf("recent (the verified repost only): %+v %v", recent, err)
+	}
 	if got, err := st.MentionBySource(ctx, other.Source, other.Target); err != nil || got.Kind != blog.MentionRepost {
 		t.Errorf("by source: %+v %v", got, err)
 	}
