@@ -39,7 +39,7 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	p.adminBase = s.adminBase(r, "Apps and tokens", "tokens")
-	p.Scopes = []string{blog.ScopeCreate, blog.ScopeUpdate, blog.ScopeDelete, blog.ScopeMedia}
+	p.Scopes = []string{blog.ScopeCreate, blog.ScopeUpdate, blog.ScopeDelete, blog.ScopeMedia, blog.ScopeRead, blog.ScopeModerate}
 	p.Endpoint, p.Home = requestURL(r, micropubPath), issuer(r)
 	if p.Flash == "" {
 		p.Flash = flashText(r.URL.Query().Get("done"))
