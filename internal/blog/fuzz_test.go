@@ -2,6 +2,7 @@ package blog_test
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -62,6 +63,66 @@ func FuzzSlugify(f *testing.F) {
 		if strings.HasPrefix(s, "-") || strings.HasSuffix(s, "-") || strings.Contains(s, "--") || utf8.RuneCountInString(s) > 80 ||
 			!utf8.ValidString(s) || strings.ContainsAny(s, "/?#%&<>\"' ") || s != strings.ToLower(s) {
 			t.Fatalf("Slugify(%q) = %q", title, s)
+		}
+	})
+}
+
+// FuzzParseAuthRequest checks that an IndieAuth request ParseAuthRequest
+// accepts sends the writer back only to the app's own host, carries a
+// PKCE challenge of the allowed length, and asks only for known scopes.
+func FuzzParseAuthRequest(f *testing.F) {
+	for _, seed := range []string{
+		"response_type=code&client_id=https://app.example/&redirect_uri=https://app.example/cb&code_challenge=" + strings.Repeat("a", 43) + "&code_challenge_method=S256&scope=create+media",
+		"client_id=https://app.example/&redirect_uri=https://evil.example/&code_challenge_method=S256",
+		"client_id=https://user:pw@app.example/&redirect_uri=https://app.example/",
+		"client_id=http://app.example:8080/&redirect_uri=http://APP.example:8080/cb&code_challenge_method=S256&code_challenge=" + strings.Repeat("b", 128),
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		r, err := blog.ParseAuthRequest(q)
+		if err != nil {
+			return
+		}
+		client, err1 := url.Parse(r.ClientID)
+		redirect, err2 := url.Parse(r.RedirectURI)
+		if err1 != nil || err2 != nil || !strings.EqualFold(client.Host, redirect.Host) || client.Scheme != redirect.Scheme || client.User != nil {
+			t.Fatalf("accepted a redirect off the client's host: %+v", r)
+		}
+		if n := len(r.CodeChallenge); n < 43 || n > 128 {
+			t.Fatalf("accepted a challenge of %d characters", n)
+		}
+		for _, s := range r.Scopes {
+			if !slices.Contains(blog.Scopes, s) {
+				t.Fatalf("accepted the unknown scope %q", s)
+			}
+		}
+	})
+}
+
+// FuzzParseScopes checks that parsed scopes are known and listed once.
+func FuzzParseScopes(f *testing.F) {
+	for _, seed := range []string{"create media", "create,create", "CREATE+read", "", "admin", " , "} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		scopes, err := blog.ParseScopes(in)
+		if err != nil {
+			return
+		}
+		if len(scopes) == 0 {
+			t.Fatal("no scopes and no error")
+		}
+		seen := map[string]bool{}
+		for _, s := range scopes {
+			if !slices.Contains(blog.Scopes, s) || seen[s] {
+				t.Fatalf("ParseScopes(%q) = %v", in, scopes)
+			}
+			seen[s] = true
 		}
 	})
 }

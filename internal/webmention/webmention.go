@@ -135,11 +135,18 @@ func (c *Client) Verify(ctx context.Context, source, target string) (*blog.Sourc
 	if resp.StatusCode/100 != 2 {
 		return nil, fmt.Errorf("source answered %s", resp.Status)
 	}
-	data := microformats.Parse(bytes.NewReader(body), resp.Request.URL)
-	page := &blog.SourcePage{Kind: blog.MentionMention, Links: linksTo(body, resp.Request.URL, target)}
+	return readSource(body, resp.Request.URL, target), nil
+}
+
+// readSource reads what a source page at base does with target: whether
+// it links it, and from its first h-entry the kind of mention, the
+// author, the text and the date.
+func readSource(body []byte, base *url.URL, target string) *blog.SourcePage {
+	data := microformats.Parse(bytes.NewReader(body), base)
+	page := &blog.SourcePage{Kind: blog.MentionMention, Links: linksTo(body, base, target)}
 	entry := findEntry(data.Items)
 	if entry == nil {
-		return page, nil
+		return page
 	}
 	for _, k := range []struct {
 		prop string
@@ -168,7 +175,7 @@ func (c *Client) Verify(ctx context.Context, source, target string) (*blog.Sourc
 			page.AuthorName = a
 		}
 	}
-	return page, nil
+	return page
 }
 
 // findEntry returns the first h-entry, top-level or nested.
