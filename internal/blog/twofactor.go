@@ -563,16 +563,23 @@ func (a *Accounts) BeginSecondFactor(ctx context.Context, u *User, next string) 
 // PendingSecondFactor returns the pending sign-in token names, or
 // ErrNotFound when it is unknown or expired.
 func (a *Accounts) PendingSecondFactor(ctx context.Context, token string) (*PendingSignIn, error) {
+	p, _, err := a.pendingSignIn(ctx, token)
+	return p, err
+}
+
+// pendingSignIn returns the pending sign-in token names with the
+// ceremony's data.
+func (a *Accounts) pendingSignIn(ctx context.Context, token string) (*PendingSignIn, ceremonyData, error) {
 	c, d, err := a.challenge(ctx, token, purposeSignIn)
 	if err != nil {
-		return nil, err
+		return nil, d, err
 	}
 	u, err := a.users.User(ctx, c.UserID)
 	if err != nil {
-		return nil, err
+		return nil, d, err
 	}
 	if !u.Active() {
-		return nil, ErrNotFound
+		return nil, d, ErrNotFound
 	}
 	p := &PendingSignIn{User: u, Next: d.Next}
 	if sec, err := a.factors.TOTPSecret(ctx, u.ID); err == nil {
@@ -581,7 +588,7 @@ func (a *Accounts) PendingSecondFactor(ctx context.Context, token string) (*Pend
 	if d.Options != "" {
 		p.Passkey = &Ceremony{Token: token, Options: d.Options}
 	}
-	return p, nil
+	return p, d, nil
 }
 
 // FinishWithCode finishes the pending sign-in token names with a code
@@ -645,16 +652,12 @@ func (a *Accounts) finishChallenge(ctx context.Context, token string) error {
 // FinishWithPasskey finishes the pending sign-in token names with the
 // browser's answer from one of the writer's passkeys.
 func (a *Accounts) FinishWithPasskey(ctx context.Context, token string, response []byte) (*PendingSignIn, error) {
-	p, err := a.PendingSecondFactor(ctx, token)
+	p, d, err := a.pendingSignIn(ctx, token)
 	if err != nil {
 		return nil, err
 	}
 	if p.Passkey == nil {
 		return nil, ErrNoSecondFactor
-	}
-	_, d, err := a.challenge(ctx, token, purposeSignIn)
-	if err != nil {
-		return nil, err
 	}
 	id, err := a.usePasskey(ctx, d.State, response)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
 	"regexp"
 	"slices"
@@ -254,7 +255,7 @@ func (m *Mentions) takeMentions(ctx context.Context) ([]*Mention, error) {
 // apply settles a verified mention: a withdrawn one goes with its
 // reply; a reply is made or updated in moderation; others are counted.
 func (m *Mentions) apply(ctx context.Context, mn *Mention, page *SourcePage) error {
-	var body, html string
+	var body, rendered string
 	if page.Links && page.Kind == MentionReply {
 		body = truncate(commentText(page.Content), m.current().Discussion.MaxLength)
 		if body == "" {
@@ -264,7 +265,7 @@ func (m *Mentions) apply(ctx context.Context, mn *Mention, page *SourcePage) err
 			return errors.New("blog: receiving replies needs a CommentRenderer")
 		}
 		var err error
-		if html, err = m.renderer.RenderComment(body); err != nil {
+		if rendered, err = m.renderer.RenderComment(body); err != nil {
 			return err
 		}
 	}
@@ -280,7 +281,7 @@ func (m *Mentions) apply(ctx context.Context, mn *Mention, page *SourcePage) err
 		mn.AuthorName = truncate(strings.TrimSpace(clean(page.AuthorName)), maxMentionAuthorName)
 		mn.AuthorURL, mn.AuthorPhoto = safeURL(page.AuthorURL), safeURL(page.AuthorPhoto)
 		if mn.Kind == MentionReply {
-			if err := m.putReply(ctx, tx, mn, body, html, page.Published); err != nil {
+			if err := m.putReply(ctx, tx, mn, body, rendered, page.Published); err != nil {
 				return Change{}, err
 			}
 		} else if err := m.dropReply(ctx, tx, mn); err != nil {
@@ -302,7 +303,7 @@ func safeURL(raw string) string {
 // reader's reply: the block and hold lists, the link limit, the
 // moderation policy (a writer with an approved reply from the same
 // address passes the first-time hold), and mail to the post's writer.
-func (m *Mentions) putReply(ctx context.Context, tx Tx, mn *Mention, body, html string, published time.Time) error {
+func (m *Mentions) putReply(ctx context.Context, tx Tx, mn *Mention, body, rendered string, published time.Time) error {
 	d := m.current().Discussion
 	post, err := tx.Post(ctx, mn.PostID)
 	if err != nil {
@@ -318,7 +319,7 @@ func (m *Mentions) putReply(ctx context.Context, tx Tx, mn *Mention, body, html 
 	if mn.CommentID != 0 {
 		c, err := tx.Comment(ctx, mn.CommentID)
 		if err == nil {
-			c.AuthorName, c.AuthorURL, c.Body, c.BodyHTML, c.UpdatedAt, c.SourceURL = name, mn.AuthorURL, body, html, now, mn.Source
+			c.AuthorName, c.AuthorURL, c.Body, c.BodyHTML, c.UpdatedAt, c.SourceURL = name, mn.AuthorURL, body, rendered, now, mn.Source
 			return tx.UpdateComment(ctx, c)
 		}
 		if !errors.Is(err, ErrNotFound) {
@@ -327,7 +328,7 @@ func (m *Mentions) putReply(ctx context.Context, tx Tx, mn *Mention, body, html 
 	}
 	// A reply like any other, known by the page it stands on.
 	c := &Comment{PostID: post.ID, Kind: CommentKindComment, AuthorName: name, AuthorURL: mn.AuthorURL, SourceURL: mn.Source,
-		Body: body, BodyHTML: html, CreatedAt: now, UpdatedAt: now, StatusAt: now}
+		Body: body, BodyHTML: rendered, CreatedAt: now, UpdatedAt: now, StatusAt: now}
 	if !published.IsZero() && published.Before(now) {
 		c.CreatedAt = published.UTC()
 	}
@@ -396,7 +397,7 @@ func linksOf(p *Post, ownHost string) []string {
 	}
 	var out []string
 	add := func(raw string) {
-		u, err := mentionURL(htmlUnescape(raw))
+		u, err := mentionURL(html.UnescapeString(raw))
 		if err != nil || strings.EqualFold(u.Host, ownHost) {
 			return
 		}
@@ -411,11 +412,6 @@ func linksOf(p *Post, ownHost string) []string {
 		add(m[1])
 	}
 	return out
-}
-
-// htmlUnescape undoes the escaping of an attribute the renderer wrote.
-func htmlUnescape(s string) string {
-	return strings.NewReplacer("&amp;", "&", "&#39;", "'", "&quot;", `"`, "&lt;", "<", "&gt;", ">").Replace(s)
 }
 
 // queueLinks records the Webmentions a published post's save calls for:

@@ -352,50 +352,30 @@ type apiPostInput struct {
 
 // apply sets the fields a request gave on in.
 func (a apiPostInput) apply(in *blog.PostInput) {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = *src
-		}
-	}
-	if a.Kind != nil {
-		in.Kind = *a.Kind
-	}
-	if a.Status != nil {
-		in.Status = *a.Status
-	}
-	set(&in.Title, a.Title)
-	set(&in.Slug, a.Slug)
-	set(&in.Lede, a.Lede)
-	set(&in.Body, a.Body)
+	given(&in.Kind, a.Kind)
+	given(&in.Status, a.Status)
+	given(&in.Title, a.Title)
+	given(&in.Slug, a.Slug)
+	given(&in.Lede, a.Lede)
+	given(&in.Body, a.Body)
 	if a.Source != nil {
 		in.Source = blog.Source{URL: a.Source.URL, Title: a.Source.Title, Site: a.Source.Site}
 	}
-	if a.Tags != nil {
-		in.Tags = *a.Tags
-	}
-	if a.Categories != nil {
-		in.Categories = *a.Categories
-	}
-	if a.PublishedAt != nil {
-		in.PublishedAt = *a.PublishedAt
-	}
-	if a.CommentsOpen != nil {
-		in.CommentsOpen = *a.CommentsOpen
-	}
-	if a.ParentID != nil {
-		in.ParentID = *a.ParentID
-	}
-	if a.MenuOrder != nil {
-		in.MenuOrder = *a.MenuOrder
-	}
-	if a.Sticky != nil {
-		in.Sticky = *a.Sticky
-	}
-	if a.FeaturedID != nil {
-		in.FeaturedID = *a.FeaturedID
-	}
-	if a.AuthorID != nil {
-		in.AuthorID = *a.AuthorID
+	given(&in.Tags, a.Tags)
+	given(&in.Categories, a.Categories)
+	given(&in.PublishedAt, a.PublishedAt)
+	given(&in.CommentsOpen, a.CommentsOpen)
+	given(&in.ParentID, a.ParentID)
+	given(&in.MenuOrder, a.MenuOrder)
+	given(&in.Sticky, a.Sticky)
+	given(&in.FeaturedID, a.FeaturedID)
+	given(&in.AuthorID, a.AuthorID)
+}
+
+// given sets *dst to *src when the request gave src.
+func given[T any](dst, src *T) {
+	if src != nil {
+		*dst = *src
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -509,7 +510,7 @@ func applyUpdate(p *blog.Post, req micropubRequest) (blog.PostInput, error) {
 				drop := values.strings(k)
 				kept := in.Tags[:0]
 				for _, t := range in.Tags {
-					if !containsFold(drop, t) {
+					if !slices.ContainsFunc(drop, func(d string) bool { return strings.EqualFold(d, t) }) {
 						kept = append(kept, t)
 					}
 				}
@@ -520,15 +521,6 @@ func applyUpdate(p *blog.Post, req micropubRequest) (blog.PostInput, error) {
 		}
 	}
 	return in, nil
-}
-
-func containsFold(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(v, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // uploadFile stores an uploaded file in the library.

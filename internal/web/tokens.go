@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"folio/internal/blog"
@@ -24,14 +25,7 @@ type tokensPage struct {
 }
 
 // Picks reports whether scope was ticked.
-func (p tokensPage) Picks(scope string) bool {
-	for _, s := range p.Picked {
-		if s == scope {
-			return true
-		}
-	}
-	return false
-}
+func (p tokensPage) Picks(scope string) bool { return slices.Contains(p.Picked, scope) }
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, status int, p tokensPage) error {
 	var err error
