@@ -1,111 +1,56 @@
 // Package webmention talks to other sites for Webmention: it fetches a
 // mention's source and reads its microformats (through
 // willnorris.com/go/microformats), discovers a page's endpoint, and
-// sends mentions. Every request refuses private, loopback and
-// link-local addresses, checked at connection time so a name that
-// resolves elsewhere later cannot slip through, and plain http, unless
-// AllowPrivate is set (FOLIO_ALLOW_PRIVATE_PEERS=1, for tests and
-// private networks); bodies, times and redirects are bounded.
+// sends mentions, through the peer package's guarded client (no
+// private addresses or plain http unless allowed; bodies, times and
+// redirects bounded).
 package webmention
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	"willnorris.com/go/microformats"
 
 	"folio/internal/blog"
+	"folio/internal/peer"
 )
 
 // Limits on what is fetched.
 const (
-	maxBody      = 1 << 20
-	maxRedirects = 5
-	timeout      = 15 * time.Second
-	userAgent    = "folio (Webmention)"
+	maxBody   = 1 << 20
+	userAgent = "folio (Webmention)"
 )
 
 // AllowPrivateEnv names the variable that lets peers on private
 // addresses and plain http be reached.
-const AllowPrivateEnv = "FOLIO_ALLOW_PRIVATE_PEERS"
-
-// errPrivate refuses an address on this machine or a private network.
-var errPrivate = errors.New("refusing a private, loopback or link-local address")
+const AllowPrivateEnv = peer.AllowPrivateEnv
 
 // Client is the peer client.
 type Client struct {
-	AllowPrivate bool
-	http         *http.Client
+	http *peer.Client
 }
 
 var _ blog.PeerClient = (*Client)(nil)
 
 // New returns a client; private peers are allowed when the environment
 // says so.
-func New() *Client { return NewClient(os.Getenv(AllowPrivateEnv) == "1") }
+func New() *Client { return NewClient(peer.AllowPrivate()) }
 
 // NewClient returns a client that reaches private peers only when
 // allowPrivate is set.
-func NewClient(allowPrivate bool) *Client {
-	c := &Client{AllowPrivate: allowPrivate}
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
-		host, _, err := net.SplitHostPort(address)
-		if err != nil {
-			return err
-		}
-		if ip := net.ParseIP(host); ip == nil || (!allowPrivate && !public(ip)) {
-			return fmt.Errorf("%w: %s", errPrivate, host)
-		}
-		return nil
-	}}
-	c.http = &http.Client{
-		Timeout: timeout,
-		Transport: &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second,
-			ResponseHeaderTimeout: 10 * time.Second, MaxResponseHeaderBytes: 64 << 10, Proxy: nil},
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxRedirects {
-				return errors.New("too many redirects")
-			}
-			return c.checkURL(req.URL)
-		},
-	}
-	return c
-}
-
-// public reports whether ip is an address on the public internet.
-func public(ip net.IP) bool {
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast())
-}
-
-// checkURL refuses an address folio does not fetch.
-func (c *Client) checkURL(u *url.URL) error {
-	if u.Scheme != "https" && !(c.AllowPrivate && u.Scheme == "http") {
-		return fmt.Errorf("refusing %s: only https addresses are fetched", u.Redacted())
-	}
-	if u.User != nil {
-		return errors.New("refusing an address with credentials")
-	}
-	return nil
-}
+func NewClient(allowPrivate bool) *Client { return &Client{http: peer.New(allowPrivate)} }
 
 // get fetches u, and returns the response with its body read (bounded).
 func (c *Client) get(ctx context.Context, raw string) (*http.Response, []byte, error) {
-	u, err := url.Parse(raw)
+	u, err := c.http.CheckRaw(raw)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := c.checkURL(u); err != nil {
 		return nil, nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -308,11 +253,8 @@ func relHas(params, name string) bool {
 
 // Send tells endpoint that source links target.
 func (c *Client) Send(ctx context.Context, endpoint, source, target string) error {
-	u, err := url.Parse(endpoint)
+	u, err := c.http.CheckRaw(endpoint)
 	if err != nil {
-		return err
-	}
-	if err := c.checkURL(u); err != nil {
 		return err
 	}
 	form := url.Values{"source": {source}, "target": {target}}
