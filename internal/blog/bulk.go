@@ -71,6 +71,9 @@ func (s *Writing) Bulk(ctx context.Context, actor *User, ids []int64, action Bul
 				if err != nil {
 					return Change{}, err
 				}
+				if err := s.announce(ctx, tx, p); err != nil {
+					return Change{}, err
+				}
 				all, changed = all.Merge(c), changed+1
 				continue
 			}
@@ -92,8 +95,11 @@ func (s *Writing) Bulk(ctx context.Context, actor *User, ids []int64, action Bul
 			if p.Kind == KindPage && action != BulkPublish && action != BulkDraft {
 				continue // pages have no terms
 			}
-			_, c, err := s.savePost(ctx, tx, actor, id, in)
+			saved, c, err := s.savePost(ctx, tx, actor, id, in)
 			if err != nil {
+				return Change{}, err
+			}
+			if err := s.announce(ctx, tx, saved); err != nil {
 				return Change{}, err
 			}
 			all, changed = all.Merge(c), changed+1

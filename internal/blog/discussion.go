@@ -22,6 +22,7 @@ type Discussion struct {
 	posts    PostStore
 	renderer CommentRenderer
 	spam     SpamChecker
+	fed      *Federation
 }
 
 // RefusalReason says why a reply was not accepted.

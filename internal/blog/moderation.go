@@ -221,6 +221,9 @@ func (s *Discussion) ReplyAsWriter(ctx context.Context, actor *User, parentID in
 		}
 		s.decorate(post)
 		out = c
+		if err := s.fed.queueAnswer(ctx, tx, actor, c, post, parent.ID); err != nil {
+			return Change{}, err
+		}
 		return replyChange(c.PostID), s.queueReplyMail(ctx, tx, post, c)
 	})
 	return out, err

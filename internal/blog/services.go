@@ -44,6 +44,12 @@ type Options struct {
 	// Peer fetches and notifies other sites for Webmention; nil leaves
 	// mentions received unverified and none sent.
 	Peer PeerClient
+	// Fediverse writes and delivers ActivityPub activities; nil keeps
+	// the site off the fediverse.
+	Fediverse Fediverse
+	// FederateOverHTTP lets a site on a plain http address federate, for
+	// tests and private networks.
+	FederateOverHTTP bool
 	// OnChange, when set, is called after every committed write that can
 	// change what readers see, with what it changed.
 	OnChange func(Change)
@@ -61,6 +67,7 @@ type Services struct {
 	Moving     *Moving
 	Library    *Library
 	Mentions   *Mentions
+	Federation *Federation
 }
 
 // New loads the site's settings and signing secret (creating the secret
@@ -79,6 +86,9 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	w := &Writing{core: c, posts: st, revisions: st, media: st, search: st, renderer: opts.Renderer}
 	library := &Library{core: c, media: st, posts: st, maker: opts.Pictures}
 	discussion := &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer, spam: opts.SpamChecker}
+	fed := &Federation{core: c, store: st, users: st, posts: st, mentions: st, hits: st, renderer: opts.CommentRenderer,
+		fediverse: opts.Fediverse, discussion: discussion, allowHTTP: opts.FederateOverHTTP}
+	w.fed, discussion.fed = fed, fed
 	return &Services{
 		Site: &Site{core: c, redirects: st, addresses: st, posts: st},
 		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher,
@@ -93,6 +103,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 		Library: library,
 		Mentions: &Mentions{core: c, mentions: st, posts: st, hits: st, renderer: opts.CommentRenderer, peer: opts.Peer,
 			discussion: discussion},
+		Federation: fed,
 	}, nil
 }
 

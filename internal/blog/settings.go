@@ -30,6 +30,11 @@ type Settings struct {
 	// RevisionsKept is how many revisions of each post are kept, the
 	// newest; 0 keeps them all.
 	RevisionsKept int
+	// Federation lets the fediverse follow the writers (when the site
+	// has an https address); ApproveFollowers holds each follow request
+	// for a writer's approval.
+	Federation       bool
+	ApproveFollowers bool
 
 	Discussion DiscussionSettings
 
@@ -93,6 +98,7 @@ func DefaultSettings() Settings {
 		Robots:       "User-agent: *\nDisallow: /admin/\nDisallow: /search\n",
 		BackupKeep:   7,
 		MediaMaxMB:   32,
+		Federation:   true,
 		Discussion: DiscussionSettings{
 			Moderation:       ModerateHoldFirst,
 			MaxLinks:         2,
@@ -248,6 +254,8 @@ var settingFields = []settingField{
 	intSetting("backup_keep", 1, 1000, func(s *Settings) *int { return &s.BackupKeep }),
 	intSetting("media_max_mb", 1, 1024, func(s *Settings) *int { return &s.MediaMaxMB }),
 	intSetting("revisions_kept", 0, 100000, func(s *Settings) *int { return &s.RevisionsKept }),
+	boolSetting("federation", func(s *Settings) *bool { return &s.Federation }),
+	boolSetting("federation_approve_followers", func(s *Settings) *bool { return &s.ApproveFollowers }),
 	{"menu", func(s *Settings) string { return s.menuJSON }, func(s *Settings, x string) string {
 		items, msg := parseMenu(x)
 		if msg != "" {

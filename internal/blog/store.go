@@ -202,6 +202,7 @@ type Tx interface {
 	SecondFactorStore
 	TokenStore
 	MentionStore
+	FederationStore
 	SettingStore
 	CommentStore
 	MailStore

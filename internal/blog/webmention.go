@@ -299,58 +299,85 @@ func safeURL(raw string) string {
 	return ""
 }
 
-// putReply makes or updates the reply a mention is, moderated as a
-// reader's reply: the block and hold lists, the link limit, the
-// moderation policy (a writer with an approved reply from the same
-// address passes the first-time hold), and mail to the post's writer.
+// putReply makes or updates the reply a mention is.
 func (m *Mentions) putReply(ctx context.Context, tx Tx, mn *Mention, body, rendered string, published time.Time) error {
-	d := m.current().Discussion
-	post, err := tx.Post(ctx, mn.PostID)
-	if err != nil {
-		return err
-	}
-	now := m.stamp()
 	name := mn.AuthorName
 	if name == "" {
 		if u, err := url.Parse(mn.Source); err == nil {
 			name = u.Hostname()
 		}
 	}
-	if mn.CommentID != 0 {
-		c, err := tx.Comment(ctx, mn.CommentID)
+	c, err := m.discussion.putRemoteReply(ctx, tx, &remoteReply{PostID: mn.PostID, CommentID: mn.CommentID, Name: name,
+		AuthorURL: mn.AuthorURL, SourceURL: mn.Source, Body: body, Rendered: rendered, Published: published})
+	if err != nil {
+		return err
+	}
+	mn.CommentID = c.ID
+	return nil
+}
+
+// remoteReply is a reply that comes from another site, by Webmention or
+// ActivityPub.
+type remoteReply struct {
+	PostID, ParentID int64
+	CommentID        int64 // the reply it already is, to update; 0 for a new one
+	Name, AuthorURL  string
+	SourceURL        string // the page it stands on
+	Body, Rendered   string
+	Published        time.Time
+}
+
+// putRemoteReply makes or updates a reply from another site, moderated
+// as a reader's reply: the block and hold lists, the link limit, the
+// moderation policy (an author with an approved reply from the same
+// address passes the first-time hold), and mail to the post's writer.
+func (s *Discussion) putRemoteReply(ctx context.Context, tx Tx, in *remoteReply) (*Comment, error) {
+	d := s.current().Discussion
+	now := s.stamp()
+	if in.CommentID != 0 {
+		c, err := tx.Comment(ctx, in.CommentID)
 		if err == nil {
-			c.AuthorName, c.AuthorURL, c.Body, c.BodyHTML, c.UpdatedAt, c.SourceURL = name, mn.AuthorURL, body, rendered, now, mn.Source
-			return tx.UpdateComment(ctx, c)
+			c.AuthorName, c.AuthorURL, c.Body, c.BodyHTML, c.UpdatedAt, c.SourceURL = in.Name, in.AuthorURL, in.Body, in.Rendered, now, in.SourceURL
+			return c, tx.UpdateComment(ctx, c)
 		}
 		if !errors.Is(err, ErrNotFound) {
-			return err
+			return nil, err
 		}
 	}
-	// A reply like any other, known by the page it stands on.
-	c := &Comment{PostID: post.ID, Kind: CommentKindComment, AuthorName: name, AuthorURL: mn.AuthorURL, SourceURL: mn.Source,
-		Body: body, BodyHTML: rendered, CreatedAt: now, UpdatedAt: now, StatusAt: now}
-	if !published.IsZero() && published.Before(now) {
-		c.CreatedAt = published.UTC()
+	post, err := tx.Post(ctx, in.PostID)
+	if err != nil {
+		return nil, err
+	}
+	c := &Comment{PostID: post.ID, Kind: CommentKindComment, AuthorName: in.Name, AuthorURL: in.AuthorURL, SourceURL: in.SourceURL,
+		Body: in.Body, BodyHTML: in.Rendered, CreatedAt: now, UpdatedAt: now, StatusAt: now}
+	if !in.Published.IsZero() && in.Published.Before(now) {
+		c.CreatedAt = in.Published.UTC()
+	}
+	// An answer to a reply readers do not see answers the post.
+	if err := placeInThread(ctx, tx, c, in.ParentID, d.Depth); err != nil {
+		if v := (*ValidationError)(nil); !errors.As(err, &v) {
+			return nil, err
+		}
+		c.ParentID, c.Depth = 0, 0
 	}
 	known := false
 	if c.AuthorURL != "" {
 		n, err := tx.CountComments(ctx, CommentFilter{AuthorURL: c.AuthorURL, Statuses: []CommentStatus{CommentApproved}})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		known = n > 0
 	}
 	c.Status, _ = Moderate(d, c, known)
 	if err := tx.CreateComment(ctx, c); err != nil {
-		return err
+		return nil, err
 	}
-	mn.CommentID = c.ID
 	if err := tx.AddCommentCount(ctx, post.ID, approvedDelta("", c.Status)); err != nil {
-		return err
+		return nil, err
 	}
-	m.decorate(post)
+	s.decorate(post)
 	c.PostPath = post.Path
-	return m.discussion.queueNewCommentMail(ctx, tx, post, c)
+	return c, s.queueNewCommentMail(ctx, tx, post, c)
 }
 
 // dropReply deletes the reply a mention had become.

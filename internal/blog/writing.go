@@ -36,6 +36,7 @@ type Writing struct {
 	media     MediaStore
 	search    Searcher
 	renderer  Renderer
+	fed       *Federation
 }
 
 // Post returns any post or page by ID, whatever its status, for the
@@ -131,7 +132,7 @@ func (s *Writing) SavePost(ctx context.Context, actor *User, id int64, in PostIn
 		if saved, c, err = s.savePost(ctx, tx, actor, id, in); err != nil {
 			return c, err
 		}
-		return c, s.mentionLinks(ctx, tx, saved)
+		return c, s.announce(ctx, tx, saved)
 	})
 	if err != nil {
 		return nil, err
@@ -485,21 +486,25 @@ func (s *Writing) Trash(ctx context.Context, actor *User, id int64) error {
 		if err := tx.UpdatePost(ctx, p); err != nil {
 			return err
 		}
-		return s.mentionLinks(ctx, tx, p)
+		return s.announce(ctx, tx, p)
 	})
 }
 
-// mentionLinks queues the Webmentions a write to p calls for (see
-// queueLinks); a site without an address sends none, having no
-// address to send as. Imports do not come here, so moving a site in
-// tells nobody.
-func (s *Writing) mentionLinks(ctx context.Context, tx Tx, p *Post) error {
+// announce queues what a write to p tells other sites: the
+// Webmentions it calls for (see queueLinks) and the activity its
+// writer's followers get (see Federation.queuePost). A site without an
+// address sends none, having no address to send as. Imports do not
+// come here, so moving a site in tells nobody.
+func (s *Writing) announce(ctx context.Context, tx Tx, p *Post) error {
 	st := s.current()
 	u, err := url.Parse(st.BaseURL)
 	if st.BaseURL == "" || err != nil {
 		return nil
 	}
-	return queueLinks(ctx, tx, p, u.Host, s.stamp())
+	if err := queueLinks(ctx, tx, p, u.Host, s.stamp()); err != nil {
+		return err
+	}
+	return s.fed.queuePost(ctx, tx, p)
 }
 
 // Restore takes a post or page out of the trash as a draft.
@@ -661,7 +666,7 @@ func (s *Writing) PublishDue(ctx context.Context) (int, error) {
 			if err := tx.UpdatePost(ctx, p); err != nil {
 				return Change{}, err
 			}
-			if err := s.mentionLinks(ctx, tx, p); err != nil {
+			if err := s.announce(ctx, tx, p); err != nil {
 				return Change{}, err
 			}
 		}

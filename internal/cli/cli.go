@@ -16,12 +16,14 @@ import (
 	"strings"
 	"syscall"
 
+	"folio/internal/activitypub"
 	"folio/internal/akismet"
 	"folio/internal/blog"
 	"folio/internal/config"
 	"folio/internal/mail"
 	"folio/internal/markdown"
 	"folio/internal/password"
+	"folio/internal/peer"
 	"folio/internal/picture"
 	"folio/internal/theme"
 	"folio/internal/twofactor"
@@ -189,8 +191,9 @@ func newFlags(name string, env Env) *flag.FlagSet {
 
 // site is an open store with its services.
 type site struct {
-	store   store
-	service *blog.Services
+	store     store
+	service   *blog.Services
+	fediverse *activitypub.Client
 }
 
 func (s *site) Close() error { return s.store.Close() }
@@ -199,7 +202,8 @@ func (s *site) Close() error { return s.store.Close() }
 func (s *site) webConfig(th *theme.Theme, log *slog.Logger) web.Config {
 	svc := s.service
 	return web.Config{Site: svc.Site, Accounts: svc.Accounts, Writing: svc.Writing, Reading: svc.Reading,
-		Discussion: svc.Discussion, Moving: svc.Moving, Library: svc.Library, Mentions: svc.Mentions, Theme: th, Log: log}
+		Discussion: svc.Discussion, Moving: svc.Moving, Library: svc.Library, Mentions: svc.Mentions,
+		Federation: svc.Federation, Fediverse: s.fediverse, Version: version, Theme: th, Log: log}
 }
 
 // openSite opens (creating and migrating) the configured database and
@@ -219,6 +223,7 @@ func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Cha
 	if err != nil {
 		return nil, err
 	}
+	fed := activitypub.NewClient(peer.AllowPrivate())
 	svc, err := blog.New(ctx, st, blog.Options{
 		Renderer:        markdown.NewPosts(),
 		CommentRenderer: markdown.NewComments(),
@@ -229,13 +234,16 @@ func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Cha
 		Codes:           twofactor.Codes{},
 		Passkeys:        twofactor.Passkeys{},
 		Peer:            webmention.New(),
-		OnChange:        onChange,
+		Fediverse:       fed,
+		// Plain http federates only where private peers are allowed.
+		FederateOverHTTP: peer.AllowPrivate(),
+		OnChange:         onChange,
 	})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	return &site{store: st, service: svc}, nil
+	return &site{store: st, service: svc, fediverse: fed}, nil
 }
 
 func migrateCmd(ctx context.Context, args []string, env Env) error {

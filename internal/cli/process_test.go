@@ -117,8 +117,14 @@ var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 // signIn returns a client signed in to site as the given writer.
 func signIn(t *testing.T, site, email, password string) *http.Client {
 	t.Helper()
+	return signInVia(t, nil, site, email, password)
+}
+
+// signInVia is signIn over transport rt (nil: the default one).
+func signInVia(t *testing.T, rt http.RoundTripper, site, email, password string) *http.Client {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 10 * time.Second,
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: rt,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp := submit(t, c, site, "/admin/login", "/admin/login", url.Values{"email": {email}, "password": {password}})
 	if resp.StatusCode != http.StatusSeeOther {

@@ -15,6 +15,7 @@ import (
 
 	"folio/internal/blog"
 	"folio/internal/config"
+	"folio/internal/peer"
 	"folio/internal/store/archive"
 	"folio/internal/theme"
 	"folio/internal/web"
@@ -104,6 +105,10 @@ func serve(ctx context.Context, args []string, env Env) error {
 	site := siteURL(s.service.Site.Settings().BaseURL, ln.Addr().String())
 	db := redact(cfg.DatabaseURL())
 	log.Info("folio is serving", "url", site, "database", db)
+	if peer.AllowPrivate() {
+		log.Warn("FOLIO_ALLOW_PRIVATE_PEERS=1: folio will fetch from and deliver to private and loopback addresses and plain http, " +
+			"and federate on a plain http address; use this for tests and local development only")
+	}
 	fmt.Fprintf(env.Stdout, "folio is serving %s (database %s)\n", site, db)
 	if setupToken != "" {
 		fmt.Fprintf(env.Stdout, "\nThis site has no administrator yet. Open this one-time link to create one:\n\n  %s/admin/setup?token=%s\n\n", site, setupToken)
@@ -112,6 +117,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go s.background(ctx, log, cfg.BackupsDir())
+	go s.deliver(ctx, log)
 	// Writes of other processes and commands reach this one through the
 	// store's change feed.
 	go s.service.Site.Follow(ctx, func(err error) { log.Warn("change feed", "err", err) })
@@ -133,6 +139,25 @@ func serve(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	return nil
+}
+
+// deliver sends the fediverse's deliveries as they fall due, apart from
+// the other background work so a slow server delays nothing else.
+func (s *site) deliver(ctx context.Context, log *slog.Logger) {
+	tick := time.NewTicker(scheduleInterval)
+	defer tick.Stop()
+	for {
+		if n, err := s.service.Federation.Deliver(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deliver to the fediverse", "delivered", n, "err", err)
+		} else if n > 0 {
+			log.Info("delivered to the fediverse", "delivered", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // background publishes scheduled posts when their time comes (also those

@@ -413,7 +413,7 @@ func (s *Server) micropubCreate(w http.ResponseWriter, r *http.Request, u *blog.
 		s.micropubRefused(w, err)
 		return
 	}
-	w.Header().Set("Location", requestURL(r, p.Path))
+	w.Header().Set("Location", s.absURL(r, p.Path))
 	w.WriteHeader(http.StatusCreated)
 }
 
@@ -567,6 +567,6 @@ func (s *Server) micropubMedia(w http.ResponseWriter, r *http.Request) {
 		s.micropubRefused(w, err)
 		return
 	}
-	w.Header().Set("Location", requestURL(r, m.URL()))
+	w.Header().Set("Location", s.absURL(r, m.URL()))
 	w.WriteHeader(http.StatusCreated)
 }

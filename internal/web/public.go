@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"folio/internal/activitypub"
 	"folio/internal/blog"
 	"folio/internal/mediatype"
 )
@@ -225,6 +226,10 @@ func (s *Server) listOf(w http.ResponseWriter, r *http.Request, root string, f b
 	}
 	if root != "/" && f.TermID+f.AuthorID != 0 {
 		b.Feeds = append(feedLinks(b.Site.Title+" – "+title, root), b.Feeds...)
+	}
+	if writer != nil && s.federating() {
+		b.Feeds = append(b.Feeds, FeedLink{Title: writer.Name + " on the fediverse", Type: activitypub.ContentType,
+			URL: s.site.Settings().ActorID(writer.ID)})
 	}
 	p := listPage{Base: b, Heading: heading, Intro: intro, Listing: l, Writer: writer}
 	if l.HasNext() {

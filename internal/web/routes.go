@@ -66,8 +66,10 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("POST /comments", s.handle(s.commentCreate))
 	mux.Handle("GET /comments/unsubscribe", s.handle(s.commentUnsubscribe))
 	mux.Handle("POST /comments/unsubscribe", s.handle(s.commentUnsubscribe))
-	// Posts (by the permalink setting), date archives and pages.
-	mux.Handle("GET /", s.page(s.resolve))
+	s.activityRoutesOn(mux)
+	// Posts (by the permalink setting), date archives and pages; a
+	// post's address also answers the fediverse with its Article.
+	mux.Handle("GET /", s.negotiate(s.page(s.resolve)))
 
 	// Signing in.
 	mux.Handle("GET /admin/setup", s.form(s.setupShow))

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"folio/internal/activitypub"
 	"folio/internal/blog"
 	"folio/internal/theme"
 )
@@ -29,8 +30,14 @@ type Config struct {
 	Moving     *blog.Moving
 	Library    *blog.Library
 	Mentions   *blog.Mentions
-	Theme      *theme.Theme
-	Log        *slog.Logger
+	// Federation and Fediverse put the site on the fediverse; nil
+	// Federation leaves it off.
+	Federation *blog.Federation
+	Fediverse  *activitypub.Client
+	// Version is folio's version, for NodeInfo.
+	Version string
+	Theme   *theme.Theme
+	Log     *slog.Logger
 	// SetupToken authorises /admin/setup while the site has no users.
 	SetupToken string
 	// MaxBodyBytes bounds every request body; 0 means DefaultMaxBody.
@@ -80,6 +87,10 @@ type Server struct {
 	moving       *blog.Moving
 	library      *blog.Library
 	mentions     *blog.Mentions
+	federation   *blog.Federation
+	fediverse    *activitypub.Client
+	inboxSlots   chan struct{} // inbox requests handled at once
+	version      string
 	theme        *theme.Theme
 	log          *slog.Logger
 	setupToken   string
@@ -111,6 +122,10 @@ func New(cfg Config) *Server {
 		moving:     cfg.Moving,
 		library:    cfg.Library,
 		mentions:   cfg.Mentions,
+		federation: cfg.Federation,
+		fediverse:  cfg.Fediverse,
+		inboxSlots: make(chan struct{}, inboxesAtOnce),
+		version:    cfg.Version,
 		theme:      cfg.Theme,
 		log:        cfg.Log,
 		setupToken: cfg.SetupToken,

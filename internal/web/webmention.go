@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -11,6 +12,20 @@ import (
 // webmentionPath is the Webmention endpoint.
 const webmentionPath = "/webmention"
 
+// publishedAt returns the resolver of a path of this site to the
+// published post or page there.
+func (s *Server) publishedAt(ctx context.Context) func(path string) (*blog.Post, error) {
+	return func(path string) (*blog.Post, error) {
+		if p, _, err := s.reading.PostAt(ctx, path); err == nil {
+			return p, nil
+		}
+		if m := pagePathRe.FindStringSubmatch(path); m != nil {
+			return s.reading.Page(ctx, m[1])
+		}
+		return nil, blog.ErrNotFound
+	}
+}
+
 // webmentionReceive takes a Webmention: a target that is not a
 // published page of this site is refused at once; otherwise it is
 // accepted (202) and verified in the background.
@@ -19,15 +34,7 @@ func (s *Server) webmentionReceive(w http.ResponseWriter, r *http.Request) error
 	if base, err := url.Parse(s.site.Settings().BaseURL); err == nil && base.Host != "" {
 		host = base.Host
 	}
-	err := s.mentions.Receive(r.Context(), r.PostFormValue("source"), r.PostFormValue("target"), host, func(path string) (*blog.Post, error) {
-		if p, _, err := s.reading.PostAt(r.Context(), path); err == nil {
-			return p, nil
-		}
-		if m := pagePathRe.FindStringSubmatch(path); m != nil {
-			return s.reading.Page(r.Context(), m[1])
-		}
-		return nil, blog.ErrNotFound
-	})
+	err := s.mentions.Receive(r.Context(), r.PostFormValue("source"), r.PostFormValue("target"), host, s.publishedAt(r.Context()))
 	var v *blog.ValidationError
 	switch {
 	case errors.As(err, &v):

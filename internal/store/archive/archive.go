@@ -168,6 +168,17 @@ var tables = []Table{
 		cols(Text, "last_error")), Since: 10},
 	{Name: "post_links", OrderBy: "post_id, target", Columns: join(cols(Int, "post_id"), cols(Text, "target"),
 		cols(Int, "removed", "attempts", "next_at", "sent_at"), cols(Text, "last_error")), Since: 10},
+	{Name: "actor_keys", OrderBy: "user_id", Columns: join(cols(Int, "user_id"), cols(Text, "private_pem", "public_pem"), cols(Int, "created_at")), Since: 11},
+	{Name: "remote_actors", OrderBy: "iri", Columns: join(cols(Text, "iri", "key_id", "public_pem", "inbox", "shared_inbox", "name", "handle",
+		"url", "icon", "host"), cols(Int, "fetched_at")), Since: 11},
+	{Name: "followers", OrderBy: "id", Columns: join(cols(Int, "id", "user_id"), cols(Text, "actor", "follow_id", "status"), cols(Int, "created_at")), Since: 11},
+	{Name: "federation_blocks", OrderBy: "value", Columns: join(cols(Text, "value"), cols(Int, "created_at")), Since: 11},
+	{Name: "federated_posts", OrderBy: "post_id", Columns: join(cols(Int, "post_id", "user_id"), cols(Text, "state")), Since: 11},
+	{Name: "deliveries", OrderBy: "id", Columns: join(cols(Int, "id", "user_id"), cols(Text, "inbox", "host", "activity"),
+		cols(Int, "attempts", "next_at"), cols(Text, "last_error"), cols(Int, "gave_up", "created_at")), Since: 11},
+	{Name: "remote_replies", OrderBy: "comment_id", Columns: join(cols(Int, "comment_id"), cols(Text, "object_id", "actor", "host")), Since: 11},
+	{Name: "remote_mentions", OrderBy: "id", Columns: join(cols(Int, "id", "user_id"), cols(Text, "object_id", "actor", "author_name", "author_url",
+		"url", "content"), cols(Int, "received_at")), Since: 11},
 }
 
 // Derived is what the stores keep beside the archived tables, derived

@@ -164,6 +164,39 @@ func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 	if err := st.PutPostLink(ctx, &blog.PostLink{PostID: 1, Target: "https://elsewhere.example/essay", SentAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
+	// The fediverse: a key, a follower, a block, a post told, a delivery
+	// on its way, a reply that came from there and a mention.
+	fed := []func() error{
+		func() error {
+			return st.PutActorKey(ctx, &blog.ActorKey{UserID: admin.ID, PrivatePEM: "private", PublicPEM: "public", CreatedAt: time.Now()})
+		},
+		func() error {
+			return st.PutRemoteActor(ctx, &blog.RemoteActor{IRI: "https://social.example/users/pia", KeyID: "https://social.example/users/pia#main-key",
+				PublicKeyPEM: "public", Inbox: "https://social.example/users/pia/inbox", SharedInbox: "https://social.example/inbox",
+				Name: "Pia", Handle: "pia", Host: "social.example", FetchedAt: time.Now()})
+		},
+		func() error {
+			return st.PutFollower(ctx, &blog.Follower{UserID: admin.ID, Actor: "https://social.example/users/pia", Status: blog.FollowerAccepted, CreatedAt: time.Now()})
+		},
+		func() error { return st.PutBlock(ctx, "spam.example", time.Now()) },
+		func() error { return st.PutFederatedPost(ctx, 1, admin.ID, blog.VerbCreate) },
+		func() error {
+			return st.CreateDelivery(ctx, &blog.Delivery{UserID: admin.ID, Inbox: "https://social.example/inbox", Host: "social.example",
+				Activity: []byte(`{"type":"Create"}`), NextAt: time.Now(), CreatedAt: time.Now()})
+		},
+		func() error {
+			return st.PutRemoteReply(ctx, blog.RemoteReply{CommentID: 1, ObjectID: "https://social.example/notes/1", Actor: "https://social.example/users/pia", Host: "social.example"})
+		},
+		func() error {
+			return st.PutRemoteMention(ctx, &blog.RemoteMention{UserID: admin.ID, ObjectID: "https://social.example/notes/2", Actor: "https://social.example/users/pia",
+				Content: "Hello", ReceivedAt: time.Now()})
+		},
+	}
+	for _, put := range fed {
+		if err := put(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := st.CreateChallenge(ctx, &blog.Challenge{TokenHash: "a pending sign-in", Purpose: "sign-in", UserID: admin.ID, Data: "{}", ExpiresAt: time.Now().Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
