@@ -72,10 +72,11 @@ func ParseActivity(body []byte) (*Activity, error) {
 
 // readObject reads an object, embedded or named by its id.
 func readObject(it vocab.Item) Object {
-	o := Object{ID: string(it.GetLink()), Type: string(it.GetType())}
+	o := Object{ID: string(it.GetLink())}
 	if it.IsLink() {
 		return o
 	}
+	o.Type = string(it.GetType())
 	if vocab.ActivityTypes.Contains(it.GetType()) || vocab.IntransitiveActivityTypes.Contains(it.GetType()) {
 		vocab.OnActivity(it, func(act *vocab.Activity) error {
 			if act.Actor != nil {
@@ -98,7 +99,7 @@ func readObject(it vocab.Item) Object {
 		if ob.URL != nil {
 			o.URL = string(ob.URL.GetLink())
 		}
-		o.Content = ob.Content.String()
+		o.Content = first(ob.Content)
 		o.Published = ob.Published
 		for _, t := range ob.Tag {
 			if t.GetType() != vocab.MentionType {
@@ -231,4 +232,15 @@ func squeeze(s string) string {
 		out = append(out, l)
 	}
 	return strings.Join(out, "\n")
+}
+
+// first returns a natural-language value: the one without a language
+// when there is one (content beside contentMap), else the first.
+func first(n vocab.NaturalLanguageValues) string {
+	for _, v := range n {
+		if v.Ref == vocab.NilLangRef || v.Ref == "" {
+			return v.Value.String()
+		}
+	}
+	return n.First().Value.String()
 }

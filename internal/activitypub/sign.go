@@ -23,10 +23,10 @@ const MaxClockSkew = 5 * time.Minute
 // ErrSignature refuses a request whose signature is missing or wrong.
 var ErrSignature = errors.New("bad or missing HTTP signature")
 
-// sign signs r as keyID (draft-cavage HTTP Signatures, rsa-sha256, over
+// Sign signs r as keyID (draft-cavage HTTP Signatures, rsa-sha256, over
 // the request target, host and date, and the digest of body when there
 // is one), setting the Date, Host and Digest headers.
-func sign(r *http.Request, keyID, privatePEM string, body []byte) error {
+func Sign(r *http.Request, keyID, privatePEM string, body []byte) error {
 	key, err := parsePrivate(privatePEM)
 	if err != nil {
 		return err

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	vocab "github.com/go-ap/activitypub"
 
@@ -153,11 +155,17 @@ func article(st blog.Settings, p *blog.Post, author *blog.User) *vocab.Object {
 	return o
 }
 
-// hashtag writes a tag's name as one word.
+// hashtag writes a tag's name as one word: as it is, or with each word
+// capitalized when it has several, as the fediverse writes them.
 func hashtag(name string) string {
+	words := strings.Fields(name)
+	if len(words) == 1 {
+		return words[0]
+	}
 	var b strings.Builder
-	for _, w := range strings.Fields(name) {
-		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	for _, w := range words {
+		r, size := utf8.DecodeRuneInString(w)
+		b.WriteString(string(unicode.ToUpper(r)) + w[size:])
 	}
 	return b.String()
 }

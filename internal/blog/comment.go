@@ -67,8 +67,11 @@ type Comment struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	StatusAt    time.Time // when the status last changed
-	// SourceURL is the page a reply sent as a Webmention stands on.
+	// SourceURL is the page a reply from another site stands on.
 	SourceURL string
+	// AuthorPhoto is this site's copy of a remote author's picture (a
+	// path), for a reply from the fediverse; "" for none.
+	AuthorPhoto string
 
 	// PostTitle is filled by the store for moderation lists.
 	PostTitle string

@@ -2,6 +2,8 @@ package blog
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -195,6 +197,10 @@ type FederationStore interface {
 	// actor of a host.
 	RemoteRepliesFrom(ctx context.Context, actorOrHost string) ([]RemoteReply, error)
 
+	// PutAvatar stores the copy of a remote author's picture.
+	PutAvatar(ctx context.Context, key string, png []byte, at time.Time) error
+	Avatar(ctx context.Context, key string) ([]byte, error)
+
 	// PutRemoteMention stores m by its object's id and sets its ID.
 	PutRemoteMention(ctx context.Context, m *RemoteMention) error
 	DeleteRemoteMention(ctx context.Context, objectID string) error
@@ -216,6 +222,16 @@ type Fediverse interface {
 	// Deliver posts activity to inbox, signed with the key keyID names.
 	Deliver(ctx context.Context, keyID, privatePEM, inbox string, activity []byte) error
 }
+
+// AvatarKey returns the key under which the copy of the picture at
+// iconURL is kept, and AvatarPath where readers get it.
+func AvatarKey(iconURL string) string {
+	sum := sha256.Sum256([]byte(iconURL))
+	return hex.EncodeToString(sum[:10])
+}
+
+// AvatarPath returns where readers get the avatar kept under key.
+func AvatarPath(key string) string { return "/avatars/" + key + ".png" }
 
 // ActorPath returns the path of writer userID's actor.
 func ActorPath(userID int64) string { return fmt.Sprintf("/ap/actors/%d", userID) }

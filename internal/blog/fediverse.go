@@ -234,14 +234,40 @@ func (f *Federation) KnownActor(ctx context.Context, iri, keyID string) (*Remote
 	return f.store.RemoteActor(ctx, iri)
 }
 
-// RememberActor stores what a remote actor's document says.
-func (f *Federation) RememberActor(ctx context.Context, a *RemoteActor) error {
+// RememberActor stores what a remote actor's document says, with the
+// copy of its picture (a small PNG) when there is one.
+func (f *Federation) RememberActor(ctx context.Context, a *RemoteActor, avatar []byte) error {
 	a.Name = truncate(strings.TrimSpace(clean(a.Name)), maxMentionAuthorName)
 	a.Handle = truncate(strings.TrimSpace(clean(a.Handle)), maxMentionAuthorName)
 	a.URL, a.Icon = safeURL(a.URL), safeURL(a.Icon)
 	a.Host = strings.ToLower(a.Host)
 	a.FetchedAt = f.stamp()
-	return f.write(ctx, func(tx Tx) (Change, error) { return Change{}, tx.PutRemoteActor(ctx, a) })
+	return f.write(ctx, func(tx Tx) (Change, error) {
+		if len(avatar) > 0 && a.Icon != "" {
+			if err := tx.PutAvatar(ctx, AvatarKey(a.Icon), avatar, a.FetchedAt); err != nil {
+				return Change{}, err
+			}
+		}
+		return Change{}, tx.PutRemoteActor(ctx, a)
+	})
+}
+
+// Avatar returns the copy of a remote author's picture kept under key.
+func (f *Federation) Avatar(ctx context.Context, key string) ([]byte, error) {
+	return f.store.Avatar(ctx, key)
+}
+
+// avatarOf returns the path of the copy of a's picture, "" when there
+// is none.
+func (f *Federation) avatarOf(ctx context.Context, a *RemoteActor) string {
+	if a.Icon == "" {
+		return ""
+	}
+	key := AvatarKey(a.Icon)
+	if _, err := f.store.Avatar(ctx, key); err != nil {
+		return ""
+	}
+	return AvatarPath(key)
 }
 
 // Blocked reports whether an actor or its server is blocked.
@@ -512,7 +538,8 @@ func (f *Federation) putReply(ctx context.Context, n *RemoteNote, t *target, com
 		source = n.ID
 	}
 	in := &remoteReply{PostID: t.post.ID, ParentID: t.parentID, CommentID: commentID, Name: n.Actor.Label(),
-		AuthorURL: safeURL(n.Actor.Profile()), SourceURL: safeURL(source), Body: body, Rendered: rendered, Published: n.Published}
+		AuthorURL: safeURL(n.Actor.Profile()), SourceURL: safeURL(source), Body: body, Rendered: rendered, Published: n.Published,
+		Photo: f.avatarOf(ctx, n.Actor)}
 	return f.write(ctx, func(tx Tx) (Change, error) {
 		c, err := f.discussion.putRemoteReply(ctx, tx, in)
 		if err != nil {
@@ -727,7 +754,7 @@ func (f *Federation) Deliver(ctx context.Context) (int, error) {
 type FederationOverview struct {
 	Enabled   bool
 	Host      string
-	Pending   []*Follower
+	Requests  []*Follower
 	Followers []*Follower
 	Blocks    []string
 	Problems  []DeliveryProblem
@@ -750,7 +777,7 @@ func (f *Federation) Overview(ctx context.Context, actor *User) (*FederationOver
 	}
 	o := &FederationOverview{Enabled: f.Enabled(), Host: f.Host()}
 	var err error
-	if o.Pending, err = f.store.Followers(ctx, of, FollowerPending, followersShown); err != nil {
+	if o.Requests, err = f.store.Followers(ctx, of, FollowerPending, followersShown); err != nil {
 		return nil, err
 	}
 	if o.Followers, err = f.store.Followers(ctx, of, FollowerAccepted, followersShown); err != nil {

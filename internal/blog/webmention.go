@@ -323,6 +323,7 @@ type remoteReply struct {
 	CommentID        int64 // the reply it already is, to update; 0 for a new one
 	Name, AuthorURL  string
 	SourceURL        string // the page it stands on
+	Photo            string // the path of this site's copy of the author's picture
 	Body, Rendered   string
 	Published        time.Time
 }
@@ -338,6 +339,7 @@ func (s *Discussion) putRemoteReply(ctx context.Context, tx Tx, in *remoteReply)
 		c, err := tx.Comment(ctx, in.CommentID)
 		if err == nil {
 			c.AuthorName, c.AuthorURL, c.Body, c.BodyHTML, c.UpdatedAt, c.SourceURL = in.Name, in.AuthorURL, in.Body, in.Rendered, now, in.SourceURL
+			c.AuthorPhoto = in.Photo
 			return c, tx.UpdateComment(ctx, c)
 		}
 		if !errors.Is(err, ErrNotFound) {
@@ -349,7 +351,7 @@ func (s *Discussion) putRemoteReply(ctx context.Context, tx Tx, in *remoteReply)
 		return nil, err
 	}
 	c := &Comment{PostID: post.ID, Kind: CommentKindComment, AuthorName: in.Name, AuthorURL: in.AuthorURL, SourceURL: in.SourceURL,
-		Body: in.Body, BodyHTML: in.Rendered, CreatedAt: now, UpdatedAt: now, StatusAt: now}
+		AuthorPhoto: in.Photo, Body: in.Body, BodyHTML: in.Rendered, CreatedAt: now, UpdatedAt: now, StatusAt: now}
 	if !in.Published.IsZero() && in.Published.Before(now) {
 		c.CreatedAt = in.Published.UTC()
 	}

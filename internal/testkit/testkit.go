@@ -45,5 +45,6 @@ func Hasher() *password.Hasher {
 // taken from svc; the test sets the rest.
 func WebConfig(svc *blog.Services) web.Config {
 	return web.Config{Site: svc.Site, Accounts: svc.Accounts, Writing: svc.Writing, Reading: svc.Reading,
-		Discussion: svc.Discussion, Moving: svc.Moving, Library: svc.Library, Mentions: svc.Mentions}
+		Discussion: svc.Discussion, Moving: svc.Moving, Library: svc.Library, Mentions: svc.Mentions,
+		Federation: svc.Federation}
 }

@@ -38,6 +38,7 @@ func (s *Server) activityRoutesOn(mux *http.ServeMux) {
 	mux.Handle("GET /ap/actors/{id}/followers", s.handle(s.followersShow))
 	mux.Handle("GET /ap/actors/{id}/following", s.handle(s.followingShow))
 	mux.Handle("GET /ap/posts/{id}", s.handle(s.articleShow))
+	mux.Handle("GET /avatars/{file}", s.asset(s.avatarShow))
 	mux.Handle("POST /ap/actors/{id}/inbox", http.HandlerFunc(s.inbox))
 	mux.Handle("POST /ap/inbox", http.HandlerFunc(s.inbox))
 }
@@ -78,11 +79,11 @@ func (s *Server) webfinger(w http.ResponseWriter, r *http.Request) error {
 	var slug string
 	switch {
 	case strings.HasPrefix(res, "acct:"):
-		user, h, ok := strings.Cut(strings.TrimPrefix(res, "acct:"), "@")
+		user, h, ok := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(res, "acct:"), "@"), "@")
 		if !ok || !strings.EqualFold(h, host) {
 			return blog.ErrNotFound
 		}
-		slug = strings.TrimPrefix(user, "@")
+		slug = user
 	case strings.HasPrefix(res, strings.TrimSuffix(st.BaseURL, "/")+"/author/"):
 		slug = strings.Trim(strings.TrimPrefix(res, strings.TrimSuffix(st.BaseURL, "/")+"/author/"), "/")
 	case strings.HasPrefix(res, strings.TrimSuffix(st.BaseURL, "/")+"/ap/actors/"):
@@ -140,6 +141,22 @@ func (s *Server) nodeinfo(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"; charset=utf-8`)
 	w.Write(body)
+	return nil
+}
+
+// avatarShow serves the copy of a remote author's picture.
+func (s *Server) avatarShow(w http.ResponseWriter, r *http.Request) error {
+	key, ok := strings.CutSuffix(r.PathValue("file"), ".png")
+	if !ok || s.federation == nil {
+		return blog.ErrNotFound
+	}
+	b, err := s.federation.Avatar(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Write(b)
 	return nil
 }
 
@@ -369,7 +386,14 @@ func (s *Server) fetchActor(ctx context.Context, iri string) (*blog.RemoteActor,
 	if err != nil {
 		return nil, err
 	}
-	return a, s.federation.RememberActor(ctx, a)
+	var avatar []byte
+	if a.Icon != "" {
+		// A picture that cannot be had leaves the reply its identicon.
+		if avatar, err = s.fediverse.FetchAvatar(ctx, a.Icon); err != nil {
+			s.log.Info("remote picture", "actor", a.IRI, "err", err)
+		}
+	}
+	return a, s.federation.RememberActor(ctx, a, avatar)
 }
 
 // actorUser returns the writer an IRI of this site names, 0 for none.

@@ -44,11 +44,11 @@ type Errors map[string]string
 
 // field is what the "field" partial renders: one labelled input.
 type field struct {
-	Name, Label, Type, Value, Error, Help, Autocomplete string
+	Name, Label, Type, Value, Error, Help, Autocomplete, Placeholder string
 }
 
 // Field describes an input for the "field" partial. Each opt is
-// "help=TEXT" or "autocomplete=VALUE".
+// "help=TEXT", "autocomplete=VALUE" or "placeholder=EXAMPLE".
 func (e Errors) Field(name, label, typ, value string, opts ...string) field {
 	f := field{Name: name, Label: label, Type: typ, Value: value, Error: e[name]}
 	for _, o := range opts {
@@ -58,6 +58,8 @@ func (e Errors) Field(name, label, typ, value string, opts ...string) field {
 			f.Help = v
 		case "autocomplete":
 			f.Autocomplete = v
+		case "placeholder":
+			f.Placeholder = v
 		}
 	}
 	return f
@@ -98,6 +100,10 @@ func flashText(done string) string {
 		"password":             "Password changed. Every other session is signed out.",
 		"signed-out-elsewhere": "Signed out everywhere but here.",
 		"token-revoked":        "Token revoked: apps using it are refused from now on.",
+		"follower-approved":    "Follower approved: they get your posts from now on.",
+		"follower-removed":     "Follower removed.",
+		"blocked":              "Blocked: their activities are refused, and their follows and replies are gone.",
+		"unblocked":            "Block lifted.",
 		"profile-totp":         "Your authenticator app is on: signing in asks for its code after the password.",
 		"totp-off":             "Your authenticator app is off.",
 		"recovery-renewed":     "New recovery codes are made; the old ones no longer work.",

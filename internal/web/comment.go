@@ -75,6 +75,9 @@ func (s *Server) avatarFunc() func(*blog.Comment) string {
 	gravatar := s.site.Settings().Discussion.Gravatar
 	secret := s.site.Secret()
 	return func(c *blog.Comment) string {
+		if c.AuthorPhoto != "" {
+			return c.AuthorPhoto // this site's copy of a fediverse author's picture
+		}
 		who := c.AuthorEmail
 		if who == "" {
 			who = "name:" + c.AuthorName

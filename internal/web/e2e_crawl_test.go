@@ -62,8 +62,9 @@ func TestBrowserAdminCrawl(t *testing.T) {
 }
 
 // crawlSeed gives the admin something on every screen: posts in each
-// status, a page, categories, replies in each status, a redirect, and an
-// author with a post and a reply of their own.
+// status, a page, categories, replies in each status, a redirect, an
+// author with a post and a reply of their own, and fediverse followers
+// (one waiting for approval, each writer followed) and a block.
 func crawlSeed(t *testing.T, s *replySite) {
 	t.Helper()
 	ctx := t.Context()
@@ -111,6 +112,22 @@ func crawlSeed(t *testing.T, s *replySite) {
 		}
 	}
 	if err := s.svc.Site.SaveRedirect(ctx, s.admin, "/old-about/", "/about/"); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range []struct {
+		writer *blog.User
+		status blog.FollowerStatus
+	}{{s.admin, blog.FollowerAccepted}, {s.admin, blog.FollowerPending}, {author, blog.FollowerAccepted}} {
+		iri := fmt.Sprintf("https://social.example/users/f%d", i)
+		if err := s.store.PutRemoteActor(ctx, &blog.RemoteActor{IRI: iri, KeyID: iri + "#key", PublicKeyPEM: "key", Inbox: iri + "/inbox",
+			Name: fmt.Sprintf("Follower %d", i), Handle: fmt.Sprintf("f%d", i), Host: "social.example", FetchedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.store.PutFollower(ctx, &blog.Follower{UserID: f.writer.ID, Actor: iri, Status: f.status, CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.store.PutBlock(ctx, "spam.example", now); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -464,9 +481,9 @@ var listFormsJS = `Array.from(document.forms).map((f, index) => ({
 	!document.forms[f.index].querySelector('[autocomplete=one-time-code]'))`
 
 // fillFormJS fills form %d as a person would (every password field
-// with their own password, %q), with plausible values by
-// the fields' types, names and help: a form that is all empty (one that
-// creates something) gets every field filled, one that shows what is
+// with their own password, %q), with plausible values by the fields'
+// types, names, help and placeholders: a form that is all empty (one
+// that creates something) gets every field filled, one that shows what is
 // stored only its empty required fields. It returns what it typed
 // (passwords left out: forms never show them again).
 const fillFormJS = `(() => {
@@ -482,6 +499,7 @@ const fillFormJS = `(() => {
 		const n = Math.floor(Math.random() * 1e6);
 		let v = 'Crawler ' + el.name.replace(/_/g, ' ') + ' ' + n;
 		if (/path|address/.test(help) && type === 'text') v = '/crawler-' + el.name + '-' + Math.floor(Math.random() * 1e6) + '/';
+		if (el.placeholder) v = el.placeholder; // the form's own example
 		if (type === 'email' || /mail/.test(el.name)) v = 'crawler+' + Math.floor(Math.random() * 1e6) + '@example.com';
 		else if (type === 'url' || /url/.test(el.name)) v = 'https://example.com/crawler';
 		else if (type === 'password') v = %[2]q;

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"folio/internal/activitypub"
 	"folio/internal/blog"
 	"folio/internal/markdown"
 	"folio/internal/picture"
@@ -92,8 +93,10 @@ func startSiteOn(tb testing.TB, st blog.Store, themeDir string, cacheBytes int64
 	tb.Helper()
 	c := testkit.NewClock(time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC))
 	var srv *web.Server
+	fediverse := activitypub.NewClient(true)
 	svc, err := blog.New(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testkit.Hasher(),
-		Pictures: picture.Maker{}, Codes: twofactor.Codes{}, Passkeys: twofactor.Passkeys{}, OnChange: func(c blog.Change) { srv.Invalidate(c) }})
+		Pictures: picture.Maker{}, Codes: twofactor.Codes{}, Passkeys: twofactor.Passkeys{}, Fediverse: fediverse, FederateOverHTTP: true,
+		OnChange: func(c blog.Change) { srv.Invalidate(c) }})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -103,6 +106,7 @@ func startSiteOn(tb testing.TB, st blog.Store, themeDir string, cacheBytes int64
 	}
 	uploads := tb.TempDir()
 	wc := testkit.WebConfig(svc)
+	wc.Fediverse = fediverse
 	wc.Theme, wc.Log, wc.SetupToken = th, slog.New(slog.NewTextHandler(io.Discard, nil)), setupToken
 	wc.SitemapLimit, wc.UploadsDir, wc.CacheBytes = testSitemapLimit, uploads, cacheBytes
 	for _, c := range configure {

@@ -3,6 +3,7 @@ package web
 import (
 	_ "embed"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ var settingsParts = []struct{ Slug, Label string }{
 	{"email", "E-mail"},
 	{"writing", "Writing"},
 	{"backups", "Backups"},
+	{"fediverse", "Fediverse"},
 }
 
 type settingsPage struct {
@@ -30,6 +32,7 @@ type settingsPage struct {
 	Parts   []struct{ Slug, Label string }
 	Example string // the date layout applied to a sample date
 	Zones   []zoneGroup
+	Host    string // the host of writers' fediverse handles
 }
 
 // zoneGroup is one region of the time zone list.
@@ -81,6 +84,10 @@ func (s *Server) settingsPage(r *http.Request, part string, form map[string]stri
 	p := settingsPage{adminBase: s.adminBase(r, "Settings", "settings"), Errors: errs, Form: form, Part: part, Parts: settingsParts}
 	p.Example = blog.FormatDate(time.Date(2015, 11, 28, 15, 4, 0, 0, time.UTC), form["date_layout"])
 	p.Zones = zonesWith(form["time_zone"])
+	p.Host = "example.com"
+	if u, err := url.Parse(p.Site.BaseURL); err == nil && u.Host != "" {
+		p.Host = u.Host
+	}
 	return p
 }
 

@@ -144,7 +144,7 @@ var tables = []Table{
 	{Name: "comments", OrderBy: "id", Columns: join(cols(Int, "id", "post_id", "parent_id", "depth"),
 		cols(Text, "kind", "status", "prev_status", "author_name", "author_email", "author_url"), cols(Int, "user_id"),
 		cols(Text, "ip", "user_agent", "body", "body_html"), cols(Bool, "notify"),
-		cols(Int, "created_at", "updated_at", "status_at"), since(10, cols(Text, "source_url")))},
+		cols(Int, "created_at", "updated_at", "status_at"), since(10, cols(Text, "source_url")), since(11, cols(Text, "author_photo")))},
 	{Name: "outbox", OrderBy: "id", Columns: join(cols(Int, "id"), cols(Text, "to_addr", "subject", "body"),
 		cols(Int, "attempts", "next_attempt_at"), cols(Text, "last_error"), cols(Int, "created_at"))},
 	{Name: "import_keys", OrderBy: "source, kind, key", Columns: join(cols(Text, "source", "kind", "key"), cols(Int, "local_id"))},
@@ -177,6 +177,7 @@ var tables = []Table{
 	{Name: "deliveries", OrderBy: "id", Columns: join(cols(Int, "id", "user_id"), cols(Text, "inbox", "host", "activity"),
 		cols(Int, "attempts", "next_at"), cols(Text, "last_error"), cols(Int, "gave_up", "created_at")), Since: 11},
 	{Name: "remote_replies", OrderBy: "comment_id", Columns: join(cols(Int, "comment_id"), cols(Text, "object_id", "actor", "host")), Since: 11},
+	{Name: "avatars", OrderBy: "key", Columns: join(cols(Text, "key"), cols(Bytes, "data"), cols(Int, "fetched_at")), Since: 11},
 	{Name: "remote_mentions", OrderBy: "id", Columns: join(cols(Int, "id", "user_id"), cols(Text, "object_id", "actor", "author_name", "author_url",
 		"url", "content"), cols(Int, "received_at")), Since: 11},
 }

@@ -179,6 +179,9 @@ func fill(t *testing.T, st blog.Store) (*blog.Services, *blog.User) {
 			return st.PutFollower(ctx, &blog.Follower{UserID: admin.ID, Actor: "https://social.example/users/pia", Status: blog.FollowerAccepted, CreatedAt: time.Now()})
 		},
 		func() error { return st.PutBlock(ctx, "spam.example", time.Now()) },
+		func() error {
+			return st.PutAvatar(ctx, blog.AvatarKey("https://social.example/pia.png"), []byte("\x89PNG a picture"), time.Now())
+		},
 		func() error { return st.PutFederatedPost(ctx, 1, admin.ID, blog.VerbCreate) },
 		func() error {
 			return st.CreateDelivery(ctx, &blog.Delivery{UserID: admin.ID, Inbox: "https://social.example/inbox", Host: "social.example",

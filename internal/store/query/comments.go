@@ -14,7 +14,7 @@ import (
 // ScanComment's order.
 const CommentColumns = `c.id, c.post_id, c.parent_id, c.depth, c.kind, c.status, c.prev_status, c.author_name,
 	c.author_email, c.author_url, c.user_id, c.ip, c.user_agent, c.body, c.body_html, c.notify,
-	c.created_at, c.updated_at, c.status_at, c.source_url, p.title`
+	c.created_at, c.updated_at, c.status_at, c.source_url, c.author_photo, p.title`
 
 const commentFrom = ` FROM comments c JOIN posts p ON p.id = c.post_id`
 
@@ -24,7 +24,7 @@ func (t Tables) ScanComment(sc Scanner) (*blog.Comment, error) {
 	var created, updated, statusAt int64
 	err := sc.Scan(&c.ID, &c.PostID, &c.ParentID, &c.Depth, &c.Kind, &c.Status, &c.PrevStatus, &c.AuthorName,
 		&c.AuthorEmail, &c.AuthorURL, &c.UserID, &c.IP, &c.UserAgent, &c.Body, &c.BodyHTML, &c.Notify,
-		&created, &updated, &statusAt, &c.SourceURL, &c.PostTitle)
+		&created, &updated, &statusAt, &c.SourceURL, &c.AuthorPhoto, &c.PostTitle)
 	if err != nil {
 		return nil, t.d.MapErr(err)
 	}
@@ -116,14 +116,14 @@ func (t Tables) CommentCounts(ctx context.Context, postID int64) (map[blog.Comme
 func commentValues(c *blog.Comment) []any {
 	return []any{c.PostID, c.ParentID, c.Depth, string(c.Kind), string(c.Status), string(c.PrevStatus), c.AuthorName, c.AuthorEmail,
 		c.AuthorURL, c.UserID, c.IP, c.UserAgent, c.Body, c.BodyHTML, c.Notify,
-		Unix(c.CreatedAt), Unix(c.UpdatedAt), Unix(c.StatusAt), c.SourceURL}
+		Unix(c.CreatedAt), Unix(c.UpdatedAt), Unix(c.StatusAt), c.SourceURL, c.AuthorPhoto}
 }
 
 // CreateComment inserts c and sets its ID.
 func (t Tables) CreateComment(ctx context.Context, c *blog.Comment) error {
 	id, err := t.insert(ctx, `INSERT INTO comments (post_id, parent_id, depth, kind, status, prev_status,
 		author_name, author_email, author_url, user_id, ip, user_agent, body, body_html, notify,
-		created_at, updated_at, status_at, source_url) VALUES (`+Placeholders(19)+`)`, commentValues(c)...)
+		created_at, updated_at, status_at, source_url, author_photo) VALUES (`+Placeholders(20)+`)`, commentValues(c)...)
 	c.ID = id
 	return err
 }
@@ -132,7 +132,7 @@ func (t Tables) CreateComment(ctx context.Context, c *blog.Comment) error {
 func (t Tables) UpdateComment(ctx context.Context, c *blog.Comment) error {
 	return t.expectOne(t.db.Exec(ctx, `UPDATE comments SET post_id = ?, parent_id = ?, depth = ?, kind = ?, status = ?,
 		prev_status = ?, author_name = ?, author_email = ?, author_url = ?, user_id = ?, ip = ?, user_agent = ?,
-		body = ?, body_html = ?, notify = ?, created_at = ?, updated_at = ?, status_at = ?, source_url = ? WHERE id = ?`,
+		body = ?, body_html = ?, notify = ?, created_at = ?, updated_at = ?, status_at = ?, source_url = ?, author_photo = ? WHERE id = ?`,
 		append(commentValues(c), c.ID)...))
 }
 

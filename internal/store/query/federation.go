@@ -320,3 +320,17 @@ func (t Tables) RemoteMentions(ctx context.Context, limit int) ([]*blog.RemoteMe
 	}, `SELECT id, user_id, object_id, actor, author_name, author_url, url, content, received_at FROM remote_mentions
 		ORDER BY received_at DESC, id DESC LIMIT ?`, limit)
 }
+
+// PutAvatar stores the copy of a remote author's picture.
+func (t Tables) PutAvatar(ctx context.Context, key string, png []byte, at time.Time) error {
+	_, err := t.db.Exec(ctx, `INSERT INTO avatars (key, data, fetched_at) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET data = excluded.data, fetched_at = excluded.fetched_at`, key, png, Unix(at))
+	return t.d.MapErr(err)
+}
+
+// Avatar returns the copy of a remote author's picture.
+func (t Tables) Avatar(ctx context.Context, key string) ([]byte, error) {
+	var b []byte
+	err := t.db.QueryRow(ctx, `SELECT data FROM avatars WHERE key = ?`, key).Scan(&b)
+	return b, t.d.MapErr(err)
+}

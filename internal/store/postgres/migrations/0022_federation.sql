@@ -3,8 +3,9 @@
 -- with their public keys; blocked actors and domains; what each post
 -- last told the fediverse; the activities waiting to be delivered, one
 -- row per inbox (next_at 0 and gave_up 1 once given up on); the replies
--- that came from the fediverse, by their object's id; and notes that
--- mention a writer without answering a post.
+-- that came from the fediverse, by their object's id; notes that
+-- mention a writer without answering a post; and small copies of remote
+-- authors' pictures, which replies from the fediverse show (by key).
 CREATE TABLE actor_keys (
 	user_id     BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
 	private_pem TEXT NOT NULL,
@@ -82,3 +83,11 @@ CREATE TABLE remote_mentions (
 	content     TEXT NOT NULL DEFAULT '',
 	received_at BIGINT NOT NULL
 );
+
+CREATE TABLE avatars (
+	key        TEXT PRIMARY KEY,
+	data       BYTEA NOT NULL,
+	fetched_at BIGINT NOT NULL
+);
+
+ALTER TABLE comments ADD COLUMN author_photo TEXT NOT NULL DEFAULT '';
