@@ -234,30 +234,55 @@ func (s *Server) articleShow(w http.ResponseWriter, r *http.Request) error {
 	return writeActivity(w, body, err)
 }
 
-// negotiate answers a request for a post's address that asks for
-// ActivityStreams with the post's Article, before the page cache, which
-// holds only the pages people read.
+// negotiate answers a request for a post's address, or an author page,
+// that asks for ActivityStreams with the post's Article or the writer's
+// actor, before the page cache, which holds only the pages people read.
 func (s *Server) negotiate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !activitypub.Accepts(r.Header.Get("Accept")) || !s.federating() {
+		if !s.federating() {
 			next.ServeHTTP(w, r)
 			return
 		}
-		post, _, err := s.reading.PostAt(r.Context(), r.URL.Path)
-		if err != nil || post.Kind != blog.KindPost {
+		w.Header().Add("Vary", "Accept")
+		if !activitypub.Accepts(r.Header.Get("Accept")) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		p, author, err := s.federation.Article(r.Context(), post.ID)
-		if err == nil {
-			var body []byte
-			body, err = s.fediverse.Article(s.site.Settings(), p, author)
-			err = writeActivity(w, body, err)
+		body, err := s.activityAt(r)
+		if errors.Is(err, blog.ErrNotFound) {
+			next.ServeHTTP(w, r)
+			return
 		}
-		if err != nil {
+		if err = writeActivity(w, body, err); err != nil {
 			s.fail(w, r, err)
 		}
 	})
+}
+
+// activityAt returns the document of the post or writer at a page's
+// address; ErrNotFound when the page is neither.
+func (s *Server) activityAt(r *http.Request) ([]byte, error) {
+	st := s.site.Settings()
+	if slug := r.PathValue("slug"); slug != "" && r.PathValue("n") == "" {
+		u, err := s.federation.WriterBySlug(r.Context(), slug)
+		if err != nil {
+			return nil, err
+		}
+		u, k, err := s.federation.Writer(r.Context(), u.ID)
+		if err != nil {
+			return nil, err
+		}
+		return s.fediverse.Actor(st, u, k)
+	}
+	post, _, err := s.reading.PostAt(r.Context(), r.URL.Path)
+	if err != nil {
+		return nil, err
+	}
+	p, author, err := s.federation.Article(r.Context(), post.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.fediverse.Article(st, p, author)
 }
 
 // inbox takes an activity from the fediverse. It must be signed by its

@@ -166,10 +166,15 @@ func TestActivityPub(t *testing.T) {
 		t.Errorf("a browser asking for the actor: %d to %s", r.StatusCode, r.Header.Get("Location"))
 	}
 	mustContain(t, "the author page", b.get("/author/ada-lovelace/").Body, `<link rel="alternate" type="application/activity&#43;json" title="Ada Lovelace on the fediverse" href="`+s.URL+`/ap/actors/1">`)
+	if r := getAS("/author/ada-lovelace/"); !strings.Contains(r.Body, `"type":"Person"`) || !strings.Contains(r.Header.Get("Vary"), "Accept") {
+		t.Errorf("the author page asked for ActivityStreams: %s", r.Body)
+	}
 	article := getAS(post.Path)
 	mustContain(t, "the post's Article", article.Body, `"type":"Article"`, `"id":"`+s.URL+`/ap/posts/`, `"name":"On paper"`, `Paper keeps.`,
 		`"type":"Hashtag"`, `"name":"#paper"`, `"url":"`+s.URL+post.Path+`"`)
 	mustContain(t, "the post's page", b.get(post.Path).Body, "<!doctype html>")
+	// Once the page is cached, the fediverse still gets the Article.
+	mustContain(t, "the post's Article after its page", getAS(post.Path).Body, `"type":"Article"`)
 	mustContain(t, "the outbox", getAS("/ap/actors/1/outbox").Body, `"totalItems":1`, `"type":"Create"`)
 	mustContain(t, "NodeInfo", b.get("/nodeinfo/2.1").Body, `"protocols":["activitypub"]`, `"localPosts":1`)
 

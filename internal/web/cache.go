@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"folio/internal/activitypub"
 	"folio/internal/blog"
 
 	"github.com/andybalholm/brotli"
@@ -316,6 +317,11 @@ func (s *Server) cacheKey(r *http.Request) (string, bool) {
 			return "", false
 		}
 	}
+	// The fediverse asking for a page's ActivityStreams twin is answered
+	// by the routes, not from the pages people read.
+	if a := r.Header.Get("Accept"); strings.Contains(a, "activity") && activitypub.Accepts(a) {
+		return "", false
+	}
 	key := r.URL.Path
 	if s.siteOrigin() == "" {
 		key = r.Host + key
@@ -542,7 +548,7 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *page) (sta
 	}
 	h.Set("ETag", p.etag)
 	if p.gzip != nil {
-		h.Set("Vary", "Accept-Encoding")
+		h.Add("Vary", "Accept-Encoding")
 	}
 	if notModified(r, p) {
 		h.Del("Content-Type")

@@ -41,7 +41,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /tag/{slug}/page/{n}/{$}", s.page(s.tagShow))
 	mux.Handle("GET /category/{slug}/{$}", s.page(s.categoryShow))
 	mux.Handle("GET /category/{slug}/page/{n}/{$}", s.page(s.categoryShow))
-	mux.Handle("GET /author/{slug}/{$}", s.page(s.authorShow))
+	mux.Handle("GET /author/{slug}/{$}", s.negotiate(s.page(s.authorShow)))
 	mux.Handle("GET /author/{slug}/page/{n}/{$}", s.page(s.authorShow))
 	mux.Handle("GET /feed/{$}", s.page(s.siteFeed))
 	mux.Handle("GET /feed/{format}/{$}", s.page(s.siteFeed))
