@@ -36,7 +36,7 @@ const xssSweepEnv = "FOLIO_XSS_SWEEP"
 // categories; writers' names; settings; search queries; imported
 // WordPress and Markdown content), opens each page that shows them in
 // Chromium, the public ones as a stranger and the admin ones as the
-// administrator, with the Content-Security-Policy on and switched off,
+// administrator, with the Content-Security-Policy switched off,
 // dispatches every event to every element, and counts what ran: calls of
 // alert, confirm, prompt and print (in every frame), dialogs, and loads
 // of javascript: or data: documents. It also counts what would run on a
@@ -56,16 +56,11 @@ func TestBrowserXSSSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tabs []*sweepTab
-	for _, admin := range []bool{false, true} {
-		for _, cspOff := range []bool{false, true} {
-			session := ""
-			if admin {
-				session = token
-			}
-			tabs = append(tabs, newSweepTab(t, root, s.URL, session, cspOff))
-		}
-	}
+	// The pages are opened with the site's Content-Security-Policy
+	// bypassed: what runs with it on runs with it off too, so the
+	// escaping alone must stop every vector. (TestSweepDetects checks
+	// the detector both ways.)
+	tabs := []*sweepTab{newSweepTab(t, root, s.URL, "", true), newSweepTab(t, root, s.URL, token, true)}
 	// Every tab walks its pages at once; settings rounds change what
 	// every page shows, so all tabs finish a round before the next.
 	each := func(f func(tb *sweepTab)) {
@@ -120,7 +115,7 @@ func TestBrowserXSSSweep(t *testing.T) {
 			t.Errorf("%s: %s", tb.name(), p)
 		}
 	}
-	t.Logf("%d vectors in %d fields; %d page visits (%d pages, stranger and administrator, CSP on and off) in %s: %d executions, %d dangerous leftovers",
+	t.Logf("%d vectors in %d fields; %d page visits (%d pages, stranger and administrator, CSP off) in %s: %d executions, %d dangerous leftovers",
 		len(vectors), plan.fields, visits, len(plan.public)+len(plan.admin)+len(plan.refusals)+len(plan.settings)*(len(plan.settingsPublic)+len(plan.settingsAdmin)),
 		time.Since(start).Round(time.Second), ran, left)
 }
