@@ -2,6 +2,7 @@ package blog
 
 import (
 	"context"
+	"html"
 	"runtime"
 	"strings"
 	"unicode"
@@ -185,4 +186,117 @@ func (s *Reading) Search(ctx context.Context, raw string, page int) (*SearchResu
 	res.Hits, res.Total = hits, total
 	res.Pages = max(1, (total+searchPerPage-1)/searchPerPage)
 	return res, nil
+}
+
+// snippetWords is how many words a search snippet shows.
+const snippetWords = 24
+
+// Snippet returns the passage of text that shows q best: the
+// snippetWords words with the most of its terms, each marked, as HTML
+// (escaped, with <mark> around the matches and … where text is left
+// out). A word matches a term's word when it is the same, starts with
+// it (a prefix term, or a longer form of a word of four letters or
+// more, as the search index's stemming finds), case aside.
+func Snippet(text string, q SearchQuery) string {
+	var want []string
+	for _, t := range q.Terms {
+		if !t.Exclude {
+			for _, w := range searchWords(t.Text) {
+				want = append(want, foldWord(w)+map[bool]string{true: "*", false: ""}[t.Prefix])
+			}
+		}
+	}
+	type word struct {
+		start, end int
+		hit        bool
+	}
+	var words []word
+	start := -1
+	for i, r := range text + " " {
+		inWord := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		switch {
+		case inWord && start < 0:
+			start = i
+		case !inWord && start >= 0:
+			words = append(words, word{start: start, end: i, hit: matchesAny(foldWord(text[start:i]), want)})
+			start = -1
+		}
+	}
+	if len(words) == 0 {
+		return ""
+	}
+	// The window with the most hits, the earliest of equals.
+	best, bestHits, hits := 0, -1, 0
+	for i := range words {
+		if words[i].hit {
+			hits++
+		}
+		if i >= snippetWords && words[i-snippetWords].hit {
+			hits--
+		}
+		if from := max(0, i-snippetWords+1); hits > bestHits && (i >= snippetWords-1 || i == len(words)-1) {
+			best, bestHits = from, hits
+		}
+	}
+	// Centre the window's matches in it.
+	first, lastHit := -1, -1
+	for i := best; i < min(best+snippetWords, len(words)); i++ {
+		if words[i].hit {
+			if first < 0 {
+				first = i
+			}
+			lastHit = i
+		}
+	}
+	if first >= 0 {
+		best = max(0, min(first-(snippetWords-(lastHit-first+1))/2, len(words)-snippetWords))
+	}
+	last := min(best+snippetWords, len(words)) - 1
+	var b strings.Builder
+	if best > 0 {
+		b.WriteString("…")
+	}
+	pos := words[best].start
+	for _, w := range words[best : last+1] {
+		b.WriteString(html.EscapeString(text[pos:w.start]))
+		if w.hit {
+			b.WriteString("<mark>" + html.EscapeString(text[w.start:w.end]) + "</mark>")
+		} else {
+			b.WriteString(html.EscapeString(text[w.start:w.end]))
+		}
+		pos = w.end
+	}
+	if last < len(words)-1 {
+		b.WriteString("…")
+	} else {
+		b.WriteString(html.EscapeString(strings.TrimRight(text[pos:], " \t\n")))
+	}
+	return b.String()
+}
+
+// foldWord lower-cases a word and drops combining marks.
+func foldWord(w string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, w)
+}
+
+// matchesAny reports whether word matches one of the wanted words (a
+// trailing * marks a prefix).
+func matchesAny(word string, want []string) bool {
+	for _, w := range want {
+		if p, ok := strings.CutSuffix(w, "*"); ok {
+			if strings.HasPrefix(word, p) {
+				return true
+			}
+			continue
+		}
+		if word == w || (len(w) >= 4 && strings.HasPrefix(word, w) && len(word)-len(w) <= 3) {
+			return true
+		}
+	}
+	return false
 }

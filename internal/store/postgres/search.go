@@ -79,12 +79,6 @@ func (a *numbered) add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
-// Snippet markers: control characters cannot occur in indexed text, so
-// they become <mark> tags afterwards.
-const markOpen, markClose = "\x01", "\x02"
-
-var marks = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>")
-
 // rank orders the matches of match best first.
 func rank(match string) string {
 	return `ts_rank('{0.1, 0.3, 0.4, 1.0}', search, ` + match + `) DESC, id DESC`
@@ -101,53 +95,61 @@ func (s *Store) SearchAll(ctx context.Context, q blog.SearchQuery) ([]int64, err
 
 // Search ranks published items with ts_rank, the title weighing ten times
 // the body, the tags four times and the lede three times, as the SQLite
-// store's BM25 weights do.
+// store's BM25 weights do: all of them when there are at most
+// query.SearchWindow, else the most recent that many, the older ones
+// following newest first.
 func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHit, int, error) {
 	db := conn{s}
-	var a numbered
-	match := tsQuery(q, &a)
-	limit := a.add(blog.MaxSearchTotal)
+	var base numbered
+	match := tsQuery(q, &base)
+	// with returns a copy of the query's arguments with more added.
+	with := func(more ...any) (numbered, []string) {
+		a := append(numbered(nil), base...)
+		var refs []string
+		for _, v := range more {
+			refs = append(refs, a.add(v))
+		}
+		return a, refs
+	}
 	// Counting stops at blog.MaxSearchTotal, as in the SQLite store.
+	a, r := with(blog.MaxSearchTotal)
 	var total int
-	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE search @@ `+match+` AND status = 'published' LIMIT `+limit+`) m`, a...).Scan(&total); err != nil {
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE search @@ `+match+` AND status = 'published' LIMIT `+r[0]+`) m`, a...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count search hits: %w", err)
 	}
 	if total <= q.Offset {
 		return nil, total, nil
 	}
-	a = a[:len(a)-1]
-	// Rank first, then make snippets for the page shown only.
-	page := `SELECT id, search, body_text FROM posts WHERE search @@ ` + match + ` AND status = 'published'
-		ORDER BY ` + rank(match) + ` LIMIT ` + a.add(q.Limit) + ` OFFSET ` + a.add(q.Offset)
-	opts := a.add("StartSel=" + markOpen + ", StopSel=" + markClose + ", MaxWords=35, MinWords=15")
-	// The text is escaped before ts_headline reads it, so its parser
-	// sees entities, not tags it would drop.
-	type hit struct {
-		id      int64
-		snippet string
-	}
-	list, err := query.Collect(ctx, db, func(sc query.Scanner) (hit, error) {
-		var h hit
-		err := sc.Scan(&h.id, &h.snippet)
-		return h, err
-	}, `SELECT h.id, ts_headline('folio',
-		replace(replace(replace(h.body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), `+match+`, `+opts+`)
-		FROM (`+page+`) h`, a...)
+	where := `FROM posts WHERE search @@ ` + match + ` AND status = 'published' AND id `
+	ids, err := query.WindowedPage(ctx, q, total, query.SearchRanker{
+		Oldest: func(ctx context.Context) (int64, error) {
+			a, r := with(query.SearchWindow - 1)
+			var id int64
+			err := db.QueryRow(ctx, `SELECT id FROM posts WHERE search @@ `+match+` AND status = 'published'
+				ORDER BY id DESC LIMIT 1 OFFSET `+r[0], a...).Scan(&id)
+			return id, err
+		},
+		Ranked: func(ctx context.Context, from int64, limit, offset int) ([]int64, error) {
+			a, r := with(from, limit, offset)
+			return query.Collect(ctx, db, query.ScanID, `SELECT id `+where+`>= `+r[0]+` ORDER BY `+rank(match)+` LIMIT `+r[1]+` OFFSET `+r[2], a...)
+		},
+		Older: func(ctx context.Context, before int64, limit, offset int) ([]int64, error) {
+			a, r := with(before, limit, offset)
+			return query.Collect(ctx, db, query.ScanID, `SELECT id `+where+`< `+r[0]+` ORDER BY id DESC LIMIT `+r[1]+` OFFSET `+r[2], a...)
+		},
+	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	ids := make([]int64, len(list))
-	for i, h := range list {
-		ids[i] = h.id
-	}
+	// Rank first, then cut snippets from the page's posts only.
 	byID, err := s.PostsByID(ctx, ids)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	hits := make([]blog.SearchHit, 0, len(list))
-	for _, h := range list {
-		if p, ok := byID[h.id]; ok {
-			hits = append(hits, blog.SearchHit{Post: p, Snippet: marks.Replace(h.snippet)})
+	hits := make([]blog.SearchHit, 0, len(ids))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			hits = append(hits, blog.SearchHit{Post: p, Snippet: blog.Snippet(p.BodyText, q)})
 		}
 	}
 	return hits, total, nil

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"html"
 	"strings"
 
 	"folio/internal/blog"
@@ -31,8 +30,9 @@ func reindex(ctx context.Context, db query.DB, cond string, args ...any) error {
 	return nil
 }
 
-// ftsQuery writes a parsed query in FTS5's syntax. Every term is a quoted
-// string, so nothing a reader typed is read as an operator.
+// ftsQuery writes a parsed query in FTS5's syntax, over the text
+// columns only (not the status). Every term is a quoted string, so
+// nothing a reader typed is read as an operator.
 func ftsQuery(q blog.SearchQuery) string {
 	quote := func(t blog.SearchTerm) string {
 		s := `"` + strings.ReplaceAll(t.Text, `"`, `""`) + `"`
@@ -53,17 +53,15 @@ func ftsQuery(q blog.SearchQuery) string {
 	for _, n := range neg {
 		out += " NOT " + n
 	}
-	return out
+	return "{title lede body tags} : (" + out + ")"
 }
 
-// Snippet markers: control characters cannot occur in indexed text, so
-// they survive HTML escaping and become <mark> tags afterwards.
-const markOpen, markClose = "\x01", "\x02"
-
-var marks = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>")
+// publishedQuery is ftsQuery kept to published items, by the index's
+// status column.
+func publishedQuery(q blog.SearchQuery) string { return "status : published AND " + ftsQuery(q) }
 
 // rankSQL orders matches best first.
-const rankSQL = `bm25(posts_fts, 10.0, 3.0, 1.0, 4.0), rowid DESC`
+const rankSQL = `bm25(posts_fts, 10.0, 3.0, 1.0, 4.0, 0.0), rowid DESC`
 
 // SearchAll returns the IDs of every item out of the trash that q
 // matches, best first, up to blog.MaxSearchTotal.
@@ -73,35 +71,41 @@ func (s *Store) SearchAll(ctx context.Context, q blog.SearchQuery) ([]int64, err
 }
 
 // Search ranks published items by BM25, the title weighing ten times the
-// body, the lede and tags in between.
+// body, the lede and tags in between: all of them when there are at most
+// query.SearchWindow, else the most recent that many, the older ones
+// following newest first.
 func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHit, int, error) {
-	match := ftsQuery(q)
+	match := publishedQuery(q)
 	// Counting stops at blog.MaxSearchTotal: past that a reader refines
 	// the query rather than paging, and an exact count of a word in every
 	// post would cost a second pass over them all.
 	var total int
-	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ? AND status = 'published' LIMIT ?)`, match, blog.MaxSearchTotal).Scan(&total); err != nil {
+	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ? LIMIT ?)`, match, blog.MaxSearchTotal).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count search hits: %w", err)
 	}
 	if total <= q.Offset {
 		return nil, total, nil
 	}
-	// Rank first, then make snippets for the page shown only.
+	// Rank first, then cut snippets from the page's posts only.
 	db := conn{s}
-	ids, err := query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND status = 'published'
-		ORDER BY `+rankSQL+` LIMIT ? OFFSET ?`, match, q.Limit, q.Offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("search: %w", err)
-	}
-	a := query.Args{markOpen, markClose, match}
-	in := query.In(&a, ids)
-	snippets, err := query.CollectMap[int64, string](ctx, db, `SELECT rowid, snippet(posts_fts, 2, ?, ?, '…', 24) FROM posts_fts
-		WHERE posts_fts MATCH ? AND rowid`+in, a...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("search snippets: %w", err)
-	}
-	for id, snip := range snippets {
-		snippets[id] = marks.Replace(html.EscapeString(snip))
+	ids, err := query.WindowedPage(ctx, q, total, query.SearchRanker{
+		Oldest: func(ctx context.Context) (int64, error) {
+			var id int64
+			err := s.queryRow(ctx, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
+				match, query.SearchWindow-1).Scan(&id)
+			return id, err
+		},
+		Ranked: func(ctx context.Context, from int64, limit, offset int) ([]int64, error) {
+			return query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND rowid >= ?
+				ORDER BY `+rankSQL+` LIMIT ? OFFSET ?`, match, from, limit, offset)
+		},
+		Older: func(ctx context.Context, before int64, limit, offset int) ([]int64, error) {
+			return query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND rowid < ?
+				ORDER BY rowid DESC LIMIT ? OFFSET ?`, match, before, limit, offset)
+		},
+	})
+	if err != nil || len(ids) == 0 {
+		return nil, total, err
 	}
 	posts, err := s.PostsByID(ctx, ids)
 	if err != nil {
@@ -110,7 +114,7 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 	hits := make([]blog.SearchHit, 0, len(ids))
 	for _, id := range ids {
 		if p, ok := posts[id]; ok {
-			hits = append(hits, blog.SearchHit{Post: p, Snippet: snippets[id]})
+			hits = append(hits, blog.SearchHit{Post: p, Snippet: blog.Snippet(p.BodyText, q)})
 		}
 	}
 	return hits, total, nil

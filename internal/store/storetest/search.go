@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/store/query"
 )
 
 func testSearch(t *testing.T, st blog.Store) {
@@ -66,6 +67,7 @@ func testSearch(t *testing.T, st blog.Store) {
 		{"kitchen", []string{"tomato"}},
 		{"shops", []string{"cafe"}},
 		{"nothing-like-this", nil},
+		{"published", nil}, // the status is not text
 		{`AND OR NOT NEAR( "unbalanced`, nil},
 		{`(garden)`, []string{"garden", "tomato"}}, // operators are plain words
 		{"*", nil},
@@ -161,5 +163,65 @@ func testSearch(t *testing.T, st blog.Store) {
 	hits, total, err := st.Search(ctx, q)
 	if err != nil || total != 15 || len(hits) != 5 {
 		t.Errorf("page 2 of 15: %d hits of %d, %v", len(hits), total, err)
+	}
+}
+
+// testSearchWindow: past query.SearchWindow matches, the most recent
+// that many are ranked (a title match first), the older follow newest
+// first, and the pages together hold every match once.
+func testSearchWindow(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	u := mustUser(t, st, "w@example.com")
+	n := query.SearchWindow + 25
+	var ids []int64
+	err := st.Atomic(ctx, func(tx blog.Tx) error {
+		for i := range n {
+			p := newPost(u, fmt.Sprintf("window-%d", i), t0.Add(time.Duration(i)*time.Hour), blog.StatusPublished)
+			p.BodyText = "A note about lanterns, number " + fmt.Sprint(i) + "."
+			if i == n-10 {
+				p.Title = "Lanterns"
+			}
+			if err := tx.CreatePost(ctx, p); err != nil {
+				return err
+			}
+			ids = append(ids, p.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]bool{}
+	var order []int64
+	for page := 0; ; page++ {
+		q := blog.ParseSearch("lanterns")
+		q.Limit, q.Offset = 40, page*40
+		hits, total, err := st.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != n {
+			t.Fatalf("total %d, want %d", total, n)
+		}
+		if len(hits) == 0 {
+			break
+		}
+		for _, h := range hits {
+			if seen[h.Post.ID] {
+				t.Fatalf("post %d on two pages", h.Post.ID)
+			}
+			seen[h.Post.ID] = true
+			order = append(order, h.Post.ID)
+		}
+	}
+	if len(order) != n {
+		t.Fatalf("the pages hold %d matches, want %d", len(order), n)
+	}
+	if order[0] != ids[n-10] {
+		t.Errorf("the title match is not first: %d", order[0])
+	}
+	// The last page holds the oldest, newest first.
+	if last := order[n-25:]; last[0] != ids[24] || last[24] != ids[0] {
+		t.Errorf("the older matches: %v", last)
 	}
 }

@@ -35,7 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"CommentStore", []test{{"Comments", testComments}, {"Purge", testCommentPurge}, {"ReplyStamps", testReplyStamps},
 			{"ThreadPage", testThreadPage}}},
 		{"MailStore", []test{{"Outbox", testOutbox}}},
-		{"Searcher", []test{{"Search", testSearch}}},
+		{"Searcher", []test{{"Search", testSearch}, {"SearchWindow", testSearchWindow}}},
 		{"RateStore", []test{{"Hits", testRateHits}}},
 		{"MediaStore", []test{{"Media", testMedia}}},
 		{"Transactor", []test{{"Rollback", testAtomicRollback}, {"SlugRace", testSlugRace},
