@@ -6,18 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif"  // remote pictures may be GIFs
-	_ "image/jpeg" // or JPEGs
-	"image/png"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 
 	vocab "github.com/go-ap/activitypub"
-	"golang.org/x/image/draw"
-	_ "golang.org/x/image/webp" // or WebP
 
 	"folio/internal/blog"
 	"folio/internal/peer"
@@ -184,67 +178,8 @@ func readActor(body []byte) (*blog.RemoteActor, error) {
 	return a, nil
 }
 
-// Limits on a remote author's picture: the file, its size in pixels
-// (checked before decoding), and the side of the square copy kept.
-const (
-	maxAvatarBytes  = 1 << 20
-	maxAvatarPixels = 4096 * 4096
-	avatarSide      = 96
-)
-
 // FetchAvatar fetches the picture at iconURL and returns a square PNG
-// copy, 96 pixels a side, cut from its middle: readers' browsers then
-// ask this site, not the remote server, and what they get is an image
-// folio wrote.
+// copy of it, 96 pixels a side (see peer.Client.Picture).
 func (c *Client) FetchAvatar(ctx context.Context, iconURL string) ([]byte, error) {
-	u, err := c.http.CheckRaw(iconURL)
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "image/png, image/jpeg, image/gif, image/webp")
-	req.Header.Set("User-Agent", userAgent)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("%s answered %s", u.Host, resp.Status)
-	}
-	body, err := peer.ReadBody(resp, maxAvatarBytes)
-	if err != nil {
-		return nil, err
-	}
-	return squareCopy(body)
-}
-
-// squareCopy decodes a picture and returns the middle square of it,
-// scaled to avatarSide, as PNG.
-func squareCopy(b []byte) ([]byte, error) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("not a picture: %w", err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxAvatarPixels {
-		return nil, fmt.Errorf("a %d×%d picture is too large", cfg.Width, cfg.Height)
-	}
-	src, _, err := image.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	r := src.Bounds()
-	side := min(r.Dx(), r.Dy())
-	from := image.Rect(r.Min.X+(r.Dx()-side)/2, r.Min.Y+(r.Dy()-side)/2, 0, 0)
-	from.Max = from.Min.Add(image.Pt(side, side))
-	dst := image.NewRGBA(image.Rect(0, 0, avatarSide, avatarSide))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, from, draw.Src, nil)
-	var out bytes.Buffer
-	if err := png.Encode(&out, dst); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return c.http.Picture(ctx, iconURL, userAgent)
 }

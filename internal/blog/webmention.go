@@ -114,6 +114,8 @@ type PeerClient interface {
 	Endpoint(ctx context.Context, target string) (string, error)
 	// Send notifies endpoint that source links target.
 	Send(ctx context.Context, endpoint, source, target string) error
+	// Avatar fetches an author's picture and returns a small PNG copy.
+	Avatar(ctx context.Context, photo string) ([]byte, error)
 }
 
 // Mentions receives, verifies and sends Webmentions.
@@ -218,7 +220,12 @@ func (m *Mentions) Verify(ctx context.Context) (int, error) {
 			}
 			continue
 		}
-		if err := m.apply(ctx, mn, page); err != nil {
+		var avatar []byte
+		if page.Links && page.Kind == MentionReply && safeURL(page.AuthorPhoto) != "" {
+			// A picture that cannot be had leaves the reply its identicon.
+			avatar, _ = m.peer.Avatar(ctx, page.AuthorPhoto)
+		}
+		if err := m.apply(ctx, mn, page, avatar); err != nil {
 			errs = append(errs, fmt.Errorf("apply %s: %w", mn.Source, err))
 			continue
 		}
@@ -253,8 +260,9 @@ func (m *Mentions) takeMentions(ctx context.Context) ([]*Mention, error) {
 }
 
 // apply settles a verified mention: a withdrawn one goes with its
-// reply; a reply is made or updated in moderation; others are counted.
-func (m *Mentions) apply(ctx context.Context, mn *Mention, page *SourcePage) error {
+// reply; a reply is made or updated in moderation, with the copy of its
+// author's picture when there is one; others are counted.
+func (m *Mentions) apply(ctx context.Context, mn *Mention, page *SourcePage, avatar []byte) error {
 	var body, rendered string
 	if page.Links && page.Kind == MentionReply {
 		body = truncate(commentText(page.Content), m.current().Discussion.MaxLength)
@@ -281,7 +289,15 @@ func (m *Mentions) apply(ctx context.Context, mn *Mention, page *SourcePage) err
 		mn.AuthorName = truncate(strings.TrimSpace(clean(page.AuthorName)), maxMentionAuthorName)
 		mn.AuthorURL, mn.AuthorPhoto = safeURL(page.AuthorURL), safeURL(page.AuthorPhoto)
 		if mn.Kind == MentionReply {
-			if err := m.putReply(ctx, tx, mn, body, rendered, page.Published); err != nil {
+			photo := ""
+			if len(avatar) > 0 && mn.AuthorPhoto != "" {
+				key := AvatarKey(mn.AuthorPhoto)
+				if err := tx.PutAvatar(ctx, key, avatar, m.stamp()); err != nil {
+					return Change{}, err
+				}
+				photo = AvatarPath(key)
+			}
+			if err := m.putReply(ctx, tx, mn, body, rendered, photo, page.Published); err != nil {
 				return Change{}, err
 			}
 		} else if err := m.dropReply(ctx, tx, mn); err != nil {
@@ -300,7 +316,7 @@ func safeURL(raw string) string {
 }
 
 // putReply makes or updates the reply a mention is.
-func (m *Mentions) putReply(ctx context.Context, tx Tx, mn *Mention, body, rendered string, published time.Time) error {
+func (m *Mentions) putReply(ctx context.Context, tx Tx, mn *Mention, body, rendered, photo string, published time.Time) error {
 	name := mn.AuthorName
 	if name == "" {
 		if u, err := url.Parse(mn.Source); err == nil {
@@ -308,7 +324,7 @@ func (m *Mentions) putReply(ctx context.Context, tx Tx, mn *Mention, body, rende
 		}
 	}
 	c, err := m.discussion.putRemoteReply(ctx, tx, &remoteReply{PostID: mn.PostID, CommentID: mn.CommentID, Name: name,
-		AuthorURL: mn.AuthorURL, SourceURL: mn.Source, Body: body, Rendered: rendered, Published: published})
+		AuthorURL: mn.AuthorURL, SourceURL: mn.Source, Photo: photo, Body: body, Rendered: rendered, Published: published})
 	if err != nil {
 		return err
 	}

@@ -251,6 +251,12 @@ func relHas(params, name string) bool {
 	return false
 }
 
+// Avatar fetches an author's picture and returns this site's small copy
+// of it.
+func (c *Client) Avatar(ctx context.Context, photo string) ([]byte, error) {
+	return c.http.Picture(ctx, photo, userAgent)
+}
+
 // Send tells endpoint that source links target.
 func (c *Client) Send(ctx context.Context, endpoint, source, target string) error {
 	u, err := c.http.CheckRaw(endpoint)
