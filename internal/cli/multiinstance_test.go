@@ -168,7 +168,14 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(700 * time.Millisecond)
+	// Kill A once both have acknowledged some, however loaded the
+	// machine is.
+	within(30*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acked[a]) >= 10 && len(acked[b]) >= 10
+	})
+	time.Sleep(200 * time.Millisecond)
 	a.cmd.Process.Signal(syscall.SIGKILL)
 	a.cmd.Wait()
 	time.Sleep(300 * time.Millisecond)
