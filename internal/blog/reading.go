@@ -92,6 +92,13 @@ func (s *Reading) Terms(ctx context.Context, kind TermKind) ([]Term, error) {
 	return s.terms.Terms(ctx, kind)
 }
 
+// TermNames lists the tags or categories without their counts, which
+// cost a read of every tagged post: for pages that only link them (a
+// search that found nothing, a missing page, the editor).
+func (s *Reading) TermNames(ctx context.Context, kind TermKind) ([]Term, error) {
+	return s.terms.TermNames(ctx, kind)
+}
+
 // Writer returns the writer with the public slug of their archive, or
 // ErrNotFound.
 func (s *Reading) Writer(ctx context.Context, slug string) (*User, error) {

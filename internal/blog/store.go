@@ -61,6 +61,9 @@ type TermStore interface {
 	// Terms lists the terms of kind by name, with counts of published
 	// posts.
 	Terms(ctx context.Context, kind TermKind) ([]Term, error)
+	// TermNames lists the terms of kind by name without counting their
+	// posts, for pages that only link them.
+	TermNames(ctx context.Context, kind TermKind) ([]Term, error)
 	TermBySlug(ctx context.Context, kind TermKind, slug string) (*Term, error)
 	CreateTerm(ctx context.Context, t *Term) error
 	UpdateTerm(ctx context.Context, t *Term) error

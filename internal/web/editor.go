@@ -210,7 +210,7 @@ func (p editorPage) PublishLabel() string {
 
 func (s *Server) editor(w http.ResponseWriter, r *http.Request, status int, p editorPage) error {
 	var err error
-	if p.Categories, err = s.reading.Terms(r.Context(), blog.TermCategory); err != nil {
+	if p.Categories, err = s.reading.TermNames(r.Context(), blog.TermCategory); err != nil {
 		return err
 	}
 	if p.User.CanEditOthers() {

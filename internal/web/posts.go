@@ -127,7 +127,7 @@ func (s *Server) adminPostList(w http.ResponseWriter, r *http.Request) error {
 		p.Flash = blog.Plural(n, "item", "items") + " changed."
 	}
 	p.Saved = p.Flash != ""
-	if p.Categories, err = s.reading.Terms(r.Context(), blog.TermCategory); err != nil {
+	if p.Categories, err = s.reading.TermNames(r.Context(), blog.TermCategory); err != nil {
 		return err
 	}
 	if u.CanEditOthers() {

@@ -120,7 +120,7 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 		p.NextURL = link(res.Page + 1)
 	}
 	if len(res.Hits) == 0 {
-		if p.Categories, err = s.reading.Terms(r.Context(), blog.TermCategory); err != nil {
+		if p.Categories, err = s.reading.TermNames(r.Context(), blog.TermCategory); err != nil {
 			return err
 		}
 	}

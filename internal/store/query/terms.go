@@ -17,6 +17,15 @@ func (t Tables) Terms(ctx context.Context, kind blog.TermKind) ([]blog.Term, err
 		FROM terms t WHERE t.kind = ? ORDER BY t.name, t.id`, string(kind))
 }
 
+// TermNames lists the terms of kind by name, without counts.
+func (t Tables) TermNames(ctx context.Context, kind blog.TermKind) ([]blog.Term, error) {
+	return Collect(ctx, t.db, func(sc Scanner) (blog.Term, error) {
+		var term blog.Term
+		err := sc.Scan(&term.ID, &term.Kind, &term.Name, &term.Slug, &term.Description, &term.ParentID)
+		return term, err
+	}, `SELECT id, kind, name, slug, description, COALESCE(parent_id, 0) FROM terms WHERE kind = ? ORDER BY name, id`, string(kind))
+}
+
 // TermBySlug returns the term of kind with slug.
 func (t Tables) TermBySlug(ctx context.Context, kind blog.TermKind, slug string) (*blog.Term, error) {
 	term := &blog.Term{}

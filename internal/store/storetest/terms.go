@@ -44,6 +44,10 @@ func testTerms(t *testing.T, st blog.Store) {
 	if err != nil || len(cats) != 2 || cats[0].Name != "Essays" || cats[0].Count != 1 || cats[0].Description != "Long ones" {
 		t.Errorf("Terms = %+v, %v (counts include published posts only)", cats, err)
 	}
+	if names, err := st.TermNames(ctx, blog.TermCategory); err != nil || len(names) != 2 || names[0] != (blog.Term{ID: cats[0].ID, Kind: blog.TermCategory,
+		Name: "Essays", Slug: cats[0].Slug, Description: "Long ones", ParentID: cats[0].ParentID}) {
+		t.Errorf("TermNames = %+v, %v, want the terms of Terms without counts", names, err)
+	}
 	parent.Name = "Long essays"
 	if err := st.UpdateTerm(ctx, parent); err != nil {
 		t.Fatal(err)
