@@ -487,7 +487,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		p.Recent, err = s.reading.Recent(r.Context(), 5)
 	}
 	if err == nil {
-		p.Categories, err = s.reading.Terms(r.Context(), blog.TermCategory)
+		p.Categories, err = s.reading.TermNames(r.Context(), blog.TermCategory)
 	}
 	if err != nil {
 		s.log.Error("render not found page", "path", r.URL.Path, "err", err)
