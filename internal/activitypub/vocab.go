@@ -197,6 +197,12 @@ func (Vocabulary) PostActivity(st blog.Settings, verb blog.Verb, p *blog.Post, a
 	return document(act, nil)
 }
 
+// created returns the Create of an Article as the outbox lists it.
+func created(st blog.Settings, art *vocab.Object, author *blog.User) *vocab.Activity {
+	return &vocab.Activity{ID: vocab.ID(string(art.ID) + "#create"), Type: vocab.CreateType, Actor: vocab.IRI(st.ActorID(author.ID)),
+		Object: art, To: art.To, CC: art.CC, Published: art.Published}
+}
+
 // Accept returns the writer's Accept of a follower's Follow.
 func (Vocabulary) Accept(st blog.Settings, writer *blog.User, f *blog.Follower) ([]byte, error) {
 	actor := vocab.IRI(st.ActorID(writer.ID))
@@ -249,10 +255,7 @@ func Collection(id string, total int, items []json.RawMessage) ([]byte, error) {
 func (v Vocabulary) Outbox(st blog.Settings, author *blog.User, posts []*blog.Post, total int) ([]byte, error) {
 	items := make([]json.RawMessage, 0, len(posts))
 	for _, p := range posts {
-		art := article(st, p, author)
-		act := &vocab.Activity{ID: vocab.ID(string(art.ID) + "#create"), Type: vocab.CreateType, Actor: vocab.IRI(st.ActorID(author.ID)),
-			Object: art, To: art.To, CC: art.CC, Published: art.Published}
-		raw, err := vocab.MarshalJSON(act)
+		raw, err := vocab.MarshalJSON(created(st, article(st, p, author), author))
 		if err != nil {
 			return nil, err
 		}

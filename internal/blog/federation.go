@@ -160,6 +160,9 @@ type FederationStore interface {
 	// PutFollower stores f by writer and actor and sets its ID.
 	PutFollower(ctx context.Context, f *Follower) error
 	DeleteFollower(ctx context.Context, id int64) error
+	// DeleteFollowersOf removes the follows of an actor, or of every
+	// actor of a host.
+	DeleteFollowersOf(ctx context.Context, actorOrHost string) error
 	// Followers lists followers, newest first, with their actors;
 	// userID 0 lists every writer's and status "" every status.
 	Followers(ctx context.Context, userID int64, status FollowerStatus, limit int) ([]*Follower, error)

@@ -61,7 +61,6 @@ type Federation struct {
 	store      FederationStore
 	users      UserStore
 	posts      PostStore
-	mentions   MentionStore
 	hits       RateStore
 	renderer   CommentRenderer
 	fediverse  Fediverse
@@ -206,7 +205,7 @@ func (f *Federation) Admit(ctx context.Context, host string) error {
 	}
 	host = strings.ToLower(host)
 	if blocked, err := f.store.Blocked(ctx, "", host); err != nil || blocked {
-		return cmp(err, ErrBlocked)
+		return orElse(err, ErrBlocked)
 	}
 	n, err := f.hits.Hit(ctx, "inbox:"+host, f.now().UTC().Truncate(inboxWindow))
 	if err != nil {
@@ -218,8 +217,8 @@ func (f *Federation) Admit(ctx context.Context, host string) error {
 	return nil
 }
 
-// cmp returns err when there is one, else fallback.
-func cmp(err, fallback error) error {
+// orElse returns err when there is one, else fallback.
+func orElse(err, fallback error) error {
 	if err != nil {
 		return err
 	}
@@ -284,7 +283,7 @@ func (f *Federation) Follow(ctx context.Context, userID int64, a *RemoteActor, f
 		return err
 	}
 	if blocked, err := f.Blocked(ctx, a); err != nil || blocked {
-		return cmp(err, ErrBlocked)
+		return orElse(err, ErrBlocked)
 	}
 	return f.write(ctx, func(tx Tx) (Change, error) {
 		fl, err := tx.Follower(ctx, userID, a.IRI)
@@ -333,12 +332,12 @@ func (f *Federation) Unfollow(ctx context.Context, userID int64, actor string) e
 
 // queue adds one delivery of activity to inbox, due now.
 func (f *Federation) queue(ctx context.Context, tx Tx, userID int64, inbox string, activity []byte) error {
-	u, err := url.Parse(inbox)
-	if err != nil || u.Host == "" {
+	host := hostOf(inbox)
+	if host == "" {
 		return fmt.Errorf("bad inbox %q", inbox)
 	}
 	now := f.stamp()
-	return tx.CreateDelivery(ctx, &Delivery{UserID: userID, Inbox: inbox, Host: strings.ToLower(u.Host),
+	return tx.CreateDelivery(ctx, &Delivery{UserID: userID, Inbox: inbox, Host: host,
 		Activity: activity, NextAt: now, CreatedAt: now})
 }
 
@@ -495,7 +494,7 @@ func (f *Federation) targetOf(ctx context.Context, postID, parentID int64) (*tar
 // anything is kept as a mention. Others are ignored.
 func (f *Federation) ReceiveNote(ctx context.Context, n *RemoteNote, page func(path string) (*Post, error)) error {
 	if blocked, err := f.Blocked(ctx, n.Actor); err != nil || blocked {
-		return cmp(err, ErrBlocked)
+		return orElse(err, ErrBlocked)
 	}
 	if old, err := f.store.RemoteReplyByObject(ctx, n.ID); err == nil {
 		if old.Actor != n.Actor.IRI {
@@ -599,16 +598,8 @@ func (f *Federation) Delete(ctx context.Context, objectID, actor string) error {
 
 // forget removes an actor's follows and replies.
 func (f *Federation) forget(ctx context.Context, tx Tx, actorOrHost string) (Change, error) {
-	fls, err := tx.Followers(ctx, 0, "", 0)
-	if err != nil {
+	if err := tx.DeleteFollowersOf(ctx, actorOrHost); err != nil {
 		return Change{}, err
-	}
-	for _, fl := range fls {
-		if fl.Actor == actorOrHost || (fl.Remote != nil && fl.Remote.Host == actorOrHost) {
-			if err := tx.DeleteFollower(ctx, fl.ID); err != nil {
-				return Change{}, err
-			}
-		}
 	}
 	rs, err := tx.RemoteRepliesFrom(ctx, actorOrHost)
 	if err != nil {
@@ -652,7 +643,7 @@ const reactionTarget = "activitypub"
 // MentionRepost) of a post; activityID keys it for an Undo.
 func (f *Federation) React(ctx context.Context, kind MentionKind, activityID, object string, a *RemoteActor, page func(path string) (*Post, error)) error {
 	if blocked, err := f.Blocked(ctx, a); err != nil || blocked {
-		return cmp(err, ErrBlocked)
+		return orElse(err, ErrBlocked)
 	}
 	t, err := f.resolve(ctx, object, page)
 	if errors.Is(err, ErrNotFound) || (err == nil && t.parentID != 0) {

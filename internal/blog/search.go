@@ -202,7 +202,10 @@ func Snippet(text string, q SearchQuery) string {
 	for _, t := range q.Terms {
 		if !t.Exclude {
 			for _, w := range searchWords(t.Text) {
-				want = append(want, foldWord(w)+map[bool]string{true: "*", false: ""}[t.Prefix])
+				if t.Prefix {
+					w += "*"
+				}
+				want = append(want, foldWord(w))
 			}
 		}
 	}

@@ -86,7 +86,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	w := &Writing{core: c, posts: st, revisions: st, media: st, search: st, renderer: opts.Renderer}
 	library := &Library{core: c, media: st, posts: st, maker: opts.Pictures}
 	discussion := &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer, spam: opts.SpamChecker}
-	fed := &Federation{core: c, store: st, users: st, posts: st, mentions: st, hits: st, renderer: opts.CommentRenderer,
+	fed := &Federation{core: c, store: st, users: st, posts: st, hits: st, renderer: opts.CommentRenderer,
 		fediverse: opts.Fediverse, discussion: discussion, allowHTTP: opts.FederateOverHTTP}
 	w.fed, discussion.fed = fed, fed
 	return &Services{

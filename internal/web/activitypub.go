@@ -60,9 +60,9 @@ func (s *Server) writer(r *http.Request) (*blog.User, *blog.ActorKey, error) {
 	if !s.federating() {
 		return nil, nil, blog.ErrNotFound
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
-		return nil, nil, blog.ErrNotFound
+		return nil, nil, err
 	}
 	return s.federation.Writer(r.Context(), id)
 }
@@ -87,11 +87,7 @@ func (s *Server) webfinger(w http.ResponseWriter, r *http.Request) error {
 	case strings.HasPrefix(res, strings.TrimSuffix(st.BaseURL, "/")+"/author/"):
 		slug = strings.Trim(strings.TrimPrefix(res, strings.TrimSuffix(st.BaseURL, "/")+"/author/"), "/")
 	case strings.HasPrefix(res, strings.TrimSuffix(st.BaseURL, "/")+"/ap/actors/"):
-		id, err := strconv.ParseInt(strings.TrimPrefix(res, strings.TrimSuffix(st.BaseURL, "/")+"/ap/actors/"), 10, 64)
-		if err != nil {
-			return blog.ErrNotFound
-		}
-		u, _, err := s.federation.Writer(r.Context(), id)
+		u, _, err := s.federation.Writer(r.Context(), s.actorUser(res))
 		if err != nil {
 			return err
 		}
@@ -218,9 +214,9 @@ func (s *Server) articleShow(w http.ResponseWriter, r *http.Request) error {
 	if !s.federating() {
 		return blog.ErrNotFound
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
-		return blog.ErrNotFound
+		return err
 	}
 	p, author, err := s.federation.Article(r.Context(), id)
 	if err != nil {

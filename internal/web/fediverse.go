@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"folio/internal/blog"
 )
@@ -59,9 +58,9 @@ func (s *Server) adminFediverse(w http.ResponseWriter, r *http.Request) error {
 // followerAction runs act on the follower the path names and goes back
 // to the list.
 func (s *Server) followerAction(w http.ResponseWriter, r *http.Request, act func(*blog.User, int64) error, done string) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
-		return blog.ErrNotFound
+		return err
 	}
 	if err := act(currentUser(r), id); err != nil {
 		return err

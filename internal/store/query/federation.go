@@ -100,6 +100,14 @@ func (t Tables) DeleteFollower(ctx context.Context, id int64) error {
 	return t.d.MapErr(err)
 }
 
+// DeleteFollowersOf removes the follows of an actor or of a server's
+// actors.
+func (t Tables) DeleteFollowersOf(ctx context.Context, actorOrHost string) error {
+	_, err := t.db.Exec(ctx, `DELETE FROM followers WHERE actor = ? OR actor IN (SELECT iri FROM remote_actors WHERE host = ?)`,
+		actorOrHost, actorOrHost)
+	return t.d.MapErr(err)
+}
+
 // Followers lists followers, newest first, with their actors and
 // writers.
 func (t Tables) Followers(ctx context.Context, userID int64, status blog.FollowerStatus, limit int) ([]*blog.Follower, error) {
@@ -138,20 +146,14 @@ func (t Tables) CountFollowers(ctx context.Context, userID int64, status blog.Fo
 // FollowerInboxes returns each shared inbox of a writer's accepted
 // followers once, then the inboxes of those without one.
 func (t Tables) FollowerInboxes(ctx context.Context, userID int64) ([]string, error) {
-	return Collect(ctx, t.db, func(sc Scanner) (string, error) {
-		var s string
-		return s, sc.Scan(&s)
-	}, `SELECT DISTINCT CASE WHEN r.shared_inbox <> '' THEN r.shared_inbox ELSE r.inbox END AS inbox
+	return Collect(ctx, t.db, ScanText, `SELECT DISTINCT CASE WHEN r.shared_inbox <> '' THEN r.shared_inbox ELSE r.inbox END AS inbox
 		FROM followers f JOIN remote_actors r ON r.iri = f.actor WHERE f.user_id = ? AND f.status = ? ORDER BY inbox`,
 		userID, string(blog.FollowerAccepted))
 }
 
 // Blocks lists the blocked actors and servers.
 func (t Tables) Blocks(ctx context.Context) ([]string, error) {
-	return Collect(ctx, t.db, func(sc Scanner) (string, error) {
-		var s string
-		return s, sc.Scan(&s)
-	}, `SELECT value FROM federation_blocks ORDER BY value`)
+	return Collect(ctx, t.db, ScanText, `SELECT value FROM federation_blocks ORDER BY value`)
 }
 
 // PutBlock blocks an actor or a server.

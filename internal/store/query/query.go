@@ -190,6 +190,13 @@ func ScanID(sc Scanner) (int64, error) {
 	return id, err
 }
 
+// ScanText reads a row of one text column.
+func ScanText(sc Scanner) (string, error) {
+	var s string
+	err := sc.Scan(&s)
+	return s, err
+}
+
 // expectOne turns "no row changed" into the dialect's not-found error.
 func (t Tables) expectOne(n int64, err error) error {
 	if err != nil {
