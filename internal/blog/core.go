@@ -21,6 +21,7 @@ type core struct {
 	feed     ChangeFeed
 	now      func() time.Time
 	onChange func(Change)
+	words    Words
 	// origin names this process in the change feed, so it skips its own
 	// changes, which it applied when they committed.
 	origin string
@@ -31,6 +32,17 @@ type core struct {
 	mu     sync.RWMutex
 	site   Settings
 	secret []byte
+}
+
+// Words says a message of folio's catalogs in a language (a BCP 47 tag),
+// with its named values as pairs; package locale provides them.
+type Words interface {
+	Say(lang, id string, pairs ...any) string
+}
+
+// say returns message id in the site's language.
+func (c *core) say(id string, pairs ...any) string {
+	return c.words.Say(c.current().Language, id, pairs...)
 }
 
 // secretKey is the settings key of the site's signing secret.

@@ -131,20 +131,20 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 		return nil, err
 	}
 	if !s.CommentsOpen(post) {
-		return nil, &Refusal{Reason: RefusedClosed, Message: "Replies to this post are closed."}
+		return nil, &Refusal{Reason: RefusedClosed, Message: s.say("refused_closed")}
 	}
 	byWriter := in.Actor != nil && in.Actor.CanEdit(post)
 	if in.Honeypot != "" {
-		return nil, &Refusal{Reason: RefusedHoneypot, Message: "This reply looks automated, so it was not posted. If you are a person, leave the field labelled “Leave this empty” empty and send it again."}
+		return nil, &Refusal{Reason: RefusedHoneypot, Message: s.say("refused_honeypot")}
 	}
 	held := ""
 	if !byWriter {
 		age, ok := s.checkFormToken(in.FormToken, post.ID)
 		switch {
 		case !ok:
-			return nil, &Refusal{Reason: RefusedExpired, Message: "The reply form was damaged or belongs to another post. Your text is below: send it again from this page."}
+			return nil, &Refusal{Reason: RefusedExpired, Message: s.say("refused_expired")}
 		case age < time.Duration(d.MinSeconds)*time.Second:
-			return nil, &Refusal{Reason: RefusedTooFast, Message: "That was quicker than people type. Wait a few seconds, then send your reply again."}
+			return nil, &Refusal{Reason: RefusedTooFast, Message: s.say("refused_too_fast")}
 		case age > formTokenMaxAge:
 			held = "the form was more than a day old"
 		}
@@ -157,7 +157,7 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 		c.AuthorName, c.AuthorEmail, c.AuthorURL = strings.TrimSpace(clean(in.Name)), normalizeEmail(clean(in.Email)), strings.TrimSpace(clean(in.URL))
 	}
 	c.Body = commentText(in.Body)
-	if err := validateComment(c, d); err != nil {
+	if err := validateComment(c, d, s.say); err != nil {
 		return nil, err
 	}
 	html, err := s.renderer.RenderComment(c.Body)
@@ -181,7 +181,7 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 				return Change{}, fmt.Errorf("count replies from %s: %w", in.IP, err)
 			}
 			if over {
-				return Change{}, &Refusal{Reason: RefusedRate, Message: "You are sending replies faster than this site allows. Wait a minute, then send this one again."}
+				return Change{}, &Refusal{Reason: RefusedRate, Message: s.say("refused_rate")}
 			}
 		}
 		dup, err := tx.CountComments(ctx, CommentFilter{PostID: post.ID, Body: c.Body, Statuses: []CommentStatus{CommentPending, CommentApproved, CommentSpam}})
@@ -189,7 +189,7 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 			return Change{}, err
 		}
 		if dup > 0 {
-			return Change{}, &Refusal{Reason: RefusedDuplicate, Message: "This exact reply is already on this post."}
+			return Change{}, &Refusal{Reason: RefusedDuplicate, Message: s.say("refused_duplicate")}
 		}
 		if err := placeInThread(ctx, tx, c, in.ParentID, d.Depth); err != nil {
 			return Change{}, err
@@ -273,29 +273,31 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-func validateComment(c *Comment, d DiscussionSettings) error {
+// validateComment checks a reply as written, saying what to change with
+// say.
+func validateComment(c *Comment, d DiscussionSettings, say func(id string, pairs ...any) string) error {
 	v := &ValidationError{}
 	n := utf8.RuneCountInString(c.Body)
 	switch {
 	case n == 0:
-		v.Add("comment", "Write a reply before sending it.")
+		v.Add("comment", say("reply_empty"))
 	case n > d.MaxLength:
-		v.Add("comment", fmt.Sprintf("Your reply has %d characters; the limit is %d. Shorten it and send it again.", n, d.MaxLength))
+		v.Add("comment", say("reply_too_long", "Count", n, "Limit", d.MaxLength))
 	}
 	if !utf8.ValidString(c.Body + c.AuthorName + c.AuthorURL) {
-		v.Add("comment", "The text contains bytes that are not UTF-8.")
+		v.Add("comment", say("reply_not_utf8"))
 	}
 	if c.UserID == 0 {
 		if c.AuthorName == "" && d.RequireNameEmail {
-			v.Add("author", "Enter your name.")
+			v.Add("author", say("name_required"))
 		} else if utf8.RuneCountInString(c.AuthorName) > 100 {
-			v.Add("author", "Keep your name under 100 characters.")
+			v.Add("author", say("name_too_long"))
 		}
 		if c.AuthorEmail == "" && d.RequireNameEmail {
-			v.Add("email", "Enter your e-mail address. It is never shown.")
+			v.Add("email", say("email_required"))
 		} else if c.AuthorEmail != "" {
 			if a, err := mail.ParseAddress(c.AuthorEmail); err != nil || a.Address != c.AuthorEmail || len(c.AuthorEmail) > 200 {
-				v.Add("email", "Enter an e-mail address like name@example.com.")
+				v.Add("email", say("email_invalid"))
 			}
 		}
 		if c.AuthorURL != "" {
@@ -304,7 +306,7 @@ func validateComment(c *Comment, d DiscussionSettings) error {
 			}
 			u, err := url.Parse(c.AuthorURL)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(c.AuthorURL) > 300 {
-				v.Add("url", "Enter your website's address, like https://example.com, or leave it empty.")
+				v.Add("url", say("website_invalid"))
 			}
 		}
 		if c.AuthorName == "" {
@@ -312,7 +314,7 @@ func validateComment(c *Comment, d DiscussionSettings) error {
 		}
 	}
 	if c.Notify && c.AuthorEmail == "" {
-		v.Add("email", "Enter your e-mail address to be told of replies.")
+		v.Add("email", say("email_for_notify"))
 	}
 	return v.Err()
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/store/sqlite"
 	"folio/internal/testkit"
@@ -518,7 +519,7 @@ func TestSpamCheckHoldsNoTransaction(t *testing.T) {
 	}
 	defer st.Close()
 	spam := &slowSpam{asked: make(chan struct{}, 1), release: make(chan struct{})}
-	svc, err := blog.New(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
+	svc, err := blog.New(t.Context(), st, blog.Options{Words: locale.MustLoad(), Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
 		Hasher: testkit.Hasher(), SpamChecker: spam})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"folio/internal/activitypub"
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/store/sqlite"
 	"folio/internal/testkit"
@@ -70,7 +71,7 @@ func TestFederation(t *testing.T) {
 	}
 	defer st.Close()
 	clock := testkit.NewClock(time.Now().UTC().Truncate(time.Second))
-	svc, err := blog.New(ctx, st, blog.Options{Now: clock.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
+	svc, err := blog.New(ctx, st, blog.Options{Words: locale.MustLoad(), Now: clock.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
 		Hasher: testkit.Hasher(), Fediverse: activitypub.NewClient(true)})
 	if err != nil {
 		t.Fatal(err)

@@ -21,13 +21,15 @@ func (s *Discussion) queueNewCommentMail(ctx context.Context, tx Tx, post *Post,
 		return err
 	}
 	if writer.Email != c.AuthorEmail {
-		subject := fmt.Sprintf("[%s] New reply to %s", st.Title, Quote(post.Title))
-		action := "Read it: " + s.absolute(post.Path) + "#comment-" + strconv.FormatInt(c.ID, 10)
+		say := func(id string, pairs ...any) string { return s.words.Say(writer.LanguageOr(st.Language), id, pairs...) }
+		title := Quote(post.Title)
+		subject := say("mail_new_reply", "Site", st.Title, "Title", title)
+		action := say("mail_read_it", "URL", s.absolute(post.Path)+"#comment-"+strconv.FormatInt(c.ID, 10))
 		if c.Status == CommentPending {
-			subject = fmt.Sprintf("[%s] Reply to %s awaits moderation", st.Title, Quote(post.Title))
-			action = "Approve or remove it: " + s.absolute("/admin/comments?status=pending")
+			subject = say("mail_held_reply", "Site", st.Title, "Title", title)
+			action = say("mail_approve_it", "URL", s.absolute("/admin/comments?status=pending"))
 		}
-		body := fmt.Sprintf("%s wrote on %s:\n\n%s\n\n%s\n", c.AuthorName, Quote(post.Title), c.Body, action)
+		body := say("mail_wrote_on", "Name", c.AuthorName, "Title", title) + "\n\n" + c.Body + "\n\n" + action + "\n"
 		if err := s.enqueue(ctx, tx, writer.Email, subject, body); err != nil {
 			return err
 		}
@@ -55,10 +57,11 @@ func (s *Discussion) queueReplyMail(ctx context.Context, tx Tx, post *Post, c *C
 		return nil
 	}
 	unsubscribe := s.absolute(fmt.Sprintf("/comments/unsubscribe?id=%d&token=%s", parent.ID, s.UnsubscribeToken(parent.ID)))
-	subject := fmt.Sprintf("[%s] %s answered you on %s", st.Title, c.AuthorName, Quote(post.Title))
-	body := fmt.Sprintf("%s answered your reply on %s:\n\n%s\n\nRead the conversation: %s#comment-%d\n\n"+
-		"You get this because you asked to be told of answers. Stop these e-mails with one click: %s\n",
-		c.AuthorName, Quote(post.Title), c.Body, s.absolute(post.Path), c.ID, unsubscribe)
+	title := Quote(post.Title)
+	subject := s.say("mail_answered_you", "Site", st.Title, "Name", c.AuthorName, "Title", title)
+	body := s.say("mail_answered_your_reply", "Name", c.AuthorName, "Title", title) + "\n\n" + c.Body + "\n\n" +
+		s.say("mail_read_conversation", "URL", s.absolute(post.Path)+"#comment-"+strconv.FormatInt(c.ID, 10)) + "\n\n" +
+		s.say("mail_why_unsubscribe", "URL", unsubscribe) + "\n"
 	return s.enqueue(ctx, tx, parent.AuthorEmail, subject, body)
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/store/sqlite"
 	"folio/internal/testkit"
@@ -26,7 +27,7 @@ func TestWebmentionReplyPicture(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc, err := blog.New(ctx, st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
+	svc, err := blog.New(ctx, st, blog.Options{Words: locale.MustLoad(), Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
 		Hasher: testkit.Hasher(), Peer: webmention.NewClient(true)})
 	if err != nil {
 		t.Fatal(err)

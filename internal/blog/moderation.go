@@ -157,7 +157,7 @@ func (s *Discussion) EditComment(ctx context.Context, actor *User, id int64, in 
 		if c.UserID == 0 {
 			c.AuthorName, c.AuthorEmail, c.AuthorURL = strings.TrimSpace(clean(in.Name)), normalizeEmail(clean(in.Email)), strings.TrimSpace(clean(in.URL))
 		}
-		if err := validateComment(c, s.current().Discussion); err != nil {
+		if err := validateComment(c, s.current().Discussion, s.say); err != nil {
 			return Change{}, err
 		}
 		if c.BodyHTML, err = s.renderer.RenderComment(c.Body); err != nil {
@@ -204,7 +204,7 @@ func (s *Discussion) ReplyAsWriter(ctx context.Context, actor *User, parentID in
 		c := &Comment{PostID: post.ID, Kind: CommentKindComment, Status: CommentApproved, UserID: actor.ID,
 			AuthorName: actor.Name, AuthorEmail: actor.Email, Body: commentText(body),
 			CreatedAt: now, UpdatedAt: now, StatusAt: now}
-		if err := validateComment(c, d); err != nil {
+		if err := validateComment(c, d, s.say); err != nil {
 			return Change{}, err
 		}
 		if err := placeInThread(ctx, tx, c, parent.ID, d.Depth); err != nil {

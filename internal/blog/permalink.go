@@ -89,15 +89,15 @@ func (p *Permalink) Build(post *Post, loc *time.Location) string {
 		case "%year%":
 			return strconv.Itoa(t.Year())
 		case "%monthnum%":
-			return pad2(int(t.Month()))
+			return t.Format("01")
 		case "%day%":
-			return pad2(t.Day())
+			return t.Format("02")
 		case "%hour%":
-			return pad2(t.Hour())
+			return t.Format("15")
 		case "%minute%":
-			return pad2(t.Minute())
+			return t.Format("04")
 		case "%second%":
-			return pad2(t.Second())
+			return t.Format("05")
 		case "%postname%":
 			return post.Slug
 		case "%post_id%":

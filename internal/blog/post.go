@@ -81,8 +81,11 @@ type Post struct {
 	ParentID     int64 // the parent page, for page hierarchies
 	Sticky       bool  // shown first on the front page
 	MenuOrder    int   // a page's place among its siblings, lowest first
-	Tags         []Term
-	Categories   []Term
+	// Language is the BCP 47 tag of the language the post is written
+	// in; "" for the site's.
+	Language   string
+	Tags       []Term
+	Categories []Term
 	// Featured is the picture listings and the post's page show with it,
 	// filled by the store; nil for none.
 	Featured *Media
@@ -94,6 +97,14 @@ type Post struct {
 
 // Visible reports whether readers may see p.
 func (p *Post) Visible() bool { return p.Status == StatusPublished }
+
+// LanguageOr returns the post's language, or site when it names none.
+func (p *Post) LanguageOr(site string) string {
+	if p.Language != "" {
+		return p.Language
+	}
+	return site
+}
 
 // HasMore reports whether the writer split the body with <!--more-->.
 func (p *Post) HasMore() bool { return p.ExcerptHTML != "" }
@@ -157,6 +168,7 @@ type PostInput struct {
 	ParentID     int64
 	Sticky       bool
 	MenuOrder    int
+	Language     string // a BCP 47 tag, or "" for the site's language
 	Status       Status // what the writer asked for: draft, published (or scheduled), private
 	// FeaturedID is the library item shown with the post; 0 for none.
 	FeaturedID int64

@@ -18,6 +18,9 @@ type ProfileInput struct {
 	Email string
 	Bio   string
 	Role  Role // "" keeps it
+	// Language is the BCP 47 tag of the language the writer reads the
+	// admin and their mail in, "" for the site's; nil keeps it.
+	Language *string
 }
 
 // maxBioLen bounds a writer's bio, shown on their author page.
@@ -44,6 +47,11 @@ func (a *Accounts) UpdateProfile(ctx context.Context, actor *User, id int64, in 
 	}
 	if utf8.RuneCountInString(in.Bio) > maxBioLen {
 		v.Add("bio", "Keep the bio under 5,000 characters.")
+	}
+	if in.Language != nil {
+		if l := strings.TrimSpace(*in.Language); l != "" && !validLanguageTag(l) {
+			v.Add("language", "Choose a language from the list.")
+		}
 	}
 	if in.Role != "" {
 		if !actor.CanManageSite() {
@@ -73,6 +81,9 @@ func (a *Accounts) UpdateProfile(ctx context.Context, actor *User, id int64, in 
 			}
 		}
 		u.Name, u.Email, u.Bio = in.Name, in.Email, in.Bio
+		if in.Language != nil {
+			u.Language = strings.TrimSpace(*in.Language)
+		}
 		if in.Role != "" {
 			u.Role = in.Role
 		}

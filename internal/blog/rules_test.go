@@ -46,60 +46,6 @@ func TestValidSlug(t *testing.T) {
 	}
 }
 
-func TestOrdinal(t *testing.T) {
-	tests := map[int]string{
-		1: "st", 2: "nd", 3: "rd", 4: "th", 10: "th", 11: "th", 12: "th", 13: "th", 14: "th",
-		21: "st", 22: "nd", 23: "rd", 24: "th", 30: "th", 31: "st", 101: "st", 111: "th", 112: "th", 113: "th", 122: "nd",
-	}
-	for n, want := range tests {
-		if got := blog.Ordinal(n); got != want {
-			t.Errorf("Ordinal(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
-func TestFormatDate(t *testing.T) {
-	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 5, 0, time.UTC) }
-	tests := []struct {
-		t      time.Time
-		layout string
-		want   string
-	}{
-		{at(2015, 11, 28, 9, 30), blog.DefaultDateLayout, "Saturday, November 28th, 2015"},
-		{at(2015, 11, 1, 9, 30), blog.DefaultDateLayout, "Sunday, November 1st, 2015"},
-		{at(2015, 11, 2, 9, 30), blog.DefaultDateLayout, "Monday, November 2nd, 2015"},
-		{at(2015, 11, 3, 9, 30), blog.DefaultDateLayout, "Tuesday, November 3rd, 2015"},
-		{at(2015, 11, 4, 9, 30), blog.DefaultDateLayout, "Wednesday, November 4th, 2015"},
-		{at(2015, 11, 11, 9, 30), blog.DefaultDateLayout, "Wednesday, November 11th, 2015"},
-		{at(2015, 11, 12, 9, 30), blog.DefaultDateLayout, "Thursday, November 12th, 2015"},
-		{at(2015, 11, 13, 9, 30), blog.DefaultDateLayout, "Friday, November 13th, 2015"},
-		{at(2015, 11, 21, 9, 30), blog.DefaultDateLayout, "Saturday, November 21st, 2015"},
-		{at(2015, 11, 22, 9, 30), blog.DefaultDateLayout, "Sunday, November 22nd, 2015"},
-		{at(2015, 11, 23, 9, 30), blog.DefaultDateLayout, "Monday, November 23rd, 2015"},
-		{at(2015, 12, 31, 9, 30), blog.DefaultDateLayout, "Thursday, December 31st, 2015"},
-		{at(2015, 11, 28, 9, 30), "Y-m-d H:i:s", "2015-11-28 09:30:05"},
-		{at(2015, 11, 28, 21, 7), blog.DefaultTimeLayout, "9:07 pm"},
-		{at(2015, 11, 28, 0, 7), "g:i A", "12:07 AM"},
-		{at(2015, 3, 8, 9, 30), "D, j M y", "Sun, 8 Mar 15"},
-		{at(2015, 3, 8, 9, 30), `\T\o\d\a\y \i\s l`, "Today is Sunday"},
-		{at(2016, 2, 8, 9, 30), "t L N w z", "29 1 1 1 38"},
-		{at(2015, 11, 28, 9, 30), "c", "2015-11-28T09:30:05Z"},
-	}
-	for _, tt := range tests {
-		if got := blog.FormatDate(tt.t, tt.layout); got != tt.want {
-			t.Errorf("FormatDate(%v, %q) = %q, want %q", tt.t, tt.layout, got, tt.want)
-		}
-	}
-	// The site's zone decides the day.
-	st, err := blog.SettingsInput{"time_zone": "America/Los_Angeles"}.Apply(blog.DefaultSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := st.FormatDate(time.Date(2015, 11, 29, 3, 0, 0, 0, time.UTC)); got != "Saturday, November 28th, 2015" {
-		t.Errorf("FormatDate in Los Angeles = %q", got)
-	}
-}
-
 func TestPermalink(t *testing.T) {
 	post := &blog.Post{ID: 42, Slug: "hello", PublishedAt: time.Date(2015, 11, 28, 23, 30, 0, 0, time.UTC),
 		Author: &blog.User{Slug: "ada"}, Categories: []blog.Term{{Slug: "essays"}}}
@@ -154,15 +100,24 @@ func TestSettingsApply(t *testing.T) {
 		t.Errorf("Apply = %+v", st)
 	}
 	_, err = blog.SettingsInput{"title": "", "posts_per_page": "0", "time_zone": "Mars/Olympus", "base_url": "ftp://x",
-		"language": "e", "permalink": "/x/", "date_layout": ""}.Apply(def)
+		"language": "e", "permalink": "/x/"}.Apply(def)
 	v, ok := err.(*blog.ValidationError)
 	if !ok {
 		t.Fatalf("Apply err = %v, want *ValidationError", err)
 	}
-	for _, f := range []string{"title", "posts_per_page", "time_zone", "base_url", "language", "permalink", "date_layout"} {
+	for _, f := range []string{"title", "posts_per_page", "time_zone", "base_url", "language", "permalink"} {
 		if v.Fields[f] == "" {
 			t.Errorf("no message for %s", f)
 		}
+	}
+	// Wording left empty, or the English default an older site stored,
+	// follows the language; anything else the writer typed stays.
+	worded := blog.SettingsFromValues(map[string]string{"date_layout": "l, F jS, Y", "time_layout": "", "comment_heading": "Leave a Reply"})
+	if worded.DateLayout != "" || worded.TimeLayout != "" || worded.Discussion.Heading != "" {
+		t.Errorf("default wording kept: %q %q %q", worded.DateLayout, worded.TimeLayout, worded.Discussion.Heading)
+	}
+	if own := blog.SettingsFromValues(map[string]string{"date_layout": "j.n.Y", "comment_heading": "Talk back"}); own.DateLayout != "j.n.Y" || own.Discussion.Heading != "Talk back" {
+		t.Errorf("the writer's wording was dropped: %q %q", own.DateLayout, own.Discussion.Heading)
 	}
 	// Stored values that no longer parse fall back to defaults.
 	got := blog.SettingsFromValues(map[string]string{"title": "Kept", "time_zone": "Nowhere/Else", "posts_per_page": "x"})
@@ -174,17 +129,17 @@ func TestSettingsApply(t *testing.T) {
 func TestCreditSource(t *testing.T) {
 	src := blog.Source{URL: "https://example.org/a?x=1&y=2", Title: "The <Original>", Site: "Example Times"}
 	body := "<p>Intro</p>\n<blockquote>\n<p>Outer</p>\n<blockquote>\n<p>Inner</p>\n</blockquote>\n</blockquote>\n<p>After</p>\n<blockquote><p>Second</p></blockquote>\n"
-	got := blog.CreditSource(body, src)
+	got := blog.CreditSource(body, src, "Source:")
 	want := "<p>Intro</p>\n<blockquote cite=\"https://example.org/a?x=1&amp;y=2\">\n<p>Outer</p>\n<blockquote>\n<p>Inner</p>\n</blockquote>\n</blockquote>\n" +
 		"<p class=\"source\">— <cite><a href=\"https://example.org/a?x=1&amp;y=2\">The &lt;Original&gt;</a></cite>, Example Times</p>\n\n<p>After</p>\n<blockquote><p>Second</p></blockquote>\n"
 	if got != want {
 		t.Errorf("CreditSource =\n%s\nwant\n%s", got, want)
 	}
-	noQuote := blog.CreditSource("<p>Only text</p>", blog.Source{URL: "https://example.org/b"})
+	noQuote := blog.CreditSource("<p>Only text</p>", blog.Source{URL: "https://example.org/b"}, "Source:")
 	if !strings.Contains(noQuote, `<p class="source">Source: <cite><a href="https://example.org/b">example.org</a></cite></p>`) {
 		t.Errorf("CreditSource without blockquote = %s", noQuote)
 	}
-	if got := blog.CreditSource("<p>x</p>", blog.Source{}); got != "<p>x</p>" {
+	if got := blog.CreditSource("<p>x</p>", blog.Source{}, "Source:"); got != "<p>x</p>" {
 		t.Errorf("CreditSource with no source changed the body: %s", got)
 	}
 }

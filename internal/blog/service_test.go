@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/store/sqlite"
 	"folio/internal/testkit"
@@ -31,7 +32,7 @@ func newFixture(tb testing.TB) *fixture {
 	}
 	tb.Cleanup(func() { st.Close() })
 	f := &fixture{clock: testkit.NewClock(time.Date(2015, 11, 28, 12, 0, 0, 0, time.UTC))}
-	f.svc, err = blog.New(tb.Context(), st, blog.Options{
+	f.svc, err = blog.New(tb.Context(), st, blog.Options{Words: locale.MustLoad(),
 		Now: f.clock.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testkit.Hasher(),
 		OnChange: func(c blog.Change) { f.changes++; f.last = c },
 	})
@@ -594,7 +595,7 @@ func TestSignInLimitCountsInTheRateStore(t *testing.T) {
 	}
 	defer st.Close()
 	fake := &countingHits{Store: st, hits: map[string]int{}}
-	svc, err := blog.New(t.Context(), fake, blog.Options{Renderer: markdown.NewPosts(), Hasher: testkit.Hasher()})
+	svc, err := blog.New(t.Context(), fake, blog.Options{Words: locale.MustLoad(), Renderer: markdown.NewPosts(), Hasher: testkit.Hasher()})
 	if err != nil {
 		t.Fatal(err)
 	}

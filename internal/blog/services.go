@@ -27,6 +27,9 @@ type Options struct {
 	Now      func() time.Time
 	Renderer Renderer
 	Hasher   Hasher
+	// Words says the texts the domain writes for people (reply
+	// refusals, mail) in their language; required.
+	Words Words
 	// CommentRenderer renders replies; required to accept replies.
 	CommentRenderer CommentRenderer
 	// Mailer sends queued e-mail; nil keeps mail in the outbox.
@@ -73,10 +76,10 @@ type Services struct {
 // New loads the site's settings and signing secret (creating the secret
 // on a new site) and returns the services over st.
 func New(ctx context.Context, st Store, opts Options) (*Services, error) {
-	if opts.Renderer == nil || opts.Hasher == nil {
-		return nil, errors.New("blog: New needs a Renderer and a Hasher")
+	if opts.Renderer == nil || opts.Hasher == nil || opts.Words == nil {
+		return nil, errors.New("blog: New needs a Renderer, a Hasher and Words")
 	}
-	c := &core{tx: st, settings: st, feed: st, now: opts.Now, onChange: opts.OnChange, origin: newOrigin()}
+	c := &core{tx: st, settings: st, feed: st, now: opts.Now, onChange: opts.OnChange, origin: newOrigin(), words: opts.Words}
 	if c.now == nil {
 		c.now = time.Now
 	}

@@ -19,14 +19,16 @@ type Settings struct {
 	TimeZone     string // IANA name, e.g. "Europe/Berlin"
 	PostsPerPage int
 	Permalink    string // e.g. "/%year%/%monthnum%/%day%/%postname%/"
-	DateLayout   string // PHP date() letters, e.g. "l, F jS, Y"
-	TimeLayout   string
-	FeedItems    int    // entries per feed
-	FeedFull     bool   // full HTML in feeds, or summaries only
-	Robots       string // robots.txt, without the Sitemap line folio adds
-	BackupHours  int    // hours between scheduled backups, 0 = none
-	BackupKeep   int    // scheduled backups kept; older ones are deleted
-	MediaMaxMB   int    // the largest upload to the media library, in MiB
+	// DateLayout and TimeLayout are written in PHP date() letters, e.g.
+	// "l, F jS, Y"; "" follows the language.
+	DateLayout  string
+	TimeLayout  string
+	FeedItems   int    // entries per feed
+	FeedFull    bool   // full HTML in feeds, or summaries only
+	Robots      string // robots.txt, without the Sitemap line folio adds
+	BackupHours int    // hours between scheduled backups, 0 = none
+	BackupKeep  int    // scheduled backups kept; older ones are deleted
+	MediaMaxMB  int    // the largest upload to the media library, in MiB
 	// RevisionsKept is how many revisions of each post are kept, the
 	// newest; 0 keeps them all.
 	RevisionsKept int
@@ -64,7 +66,7 @@ type DiscussionSettings struct {
 	NewestFirst      bool   // order of top-level replies
 	PerPage          int    // top-level replies per page, 0 = all
 	CloseAfterDays   int    // close replies on posts older than this, 0 = never
-	Heading          string // "Leave a Reply"
+	Heading          string // above the reply form; "" follows the language ("Leave a Reply")
 	MinSeconds       int    // a form sent faster than this after rendering is refused
 	PerMinute        int    // replies one address may send per minute, 0 = no limit
 	PurgeDays        int    // spam and trash are deleted after this many days
@@ -91,8 +93,6 @@ func DefaultSettings() Settings {
 		TimeZone:     "UTC",
 		PostsPerPage: 10,
 		Permalink:    DefaultPermalink,
-		DateLayout:   DefaultDateLayout,
-		TimeLayout:   DefaultTimeLayout,
 		FeedItems:    20,
 		FeedFull:     true,
 		Robots:       "User-agent: *\nDisallow: /admin/\nDisallow: /search\n",
@@ -106,7 +106,6 @@ func DefaultSettings() Settings {
 			MaxLength:        10000,
 			Depth:            5,
 			PerPage:          50,
-			Heading:          "Leave a Reply",
 			MinSeconds:       3,
 			PerMinute:        5,
 			PurgeDays:        30,
@@ -140,16 +139,6 @@ func (s Settings) PermalinkRule() *Permalink {
 // marked Secure.
 func (s Settings) Secure() bool { return strings.HasPrefix(s.BaseURL, "https://") }
 
-// FormatDate formats t in the site's zone with its date layout.
-func (s Settings) FormatDate(t time.Time) string {
-	return FormatDate(t.In(s.Location()), s.DateLayout)
-}
-
-// FormatTime formats t in the site's zone with its time layout.
-func (s Settings) FormatTime(t time.Time) string {
-	return FormatDate(t.In(s.Location()), s.TimeLayout)
-}
-
 // settingField is one stored setting: how to read it as text and how to
 // set it from text, returning a message for people when the text is
 // unusable (and then leaving the setting as it was).
@@ -165,6 +154,21 @@ func textSetting(key, required string, p func(*Settings) *string) settingField {
 		func(s *Settings, x string) string {
 			if x == "" && required != "" {
 				return required
+			}
+			*p(s) = x
+			return ""
+		}}
+}
+
+// wordingSetting is a setting whose default is worded in the site's
+// language: "" follows the language, and so does the English default
+// older sites stored.
+func wordingSetting(key, english string, p func(*Settings) *string) settingField {
+	return settingField{key,
+		func(s *Settings) string { return *p(s) },
+		func(s *Settings, x string) string {
+			if x == english {
+				x = ""
 			}
 			*p(s) = x
 			return ""
@@ -245,8 +249,8 @@ var settingFields = []settingField{
 		s.Permalink, s.permalink = x, p
 		return ""
 	}},
-	textSetting("date_layout", "Enter a date layout, like l, F jS, Y.", func(s *Settings) *string { return &s.DateLayout }),
-	textSetting("time_layout", "Enter a time layout, like g:i a.", func(s *Settings) *string { return &s.TimeLayout }),
+	wordingSetting("date_layout", "l, F jS, Y", func(s *Settings) *string { return &s.DateLayout }),
+	wordingSetting("time_layout", "g:i a", func(s *Settings) *string { return &s.TimeLayout }),
 	intSetting("feed_items", 1, 100, func(s *Settings) *int { return &s.FeedItems }),
 	boolSetting("feed_full", func(s *Settings) *bool { return &s.FeedFull }),
 	textSetting("robots_txt", "", func(s *Settings) *string { return &s.Robots }),
@@ -282,7 +286,7 @@ var settingFields = []settingField{
 	boolSetting("comment_newest_first", func(s *Settings) *bool { return &s.Discussion.NewestFirst }),
 	intSetting("comments_per_page", 0, 1000, func(s *Settings) *int { return &s.Discussion.PerPage }),
 	intSetting("comment_close_days", 0, 100000, func(s *Settings) *int { return &s.Discussion.CloseAfterDays }),
-	textSetting("comment_heading", "Enter the heading above the reply form.", func(s *Settings) *string { return &s.Discussion.Heading }),
+	wordingSetting("comment_heading", "Leave a Reply", func(s *Settings) *string { return &s.Discussion.Heading }),
 	intSetting("comment_min_seconds", 0, 600, func(s *Settings) *int { return &s.Discussion.MinSeconds }),
 	intSetting("comment_per_minute", 0, 1000, func(s *Settings) *int { return &s.Discussion.PerMinute }),
 	intSetting("comment_purge_days", 1, 3650, func(s *Settings) *int { return &s.Discussion.PurgeDays }),

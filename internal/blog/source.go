@@ -10,9 +10,9 @@ import (
 // CreditSource adds the credit for src to a rendered body: the first
 // top-level blockquote gets a cite attribute and, right under it, a line
 // with a <cite> link to the source. Without a blockquote the credit ends
-// the body. A zero src leaves the body as it is. body must be sanitized
+// the body, after label (the language's "Source:"). A zero src leaves the body as it is. body must be sanitized
 // HTML, as the Renderer returns it.
-func CreditSource(body string, src Source) string {
+func CreditSource(body string, src Source, label string) string {
 	if src.URL == "" {
 		return body
 	}
@@ -35,7 +35,7 @@ func CreditSource(body string, src Source) string {
 
 	open, end := firstBlockquote(body)
 	if open < 0 {
-		return body + "\n" + strings.Replace(credit.String(), "— ", "Source: ", 1)
+		return body + "\n" + strings.Replace(credit.String(), "— ", esc(label)+" ", 1)
 	}
 	tag := "<blockquote"
 	return body[:open] + tag + ` cite="` + esc(src.URL) + `"` + body[open+len(tag):end] + "\n" + credit.String() + body[end:]

@@ -34,7 +34,10 @@ type User struct {
 	Role         Role
 	PasswordHash string // "" until the user has chosen a password
 	Bio          string
-	CreatedAt    time.Time
+	// Language is the BCP 47 tag of the language the writer reads the
+	// admin and their mail in; "" for the site's.
+	Language  string
+	CreatedAt time.Time
 	// DisabledAt is when an administrator deactivated the user, who then
 	// cannot sign in; zero for an active user.
 	DisabledAt time.Time
@@ -52,6 +55,15 @@ func (u *User) CanEdit(p *Post) bool {
 // users.
 func (u *User) CanEditOthers() bool {
 	return u != nil && (u.Role == RoleAdmin || u.Role == RoleEditor)
+}
+
+// LanguageOr returns the writer's language, or site when they chose
+// none.
+func (u *User) LanguageOr(site string) string {
+	if u.Language != "" {
+		return u.Language
+	}
+	return site
 }
 
 // Active reports whether u may sign in.

@@ -114,7 +114,7 @@ func (s *Writing) Preview(ctx context.Context, markdown string, src Source) (Ren
 	if err != nil {
 		return Rendered{}, err
 	}
-	r.HTML = CreditSource(r.HTML, src)
+	r.HTML = CreditSource(r.HTML, src, s.say("source_label"))
 	return r, nil
 }
 
@@ -221,8 +221,8 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 	// A save that leaves the words as they were (a status change, a
 	// repeated import) adds no revision, as in WordPress.
 	changed := p.ID == 0 || p.Title != in.Title || p.Lede != in.Lede || p.Body != in.Body || p.Source != in.Source
-	p.Title, p.Slug, p.Body, p.Lede, p.Source = in.Title, slug, in.Body, in.Lede, in.Source
-	p.BodyHTML, p.ExcerptHTML = CreditSource(r.HTML, in.Source), r.ExcerptHTML
+	p.Title, p.Slug, p.Body, p.Lede, p.Source, p.Language = in.Title, slug, in.Body, in.Lede, in.Source, in.Language
+	p.BodyHTML, p.ExcerptHTML = CreditSource(r.HTML, in.Source, s.words.Say(p.LanguageOr(s.current().Language), "source_label")), r.ExcerptHTML
 	p.Summary, p.BodyText = in.Lede, r.Text
 	if p.Summary == "" {
 		p.Summary = Summarize(r.Prose)
@@ -283,6 +283,9 @@ const MaxMenuOrder = 1_000_000
 func checkPlace(ctx context.Context, posts PostStore, id int64, in PostInput, v *ValidationError) error {
 	if in.MenuOrder < -MaxMenuOrder || in.MenuOrder > MaxMenuOrder {
 		v.Add("menu_order", "Use a whole number between -1,000,000 and 1,000,000.")
+	}
+	if in.Language != "" && !validLanguageTag(in.Language) {
+		v.Add("language", "Enter a language tag like en, pt-BR or ar, or leave it empty for the site's language.")
 	}
 	if in.ParentID == 0 {
 		return nil
@@ -630,7 +633,7 @@ func (s *Writing) RestoreRevision(ctx context.Context, actor *User, postID, id i
 func (p *Post) Input() PostInput {
 	in := PostInput{Kind: p.Kind, Title: p.Title, Slug: p.Slug, Body: p.Body, Lede: p.Lede, Source: p.Source,
 		AuthorID: p.AuthorID, PublishedAt: p.PublishedAt, CommentsOpen: p.CommentsOpen, ParentID: p.ParentID,
-		Sticky: p.Sticky, MenuOrder: p.MenuOrder, Status: p.Status}
+		Sticky: p.Sticky, MenuOrder: p.MenuOrder, Language: p.Language, Status: p.Status}
 	if in.Status == StatusScheduled {
 		in.Status = StatusPublished // the date keeps it scheduled
 	}

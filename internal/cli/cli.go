@@ -20,6 +20,7 @@ import (
 	"folio/internal/akismet"
 	"folio/internal/blog"
 	"folio/internal/config"
+	"folio/internal/locale"
 	"folio/internal/mail"
 	"folio/internal/markdown"
 	"folio/internal/password"
@@ -223,8 +224,14 @@ func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Cha
 	if err != nil {
 		return nil, err
 	}
+	words, err := locale.Load(cfg.ThemeDir)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	fed := activitypub.NewClient(peer.AllowPrivate())
 	svc, err := blog.New(ctx, st, blog.Options{
+		Words:           words,
 		Renderer:        markdown.NewPosts(),
 		CommentRenderer: markdown.NewComments(),
 		Mailer:          &mail.SMTP{},

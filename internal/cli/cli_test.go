@@ -12,6 +12,7 @@ import (
 
 	"folio/internal/blog"
 	"folio/internal/cli"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/password"
 	"folio/internal/picture"
@@ -34,7 +35,7 @@ func openService(t *testing.T, dir string) *blog.Services {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc, err := blog.New(context.Background(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
+	svc, err := blog.New(context.Background(), st, blog.Options{Words: locale.MustLoad(), Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
 		Hasher: password.New(), Pictures: picture.Maker{}})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"folio/internal/activitypub"
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/password"
 	"folio/internal/store/postgres"
@@ -35,7 +36,7 @@ func TestTwoInstancesDeliverOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc, err := blog.New(ctx, st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: password.New(),
+	svc, err := blog.New(ctx, st, blog.Options{Words: locale.MustLoad(), Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: password.New(),
 		Fediverse: activitypub.NewClient(true), FederateOverHTTP: true})
 	if err != nil {
 		t.Fatal(err)

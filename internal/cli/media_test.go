@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/password"
 	"folio/internal/picture"
@@ -81,7 +82,7 @@ func TestTwoInstancesServeOneUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc, err := blog.New(ctx, st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
+	svc, err := blog.New(ctx, st, blog.Options{Words: locale.MustLoad(), Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
 		Hasher: password.New(), Pictures: picture.Maker{}})
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/password"
 	"folio/internal/store/postgres"
@@ -38,7 +39,7 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc, err := blog.New(ctx, st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: password.New()})
+	svc, err := blog.New(ctx, st, blog.Options{Words: locale.MustLoad(), Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: password.New()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,9 @@ type Entry struct {
 	ContentHTML string
 	// Image is the entry's featured picture; nil for none.
 	Image *Image
+	// Language is the entry's BCP 47 tag when it differs from the
+	// feed's; "" for the feed's.
+	Language string
 }
 
 // Image is a picture an entry is shown with.
@@ -85,6 +88,7 @@ type atomCategory struct {
 }
 
 type atomEntry struct {
+	Lang       string         `xml:"xml:lang,attr,omitempty"`
 	Title      atomText       `xml:"title"`
 	Links      []atomLink     `xml:"link"` // alternate, and enclosure for the picture
 	ID         string         `xml:"id"`
@@ -129,7 +133,7 @@ func Atom(f *Feed) ([]byte, error) {
 		Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: f.SiteURL}, {Rel: "self", Type: "application/atom+xml", Href: f.FeedURL}},
 		Gen:   atomGen{Value: "folio"}}
 	for _, e := range f.Entries {
-		ae := atomEntry{Title: atomText{Type: "text", Value: e.Title}, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: e.URL}},
+		ae := atomEntry{Lang: e.Language, Title: atomText{Type: "text", Value: e.Title}, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: e.URL}},
 			ID: e.ID, Published: e.Published.Format(time.RFC3339), Updated: e.Updated.Format(time.RFC3339),
 			Author: atomPerson{Name: e.AuthorName, URI: e.AuthorURL}}
 		for _, c := range e.Categories {
@@ -193,6 +197,7 @@ type rssItem struct {
 	GUID        rssGUID       `xml:"guid"`
 	PubDate     string        `xml:"pubDate"`
 	Creator     string        `xml:"dc:creator,omitempty"`
+	Language    string        `xml:"dc:language,omitempty"`
 	Categories  []string      `xml:"category"`
 	Description string        `xml:"description,omitempty"`
 	Content     *cdata        `xml:"content:encoded,omitempty"`
@@ -226,7 +231,7 @@ func RSS(f *Feed) ([]byte, error) {
 		r.Channel.Description = f.Title
 	}
 	for _, e := range f.Entries {
-		it := rssItem{Title: e.Title, Link: e.URL, GUID: rssGUID{IsPermaLink: "false", Value: e.ID},
+		it := rssItem{Language: e.Language, Title: e.Title, Link: e.URL, GUID: rssGUID{IsPermaLink: "false", Value: e.ID},
 			PubDate: e.Published.Format(time.RFC1123Z), Creator: e.AuthorName, Categories: e.Categories, Description: e.Summary}
 		if e.ContentHTML != "" {
 			it.Content = &cdata{Value: e.ContentHTML}
@@ -265,6 +270,7 @@ type jsonItem struct {
 	Authors       []jsonAuthor `json:"authors,omitempty"`
 	Tags          []string     `json:"tags,omitempty"`
 	Image         string       `json:"image,omitempty"`
+	Language      string       `json:"language,omitempty"`
 }
 
 // JSON returns f as a JSON Feed 1.1 document.
@@ -272,7 +278,7 @@ func JSON(f *Feed) ([]byte, error) {
 	j := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: f.Title, HomePageURL: f.SiteURL, FeedURL: f.FeedURL,
 		Description: f.Subtitle, Language: f.Language, Items: []jsonItem{}}
 	for _, e := range f.Entries {
-		it := jsonItem{ID: e.ID, URL: e.URL, Title: e.Title, ContentHTML: e.ContentHTML, Summary: e.Summary,
+		it := jsonItem{Language: e.Language, ID: e.ID, URL: e.URL, Title: e.Title, ContentHTML: e.ContentHTML, Summary: e.Summary,
 			DatePublished: e.Published.Format(time.RFC3339), DateModified: e.Updated.Format(time.RFC3339), Tags: e.Categories}
 		if e.Image != nil {
 			it.Image = e.Image.URL

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/mail"
 	"folio/internal/markdown"
 	"folio/internal/store/sqlite"
@@ -25,7 +26,7 @@ func TestReplyMailEndToEnd(t *testing.T) {
 	}
 	defer st.Close()
 	c := testkit.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	svc, err := blog.New(t.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
+	svc, err := blog.New(t.Context(), st, blog.Options{Words: locale.MustLoad(), Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
 		Hasher: testkit.Hasher(), Mailer: &mail.SMTP{}})
 	if err != nil {
 		t.Fatal(err)

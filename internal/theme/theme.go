@@ -6,7 +6,8 @@
 // admin/layout.html every admin page, partials/*.html are shared by both,
 // and each other file is one page, named by its path without ".html"
 // ("post", "admin/editor"). Assets in static/ are served under
-// content-hashed names so they can be cached forever.
+// content-hashed names so they can be cached forever. A theme folder's
+// locales/*.toml add to or override folio's message catalogs.
 package theme
 
 import (
@@ -17,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"html/template"
 	"io"
 	"io/fs"
@@ -46,6 +48,7 @@ type Theme struct {
 	pages  map[string]*template.Template
 	assets map[string]*Asset // by Name
 	byPath map[string]*Asset // by Path
+	words  *locale.Book
 }
 
 // Load parses the embedded theme, with files in dir (if not "") taking
@@ -59,7 +62,11 @@ func Load(dir string, funcs template.FuncMap) (*Theme, error) {
 		}
 		fsys = overlay{top: os.DirFS(dir), base: embedded}
 	}
-	t := &Theme{pages: map[string]*template.Template{}, assets: map[string]*Asset{}, byPath: map[string]*Asset{}}
+	words, err := locale.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	t := &Theme{pages: map[string]*template.Template{}, assets: map[string]*Asset{}, byPath: map[string]*Asset{}, words: words}
 	if err := t.loadAssets(fsys); err != nil {
 		return nil, err
 	}
@@ -186,6 +193,9 @@ func (t *Theme) AssetPath(name string) string {
 	}
 	return ""
 }
+
+// Words returns the message catalogs, with the theme folder's.
+func (t *Theme) Words() *locale.Book { return t.words }
 
 // Favicon returns the icon served at /favicon.ico: the theme folder's
 // static/favicon.ico, or one drawn like the default favicon.svg.

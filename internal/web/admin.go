@@ -27,6 +27,9 @@ func (s *Server) adminBase(r *http.Request, title, section string) adminBase {
 	b := s.base(r, title)
 	b.Canonical = ""
 	ab := adminBase{Base: b, User: currentUser(r), CSRF: csrfToken(r), Section: section}
+	if ab.User != nil {
+		ab.Base = b.In(ab.User.Language)
+	}
 	ab.NoAddress = ab.User.CanManageSite() && b.Site.BaseURL == ""
 	if ab.User.CanEditOthers() {
 		counts, err := s.discussion.CommentCounts(r.Context(), 0)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/password"
 	"folio/internal/store/sqlite"
@@ -59,7 +60,7 @@ func testSite(t *testing.T) *blog.Site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc, err := blog.New(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: &password.Hasher{Params: password.Params{Memory: 64, Time: 1, Threads: 1}}})
+	svc, err := blog.New(t.Context(), st, blog.Options{Words: locale.MustLoad(), Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: &password.Hasher{Params: password.Params{Memory: 64, Time: 1, Threads: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}

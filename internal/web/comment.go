@@ -13,11 +13,13 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 )
 
 // replyForm is what the "reply-form" partial shows: the fields as the
 // reader typed them, and where the form stands.
 type replyForm struct {
+	L         *locale.Lang
 	Action    string
 	PostID    int64
 	ParentID  int64
@@ -183,8 +185,10 @@ func findComment(list []*blog.Comment, id int64) *blog.Comment {
 }
 
 func (s *Server) newReplyForm(r *http.Request, post *blog.Post) replyForm {
-	d := s.site.Settings().Discussion
-	f := replyForm{Action: s.replyAction, PostID: post.ID, Token: s.discussion.CommentFormToken(post.ID), Heading: d.Heading,
+	st := s.site.Settings()
+	d := st.Discussion
+	l := s.theme.Words().For(post.LanguageOr(st.Language))
+	f := replyForm{L: l, Action: s.replyAction, PostID: post.ID, Token: s.discussion.CommentFormToken(post.ID), Heading: or(d.Heading, l.T("reply_heading")),
 		CancelURL: post.Path + "#respond", MaxLength: d.MaxLength, Required: d.RequireNameEmail}
 	if u, _ := s.sessionUser(r); u != nil && u.CanEdit(post) {
 		f.SignedIn = u.Name
@@ -260,10 +264,11 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, in blog.CommentI
 	if !s.discussion.CommentsOpen(post) {
 		f.Token = ""
 	}
-	b, err := s.publicBase(r, "Your reply")
+	b, err := s.publicBase(r, f.L.T("your_reply"))
 	if err != nil {
 		return err
 	}
+	b = b.In(post.Language)
 	b.Canonical = ""
 	w.Header().Set("Cache-Control", "no-store")
 	return s.render(w, status, "reply", replyPage{Base: b, Post: post, Form: f})
@@ -290,20 +295,21 @@ func (s *Server) commentUnsubscribe(w http.ResponseWriter, r *http.Request) erro
 	}
 	id, _ := strconv.ParseInt(q.Get("id"), 10, 64)
 	token := q.Get("token")
-	p := unsubscribePage{Base: s.base(r, "E-mail about answers"), ID: id, Token: token}
+	l := s.lang()
+	p := unsubscribePage{Base: s.base(r, l.T("unsubscribe_ask")), ID: id, Token: token}
 	p.Canonical = ""
 	if r.Method == http.MethodGet {
-		p.Heading, p.Message = "Stop e-mails about answers?", "You will no longer be told when someone answers this reply."
+		p.Heading, p.Message = l.T("unsubscribe_ask"), l.T("unsubscribe_ask_text")
 		return s.render(w, http.StatusOK, "unsubscribe", p)
 	}
 	err := s.discussion.Unsubscribe(r.Context(), id, token)
 	if errors.Is(err, blog.ErrForbidden) || errors.Is(err, blog.ErrNotFound) {
-		p.Heading, p.Message, p.Token = "This link does not work", "The link is damaged or the reply no longer exists, so there is nothing to stop.", ""
+		p.Heading, p.Message, p.Token = l.T("unsubscribe_broken"), l.T("unsubscribe_broken_text"), ""
 		return s.render(w, http.StatusBadRequest, "unsubscribe", p)
 	}
 	if err != nil {
 		return err
 	}
-	p.Heading, p.Message, p.Token = "Done", "You will get no more e-mail about answers to this reply.", ""
+	p.Heading, p.Message, p.Token = l.T("unsubscribe_done"), l.T("unsubscribe_done_text"), ""
 	return s.render(w, http.StatusOK, "unsubscribe", p)
 }

@@ -64,13 +64,13 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if u.CanManageSite() {
-		p.Health = s.health()
+		p.Health = s.health(p.Base)
 	}
 	return s.render(w, http.StatusOK, "admin/dashboard", p)
 }
 
 // health checks what a site needs to serve its readers well.
-func (s *Server) health() []healthCheck {
+func (s *Server) health(b Base) []healthCheck {
 	st := s.site.Settings()
 	var out []healthCheck
 	if st.BaseURL != "" {
@@ -92,9 +92,9 @@ func (s *Server) health() []healthCheck {
 		out = append(out, healthCheck{OK: true, Text: "Backups are scheduled every " + blog.Plural(st.BackupHours, "hour", "hours") +
 			"; this server has taken none yet."})
 	case time.Since(last) > 2*time.Duration(st.BackupHours)*time.Hour:
-		out = append(out, healthCheck{Text: "The last backup this server took is from " + st.FormatDate(last) + ", older than two intervals."})
+		out = append(out, healthCheck{Text: "The last backup this server took is from " + b.Date(last) + ", older than two intervals."})
 	default:
-		out = append(out, healthCheck{OK: true, Text: "The last backup this server took is from " + st.FormatDate(last) + " at " + st.FormatTime(last) + "."})
+		out = append(out, healthCheck{OK: true, Text: "The last backup this server took is from " + b.At(last) + "."})
 	}
 	return out
 }

@@ -161,7 +161,7 @@ func TestSearchPage(t *testing.T) {
 		t.Errorf("page 2 shows %d hits", strings.Count(p2.Body, `class="summary search-hit"`))
 	}
 	none := b.get("/search?q=volcano")
-	mustContain(t, "no results", none.Body, "Nothing matched “volcano”", `"quotes"`)
+	mustContain(t, "no results", none.Body, "Nothing matched “volcano”", `&#34;quotes&#34;`)
 	if !strings.Contains(b.get("/").Body, `action="/search"`) {
 		t.Error("the theme has no search box")
 	}

@@ -32,6 +32,7 @@ type postForm struct {
 	ParentID     int64  // a page's parent page
 	Sticky       bool   // a post shown first on the front page
 	MenuOrder    string // a page's place among its siblings, as typed
+	Language     string // a BCP 47 tag, "" for the site's language
 	// LoadedAt is when the post was last saved as this form shows it,
 	// in Unix seconds; 0 for a new one.
 	LoadedAt int64
@@ -58,7 +59,7 @@ func formFromPost(p *blog.Post, loc *time.Location) postForm {
 	f := postForm{Kind: string(p.Kind), Title: p.Title, Slug: p.Slug, Body: p.Body, Lede: p.Lede,
 		SourceURL: p.Source.URL, SourceTitle: p.Source.Title, SourceSite: p.Source.Site,
 		AuthorID: p.AuthorID, CommentsOpen: p.CommentsOpen, LoadedAt: p.UpdatedAt.Unix(), ParentID: p.ParentID, Sticky: p.Sticky,
-		MenuOrder: strconv.Itoa(p.MenuOrder)}
+		MenuOrder: strconv.Itoa(p.MenuOrder), Language: p.Language}
 	if p.Featured != nil {
 		f.FeaturedID = p.Featured.ID
 	}
@@ -99,12 +100,14 @@ func parsePostForm(r *http.Request, loc *time.Location) (postForm, blog.PostInpu
 	f.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent_id"), 10, 64)
 	f.Sticky = r.PostFormValue("sticky") != ""
 	f.MenuOrder = strings.TrimSpace(r.PostFormValue("menu_order"))
+	f.Language = strings.TrimSpace(r.PostFormValue("language"))
 	in := blog.PostInput{
 		Kind: blog.Kind(f.Kind), Title: f.Title, Slug: f.Slug, Body: f.Body, Lede: f.Lede,
 		Source:     blog.Source{URL: f.SourceURL, Title: f.SourceTitle, Site: f.SourceSite},
 		Tags:       strings.Split(f.Tags, ","),
 		Categories: f.Categories, AuthorID: f.AuthorID, CommentsOpen: f.CommentsOpen,
 		FeaturedID: f.FeaturedID, RequireAlt: r.PostFormValue("alt_ok") == "", ParentID: f.ParentID, Sticky: f.Sticky,
+		Language: f.Language,
 	}
 	if f.MenuOrder != "" {
 		n, err := strconv.Atoi(f.MenuOrder)

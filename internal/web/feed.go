@@ -13,6 +13,7 @@ import (
 
 	"folio/internal/blog"
 	"folio/internal/feed"
+	"folio/internal/locale"
 )
 
 // feedFormat is one of the three feed formats, named by the last part of
@@ -54,10 +55,10 @@ type FeedLink struct {
 }
 
 // feedLinks lists a scope's three feeds for autodiscovery.
-func feedLinks(title, root string) []FeedLink {
+func feedLinks(l *locale.Lang, title, root string) []FeedLink {
 	var out []FeedLink
 	for _, f := range feedFormats {
-		out = append(out, FeedLink{Title: title + " (" + f.label + ")", Type: f.mime, URL: feedPath(root, f)})
+		out = append(out, FeedLink{Title: l.T("feed_of", "Title", title, "Format", f.label), Type: f.mime, URL: feedPath(root, f)})
 	}
 	return out
 }
@@ -94,7 +95,7 @@ func (s *Server) postsFeed(r *http.Request, title, root string, posts []*blog.Po
 	for _, p := range posts {
 		e := feed.Entry{ID: tagURI(host, p.CreatedAt, "post", p.ID), Title: p.Title, URL: base + p.Path,
 			Published: p.PublishedAt.In(loc), Updated: p.UpdatedAt.In(loc), AuthorName: p.Author.Name,
-			AuthorURL: base + "/author/" + p.Author.Slug + "/", Summary: p.Summary}
+			AuthorURL: base + "/author/" + p.Author.Slug + "/", Summary: p.Summary, Language: p.Language}
 		if e.Updated.Before(e.Published) {
 			e.Updated = e.Published
 		}
@@ -127,8 +128,9 @@ func (s *Server) commentsFeed(r *http.Request, title, root string, comments []*b
 	f := &feed.Feed{Title: title, SiteURL: base + root, ID: "tag:" + host + ",2000-01-01:replies" + root,
 		Language: st.Language, Updated: time.Unix(0, 0).UTC()}
 	loc := st.Location()
+	l := s.lang()
 	for _, c := range comments {
-		e := feed.Entry{ID: tagURI(host, c.CreatedAt, "reply", c.ID), Title: "Reply by " + c.AuthorName + " to " + blog.Quote(c.PostTitle),
+		e := feed.Entry{ID: tagURI(host, c.CreatedAt, "reply", c.ID), Title: l.T("reply_by_to", "Name", c.AuthorName, "Title", l.Quote(c.PostTitle)),
 			URL: base + c.PostPath + "#comment-" + strconv.FormatInt(c.ID, 10), Published: c.CreatedAt.In(loc),
 			Updated: c.UpdatedAt.In(loc), AuthorName: c.AuthorName, AuthorURL: blog.WebAddress(c.AuthorURL),
 			ContentHTML: feed.AbsoluteLinks(c.BodyHTML, base)}
@@ -217,7 +219,7 @@ func (s *Server) repliesFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.serveFeed(w, r, showingReplies(list), s.commentsFeed(r, "Replies to "+s.site.Settings().Title, "/", list), format)
+	return s.serveFeed(w, r, showingReplies(list), s.commentsFeed(r, s.lang().T("replies_to", "Title", s.site.Settings().Title), "/", list), format)
 }
 
 // postRepliesFeed serves the replies feed of one post, at its permalink
@@ -227,7 +229,7 @@ func (s *Server) postRepliesFeed(w http.ResponseWriter, r *http.Request, post *b
 	if err != nil {
 		return err
 	}
-	return s.serveFeed(w, r, showingPosts(post), s.commentsFeed(r, "Replies to "+blog.Quote(post.Title), post.Path, list), format)
+	return s.serveFeed(w, r, showingPosts(post), s.commentsFeed(r, s.lang().T("replies_to", "Title", s.lang().Quote(post.Title)), post.Path, list), format)
 }
 
 // splitFeedPath splits ".../feed/", ".../feed/atom/" or ".../feed/json/"

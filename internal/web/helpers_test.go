@@ -16,6 +16,7 @@ import (
 
 	"folio/internal/activitypub"
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/picture"
 	"folio/internal/store/sqlite"
@@ -94,7 +95,7 @@ func startSiteOn(tb testing.TB, st blog.Store, themeDir string, cacheBytes int64
 	c := testkit.NewClock(time.Date(2015, 11, 28, 18, 0, 0, 0, time.UTC))
 	var srv *web.Server
 	fediverse := activitypub.NewClient(true)
-	svc, err := blog.New(tb.Context(), st, blog.Options{Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testkit.Hasher(),
+	svc, err := blog.New(tb.Context(), st, blog.Options{Words: locale.MustLoad(), Now: c.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testkit.Hasher(),
 		Pictures: picture.Maker{}, Codes: twofactor.Codes{}, Passkeys: twofactor.Passkeys{}, Fediverse: fediverse, FederateOverHTTP: true,
 		OnChange: func(c blog.Change) { srv.Invalidate(c) }})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 )
 
 // profilePage is where every writer keeps their own details: name,
@@ -14,13 +15,17 @@ type profilePage struct {
 	Form     blog.ProfileInput
 	Sessions []*blog.Session
 	Factors  *blog.SecondFactorStatus
+	// Languages are the ones the writer may read the admin in; Chosen
+	// is theirs, "" for the site's.
+	Languages []locale.Choice
+	Chosen    string
 }
 
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, status int, p profilePage) error {
 	u := currentUser(r)
 	p.adminBase = s.adminBase(r, "Your profile", "profile")
 	if p.Errors == nil {
-		p.Form = blog.ProfileInput{Name: u.Name, Email: u.Email, Bio: u.Bio}
+		p.Form = blog.ProfileInput{Name: u.Name, Email: u.Email, Bio: u.Bio, Language: &u.Language}
 	}
 	var err error
 	if p.Sessions, err = s.accounts.Sessions(r.Context(), u, sessionToken(r)); err != nil {
@@ -28,6 +33,10 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if p.Factors, err = s.accounts.SecondFactors(r.Context(), u.ID); err != nil {
 		return err
+	}
+	p.Languages = s.theme.Words().Choices()
+	if p.Form.Language != nil {
+		p.Chosen = *p.Form.Language
 	}
 	p.Flash = flashText(r.URL.Query().Get("done"))
 	p.Saved = p.Flash != ""
@@ -48,7 +57,8 @@ func (s *Server) adminProfileShow(w http.ResponseWriter, r *http.Request) error 
 
 func (s *Server) adminProfileUpdate(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
-	in := blog.ProfileInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Bio: r.PostFormValue("bio")}
+	lang := r.PostFormValue("language")
+	in := blog.ProfileInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Bio: r.PostFormValue("bio"), Language: &lang}
 	if _, err := s.accounts.UpdateProfile(r.Context(), u, u.ID, in); err != nil {
 		errs, err := formErrors(err)
 		if err != nil {
@@ -73,7 +83,7 @@ func (s *Server) adminProfilePassword(w http.ResponseWriter, r *http.Request) er
 			errs["new_password"] = msg
 			delete(errs, "password")
 		}
-		return s.profilePage(w, r, http.StatusUnprocessableEntity, profilePage{Errors: errs, Form: blog.ProfileInput{Name: u.Name, Email: u.Email, Bio: u.Bio}})
+		return s.profilePage(w, r, http.StatusUnprocessableEntity, profilePage{Errors: errs, Form: blog.ProfileInput{Name: u.Name, Email: u.Email, Bio: u.Bio, Language: &u.Language}})
 	}
 	return s.signIn(w, r, u, "/admin/profile?done=password")
 }

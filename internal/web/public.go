@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"html"
 	"io"
 	"mime"
@@ -60,6 +59,23 @@ type postPage struct {
 	avatar         func(*blog.Comment) string
 }
 
+// Responses says how many likes and reposts other sites sent: "2 likes
+// and 1 repost from other sites"; "" for none.
+func (p *postPage) Responses() string {
+	var counts string
+	switch likes, reposts := p.L.N("like_count", p.Likes), p.L.N("repost_count", p.Reposts); {
+	case p.Likes > 0 && p.Reposts > 0:
+		counts = p.L.T("likes_and_reposts", "Likes", likes, "Reposts", reposts)
+	case p.Likes > 0:
+		counts = likes
+	case p.Reposts > 0:
+		counts = reposts
+	default:
+		return ""
+	}
+	return p.L.T("from_other_sites", "Counts", counts)
+}
+
 // shows names the post or page and the posts shown beside it.
 func (p *postPage) shows() Shows { return showingPosts(p.Post, p.Older, p.Newer) }
 
@@ -88,8 +104,8 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 	page, _ := strconv.Atoi(q.Get("page"))
 	if !blog.ParseSearch(q.Get("q")).Empty() && !s.searchAllowed(r) {
 		w.Header().Set("Retry-After", "60")
-		s.errorPage(w, r, http.StatusTooManyRequests, "Too many searches",
-			fmt.Sprintf("This address has searched more than %d times in a minute. Wait a minute, then search again.", SearchesPerMinute))
+		l := s.lang()
+		s.errorPage(w, r, http.StatusTooManyRequests, l.T("too_many_searches"), l.N("too_many_searches_text", SearchesPerMinute))
 		return nil
 	}
 	res, err := s.reading.Search(r.Context(), q.Get("q"), max(page, 1))
@@ -138,7 +154,7 @@ func (s *Server) publicBase(r *http.Request, title string) (Base, error) {
 		return b, err
 	}
 	b.Nav = nav
-	b.Feeds = append(feedLinks(b.Site.Title, "/"), FeedLink{Title: "Replies to " + b.Site.Title, Type: "application/atom+xml", URL: "/comments/feed/atom/"})
+	b.Feeds = append(feedLinks(b.L, b.Site.Title, "/"), FeedLink{Title: b.L.T("replies_to", "Title", b.Site.Title), Type: "application/atom+xml", URL: "/comments/feed/atom/"})
 	return b, nil
 }
 
@@ -225,10 +241,10 @@ func (s *Server) listOf(w http.ResponseWriter, r *http.Request, root string, f b
 		b.Description = b.Site.Tagline
 	}
 	if root != "/" && f.TermID+f.AuthorID != 0 {
-		b.Feeds = append(feedLinks(b.Site.Title+" – "+title, root), b.Feeds...)
+		b.Feeds = append(feedLinks(b.L, b.Site.Title+" – "+title, root), b.Feeds...)
 	}
 	if writer != nil && s.federating() {
-		b.Feeds = append(b.Feeds, FeedLink{Title: writer.Name + " on the fediverse", Type: activitypub.ContentType,
+		b.Feeds = append(b.Feeds, FeedLink{Title: b.L.T("on_the_fediverse", "Name", writer.Name), Type: activitypub.ContentType,
 			URL: s.site.Settings().ActorID(writer.ID)})
 	}
 	p := listPage{Base: b, Heading: heading, Intro: intro, Listing: l, Writer: writer}
@@ -259,9 +275,10 @@ func (s *Server) termShow(w http.ResponseWriter, r *http.Request, kind blog.Term
 	if err != nil {
 		return err
 	}
-	heading := "Posts tagged " + blog.Quote(t.Name)
+	l := s.base(r, "").L
+	heading := l.T("posts_tagged", "Name", l.Quote(t.Name))
 	if kind == blog.TermCategory {
-		heading = "Posts filed under " + blog.Quote(t.Name)
+		heading = l.T("posts_filed_under", "Name", l.Quote(t.Name))
 	}
 	return s.list(w, r, t.Path(), blog.PostFilter{TermID: t.ID}, t.Name, heading, t.Description)
 }
@@ -271,7 +288,7 @@ func (s *Server) authorShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.listOf(w, r, "/author/"+u.Slug+"/", blog.PostFilter{AuthorID: u.ID}, u.Name, "Posts by "+u.Name, u.Bio, u)
+	return s.listOf(w, r, "/author/"+u.Slug+"/", blog.PostFilter{AuthorID: u.ID}, u.Name, s.base(r, "").L.T("posts_by_name", "Name", u.Name), u.Bio, u)
 }
 
 var (
@@ -351,20 +368,20 @@ func (s *Server) dateArchive(w http.ResponseWriter, r *http.Request, m []string)
 	if m[4] != "" {
 		r.SetPathValue("n", m[4])
 	}
-	st := s.site.Settings()
+	b := s.base(r, "")
 	var heading, root string
 	switch {
 	case day != 0:
-		heading = blog.FormatDate(from, st.DateLayout)
+		heading = b.Date(from)
 		root = from.Format("/2006/01/02/")
 	case month != 0:
-		heading = from.Format("January 2006")
+		heading = b.L.FormatDate(from, b.L.T("month_layout"))
 		root = from.Format("/2006/01/")
 	default:
 		heading = from.Format("2006")
 		root = from.Format("/2006/")
 	}
-	return s.list(w, r, root, blog.PostFilter{From: from, To: to}, heading, "Posts from "+heading, "")
+	return s.list(w, r, root, blog.PostFilter{From: from, To: to}, heading, b.L.T("posts_from", "When", heading), "")
 }
 
 func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Post) error {
@@ -376,13 +393,14 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 	if err != nil {
 		return err
 	}
+	b = b.In(post.Language)
 	b.Description = post.Summary
 	b.Image = s.shareImage(r, post)
 	b.Article = s.articleMeta(r, post)
 	if b.Image != nil {
 		b.Article.JSONLD["image"] = b.Image.URL
 	}
-	b.Feeds = append([]FeedLink{{Title: "Replies to " + blog.Quote(post.Title), Type: "application/atom+xml", URL: feedPath(post.Path, feedFormats[1])}}, b.Feeds...)
+	b.Feeds = append([]FeedLink{{Title: b.L.T("replies_to", "Title", b.L.Quote(post.Title)), Type: "application/atom+xml", URL: feedPath(post.Path, feedFormats[1])}}, b.Feeds...)
 	p := &postPage{Base: b, Post: post, Older: older, Newer: newer}
 	if err := s.threadFor(r, p); err != nil {
 		return err
@@ -462,7 +480,7 @@ func (s *Server) articleMeta(r *http.Request, post *blog.Post) *articleMeta {
 		"dateModified":     iso(m.Modified),
 		"url":              s.absURL(r, post.Path),
 		"mainEntityOfPage": s.absURL(r, post.Path),
-		"inLanguage":       st.Language,
+		"inLanguage":       post.LanguageOr(st.Language),
 		"author":           map[string]any{"@type": "Person", "name": m.Author, "url": m.AuthorURL},
 		"publisher":        map[string]any{"@type": "Organization", "name": st.Title, "url": s.absURL(r, "/")},
 		"commentCount":     post.CommentCount,
@@ -478,7 +496,7 @@ func (s *Server) articleMeta(r *http.Request, post *blog.Post) *articleMeta {
 
 // notFound renders the helpful 404 page: recent posts and categories.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	p := notFoundPage{Base: s.base(r, "Not found"), Guess: strings.Join(strings.FieldsFunc(r.URL.Path, func(c rune) bool {
+	p := notFoundPage{Base: s.base(r, s.lang().T("not_found")), Guess: strings.Join(strings.FieldsFunc(r.URL.Path, func(c rune) bool {
 		return c == '/' || c == '-' || c == '_' || c == '.' || (c >= '0' && c <= '9')
 	}), " ")}
 	p.Canonical = ""

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,26 +137,66 @@ func between(s, start, end string) string {
 	return s[:j]
 }
 
-// TestPostPageGolden pins the exact HTML of a post page.
+// TestPostPageGolden pins the exact HTML of a post page that quotes its
+// source and has a threaded conversation, in English, German and Arabic.
 func TestPostPageGolden(t *testing.T) {
-	s := newSiteWithAdmin(t)
-	seed(t, s)
-	r := s.browser(t).get("/2015/11/01/reading-slowly/")
-	if r.StatusCode != 200 {
-		t.Fatalf("status %d", r.StatusCode)
-	}
-	golden := filepath.Join("testdata", "post.golden.html")
-	if *update {
-		if err := os.WriteFile(golden, []byte(r.Body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if r.Body != string(want) {
-		t.Errorf("post page differs from %s (run go test ./internal/web -update to accept):\n%s", golden, r.Body)
+	for _, lang := range []string{"en", "de", "ar"} {
+		t.Run(lang, func(t *testing.T) {
+			s := newSiteWithAdmin(t)
+			seed(t, s)
+			ctx := t.Context()
+			if _, err := s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"language": lang}); err != nil {
+				t.Fatal(err)
+			}
+			p, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: "Reading slowly, again", Lede: "A second look at speed.",
+				Body:   "> Reading faster is reading more.\n\nMore of what?",
+				Source: blog.Source{URL: "https://example.org/speed", Title: "The Case for Speed", Site: "Example Review"},
+				Status: blog.StatusPublished, CommentsOpen: true, PublishedAt: time.Date(2015, 11, 28, 9, 0, 0, 0, time.UTC),
+				Tags: []string{"Reading"}, Categories: []string{"Essays"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.svc.Moving.Import(ctx, s.admin, "golden", false, func(im *blog.Importer) error {
+				for i, c := range []struct{ id, parent, name, body string }{
+					{"1", "", "Grace", "Memory, I think."},
+					{"2", "1", "Ada Lovelace", "And *attention*."},
+					{"3", "", "Linus", "I read faster now."},
+				} {
+					_, err := im.Comment(c.id, p, c.parent, blog.Comment{AuthorName: c.name, AuthorEmail: strings.ToLower(c.name[:1]) + "@example.com",
+						Body: c.body, Status: blog.CommentApproved, Kind: blog.CommentKindComment,
+						CreatedAt: time.Date(2015, 11, 28, 15+i, 4, 0, 0, time.UTC)})
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.web.Invalidate(blog.Change{All: true})
+			r := s.browser(t).get("/2015/11/28/reading-slowly-again/")
+			if r.StatusCode != 200 {
+				t.Fatalf("status %d", r.StatusCode)
+			}
+			// The form's signed token changes with every render, and the
+			// pictures' names with the site's secret.
+			body := regexp.MustCompile(`name="form_token" value="[^"]*"`).ReplaceAllString(r.Body, `name="form_token" value=""`)
+			body = regexp.MustCompile(`/identicon/[0-9a-f]+\.svg`).ReplaceAllString(body, "/identicon/x.svg")
+			golden := filepath.Join("testdata", "post."+lang+".golden.html")
+			if *update {
+				if err := os.WriteFile(golden, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if body != string(want) {
+				t.Errorf("post page differs from %s (run go test ./internal/web -run TestPostPageGolden -update to accept):\n%s", golden, body)
+			}
+		})
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"folio/internal/activitypub"
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/theme"
 )
 
@@ -253,6 +254,7 @@ func readForm(r *http.Request) error {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var maxErr *http.MaxBytesError
 	var verr *blog.ValidationError
+	l := s.lang()
 	switch {
 	case errors.Is(err, blog.ErrNotFound):
 		// An address that answers nothing now may have moved: a renamed
@@ -268,16 +270,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		s.notFound(w, r)
 	case errors.Is(err, blog.ErrForbidden):
-		s.errorPage(w, r, http.StatusForbidden, "Not allowed", "Your account may not do this. Ask an administrator if you need it.")
+		s.errorPage(w, r, http.StatusForbidden, l.T("not_allowed"), l.T("not_allowed_text"))
 	case errors.As(err, &maxErr):
-		s.errorPage(w, r, http.StatusRequestEntityTooLarge, "Too much text", fmt.Sprintf("The form was larger than this site accepts (%s). It was not saved: go back, where your text is still in the form, shorten it and send it again.", sizeText(maxErr.Limit)))
+		s.errorPage(w, r, http.StatusRequestEntityTooLarge, l.T("too_much_text"), l.T("too_much_text_text", "Limit", sizeText(maxErr.Limit)))
 	case errors.As(err, &verr):
-		s.errorPage(w, r, http.StatusBadRequest, "Something is missing", verr.Error())
+		s.errorPage(w, r, http.StatusBadRequest, l.T("something_missing"), verr.Error())
 	case errors.Is(err, errBadForm):
-		s.errorPage(w, r, http.StatusForbidden, "This form has expired", "Go back, reload the page and send the form again. (The security token did not match.)")
+		s.errorPage(w, r, http.StatusForbidden, l.T("form_expired"), l.T("form_expired_text"))
 	default:
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong", "The site could not answer this request. It has been logged; please try again in a moment.")
+		s.errorPage(w, r, http.StatusInternalServerError, l.T("something_wrong"), l.T("something_wrong_text"))
 	}
 }
 
@@ -319,7 +321,12 @@ func (s *Server) render(w http.ResponseWriter, status int, page string, data any
 
 // Base is the part every page struct shares.
 type Base struct {
-	Site        blog.Settings
+	Site blog.Settings
+	// L says the page's words in its language: the site's, the post's
+	// own, or for the admin the writer's.
+	L *locale.Lang
+	// Language is the page's BCP 47 tag, for its lang attribute.
+	Language    string
 	Title       string // the page's own title; the layout adds the site's
 	Description string
 	Canonical   string
@@ -352,17 +359,49 @@ type articleMeta struct {
 	JSONLD    map[string]any
 }
 
-// Date formats t with the site's date layout and zone.
-func (b Base) Date(t time.Time) string { return b.Site.FormatDate(t) }
+// Date formats t with the site's date layout (or the language's) in the
+// site's zone.
+func (b Base) Date(t time.Time) string {
+	return b.L.FormatDate(t.In(b.Site.Location()), or(b.Site.DateLayout, b.L.DateLayout()))
+}
 
-// Time formats t with the site's time layout and zone.
-func (b Base) Time(t time.Time) string { return b.Site.FormatTime(t) }
+// Time formats t with the site's time layout (or the language's) in the
+// site's zone.
+func (b Base) Time(t time.Time) string {
+	return b.L.FormatDate(t.In(b.Site.Location()), or(b.Site.TimeLayout, b.L.TimeLayout()))
+}
+
+// At formats t as a date and a time: "November 28th, 2015 at 3:04 pm".
+func (b Base) At(t time.Time) string {
+	return b.L.T("date_at_time", "Date", b.Date(t), "Time", b.Time(t))
+}
+
+// In returns the base of a page written in lang, e.g. a post in
+// another language than the site's: its words, dates and lang attribute
+// follow; "" keeps the site's.
+func (b Base) In(lang string) Base {
+	if lang != "" {
+		b.L, b.Language = b.L.Book().For(lang), lang
+	}
+	return b
+}
+
+// or returns a, or b when a is empty.
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
 
 // ISO formats t for a datetime attribute, in the site's zone.
 func (b Base) ISO(t time.Time) string { return t.In(b.Site.Location()).Format(time.RFC3339) }
 
 // Short formats t compactly for admin tables.
 func (b Base) Short(t time.Time) string { return t.In(b.Site.Location()).Format("2006-01-02 15:04") }
+
+// lang returns the site's language.
+func (s *Server) lang() *locale.Lang { return s.theme.Words().For(s.site.Settings().Language) }
 
 // siteOrigin returns the site's scheme and host as the server knows them
 // whatever a request says: the base URL setting, or the origin serve
@@ -376,7 +415,8 @@ func (s *Server) siteOrigin() string {
 
 func (s *Server) base(r *http.Request, title string) Base {
 	st := s.site.Settings()
-	return Base{Site: st, Title: title, Path: r.URL.Path, Canonical: s.absURL(r, r.URL.Path), Endpoints: s.endpoints, NoEndpoints: s.noEndpoints}
+	return Base{Site: st, L: s.theme.Words().For(st.Language), Language: st.Language, Title: title, Path: r.URL.Path, Canonical: s.absURL(r, r.URL.Path),
+		Endpoints: s.endpoints, NoEndpoints: s.noEndpoints}
 }
 
 // absURL returns the absolute URL of path on this site: the configured

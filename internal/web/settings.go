@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 )
 
 // settingsParts are the settings page's sections, in tab order: each
@@ -31,8 +32,12 @@ type settingsPage struct {
 	Part    string
 	Parts   []struct{ Slug, Label string }
 	Example string // the date layout applied to a sample date
-	Zones   []zoneGroup
-	Host    string // the host of writers' fediverse handles
+	// SiteL is the site's language, whose wording empty settings follow;
+	// Languages names every language folio has words for.
+	SiteL     *locale.Lang
+	Languages string
+	Zones     []zoneGroup
+	Host      string // the host of writers' fediverse handles
 }
 
 // zoneGroup is one region of the time zone list.
@@ -82,7 +87,13 @@ func zonesWith(current string) []zoneGroup {
 
 func (s *Server) settingsPage(r *http.Request, part string, form map[string]string, errs Errors) settingsPage {
 	p := settingsPage{adminBase: s.adminBase(r, "Settings", "settings"), Errors: errs, Form: form, Part: part, Parts: settingsParts}
-	p.Example = blog.FormatDate(time.Date(2015, 11, 28, 15, 4, 0, 0, time.UTC), form["date_layout"])
+	p.SiteL = s.theme.Words().For(or(form["language"], p.Site.Language))
+	p.Example = p.SiteL.FormatDate(time.Date(2015, 11, 28, 15, 4, 0, 0, time.UTC), or(form["date_layout"], p.SiteL.DateLayout()))
+	var names []string
+	for _, c := range s.theme.Words().Choices() {
+		names = append(names, c.Name+" ("+c.Tag+")")
+	}
+	p.Languages = strings.Join(names, ", ")
 	p.Zones = zonesWith(form["time_zone"])
 	p.Host = "example.com"
 	if u, err := url.Parse(p.Site.BaseURL); err == nil && u.Host != "" {

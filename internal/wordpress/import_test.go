@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/picture"
 	"folio/internal/store/sqlite"
@@ -23,7 +24,7 @@ func newSite(t testing.TB) (*blog.Services, *blog.User) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc, err := blog.New(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
+	svc, err := blog.New(t.Context(), st, blog.Options{Words: locale.MustLoad(), Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(),
 		Hasher: testkit.Hasher(), Pictures: picture.Maker{},
 		Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {

@@ -128,7 +128,7 @@ func Tables() []Table { return slices.Clone(tables) }
 var tables = []Table{
 	{Name: "settings", OrderBy: "key", Columns: cols(Text, "key", "value")},
 	{Name: "users", OrderBy: "id", Columns: join(cols(Int, "id"),
-		cols(Text, "name", "slug", "email", "role", "password_hash", "bio"), cols(Int, "created_at"), since(5, cols(Int, "disabled_at")))},
+		cols(Text, "name", "slug", "email", "role", "password_hash", "bio"), cols(Int, "created_at"), since(5, cols(Int, "disabled_at")), since(12, cols(Text, "language")))},
 	{Name: "sessions", OrderBy: "token_hash", Columns: join(cols(Text, "token_hash"), cols(Int, "user_id", "created_at", "expires_at"))},
 	{Name: "terms", OrderBy: "id", Parent: "parent_id", Columns: join(cols(Int, "id"),
 		cols(Text, "kind", "name", "slug", "description"), cols(NullInt, "parent_id"))},
@@ -136,7 +136,7 @@ var tables = []Table{
 		cols(Text, "kind", "status", "title", "slug", "body", "body_html", "excerpt_html", "summary", "body_text", "lede",
 			"source_url", "source_title", "source_site"),
 		cols(Int, "author_id", "published_at", "created_at", "updated_at", "trashed_at"),
-		cols(Bool, "comments_open"), cols(Int, "comment_count", "parent_id"), cols(Bool, "sticky"), since(8, cols(Int, "menu_order")))},
+		cols(Bool, "comments_open"), cols(Int, "comment_count", "parent_id"), cols(Bool, "sticky"), since(8, cols(Int, "menu_order")), since(12, cols(Text, "language")))},
 	{Name: "post_terms", OrderBy: "post_id, term_id", Columns: cols(Int, "post_id", "term_id", "position")},
 	{Name: "revisions", OrderBy: "id", Columns: join(cols(Int, "id", "post_id"),
 		cols(Text, "title", "lede", "body"), cols(Int, "author_id", "created_at"),

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/markdown"
 	"folio/internal/password"
 	"folio/internal/picture"
@@ -57,7 +58,7 @@ func openPostgres(t *testing.T) *postgres.Store {
 
 func service(t *testing.T, st blog.Store) *blog.Services {
 	t.Helper()
-	svc, err := blog.New(t.Context(), st, blog.Options{Renderer: markdown.NewPosts(),
+	svc, err := blog.New(t.Context(), st, blog.Options{Words: locale.MustLoad(), Renderer: markdown.NewPosts(),
 		CommentRenderer: markdown.NewComments(), Hasher: password.New(), Pictures: picture.Maker{}})
 	if err != nil {
 		t.Fatal(err)

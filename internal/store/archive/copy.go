@@ -188,8 +188,9 @@ func verify(ctx context.Context, dst Target, want []Sum, format int) error {
 // Format is the version of the archive file format: 2 added the table
 // post_addresses, 3 the media library, 4 the sources of revisions, 5
 // deactivated users, 6 autosaves, 7 second factors, 8 the order of
-// pages, 9 access tokens, 10 webmentions, 11 the fediverse.
-const Format = 11
+// pages, 9 access tokens, 10 webmentions, 11 the fediverse, 12 the
+// languages of writers and posts.
+const Format = 12
 
 type header struct {
 	Archive   int       `json:"folio_archive"`

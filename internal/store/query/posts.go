@@ -14,7 +14,7 @@ import (
 const PostColumns = `p.id, p.kind, p.status, p.title, p.slug, p.body, p.body_html, p.excerpt_html,
 	p.summary, p.body_text, p.lede, p.source_url, p.source_title, p.source_site, p.author_id, p.published_at,
 	p.created_at, p.updated_at, p.trashed_at, p.comments_open, p.comment_count, p.parent_id, p.sticky,
-	p.menu_order, u.name, u.slug, u.role, u.bio`
+	p.menu_order, p.language, u.name, u.slug, u.role, u.bio`
 
 // postColumnsNoBodies reads the same columns with the long texts left
 // empty.
@@ -30,7 +30,7 @@ func (t Tables) ScanPost(sc Scanner) (*blog.Post, error) {
 	err := sc.Scan(&p.ID, &p.Kind, &p.Status, &p.Title, &p.Slug, &p.Body, &p.BodyHTML, &p.ExcerptHTML,
 		&p.Summary, &p.BodyText, &p.Lede, &p.Source.URL, &p.Source.Title, &p.Source.Site, &p.AuthorID, &published,
 		&created, &updated, &trashed, &p.CommentsOpen, &p.CommentCount, &p.ParentID, &p.Sticky,
-		&p.MenuOrder, &p.Author.Name, &p.Author.Slug, &p.Author.Role, &p.Author.Bio)
+		&p.MenuOrder, &p.Language, &p.Author.Name, &p.Author.Slug, &p.Author.Role, &p.Author.Bio)
 	if err != nil {
 		return nil, t.d.MapErr(err)
 	}
@@ -164,16 +164,16 @@ func (t Tables) SlugTaken(ctx context.Context, kind blog.Kind, slug string, exce
 func postValues(p *blog.Post) []any {
 	return []any{string(p.Kind), string(p.Status), p.Title, p.Slug, p.Body, p.BodyHTML, p.ExcerptHTML,
 		p.Summary, p.BodyText, p.Lede, p.Source.URL, p.Source.Title, p.Source.Site, p.AuthorID,
-		Unix(p.PublishedAt), Unix(p.CreatedAt), Unix(p.UpdatedAt), Unix(p.TrashedAt), p.CommentsOpen, p.ParentID, p.Sticky, p.MenuOrder}
+		Unix(p.PublishedAt), Unix(p.CreatedAt), Unix(p.UpdatedAt), Unix(p.TrashedAt), p.CommentsOpen, p.ParentID, p.Sticky, p.MenuOrder, p.Language}
 }
 
 const postFields = `kind, status, title, slug, body, body_html, excerpt_html, summary, body_text, lede,
 	source_url, source_title, source_site, author_id, published_at, created_at, updated_at, trashed_at,
-	comments_open, parent_id, sticky, menu_order`
+	comments_open, parent_id, sticky, menu_order, language`
 
 // CreatePost inserts p and sets its ID.
 func (t Tables) CreatePost(ctx context.Context, p *blog.Post) error {
-	id, err := t.insert(ctx, `INSERT INTO posts (`+postFields+`) VALUES (`+Placeholders(22)+`)`, postValues(p)...)
+	id, err := t.insert(ctx, `INSERT INTO posts (`+postFields+`) VALUES (`+Placeholders(23)+`)`, postValues(p)...)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (t Tables) UpdatePost(ctx context.Context, p *blog.Post) error {
 	err := t.expectOne(t.db.Exec(ctx, `UPDATE posts SET kind = ?, status = ?, title = ?, slug = ?, body = ?,
 		body_html = ?, excerpt_html = ?, summary = ?, body_text = ?, lede = ?, source_url = ?, source_title = ?,
 		source_site = ?, author_id = ?, published_at = ?, created_at = ?, updated_at = ?, trashed_at = ?,
-		comments_open = ?, parent_id = ?, sticky = ?, menu_order = ? WHERE id = ?`, append(postValues(p), p.ID)...))
+		comments_open = ?, parent_id = ?, sticky = ?, menu_order = ?, language = ? WHERE id = ?`, append(postValues(p), p.ID)...))
 	if err != nil {
 		return err
 	}

@@ -7,12 +7,12 @@ import (
 	"folio/internal/blog"
 )
 
-const userColumns = `id, name, slug, email, role, password_hash, bio, created_at, disabled_at`
+const userColumns = `id, name, slug, email, role, password_hash, bio, created_at, disabled_at, language`
 
 func (t Tables) scanUser(sc Scanner) (*blog.User, error) {
 	u := &blog.User{}
 	var created, disabled int64
-	if err := sc.Scan(&u.ID, &u.Name, &u.Slug, &u.Email, &u.Role, &u.PasswordHash, &u.Bio, &created, &disabled); err != nil {
+	if err := sc.Scan(&u.ID, &u.Name, &u.Slug, &u.Email, &u.Role, &u.PasswordHash, &u.Bio, &created, &disabled, &u.Language); err != nil {
 		return nil, t.d.MapErr(err)
 	}
 	u.CreatedAt, u.DisabledAt = FromUnix(created), FromUnix(disabled)
@@ -48,16 +48,16 @@ func (t Tables) CountUsers(ctx context.Context) (int, error) {
 
 // CreateUser inserts u and sets its ID.
 func (t Tables) CreateUser(ctx context.Context, u *blog.User) error {
-	id, err := t.insert(ctx, `INSERT INTO users (name, slug, email, role, password_hash, bio, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		u.Name, u.Slug, u.Email, string(u.Role), u.PasswordHash, u.Bio, Unix(u.CreatedAt))
+	id, err := t.insert(ctx, `INSERT INTO users (name, slug, email, role, password_hash, bio, created_at, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.Name, u.Slug, u.Email, string(u.Role), u.PasswordHash, u.Bio, Unix(u.CreatedAt), u.Language)
 	u.ID = id
 	return err
 }
 
 // UpdateUser stores every field of u.
 func (t Tables) UpdateUser(ctx context.Context, u *blog.User) error {
-	return t.expectOne(t.db.Exec(ctx, `UPDATE users SET name = ?, slug = ?, email = ?, role = ?, password_hash = ?, bio = ?, disabled_at = ? WHERE id = ?`,
-		u.Name, u.Slug, u.Email, string(u.Role), u.PasswordHash, u.Bio, Unix(u.DisabledAt), u.ID))
+	return t.expectOne(t.db.Exec(ctx, `UPDATE users SET name = ?, slug = ?, email = ?, role = ?, password_hash = ?, bio = ?, disabled_at = ?, language = ? WHERE id = ?`,
+		u.Name, u.Slug, u.Email, string(u.Role), u.PasswordHash, u.Bio, Unix(u.DisabledAt), u.Language, u.ID))
 }
 
 // DeleteUser removes a user, giving heirID their posts, revisions and

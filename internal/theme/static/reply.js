@@ -28,7 +28,7 @@
       var li = document.getElementById("comment-" + link.getAttribute("data-reply-to"));
       li.querySelector("article").appendChild(respond);
       parent.value = link.getAttribute("data-reply-to");
-      title.firstChild.nodeValue = "Reply to " + link.getAttribute("data-reply-name") + " ";
+      title.firstChild.nodeValue = link.getAttribute("data-reply-label") + " ";
       cancel.hidden = false;
       moved = true;
       document.getElementById("comment").focus();

@@ -1,0 +1,219 @@
+// Package locale says folio's words in the reader's or the writer's
+// language: message catalogs with CLDR plural rules (one TOML file per
+// language, embedded, which a theme folder may extend or override),
+// month and weekday names from CLDR, and the writing direction.
+//
+// A catalog holds messages by ID. A message is either one text or, when
+// it counts something, one text per CLDR plural form the language uses
+// ("one", "few", "many", "other", ...). Texts name their values with Go
+// template fields: "Page {{.Page}} of {{.Pages}}"; a counted message
+// names its number {{.Count}}.
+package locale
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed catalogs/*.toml
+var catalogs embed.FS
+
+// Book holds every catalog folio knows. It is safe for concurrent use.
+type Book struct {
+	bundle  *i18n.Bundle
+	matcher language.Matcher
+	tags    []language.Tag
+	// ordinals holds each language's "ordinal" message: the day-number
+	// suffixes of the S date letter, by CLDR ordinal form.
+	ordinals map[language.Tag]*i18n.Message
+
+	mu    sync.Mutex
+	langs map[string]*Lang
+}
+
+// Load reads the embedded catalogs and then, when dir is not "", every
+// dir/locales/*.toml, whose messages add to or take the place of the
+// embedded ones of the same language and ID.
+func Load(dir string) (*Book, error) {
+	b := &Book{bundle: i18n.NewBundle(language.English), ordinals: map[language.Tag]*i18n.Message{}, langs: map[string]*Lang{}}
+	b.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	if err := b.addAll(catalogs, "catalogs"); err != nil {
+		return nil, err
+	}
+	if dir != "" {
+		extra := filepath.Join(dir, "locales")
+		if st, err := os.Stat(extra); err == nil && st.IsDir() {
+			if err := b.addAll(os.DirFS(extra), "."); err != nil {
+				return nil, err
+			}
+		}
+	}
+	b.tags = b.bundle.LanguageTags()
+	// English first, so the matcher falls back to it.
+	sort.SliceStable(b.tags, func(i, j int) bool { return b.tags[i] == language.English })
+	b.matcher = language.NewMatcher(b.tags)
+	return b, nil
+}
+
+// MustLoad is Load of the embedded catalogs alone, for tests and tools
+// that have no theme folder; they cannot fail to parse.
+func MustLoad() *Book {
+	b, err := Load("")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func (b *Book) addAll(fsys fs.FS, dir string) error {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.toml"))
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		buf, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		mf, err := b.bundle.ParseMessageFileBytes(buf, path.Base(name))
+		if err != nil {
+			return fmt.Errorf("catalog %s: %w", path.Base(name), err)
+		}
+		for _, m := range mf.Messages {
+			if m.ID == "ordinal" {
+				b.ordinals[mf.Tag] = m
+			}
+		}
+	}
+	return nil
+}
+
+// Languages returns the tags of every catalog, English first.
+func (b *Book) Languages() []language.Tag { return append([]language.Tag(nil), b.tags...) }
+
+// For returns the catalog language closest to the BCP 47 tag: "de-AT"
+// gets German, an unknown or empty tag English.
+func (b *Book) For(tag string) *Lang {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if l, ok := b.langs[tag]; ok {
+		return l
+	}
+	want, err := language.Parse(tag)
+	if err != nil {
+		want = language.English
+	}
+	_, i, conf := b.matcher.Match(want)
+	if conf == language.No {
+		i = 0
+	}
+	got := b.tags[i]
+	l := &Lang{book: b, tag: got, loc: i18n.NewLocalizer(b.bundle, got.String()), names: namesFor(got)}
+	b.langs[tag] = l
+	return l
+}
+
+// Lang says messages in one language.
+type Lang struct {
+	book  *Book
+	tag   language.Tag
+	loc   *i18n.Localizer
+	names names
+}
+
+// Tag returns the language's BCP 47 tag, e.g. "de".
+func (l *Lang) Tag() string { return l.tag.String() }
+
+// Dir returns the writing direction for the dir attribute: "rtl" or
+// "ltr".
+func (l *Lang) Dir() string {
+	base, _ := l.tag.Base()
+	switch base.String() {
+	case "ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb":
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// T returns message id with its named values given as pairs:
+// T("replies_page", "Page", 2, "Pages", 5). A message missing from the
+// language is said in English; one missing from English is its ID, so
+// a mistake shows on the page instead of blanking it.
+func (l *Lang) T(id string, pairs ...any) string {
+	return l.say(id, nil, pairs)
+}
+
+// N returns message id counting n, in the plural form the language
+// uses for n; the text names the number {{.Count}}.
+func (l *Lang) N(id string, n int, pairs ...any) string {
+	return l.say(id, n, pairs)
+}
+
+func (l *Lang) say(id string, count any, pairs []any) string {
+	data := make(map[string]any, len(pairs)/2+1)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if k, ok := pairs[i].(string); ok {
+			data[k] = pairs[i+1]
+		}
+	}
+	if count != nil {
+		data["Count"] = count
+	}
+	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if s == "" && err != nil {
+		return id
+	}
+	return s
+}
+
+// Quote puts s in the language's quotation marks, as the catalog's
+// quote message says.
+func (l *Lang) Quote(s string) string {
+	return l.T("quote", "Text", s)
+}
+
+// Parts are a message's text before and after its link, for a sentence
+// that holds markup: the template writes Before, the link, then After.
+type Parts struct{ Before, After string }
+
+// linkMark stands in for {{.Link}} while a message is said.
+const linkMark = "\x00link\x00"
+
+// Around returns message id split where it names {{.Link}}, with its
+// other values given as pairs.
+func (l *Lang) Around(id string, pairs ...any) Parts {
+	s := l.say(id, nil, append(pairs, "Link", linkMark))
+	before, after, _ := strings.Cut(s, linkMark)
+	return Parts{before, after}
+}
+
+// Say returns message id in the language closest to lang, with its
+// named values as pairs; it is how the domain writes mail and refusals.
+func (b *Book) Say(lang, id string, pairs ...any) string { return b.For(lang).T(id, pairs...) }
+
+// Book returns the catalogs the language comes from.
+func (l *Lang) Book() *Book { return l.book }
+
+// Choice is a language a person may pick: its tag, and its name in
+// itself ("Deutsch").
+type Choice struct{ Tag, Name string }
+
+// Choices lists every catalog's language, English first.
+func (b *Book) Choices() []Choice {
+	out := make([]Choice, 0, len(b.tags))
+	for _, t := range b.tags {
+		out = append(out, Choice{Tag: t.String(), Name: b.For(t.String()).T("language_name")})
+	}
+	return out
+}
