@@ -129,18 +129,21 @@ func (t *Theme) addAsset(name string, body []byte) {
 }
 
 // syntaxCSS returns the code highlighting classes for light and dark
-// colour schemes.
+// colour schemes, each under its own media query so no colour of one
+// leaks into the other; paper gets the light one.
 func syntaxCSS() ([]byte, error) {
 	var buf bytes.Buffer
 	f := chromahtml.New(chromahtml.WithClasses(true))
-	if err := f.WriteCSS(&buf, styles.Get("github")); err != nil {
-		return nil, err
+	for _, scheme := range []struct{ media, style string }{
+		{"print, (prefers-color-scheme: light)", "github"},
+		{"screen and (prefers-color-scheme: dark)", "github-dark"},
+	} {
+		buf.WriteString("@media " + scheme.media + " {\n")
+		if err := f.WriteCSS(&buf, styles.Get(scheme.style)); err != nil {
+			return nil, err
+		}
+		buf.WriteString("}\n")
 	}
-	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
-	if err := f.WriteCSS(&buf, styles.Get("github-dark")); err != nil {
-		return nil, err
-	}
-	buf.WriteString("}\n")
 	return buf.Bytes(), nil
 }
 

@@ -27,7 +27,7 @@ const layoutProblemsJS = `(() => {
 	const vw = document.documentElement.clientWidth;
 	if (document.documentElement.scrollWidth > vw + 1) out.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + ' px wide in ' + vw);
 	for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')) {
-		if (el.closest('[hidden], .visually-hidden, .skip-link, details:not([open])') || el.classList.contains('visually-hidden')) continue;
+		if (el.closest('[hidden], .visually-hidden, .skip-link, .hp, details:not([open])') || el.classList.contains('visually-hidden')) continue;
 		const r = el.getBoundingClientRect();
 		if (r.width === 0 && r.height === 0) continue;
 		if (r.right > vw + 1 || r.left < -1) {

@@ -59,6 +59,9 @@ type postPage struct {
 	avatar         func(*blog.Comment) string
 }
 
+// hasCode reports whether rendered HTML holds highlighted code.
+func hasCode(html string) bool { return strings.Contains(html, `class="chroma"`) }
+
 // Responses says how many likes and reposts other sites sent: "2 likes
 // and 1 repost from other sites"; "" for none.
 func (p *postPage) Responses() string {
@@ -112,15 +115,16 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	title := "Search"
+	l := s.lang()
+	title := l.T("search")
 	if res.Query.Raw != "" {
-		title = "Search: " + res.Query.Raw
+		title = l.T("search_results_for", "Query", l.Quote(res.Query.Raw))
 	}
 	b, err := s.publicBase(r, title)
 	if err != nil {
 		return err
 	}
-	b.Canonical = ""
+	b.Canonical, b.Description = "", title
 	p := searchPage{Base: b, Results: res, Listing: &blog.Listing{Page: res.Page, Pages: res.Pages, Total: res.Total}}
 	link := func(n int) string {
 		v := url.Values{"q": {res.Query.Raw}}
@@ -235,10 +239,16 @@ func (s *Server) listOf(w http.ResponseWriter, r *http.Request, root string, f b
 	if err != nil {
 		return err
 	}
-	if intro != "" {
+	for _, p := range l.Posts {
+		b.Code = b.Code || p.ShownInFull() && hasCode(p.BodyHTML) || hasCode(p.ExcerptHTML)
+	}
+	switch {
+	case intro != "":
 		b.Description = intro
-	} else if heading == "" {
+	case heading == "":
 		b.Description = b.Site.Tagline
+	default:
+		b.Description = heading
 	}
 	if root != "/" && f.TermID+f.AuthorID != 0 {
 		b.Feeds = append(feedLinks(b.L, b.Site.Title+" – "+title, root), b.Feeds...)
@@ -394,6 +404,7 @@ func (s *Server) postShow(w http.ResponseWriter, r *http.Request, post *blog.Pos
 		return err
 	}
 	b = b.In(post.Language)
+	b.Code = hasCode(post.BodyHTML)
 	b.Description = post.Summary
 	b.Image = s.shareImage(r, post)
 	b.Article = s.articleMeta(r, post)
@@ -423,6 +434,8 @@ func (s *Server) pageShow(w http.ResponseWriter, r *http.Request, page *blog.Pos
 	if err != nil {
 		return err
 	}
+	b = b.In(page.Language)
+	b.Code = hasCode(page.BodyHTML)
 	b.Description = page.Summary
 	b.Image = s.shareImage(r, page)
 	return s.render(w, http.StatusOK, "page", &postPage{Base: b, Post: page})

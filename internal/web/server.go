@@ -335,7 +335,10 @@ type Base struct {
 	Feeds       []FeedLink // autodiscovery links
 	Prev, Next  string     // rel="prev"/"next" of paginated lists
 	Article     *articleMeta
-	Image       *shareImage // the picture social sites show; nil for none
+	// Code is set when the page shows highlighted code, which alone
+	// needs the highlighting stylesheet.
+	Code  bool
+	Image *shareImage // the picture social sites show; nil for none
 	// Endpoints prefixes the Micropub, IndieAuth and Webmention links of
 	// the head: "" for this server; NoEndpoints leaves them out.
 	Endpoints   string
