@@ -137,6 +137,7 @@ var tables = []Table{
 			"source_url", "source_title", "source_site"),
 		cols(Int, "author_id", "published_at", "created_at", "updated_at", "trashed_at"),
 		cols(Bool, "comments_open"), cols(Int, "comment_count", "parent_id"), cols(Bool, "sticky"), since(8, cols(Int, "menu_order")), since(12, cols(Text, "language")))},
+	{Name: "post_reply_counts", OrderBy: "post_id, slot", Columns: cols(Int, "post_id", "slot", "n"), Since: 13},
 	{Name: "post_terms", OrderBy: "post_id, term_id", Columns: cols(Int, "post_id", "term_id", "position")},
 	{Name: "revisions", OrderBy: "id", Columns: join(cols(Int, "id", "post_id"),
 		cols(Text, "title", "lede", "body"), cols(Int, "author_id", "created_at"),

@@ -189,8 +189,8 @@ func verify(ctx context.Context, dst Target, want []Sum, format int) error {
 // post_addresses, 3 the media library, 4 the sources of revisions, 5
 // deactivated users, 6 autosaves, 7 second factors, 8 the order of
 // pages, 9 access tokens, 10 webmentions, 11 the fediverse, 12 the
-// languages of writers and posts.
-const Format = 12
+// languages of writers and posts, 13 the reply counts' slots.
+const Format = 13
 
 type header struct {
 	Archive   int       `json:"folio_archive"`

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"folio/internal/blog"
+	"folio/internal/store/batch"
 	"folio/internal/store/migrate"
 	"folio/internal/store/query"
 
@@ -44,6 +45,9 @@ type Store struct {
 	pool *pgxpool.Pool
 	q    querier
 	tx   pgx.Tx // set in a Store made by Atomic
+	// writer groups the process's writes into batches; nil in a Store
+	// made by Atomic.
+	writer *batch.Writer
 	// channel carries the change feed's notices: one per schema, since
 	// NOTIFY reaches the whole database.
 	channel string
@@ -169,6 +173,7 @@ func open(ctx context.Context, url string, upgrade bool) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: read the change feed: %w", err)
 	}
+	s.writer = batch.New(batch.Store{Begin: s.begin, Workers: writeWorkers, Retry: retryable})
 	return s, nil
 }
 
@@ -199,46 +204,56 @@ func migrateLocked(ctx context.Context, pool *pgxpool.Pool, upgrade bool) error 
 	return nil
 }
 
-// Close closes every connection.
+// Close finishes queued writes and closes every connection.
 func (s *Store) Close() error {
+	s.writer.Stop()
 	s.pool.Close()
 	return nil
 }
 
-// maxTries bounds how often Atomic runs a transaction that lost a
-// deadlock or serialization conflict to another process.
-const maxTries = 3
+// writeWorkers is how many batches of writes a process runs at once:
+// enough that a long write (an import) does not hold up replies, few
+// enough to leave the pool's connections to readers.
+const writeWorkers = 3
 
-// Atomic runs fn in a transaction, committed when fn returns nil. A
-// transaction PostgreSQL aborted to break a deadlock runs again, up to
-// maxTries times. Inside fn, Atomic runs fn' directly.
+// Atomic runs fn in a transaction, committed when fn returns nil.
+// Concurrent calls are grouped into batches, each one transaction with a
+// savepoint per write, so one commit (one WAL flush) acknowledges many
+// writes; a failing fn rolls back only its own savepoint, and one that
+// lost a deadlock or serialization conflict to another transaction runs
+// again in a later batch. Inside fn, Atomic runs fn' directly.
 func (s *Store) Atomic(ctx context.Context, fn func(blog.Tx) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
-	var err error
-	for range maxTries {
-		if err = s.atomic(ctx, fn); !retryable(err) {
-			return err
-		}
+	return s.writer.Do(ctx, fn)
+}
+
+// begin opens a batch's transaction and the Store its writes see.
+func (s *Store) begin(ctx context.Context) (batch.Txn, blog.Tx, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
+	return pgTxn{tx}, newStore(s.pool, tx, tx, s.channel), nil
+}
+
+// pgTxn is a pgx transaction as a batch runs it.
+type pgTxn struct{ tx pgx.Tx }
+
+func (t pgTxn) Exec(ctx context.Context, q string) error {
+	_, err := t.tx.Exec(ctx, q)
 	return err
 }
 
-func (s *Store) atomic(ctx context.Context, fn func(blog.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback(context.Background())
-	if err := fn(newStore(s.pool, tx, tx, s.channel)); err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
+func (t pgTxn) Commit(ctx context.Context) error {
+	if err := t.tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", mapErr(err))
 	}
 	return nil
 }
+
+func (t pgTxn) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
 
 func retryable(err error) bool {
 	var pe *pgconn.PgError

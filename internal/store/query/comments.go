@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -147,12 +148,19 @@ func (t Tables) ReparentComments(ctx context.Context, fromParent, toParent int64
 	return err
 }
 
-// AddCommentCount changes a post's count of approved replies by delta.
+// countSlots is how many rows of post_reply_counts one post's count is
+// spread over.
+const countSlots = 16
+
+// AddCommentCount changes a post's count of approved replies by delta,
+// in a slot of post_reply_counts picked at random, so concurrent
+// transactions rarely touch the same row (see the migration).
 func (t Tables) AddCommentCount(ctx context.Context, postID int64, delta int) error {
 	if delta == 0 {
 		return nil
 	}
-	_, err := t.db.Exec(ctx, `UPDATE posts SET comment_count = comment_count + ? WHERE id = ?`, delta, postID)
+	_, err := t.db.Exec(ctx, `INSERT INTO post_reply_counts (post_id, slot, n) VALUES (?, ?, ?)
+		ON CONFLICT (post_id, slot) DO UPDATE SET n = post_reply_counts.n + excluded.n`, postID, rand.IntN(countSlots), delta)
 	return err
 }
 

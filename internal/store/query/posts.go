@@ -13,7 +13,8 @@ import (
 // order.
 const PostColumns = `p.id, p.kind, p.status, p.title, p.slug, p.body, p.body_html, p.excerpt_html,
 	p.summary, p.body_text, p.lede, p.source_url, p.source_title, p.source_site, p.author_id, p.published_at,
-	p.created_at, p.updated_at, p.trashed_at, p.comments_open, p.comment_count, p.parent_id, p.sticky,
+	p.created_at, p.updated_at, p.trashed_at, p.comments_open,
+	p.comment_count + COALESCE((SELECT SUM(rc.n) FROM post_reply_counts rc WHERE rc.post_id = p.id), 0), p.parent_id, p.sticky,
 	p.menu_order, p.language, u.name, u.slug, u.role, u.bio`
 
 // postColumnsNoBodies reads the same columns with the long texts left

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"folio/internal/blog"
+	"folio/internal/store/batch"
 	"folio/internal/store/migrate"
 	"folio/internal/store/query"
 
@@ -43,7 +44,7 @@ type Store struct {
 	// pending collects statements first seen inside a transaction, to be
 	// prepared on the write pool once it is free again.
 	pending *sync.Map
-	writer  *writer
+	writer  *batch.Writer
 	// opened is the change feed's last seq when the store was opened:
 	// followers start there, so a change committed between opening
 	// (and reading the settings) and following is not missed.
@@ -274,7 +275,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		write:   &pool{db: w, stmts: map[string]*sql.Stmt{}},
 		pending: &sync.Map{},
 	})
-	s.writer = newWriter(s)
+	// SQLite takes one writer: one worker, whose batches share a
+	// transaction and one fsync.
+	s.writer = batch.New(batch.Store{Begin: s.begin, Workers: 1, After: s.preparePending})
 	if err := r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM changes`).Scan(&s.opened); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("read the change feed: %w", err)
@@ -310,7 +313,7 @@ func migrateWithoutForeignKeys(ctx context.Context, db *sql.DB, ms []migrate.Mig
 // Close finishes queued writes, then closes the prepared statements and
 // the database.
 func (s *Store) Close() error {
-	s.writer.stop()
+	s.writer.Stop()
 	return errors.Join(s.read.close(), s.write.close())
 }
 
@@ -323,8 +326,34 @@ func (s *Store) Atomic(ctx context.Context, fn func(blog.Tx) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
-	return s.writer.do(ctx, fn)
+	return s.writer.Do(ctx, fn)
 }
+
+// begin opens the writer's transaction and the Store its writes see.
+func (s *Store) begin(ctx context.Context) (batch.Txn, blog.Tx, error) {
+	tx, err := s.write.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sqlTxn{tx}, withTables(&Store{path: s.path, read: s.read, write: s.write, tx: tx, pending: s.pending, txStmts: map[string]*sql.Stmt{}}), nil
+}
+
+// sqlTxn is a database/sql transaction as a batch runs it.
+type sqlTxn struct{ tx *sql.Tx }
+
+func (t sqlTxn) Exec(ctx context.Context, q string) error {
+	_, err := t.tx.ExecContext(ctx, q)
+	return err
+}
+
+func (t sqlTxn) Commit(context.Context) error {
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+func (t sqlTxn) Rollback(context.Context) error { return t.tx.Rollback() }
 
 // preparePending prepares on the write pool the statements the last
 // transaction met for the first time, so later transactions reuse them.

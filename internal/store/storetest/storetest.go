@@ -38,7 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"Searcher", []test{{"Search", testSearch}, {"SearchWindow", testSearchWindow}}},
 		{"RateStore", []test{{"Hits", testRateHits}}},
 		{"MediaStore", []test{{"Media", testMedia}}},
-		{"Transactor", []test{{"Rollback", testAtomicRollback}, {"SlugRace", testSlugRace},
+		{"Transactor", []test{{"Rollback", testAtomicRollback}, {"GroupCommit", testGroupCommit}, {"SlugRace", testSlugRace},
 			{"ApproveDeleteRace", testApproveDeleteRace}}},
 	}
 	for _, p := range parts {

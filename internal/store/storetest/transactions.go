@@ -135,3 +135,65 @@ func testAtomicRollback(t *testing.T, st blog.Store) {
 		t.Errorf("committed post missing: %v", err)
 	}
 }
+
+// testGroupCommit runs many writes at once, as a burst of replies does:
+// the store may group them into one transaction, but each write's
+// outcome is its own. Failing and panicking writes leave nothing; the
+// others all commit; counts added at once all add up.
+func testGroupCommit(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	u := mustUser(t, st, "g@example.com")
+	post := newPost(u, "busy", t0, blog.StatusPublished)
+	if err := st.Atomic(ctx, func(tx blog.Tx) error { return tx.CreatePost(ctx, post) }); err != nil {
+		t.Fatal(err)
+	}
+	const n = 96
+	boom := errors.New("boom")
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = st.Atomic(ctx, func(tx blog.Tx) error {
+				if err := tx.CreatePost(ctx, newPost(u, fmt.Sprintf("w-%d", i), t0, blog.StatusDraft)); err != nil {
+					return err
+				}
+				if err := tx.AddCommentCount(ctx, post.ID, 1); err != nil {
+					return err
+				}
+				switch i % 8 {
+				case 3:
+					return boom
+				case 5:
+					panic("a broken write")
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	kept := 0
+	for i, err := range errs {
+		_, lookErr := st.PostBySlug(ctx, blog.KindPost, fmt.Sprintf("w-%d", i))
+		switch i % 8 {
+		case 3, 5:
+			if err == nil || (i%8 == 3 && !errors.Is(err, boom)) {
+				t.Errorf("write %d: err = %v", i, err)
+			}
+			if !errors.Is(lookErr, blog.ErrNotFound) {
+				t.Errorf("failed write %d left its post: %v", i, lookErr)
+			}
+		default:
+			if err != nil || lookErr != nil {
+				t.Errorf("write %d: %v, then %v", i, err, lookErr)
+			}
+			kept++
+		}
+	}
+	got, err := st.Post(ctx, post.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.CommentCount != kept {
+		t.Errorf("count = %d after %d committed additions", got.CommentCount, kept)
+	}
+}
