@@ -34,6 +34,7 @@ type frontMatter struct {
 	Categories  []string      `yaml:"categories,omitempty"`
 	Author      string        `yaml:"author"`
 	Source      *sourceMatter `yaml:"source,omitempty"`
+	Lang        string        `yaml:"lang,omitempty"`
 	// Images holds the featured picture, as Hugo's templates read it.
 	Images []string `yaml:"images,omitempty"`
 }
@@ -72,7 +73,7 @@ func Markdown(dir string, e *blog.Everything, st blog.Settings, picture func(*bl
 	slugOf := map[int64]string{}
 	for _, p := range e.Posts {
 		fm := frontMatter{Title: p.Title, Date: stamp(p.PublishedAt), Lastmod: stamp(p.UpdatedAt), Slug: p.Slug, URL: p.Path,
-			Draft: p.Status != blog.StatusPublished, Description: p.Summary, Lede: p.Lede, Author: p.Author.Name}
+			Draft: p.Status != blog.StatusPublished, Description: p.Summary, Lede: p.Lede, Author: p.Author.Name, Lang: p.Language}
 		if p.PublishedAt.IsZero() {
 			fm.Date = stamp(p.CreatedAt)
 		}

@@ -54,6 +54,9 @@ type meta struct {
 	Layout      string `yaml:"layout" toml:"layout"`
 	Comments    *bool  `yaml:"comments" toml:"comments"`
 	Source      source `yaml:"source" toml:"source"`
+	// Lang is the post's language when it is not the site's, as
+	// Jekyll's and many themes' front matter name it.
+	Lang string `yaml:"lang" toml:"lang"`
 }
 
 type source struct {
@@ -192,6 +195,7 @@ func Parse(name string, data []byte, loc *time.Location) (blog.PostInput, error)
 		}
 	}
 	in.Source = blog.Source{URL: m.Source.URL, Title: m.Source.Title, Site: m.Source.Site}
+	in.Language = strings.TrimSpace(m.Lang)
 	return in, nil
 }
 

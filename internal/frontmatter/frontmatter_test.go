@@ -72,6 +72,9 @@ func TestParseSamples(t *testing.T) {
 			if in.Status != blog.StatusDraft {
 				t.Errorf("published: false gave status %s", in.Status)
 			}
+			if in.Language != "en-GB" {
+				t.Errorf("lang: en-GB gave %q", in.Language)
+			}
 		}},
 	}
 	for _, tt := range tests {

@@ -232,6 +232,7 @@ type apiPost struct {
 	CommentCount int         `json:"comment_count"`
 	ParentID     int64       `json:"parent_id"`
 	MenuOrder    int         `json:"menu_order"`
+	Language     string      `json:"language"`
 	Sticky       bool        `json:"sticky"`
 	FeaturedID   int64       `json:"featured_id"`
 }
@@ -246,7 +247,7 @@ func (s *Server) apiPostOf(r *http.Request, p *blog.Post) apiPost {
 	out := apiPost{ID: p.ID, Kind: p.Kind, Status: p.Status, Title: p.Title, Slug: p.Slug, URL: requestURL(r, p.Path), Lede: p.Lede,
 		Body: p.Body, HTML: p.BodyHTML, Source: apiSource{p.Source.URL, p.Source.Title, p.Source.Site}, Tags: []string{}, Categories: []string{},
 		AuthorID: p.AuthorID, UpdatedAt: p.UpdatedAt, CommentsOpen: p.CommentsOpen, CommentCount: p.CommentCount,
-		ParentID: p.ParentID, MenuOrder: p.MenuOrder, Sticky: p.Sticky}
+		ParentID: p.ParentID, MenuOrder: p.MenuOrder, Language: p.Language, Sticky: p.Sticky}
 	if p.Author != nil {
 		out.Author = p.Author.Name
 	}
@@ -345,6 +346,7 @@ type apiPostInput struct {
 	CommentsOpen *bool        `json:"comments_open"`
 	ParentID     *int64       `json:"parent_id"`
 	MenuOrder    *int         `json:"menu_order"`
+	Language     *string      `json:"language"`
 	Sticky       *bool        `json:"sticky"`
 	FeaturedID   *int64       `json:"featured_id"`
 	AuthorID     *int64       `json:"author_id"`
@@ -367,6 +369,7 @@ func (a apiPostInput) apply(in *blog.PostInput) {
 	given(&in.CommentsOpen, a.CommentsOpen)
 	given(&in.ParentID, a.ParentID)
 	given(&in.MenuOrder, a.MenuOrder)
+	given(&in.Language, a.Language)
 	given(&in.Sticky, a.Sticky)
 	given(&in.FeaturedID, a.FeaturedID)
 	given(&in.AuthorID, a.AuthorID)

@@ -143,8 +143,9 @@ func TestAPI(t *testing.T) {
 	// Posts: create, read (with ETag and 304), change (If-Match), list
 	// with pagination, trash.
 	resp, post := c.json(http.MethodPost, "/api/posts", map[string]any{"title": "From a script", "body": "Some *Markdown*.",
-		"tags": []string{"scripts"}, "status": "published", "source": map[string]string{"url": "https://example.org/a", "title": "An article"}})
-	if resp.StatusCode != http.StatusCreated || post["html"] == nil || !strings.Contains(post["html"].(string), "<em>Markdown</em>") {
+		"tags": []string{"scripts"}, "status": "published", "source": map[string]string{"url": "https://example.org/a", "title": "An article"},
+		"language": "en-GB"})
+	if resp.StatusCode != http.StatusCreated || post["html"] == nil || !strings.Contains(post["html"].(string), "<em>Markdown</em>") || post["language"] != "en-GB" {
 		t.Fatalf("create: %d %v", resp.StatusCode, post)
 	}
 	loc := resp.Header.Get("Location")
