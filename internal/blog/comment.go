@@ -110,6 +110,10 @@ type CommentStore interface {
 	Comment(ctx context.Context, id int64) (*Comment, error)
 	Comments(ctx context.Context, f CommentFilter) ([]*Comment, error)
 	CountComments(ctx context.Context, f CommentFilter) (int, error)
+	// AnyComment reports whether any reply matches f, without counting
+	// them all (a commenter with thousands of replies is known after
+	// the first).
+	AnyComment(ctx context.Context, f CommentFilter) (bool, error)
 	// CommentCounts counts replies per status, for one post or (postID
 	// 0) the whole site.
 	CommentCounts(ctx context.Context, postID int64) (map[CommentStatus]int, error)

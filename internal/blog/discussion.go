@@ -184,11 +184,11 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 				return Change{}, &Refusal{Reason: RefusedRate, Message: s.say("refused_rate")}
 			}
 		}
-		dup, err := tx.CountComments(ctx, CommentFilter{PostID: post.ID, Body: c.Body, Statuses: []CommentStatus{CommentPending, CommentApproved, CommentSpam}})
+		dup, err := tx.AnyComment(ctx, CommentFilter{PostID: post.ID, Body: c.Body, Statuses: []CommentStatus{CommentPending, CommentApproved, CommentSpam}})
 		if err != nil {
 			return Change{}, err
 		}
-		if dup > 0 {
+		if dup {
 			return Change{}, &Refusal{Reason: RefusedDuplicate, Message: s.say("refused_duplicate")}
 		}
 		if err := placeInThread(ctx, tx, c, in.ParentID, d.Depth); err != nil {
@@ -196,11 +196,9 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 		}
 		known := false
 		if c.AuthorEmail != "" {
-			n, err := tx.CountComments(ctx, CommentFilter{Email: c.AuthorEmail, Statuses: []CommentStatus{CommentApproved}})
-			if err != nil {
+			if known, err = tx.AnyComment(ctx, CommentFilter{Email: c.AuthorEmail, Statuses: []CommentStatus{CommentApproved}}); err != nil {
 				return Change{}, err
 			}
-			known = n > 0
 		}
 		if byWriter {
 			c.Status = CommentApproved

@@ -380,11 +380,10 @@ func (s *Discussion) putRemoteReply(ctx context.Context, tx Tx, in *remoteReply)
 	}
 	known := false
 	if c.AuthorURL != "" {
-		n, err := tx.CountComments(ctx, CommentFilter{AuthorURL: c.AuthorURL, Statuses: []CommentStatus{CommentApproved}})
-		if err != nil {
+		var err error
+		if known, err = tx.AnyComment(ctx, CommentFilter{AuthorURL: c.AuthorURL, Statuses: []CommentStatus{CommentApproved}}); err != nil {
 			return nil, err
 		}
-		known = n > 0
 	}
 	c.Status, _ = Moderate(d, c, known)
 	if err := tx.CreateComment(ctx, c); err != nil {

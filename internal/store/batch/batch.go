@@ -14,8 +14,9 @@ import (
 	"folio/internal/blog"
 )
 
-// MaxBatch bounds how many writes share one transaction.
-const MaxBatch = 128
+// DefaultBatch bounds how many writes share one transaction unless the
+// Store says otherwise.
+const DefaultBatch = 128
 
 // maxTries bounds how often a write that lost a deadlock or a
 // serialization conflict to another transaction runs again.
@@ -24,21 +25,34 @@ const maxTries = 3
 // ErrClosed is returned for writes queued after Stop.
 var ErrClosed = errors.New("store: closed")
 
-// Txn is the transaction a batch runs in, as its store opened it.
+// Txn is the transaction a batch runs in, as its store opened it. Its
+// one savepoint serves each write in turn.
 type Txn interface {
-	// Exec runs one statement without results (the savepoints).
-	Exec(ctx context.Context, sql string) error
+	// Savepoint sets the savepoint before the first write.
+	Savepoint(ctx context.Context) error
+	// Next releases the savepoint after a write that succeeded and sets
+	// it again for the next, in one round trip where the database
+	// allows.
+	Next(ctx context.Context) error
+	// Undo rolls back to the savepoint, which stays set.
+	Undo(ctx context.Context) error
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
 }
 
 // Store says how to run batches on one database.
 type Store struct {
-	// Begin opens a transaction and the blog.Tx its writes run on.
-	Begin func(ctx context.Context) (Txn, blog.Tx, error)
+	// Begin opens a transaction for worker (0 to Workers-1) and the
+	// blog.Tx its writes run on.
+	Begin func(ctx context.Context, worker int) (Txn, blog.Tx, error)
 	// Workers is how many batches may run at once: 1 where the database
 	// takes one writer (SQLite), more where writes run side by side.
 	Workers int
+	// MaxBatch bounds the writes of one batch; 0 means DefaultBatch.
+	// Where several workers run, smaller batches keep them all busy:
+	// a batch's writes run one after another, so its length is the
+	// latency of each.
+	MaxBatch int
 	// Retry reports whether a write's error means another transaction
 	// won a conflict, so the write runs again in a later batch; nil
 	// never retries.
@@ -69,9 +83,12 @@ func New(st Store) *Writer {
 	if st.Workers < 1 {
 		st.Workers = 1
 	}
-	w := &Writer{st: st, queue: make(chan *request, MaxBatch*st.Workers), quit: make(chan struct{})}
-	for range st.Workers {
-		w.wg.Go(w.loop)
+	if st.MaxBatch < 1 {
+		st.MaxBatch = DefaultBatch
+	}
+	w := &Writer{st: st, queue: make(chan *request, st.MaxBatch*st.Workers), quit: make(chan struct{})}
+	for i := range st.Workers {
+		w.wg.Go(func() { w.loop(i) })
 	}
 	return w
 }
@@ -104,18 +121,18 @@ func (w *Writer) Stop() {
 	w.wg.Wait()
 }
 
-func (w *Writer) loop() {
+func (w *Writer) loop(worker int) {
 	for {
 		var first *request
 		select {
 		case first = <-w.queue:
 		case <-w.quit:
-			w.drain()
+			w.drain(worker)
 			return
 		}
 		batch := []*request{first}
 	more:
-		for len(batch) < MaxBatch {
+		for len(batch) < w.st.MaxBatch {
 			select {
 			case r := <-w.queue:
 				batch = append(batch, r)
@@ -123,61 +140,77 @@ func (w *Writer) loop() {
 				break more
 			}
 		}
-		w.run(batch)
+		w.run(worker, batch)
 	}
 }
 
 // drain runs what was queued before Stop.
-func (w *Writer) drain() {
+func (w *Writer) drain(worker int) {
 	for {
 		select {
 		case r := <-w.queue:
-			w.run([]*request{r})
+			w.run(worker, []*request{r})
 		default:
 			return
 		}
 	}
 }
 
-func (w *Writer) run(batch []*request) {
+func (w *Writer) run(worker int, batch []*request) {
 	ctx := context.Background()
 	if w.st.After != nil {
 		defer w.st.After(ctx)
 	}
-	txn, tx, err := w.st.Begin(ctx)
+	txn, tx, err := w.st.Begin(ctx, worker)
 	if err != nil {
 		w.answer(batch, fmt.Errorf("begin: %w", err))
 		return
 	}
 	var done []*request // the writes that succeeded, for the commit to answer
-	for _, r := range batch {
+	// abort ends the batch: nothing is committed, and the writes not yet
+	// answered learn why.
+	abort := func(pending []*request, err error) {
+		txn.Rollback(ctx)
+		w.answer(done, err)
+		w.answer(pending, err)
+	}
+	// One savepoint serves every write in turn: a failed write rolls
+	// back to it, which keeps it for the next; a write that succeeded
+	// releases it and sets it again in the same round trip. A batch of
+	// one needs none: its transaction is its savepoint.
+	single := len(batch) == 1
+	if !single {
+		if err := txn.Savepoint(ctx); err != nil {
+			abort(batch, fmt.Errorf("savepoint: %w", err))
+			return
+		}
+	}
+	for i, r := range batch {
 		if r.err = r.ctx.Err(); r.err != nil {
 			r.done <- r.err
 			continue
 		}
-		if err := txn.Exec(ctx, "SAVEPOINT write"); err != nil {
-			txn.Rollback(ctx)
-			w.answer(append(done, r), fmt.Errorf("savepoint: %w", err))
-			w.answer(rest(batch, r), fmt.Errorf("savepoint: %w", err))
-			return
-		}
 		if r.err = call(r.fn, tx); r.err != nil {
-			if err := txn.Exec(ctx, "ROLLBACK TO SAVEPOINT write"); err != nil {
-				// The transaction is in an unknown state: fail the batch.
+			if single {
 				txn.Rollback(ctx)
-				w.answer(append(done, r), fmt.Errorf("roll back a failed write: %w", err))
-				w.answer(rest(batch, r), fmt.Errorf("roll back a failed write: %w", err))
+				w.finish(r, r.err)
+				return
+			}
+			if err := txn.Undo(ctx); err != nil {
+				// The transaction is in an unknown state: fail the batch.
+				w.finish(r, r.err)
+				abort(batch[i+1:], fmt.Errorf("roll back a failed write: %w", err))
 				return
 			}
 			w.finish(r, r.err)
-		} else {
-			done = append(done, r)
+			continue
 		}
-		if err := txn.Exec(ctx, "RELEASE SAVEPOINT write"); err != nil {
-			txn.Rollback(ctx)
-			w.answer(done, fmt.Errorf("release savepoint: %w", err))
-			w.answer(rest(batch, r), fmt.Errorf("release savepoint: %w", err))
-			return
+		done = append(done, r)
+		if !single && i < len(batch)-1 {
+			if err := txn.Next(ctx); err != nil {
+				abort(batch[i+1:], fmt.Errorf("release savepoint: %w", err))
+				return
+			}
 		}
 	}
 	if len(done) == 0 {

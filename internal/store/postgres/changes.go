@@ -36,22 +36,52 @@ func followerName(channel string) string { return "folio change feed " + channel
 // connection.
 const retryListen = time.Second
 
+// pendingChange is a change a batch's write recorded, waiting for the
+// batch's commit.
+type pendingChange struct{ origin, body string }
+
 // RecordChange adds c to the change feed and sends the notice, both in
 // the caller's transaction: PostgreSQL delivers the notice when the
 // transaction commits and never for one rolled back, and the request
-// makes no round trip of its own after the commit.
+// makes no round trip of its own after the commit. In a batch the
+// change waits, and all the batch's go in one statement before it
+// commits.
 func (s *Store) RecordChange(ctx context.Context, origin string, c blog.Change) error {
 	body, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	notice := string(body)
-	if len(notice) > maxNotice {
-		notice = ""
+	pc := pendingChange{origin, string(body)}
+	if s.batched {
+		s.changes = append(s.changes, pc)
+		return nil
 	}
-	_, err = s.q.Exec(ctx, `WITH c AS (INSERT INTO changes (origin, body, at)
-		VALUES ($1, $2, extract(epoch FROM clock_timestamp())::bigint) RETURNING seq)
-		SELECT pg_notify($3, $1 || ' ' || c.seq || ' ' || $4) FROM c`, origin, string(body), s.channel, notice)
+	return s.recordChanges(ctx, []pendingChange{pc})
+}
+
+// flushChanges records the changes waiting in a batch's Store.
+func (s *Store) flushChanges(ctx context.Context) error {
+	if len(s.changes) == 0 {
+		return nil
+	}
+	err := s.recordChanges(ctx, s.changes)
+	s.changes = nil
+	return err
+}
+
+// recordChanges inserts list into the feed, in order, with a notice for
+// each; a change too large for a notice is read from the table instead.
+func (s *Store) recordChanges(ctx context.Context, list []pendingChange) error {
+	origins, bodies := make([]string, len(list)), make([]string, len(list))
+	for i, c := range list {
+		origins[i], bodies[i] = c.origin, c.body
+	}
+	_, err := s.q.Exec(ctx, `WITH c AS (INSERT INTO changes (origin, body, at)
+			SELECT o, b, extract(epoch FROM clock_timestamp())::bigint
+			FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x (o, b, n) ORDER BY n
+			RETURNING seq, origin, body)
+		SELECT pg_notify($3, origin || ' ' || seq || ' ' || CASE WHEN octet_length(body) > $4 THEN '' ELSE body END) FROM c`,
+		origins, bodies, s.channel, maxNotice)
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 
@@ -46,8 +47,14 @@ type Store struct {
 	q    querier
 	tx   pgx.Tx // set in a Store made by Atomic
 	// writer groups the process's writes into batches; nil in a Store
-	// made by Atomic.
+	// made by Atomic. slots is where its workers' reply count slots
+	// start.
 	writer *batch.Writer
+	slots  int
+	// batched is set in a Store a batch's writes run on: the changes
+	// they record wait in changes until the batch commits.
+	batched bool
+	changes []pendingChange
 	// channel carries the change feed's notices: one per schema, since
 	// NOTIFY reaches the whole database.
 	channel string
@@ -149,7 +156,7 @@ func open(ctx context.Context, url string, upgrade bool) (*Store, error) {
 		// requests queueing for a connection while others wait on
 		// commits; many more make the server's processes fight for
 		// the CPUs. The URL's pool_max_conns overrides this.
-		cfg.MaxConns = int32(max(8, 4*runtime.NumCPU()))
+		cfg.MaxConns = int32(max(8, 4*runtime.NumCPU()) + writeWorkers)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -173,7 +180,8 @@ func open(ctx context.Context, url string, upgrade bool) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: read the change feed: %w", err)
 	}
-	s.writer = batch.New(batch.Store{Begin: s.begin, Workers: writeWorkers, Retry: retryable})
+	s.slots = rand.IntN(query.CountSlots)
+	s.writer = batch.New(batch.Store{Begin: s.begin, Workers: writeWorkers, MaxBatch: writeBatch, Retry: retryable})
 	return s, nil
 }
 
@@ -211,10 +219,15 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// writeWorkers is how many batches of writes a process runs at once:
-// enough that a long write (an import) does not hold up replies, few
-// enough to leave the pool's connections to readers.
-const writeWorkers = 3
+// writeWorkers is how many batches of writes a process runs at once,
+// each on a connection of its own, and writeBatch the most writes in
+// one. A batch's writes run one after another, a few round trips each,
+// so short batches on several connections keep PostgreSQL busy while
+// each commit (one WAL flush) still answers many writes.
+const (
+	writeWorkers = 6
+	writeBatch   = 16
+)
 
 // Atomic runs fn in a transaction, committed when fn returns nil.
 // Concurrent calls are grouped into batches, each one transaction with a
@@ -230,30 +243,59 @@ func (s *Store) Atomic(ctx context.Context, fn func(blog.Tx) error) error {
 }
 
 // begin opens a batch's transaction and the Store its writes see.
-func (s *Store) begin(ctx context.Context) (batch.Txn, blog.Tx, error) {
+func (s *Store) begin(ctx context.Context, worker int) (batch.Txn, blog.Tx, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	return pgTxn{tx}, newStore(s.pool, tx, tx, s.channel), nil
+	st := newStore(s.pool, tx, tx, s.channel)
+	// Each worker counts replies in a slot of its own; the process's
+	// slots start at a random place, so another process's seldom meet.
+	st.Tables = st.Tables.InSlot(s.slots + worker)
+	st.batched = true
+	return &pgTxn{tx: tx, st: st}, st, nil
 }
 
-// pgTxn is a pgx transaction as a batch runs it.
-type pgTxn struct{ tx pgx.Tx }
+// pgTxn is a pgx transaction as a batch runs it. The changes its writes
+// record wait in its Store and go to the feed in one statement before
+// the commit; mark is how many the writes before the savepoint left.
+type pgTxn struct {
+	tx   pgx.Tx
+	st   *Store
+	mark int
+}
 
-func (t pgTxn) Exec(ctx context.Context, q string) error {
-	_, err := t.tx.Exec(ctx, q)
+func (t *pgTxn) Savepoint(ctx context.Context) error {
+	t.mark = len(t.st.changes)
+	_, err := t.tx.Exec(ctx, "SAVEPOINT write")
 	return err
 }
 
-func (t pgTxn) Commit(ctx context.Context) error {
+func (t *pgTxn) Next(ctx context.Context) error {
+	t.mark = len(t.st.changes)
+	// Without arguments pgx uses the simple protocol, which takes both
+	// statements in one message.
+	_, err := t.tx.Exec(ctx, "RELEASE SAVEPOINT write; SAVEPOINT write")
+	return err
+}
+
+func (t *pgTxn) Undo(ctx context.Context) error {
+	t.st.changes = t.st.changes[:t.mark]
+	_, err := t.tx.Exec(ctx, "ROLLBACK TO SAVEPOINT write")
+	return err
+}
+
+func (t *pgTxn) Commit(ctx context.Context) error {
+	if err := t.st.flushChanges(ctx); err != nil {
+		return err
+	}
 	if err := t.tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", mapErr(err))
 	}
 	return nil
 }
 
-func (t pgTxn) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
+func (t *pgTxn) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
 
 func retryable(err error) bool {
 	var pe *pgconn.PgError

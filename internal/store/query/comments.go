@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -106,6 +105,14 @@ func (t Tables) CountComments(ctx context.Context, f blog.CommentFilter) (int, e
 	return n, err
 }
 
+// AnyComment reports whether a reply matches f.
+func (t Tables) AnyComment(ctx context.Context, f blog.CommentFilter) (bool, error) {
+	var a Args
+	var found bool
+	err := t.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM comments c`+t.CommentWhere(f, &a)+`)`, a...).Scan(&found)
+	return found, err
+}
+
 // CommentCounts counts replies per status, for one post or (0) all.
 func (t Tables) CommentCounts(ctx context.Context, postID int64) (map[blog.CommentStatus]int, error) {
 	if postID == 0 {
@@ -148,19 +155,19 @@ func (t Tables) ReparentComments(ctx context.Context, fromParent, toParent int64
 	return err
 }
 
-// countSlots is how many rows of post_reply_counts one post's count is
-// spread over.
-const countSlots = 16
+// CountSlots is how many rows of post_reply_counts one post's count may
+// be spread over.
+const CountSlots = 64
 
 // AddCommentCount changes a post's count of approved replies by delta,
-// in a slot of post_reply_counts picked at random, so concurrent
+// in the transaction's slot of post_reply_counts, so concurrent
 // transactions rarely touch the same row (see the migration).
 func (t Tables) AddCommentCount(ctx context.Context, postID int64, delta int) error {
 	if delta == 0 {
 		return nil
 	}
 	_, err := t.db.Exec(ctx, `INSERT INTO post_reply_counts (post_id, slot, n) VALUES (?, ?, ?)
-		ON CONFLICT (post_id, slot) DO UPDATE SET n = post_reply_counts.n + excluded.n`, postID, rand.IntN(countSlots), delta)
+		ON CONFLICT (post_id, slot) DO UPDATE SET n = post_reply_counts.n + excluded.n`, postID, t.slot, delta)
 	return err
 }
 

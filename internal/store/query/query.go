@@ -10,6 +10,7 @@ package query
 
 import (
 	"context"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -64,10 +65,23 @@ type Dialect struct {
 type Tables struct {
 	db DB
 	d  *Dialect
+	// slot is the row of post_reply_counts this transaction's counts
+	// go to: every count of one transaction lands in one row, so two
+	// transactions never wait on each other in crossed order.
+	slot int
 }
 
-// New returns the shared parts over db.
-func New(db DB, d *Dialect) Tables { return Tables{db: db, d: d} }
+// New returns the shared parts over db, counting replies in a slot
+// picked at random.
+func New(db DB, d *Dialect) Tables { return Tables{db: db, d: d, slot: rand.IntN(CountSlots)} }
+
+// InSlot returns t counting replies in slot n (modulo CountSlots): a
+// writer that runs transactions one after another keeps its own slot,
+// so concurrent writers never queue on one another's count rows.
+func (t Tables) InSlot(n int) Tables {
+	t.slot = n % CountSlots
+	return t
+}
 
 // Args collects a query's arguments.
 type Args []any

@@ -330,7 +330,7 @@ func (s *Store) Atomic(ctx context.Context, fn func(blog.Tx) error) error {
 }
 
 // begin opens the writer's transaction and the Store its writes see.
-func (s *Store) begin(ctx context.Context) (batch.Txn, blog.Tx, error) {
+func (s *Store) begin(ctx context.Context, _ int) (batch.Txn, blog.Tx, error) {
 	tx, err := s.write.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, nil, err
@@ -341,10 +341,22 @@ func (s *Store) begin(ctx context.Context) (batch.Txn, blog.Tx, error) {
 // sqlTxn is a database/sql transaction as a batch runs it.
 type sqlTxn struct{ tx *sql.Tx }
 
-func (t sqlTxn) Exec(ctx context.Context, q string) error {
-	_, err := t.tx.ExecContext(ctx, q)
-	return err
+func (t sqlTxn) exec(ctx context.Context, q ...string) error {
+	for _, s := range q {
+		if _, err := t.tx.ExecContext(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+func (t sqlTxn) Savepoint(ctx context.Context) error { return t.exec(ctx, "SAVEPOINT write") }
+
+func (t sqlTxn) Next(ctx context.Context) error {
+	return t.exec(ctx, "RELEASE SAVEPOINT write", "SAVEPOINT write")
+}
+
+func (t sqlTxn) Undo(ctx context.Context) error { return t.exec(ctx, "ROLLBACK TO SAVEPOINT write") }
 
 func (t sqlTxn) Commit(context.Context) error {
 	if err := t.tx.Commit(); err != nil {

@@ -77,6 +77,9 @@ func testComments(t *testing.T, st blog.Store) {
 		f := tt.f
 		f.Limit, f.Offset = 0, 0
 		all, _ := st.Comments(ctx, f)
+		if found, _ := st.AnyComment(ctx, f); found != (len(all) > 0) {
+			t.Errorf("%s: AnyComment = %v with %d matching", tt.name, found, len(all))
+		}
 		if n, _ := st.CountComments(ctx, f); n != len(all) {
 			t.Errorf("%s: CountComments = %d, want %d", tt.name, n, len(all))
 		}
