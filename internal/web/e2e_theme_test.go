@@ -48,7 +48,10 @@ func themeSite(t *testing.T, lang string) *site {
 	if _, err := s.svc.Site.SaveSettings(ctx, s.admin, blog.SettingsInput{"language": lang, "tagline": "Notes in the margins of what I read"}); err != nil {
 		t.Fatal(err)
 	}
-	text := themeText[lang]
+	text, ok := themeText[lang]
+	if !ok {
+		text = themeText["en"]
+	}
 	p, err := s.svc.Writing.SavePost(ctx, s.admin, 0, blog.PostInput{Kind: blog.KindPost, Title: text.title, Slug: "reading-slowly-again", Lede: text.lede,
 		Body: text.body, Source: blog.Source{URL: "https://example.org/speed", Title: "The Case for Speed", Site: "Example Review"},
 		Status: blog.StatusPublished, CommentsOpen: true, PublishedAt: time.Date(2015, 11, 28, 12, 0, 0, 0, time.UTC),
@@ -122,18 +125,18 @@ type mirror struct {
 	CodeDir                           string
 }
 
-// TestBrowserReaderTheme opens the reader pages in English and Arabic at
-// a phone's and a laptop's width, light and dark, and fails where a page
-// scrolls sideways, puts a control out of view or breaks an axe-core
-// rule; it checks that Arabic mirrors the quote, its credit, the reply
-// threads and the post navigation (code stays left to right), that the
-// phone's menu opens and closes without JavaScript, and that every page
-// is valid HTML.
+// TestBrowserReaderTheme opens the reader pages in English, German (long
+// words) and Arabic at a phone's and a laptop's width, light and dark,
+// and fails where a page scrolls sideways, puts a control out of view or
+// breaks an axe-core rule; it checks that Arabic mirrors the quote, its
+// credit, the reply threads and the post navigation (code stays left to
+// right), that the phone's menu opens and closes without JavaScript, and
+// that every page is valid HTML.
 func TestBrowserReaderTheme(t *testing.T) {
 	root := newChromeFor(t, 3*time.Minute)
 	axeJS := loadAxe(t)
 	html := map[string]string{}
-	for _, lang := range []string{"en", "ar"} {
+	for _, lang := range []string{"en", "de", "ar"} {
 		s := themeSite(t, lang)
 		b := s.browser(t)
 		for _, p := range readerPages {
@@ -188,7 +191,7 @@ func TestBrowserReaderTheme(t *testing.T) {
 			}
 			return right
 		}
-		wantDir := map[string]string{"en": "ltr", "ar": "rtl"}[lang]
+		wantDir := map[string]string{"en": "ltr", "de": "ltr", "ar": "rtl"}[lang]
 		switch {
 		case m.Dir != wantDir:
 			t.Errorf("%s: direction %s", lang, m.Dir)
