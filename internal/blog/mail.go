@@ -58,10 +58,12 @@ func (s *Discussion) queueReplyMail(ctx context.Context, tx Tx, post *Post, c *C
 	}
 	unsubscribe := s.absolute(fmt.Sprintf("/comments/unsubscribe?id=%d&token=%s", parent.ID, s.UnsubscribeToken(parent.ID)))
 	title := Quote(post.Title)
-	subject := s.say("mail_answered_you", "Site", st.Title, "Name", c.AuthorName, "Title", title)
-	body := s.say("mail_answered_your_reply", "Name", c.AuthorName, "Title", title) + "\n\n" + c.Body + "\n\n" +
-		s.say("mail_read_conversation", "URL", s.absolute(post.Path)+"#comment-"+strconv.FormatInt(c.ID, 10)) + "\n\n" +
-		s.say("mail_why_unsubscribe", "URL", unsubscribe) + "\n"
+	// The reader wrote in the post's language.
+	say := func(id string, pairs ...any) string { return s.words.Say(post.LanguageOr(st.Language), id, pairs...) }
+	subject := say("mail_answered_you", "Site", st.Title, "Name", c.AuthorName, "Title", title)
+	body := say("mail_answered_your_reply", "Name", c.AuthorName, "Title", title) + "\n\n" + c.Body + "\n\n" +
+		say("mail_read_conversation", "URL", s.absolute(post.Path)+"#comment-"+strconv.FormatInt(c.ID, 10)) + "\n\n" +
+		say("mail_why_unsubscribe", "URL", unsubscribe) + "\n"
 	return s.enqueue(ctx, tx, parent.AuthorEmail, subject, body)
 }
 

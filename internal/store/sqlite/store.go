@@ -210,7 +210,8 @@ var dialect = &query.Dialect{
 
 // withTables returns s with the shared queries bound to it.
 func withTables(s *Store) *Store {
-	s.Tables = query.New(conn{s}, dialect)
+	// One writer at a time: every reply count goes to one row a post.
+	s.Tables = query.New(conn{s}, dialect).InSlot(0)
 	return s
 }
 

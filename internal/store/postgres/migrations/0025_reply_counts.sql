@@ -1,7 +1,8 @@
 -- A post's count of approved replies is its comment_count plus the sum of
--- its rows here. Each new count lands in one of a few slots picked at
--- random, so replies committed at once by two processes (or two batches)
--- add to different rows instead of queueing on the post's row and on each
+-- its rows here. Each writer adds to a slot of its own (on PostgreSQL each
+-- batch worker of each process; SQLite's one writer uses slot 0), so
+-- replies committed at once by two processes or two batches add to
+-- different rows instead of queueing on the post's row and on each
 -- other's commits.
 CREATE TABLE post_reply_counts (
 	post_id BIGINT NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
