@@ -41,7 +41,7 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	s, err := openSite(ctx, cfg, nil)
+	s, err := openSiteWith(ctx, cfg, nil, true, th.Words())
 	if err != nil {
 		return err
 	}

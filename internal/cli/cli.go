@@ -210,13 +210,14 @@ func (s *site) webConfig(th *theme.Theme, log *slog.Logger) web.Config {
 // openSite opens (creating and migrating) the configured database and
 // wires the services. onChange may be nil.
 func openSite(ctx context.Context, cfg config.Config, onChange func(blog.Change)) (*site, error) {
-	return openSiteWith(ctx, cfg, onChange, true)
+	return openSiteWith(ctx, cfg, onChange, true, nil)
 }
 
 // openSiteWith is openSite; without upgrade, a PostgreSQL database whose
 // schema is older than this folio is refused instead of migrated, since
-// older folio processes may still be serving from it.
-func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Change), upgrade bool) (*site, error) {
+// older folio processes may still be serving from it. words are the
+// catalogs a command already loaded with its theme; nil loads them.
+func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Change), upgrade bool, words *locale.Book) (*site, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
@@ -224,10 +225,11 @@ func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Cha
 	if err != nil {
 		return nil, err
 	}
-	words, err := locale.Load(cfg.ThemeDir)
-	if err != nil {
-		st.Close()
-		return nil, err
+	if words == nil {
+		if words, err = locale.Load(cfg.ThemeDir); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	fed := activitypub.NewClient(peer.AllowPrivate())
 	svc, err := blog.New(ctx, st, blog.Options{

@@ -63,7 +63,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 		if handler != nil {
 			handler.Invalidate(c)
 		}
-	}, false)
+	}, false, th.Words())
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package locale
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -89,24 +90,17 @@ func (l *Lang) Ordinal(n int) string {
 	}
 	switch l.names.OrdinalPluralRule(float64(n), 0) {
 	case locales.PluralRuleZero:
-		return or(m.Zero, m.Other)
+		return cmp.Or(m.Zero, m.Other)
 	case locales.PluralRuleOne:
-		return or(m.One, m.Other)
+		return cmp.Or(m.One, m.Other)
 	case locales.PluralRuleTwo:
-		return or(m.Two, m.Other)
+		return cmp.Or(m.Two, m.Other)
 	case locales.PluralRuleFew:
-		return or(m.Few, m.Other)
+		return cmp.Or(m.Few, m.Other)
 	case locales.PluralRuleMany:
-		return or(m.Many, m.Other)
+		return cmp.Or(m.Many, m.Other)
 	}
 	return m.Other
-}
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (l *Lang) dateLetter(t time.Time, c byte) (string, bool) {

@@ -99,9 +99,6 @@ func (b *Book) addAll(fsys fs.FS, dir string) error {
 	return nil
 }
 
-// Languages returns the tags of every catalog, English first.
-func (b *Book) Languages() []language.Tag { return append([]language.Tag(nil), b.tags...) }
-
 // For returns the catalog language closest to the BCP 47 tag: "de-AT"
 // gets German, an unknown or empty tag English.
 func (b *Book) For(tag string) *Lang {

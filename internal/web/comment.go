@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/sha256"
@@ -188,7 +189,7 @@ func (s *Server) newReplyForm(r *http.Request, post *blog.Post) replyForm {
 	st := s.site.Settings()
 	d := st.Discussion
 	l := s.theme.Words().For(post.LanguageOr(st.Language))
-	f := replyForm{L: l, Action: s.replyAction, PostID: post.ID, Token: s.discussion.CommentFormToken(post.ID), Heading: or(d.Heading, l.T("reply_heading")),
+	f := replyForm{L: l, Action: s.replyAction, PostID: post.ID, Token: s.discussion.CommentFormToken(post.ID), Heading: cmp.Or(d.Heading, l.T("reply_heading")),
 		CancelURL: post.Path + "#respond", MaxLength: d.MaxLength, Required: d.RequireNameEmail}
 	if u, _ := s.sessionUser(r); u != nil && u.CanEdit(post) {
 		f.SignedIn = u.Name

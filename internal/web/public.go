@@ -285,7 +285,7 @@ func (s *Server) termShow(w http.ResponseWriter, r *http.Request, kind blog.Term
 	if err != nil {
 		return err
 	}
-	l := s.base(r, "").L
+	l := s.lang()
 	heading := l.T("posts_tagged", "Name", l.Quote(t.Name))
 	if kind == blog.TermCategory {
 		heading = l.T("posts_filed_under", "Name", l.Quote(t.Name))
@@ -298,7 +298,7 @@ func (s *Server) authorShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.listOf(w, r, "/author/"+u.Slug+"/", blog.PostFilter{AuthorID: u.ID}, u.Name, s.base(r, "").L.T("posts_by_name", "Name", u.Name), u.Bio, u)
+	return s.listOf(w, r, "/author/"+u.Slug+"/", blog.PostFilter{AuthorID: u.ID}, u.Name, s.lang().T("posts_by_name", "Name", u.Name), u.Bio, u)
 }
 
 var (

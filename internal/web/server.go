@@ -5,6 +5,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -365,13 +366,13 @@ type articleMeta struct {
 // Date formats t with the site's date layout (or the language's) in the
 // site's zone.
 func (b Base) Date(t time.Time) string {
-	return b.L.FormatDate(t.In(b.Site.Location()), or(b.Site.DateLayout, b.L.DateLayout()))
+	return b.L.FormatDate(t.In(b.Site.Location()), cmp.Or(b.Site.DateLayout, b.L.DateLayout()))
 }
 
 // Time formats t with the site's time layout (or the language's) in the
 // site's zone.
 func (b Base) Time(t time.Time) string {
-	return b.L.FormatDate(t.In(b.Site.Location()), or(b.Site.TimeLayout, b.L.TimeLayout()))
+	return b.L.FormatDate(t.In(b.Site.Location()), cmp.Or(b.Site.TimeLayout, b.L.TimeLayout()))
 }
 
 // At formats t as a date and a time: "November 28th, 2015 at 3:04 pm".
@@ -385,14 +386,6 @@ func (b Base) At(t time.Time) string {
 func (b Base) In(lang string) Base {
 	if lang != "" {
 		b.L, b.Language = b.L.Book().For(lang), lang
-	}
-	return b
-}
-
-// or returns a, or b when a is empty.
-func or(a, b string) string {
-	if a != "" {
-		return a
 	}
 	return b
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	_ "embed"
 	"net/http"
 	"net/url"
@@ -87,8 +88,8 @@ func zonesWith(current string) []zoneGroup {
 
 func (s *Server) settingsPage(r *http.Request, part string, form map[string]string, errs Errors) settingsPage {
 	p := settingsPage{adminBase: s.adminBase(r, "Settings", "settings"), Errors: errs, Form: form, Part: part, Parts: settingsParts}
-	p.SiteL = s.theme.Words().For(or(form["language"], p.Site.Language))
-	p.Example = p.SiteL.FormatDate(time.Date(2015, 11, 28, 15, 4, 0, 0, time.UTC), or(form["date_layout"], p.SiteL.DateLayout()))
+	p.SiteL = s.theme.Words().For(cmp.Or(form["language"], p.Site.Language))
+	p.Example = p.SiteL.FormatDate(time.Date(2015, 11, 28, 15, 4, 0, 0, time.UTC), cmp.Or(form["date_layout"], p.SiteL.DateLayout()))
 	var names []string
 	for _, c := range s.theme.Words().Choices() {
 		names = append(names, c.Name+" ("+c.Tag+")")

@@ -223,16 +223,6 @@ func (w *Writer) run(worker int, batch []*request) {
 	}
 }
 
-// rest returns the writes of batch after r.
-func rest(batch []*request, r *request) []*request {
-	for i, x := range batch {
-		if x == r {
-			return batch[i+1:]
-		}
-	}
-	return nil
-}
-
 // answer ends each write of list with err (or its own error).
 func (w *Writer) answer(list []*request, err error) {
 	for _, r := range list {

@@ -8,22 +8,24 @@ import (
 
 // Terms lists the terms of kind by name with their published post counts.
 func (t Tables) Terms(ctx context.Context, kind blog.TermKind) ([]blog.Term, error) {
-	return Collect(ctx, t.db, func(sc Scanner) (blog.Term, error) {
-		var term blog.Term
-		err := sc.Scan(&term.ID, &term.Kind, &term.Name, &term.Slug, &term.Description, &term.ParentID, &term.Count)
-		return term, err
-	}, `SELECT t.id, t.kind, t.name, t.slug, t.description, COALESCE(t.parent_id, 0),
-		(SELECT COUNT(*) FROM post_terms pt JOIN posts p ON p.id = pt.post_id WHERE pt.term_id = t.id AND p.status = 'published')
-		FROM terms t WHERE t.kind = ? ORDER BY t.name, t.id`, string(kind))
+	return t.listTerms(ctx, kind, `(SELECT COUNT(*) FROM post_terms pt JOIN posts p ON p.id = pt.post_id
+		WHERE pt.term_id = t.id AND p.status = 'published')`)
 }
 
 // TermNames lists the terms of kind by name, without counts.
 func (t Tables) TermNames(ctx context.Context, kind blog.TermKind) ([]blog.Term, error) {
+	return t.listTerms(ctx, kind, "0")
+}
+
+// listTerms lists the terms of kind by name, count being the SQL of
+// each term t's count.
+func (t Tables) listTerms(ctx context.Context, kind blog.TermKind, count string) ([]blog.Term, error) {
 	return Collect(ctx, t.db, func(sc Scanner) (blog.Term, error) {
 		var term blog.Term
-		err := sc.Scan(&term.ID, &term.Kind, &term.Name, &term.Slug, &term.Description, &term.ParentID)
+		err := sc.Scan(&term.ID, &term.Kind, &term.Name, &term.Slug, &term.Description, &term.ParentID, &term.Count)
 		return term, err
-	}, `SELECT id, kind, name, slug, description, COALESCE(parent_id, 0) FROM terms WHERE kind = ? ORDER BY name, id`, string(kind))
+	}, `SELECT t.id, t.kind, t.name, t.slug, t.description, COALESCE(t.parent_id, 0), `+count+`
+		FROM terms t WHERE t.kind = ? ORDER BY t.name, t.id`, string(kind))
 }
 
 // TermBySlug returns the term of kind with slug.
