@@ -179,7 +179,9 @@ func TestArticle(t *testing.T) {
 	for verb, wants := range map[blog.Verb][]string{
 		blog.VerbCreate: {`"type":"Create"`, `"type":"Article"`, `"id":"https://blog.example/ap/posts/7"`, `"summary":"Why \u0026lt;paper\u0026gt;"`,
 			`"name":"#SlowWeb"`, `"href":"https://blog.example/tag/slow-web/"`, `"url":"https://blog.example/2026/12/01/on-paper/"`,
-			`"cc":["https://blog.example/ap/actors/1/followers"]`, `"attributedTo":"https://blog.example/ap/actors/1"`},
+			`"cc":["https://blog.example/ap/actors/1/followers"]`, `"attributedTo":"https://blog.example/ap/actors/1"`,
+			`"content":"\u003cp\u003ePaper keeps.\u003c/p\u003e"`, `"contentMap":{"en":"\u003cp\u003ePaper keeps.\u003c/p\u003e"}`,
+			`"nameMap":{"en":"On paper"}`},
 		blog.VerbDelete: {`"type":"Delete"`, `"type":"Tombstone"`, `"id":"https://blog.example/ap/posts/7"`},
 	} {
 		b, err := Vocabulary{}.PostActivity(st, verb, p, u)
@@ -191,5 +193,14 @@ func TestArticle(t *testing.T) {
 				t.Errorf("%s lacks %s:\n%s", verb, w, b)
 			}
 		}
+	}
+	// A post in its own language says so in the maps.
+	p.Language = "de"
+	b, err := Vocabulary{}.Article(st, p, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`"contentMap":{"de":`)) || !bytes.Contains(b, []byte(`"summaryMap":{"de":`)) {
+		t.Errorf("a German post's Article lacks its language:\n%s", b)
 	}
 }

@@ -58,8 +58,34 @@ func Accepts(accept string) bool {
 	return false
 }
 
-// document marshals an item with the context and extra members.
-func document(it vocab.Item, extra map[string]any) ([]byte, error) {
+// document marshals an item with the context and extra members, its
+// words in lang (see object).
+func document(it vocab.Item, lang string, extra map[string]any) ([]byte, error) {
+	m, err := members(it, lang)
+	if err != nil {
+		return nil, err
+	}
+	m["@context"] = ldContext
+	for k, v := range extra {
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
+
+// object marshals an item for a collection, its words in lang: when
+// lang is not "", its content, name and summary, and those of the object
+// an activity carries, are also given as contentMap, nameMap and
+// summaryMap. go-ap writes a value of one language as a plain string,
+// and servers such as Mastodon learn a post's language from the maps.
+func object(it vocab.Item, lang string) (json.RawMessage, error) {
+	m, err := members(it, lang)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(m)
+}
+
+func members(it vocab.Item, lang string) (map[string]any, error) {
 	raw, err := vocab.MarshalJSON(it)
 	if err != nil {
 		return nil, err
@@ -68,11 +94,23 @@ func document(it vocab.Item, extra map[string]any) ([]byte, error) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, err
 	}
-	m["@context"] = ldContext
-	for k, v := range extra {
-		m[k] = v
+	languageMaps(m, lang)
+	return m, nil
+}
+
+// languageMaps adds the maps object describes to m and to its object.
+func languageMaps(m map[string]any, lang string) {
+	if lang == "" {
+		return
 	}
-	return json.Marshal(m)
+	for _, k := range []string{"content", "name", "summary"} {
+		if v, ok := m[k].(string); ok {
+			m[k+"Map"] = map[string]string{lang: v}
+		}
+	}
+	if o, ok := m["object"].(map[string]any); ok {
+		languageMaps(o, lang)
+	}
 }
 
 // Vocabulary writes the documents and activities; it implements the
@@ -102,7 +140,7 @@ func (Vocabulary) Actor(st blog.Settings, u *blog.User, k *blog.ActorKey) ([]byt
 	p.Endpoints = &vocab.Endpoints{SharedInbox: vocab.IRI(base(st) + "/ap/inbox")}
 	p.Published = u.CreatedAt.UTC()
 	p.PublicKey = vocab.PublicKey{ID: vocab.ID(st.KeyID(u.ID)), Owner: vocab.IRI(id), PublicKeyPem: k.PublicPEM}
-	return document(p, map[string]any{"manuallyApprovesFollowers": st.ApproveFollowers, "discoverable": true})
+	return document(p, "", map[string]any{"manuallyApprovesFollowers": st.ApproveFollowers, "discoverable": true})
 }
 
 // paragraphs turns plain text into HTML paragraphs, escaped.
@@ -172,7 +210,7 @@ func hashtag(name string) string {
 
 // Article returns post p's Article document.
 func (Vocabulary) Article(st blog.Settings, p *blog.Post, author *blog.User) ([]byte, error) {
-	return document(article(st, p, author), nil)
+	return document(article(st, p, author), p.LanguageOr(st.Language), nil)
 }
 
 // PostActivity returns the Create, Update or Delete of a post.
@@ -194,7 +232,7 @@ func (Vocabulary) PostActivity(st blog.Settings, verb blog.Verb, p *blog.Post, a
 		act.Object = art
 		act.Published = now.Truncate(time.Second)
 	}
-	return document(act, nil)
+	return document(act, p.LanguageOr(st.Language), nil)
 }
 
 // created returns the Create of an Article as the outbox lists it.
@@ -212,7 +250,7 @@ func (Vocabulary) Accept(st blog.Settings, writer *blog.User, f *blog.Follower) 
 	}
 	act := &vocab.Activity{ID: vocab.ID(fmt.Sprintf("%s#accept-%d-%d", actor, f.ID, time.Now().UnixNano())),
 		Type: vocab.AcceptType, Actor: actor, Object: follow, To: vocab.ItemCollection{vocab.IRI(f.Actor)}}
-	return document(act, nil)
+	return document(act, "", nil)
 }
 
 // Answer returns the Create of a writer's reply to a remote note.
@@ -238,7 +276,7 @@ func (Vocabulary) Answer(st blog.Settings, writer *blog.User, c *blog.Comment, p
 		Name: vocab.DefaultNaturalLanguageValue(to.Account())}}
 	act := &vocab.Activity{ID: vocab.ID(string(n.ID) + "#create"), Type: vocab.CreateType, Actor: actor, Object: n,
 		To: n.To, CC: n.CC, Published: n.Published}
-	return document(act, nil)
+	return document(act, post.LanguageOr(st.Language), nil)
 }
 
 // Collection returns an OrderedCollection of total items holding items
@@ -255,7 +293,7 @@ func Collection(id string, total int, items []json.RawMessage) ([]byte, error) {
 func (v Vocabulary) Outbox(st blog.Settings, author *blog.User, posts []*blog.Post, total int) ([]byte, error) {
 	items := make([]json.RawMessage, 0, len(posts))
 	for _, p := range posts {
-		raw, err := vocab.MarshalJSON(created(st, article(st, p, author), author))
+		raw, err := object(created(st, article(st, p, author), author), p.LanguageOr(st.Language))
 		if err != nil {
 			return nil, err
 		}

@@ -84,7 +84,7 @@ func (a *Accounts) createUser(ctx context.Context, tx UserStore, in UserInput) (
 		return nil, err
 	}
 	if _, err := tx.UserByEmail(ctx, in.Email); err == nil {
-		return nil, FieldError("email", "A user with this e-mail address already exists.")
+		return nil, FieldError("email", "user_email_taken")
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (a *Accounts) createUser(ctx context.Context, tx UserStore, in UserInput) (
 	u := &User{Name: in.Name, Slug: slug, Email: in.Email, Role: in.Role, PasswordHash: hash, CreatedAt: a.now().UTC()}
 	if err := tx.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, ErrConflict) {
-			return nil, FieldError("email", "A user with this e-mail address already exists.")
+			return nil, FieldError("email", "user_email_taken")
 		}
 		return nil, fmt.Errorf("create user: %w", err)
 	}
@@ -219,7 +219,7 @@ func (a *Accounts) SweepSessions(ctx context.Context) error {
 func (a *Accounts) SetPassword(ctx context.Context, actor *User, email, password string) error {
 	u, err := a.users.UserByEmail(ctx, normalizeEmail(email))
 	if errors.Is(err, ErrNotFound) {
-		return FieldError("email", "No user has this e-mail address.")
+		return FieldError("email", "user_email_unknown")
 	}
 	if err != nil {
 		return err
@@ -228,10 +228,10 @@ func (a *Accounts) SetPassword(ctx context.Context, actor *User, email, password
 		return ErrForbidden
 	}
 	if len(password) < MinPasswordLen {
-		return FieldError("password", "Use at least 10 characters.")
+		return FieldError("password", "password_too_short")
 	}
 	if len(password) > maxPasswordLen {
-		return FieldError("password", "Use at most 1024 characters.")
+		return FieldError("password", "password_too_long")
 	}
 	if u.PasswordHash, err = a.hasher.Hash(password); err != nil {
 		return err

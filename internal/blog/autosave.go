@@ -44,7 +44,7 @@ func (s *Writing) Autosave(ctx context.Context, actor *User, id int64, in PostIn
 		return p.ID, nil
 	}
 	if len(in.Body) > maxBodyLen || utf8.RuneCountInString(in.Title) > maxTitleLen || utf8.RuneCountInString(in.Lede) > maxLedeLen {
-		return 0, FieldError("body", "The text is too long to keep.")
+		return 0, FieldError("body", "autosave_too_long")
 	}
 	err := s.tx.Atomic(ctx, func(tx Tx) error {
 		p, err := tx.Post(ctx, id)

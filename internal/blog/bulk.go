@@ -36,16 +36,16 @@ func (s *Writing) Bulk(ctx context.Context, actor *User, ids []int64, action Bul
 	case BulkPublish, BulkDraft, BulkTrash:
 	case BulkAddTag, BulkRemoveTag, BulkAddCategory, BulkRemoveCategory:
 		if term == "" {
-			return 0, FieldError("term", "Name the tag or category.")
+			return 0, FieldError("term", "bulk_name_term")
 		}
 	default:
-		return 0, FieldError("action", "Choose what to do with the items ticked.")
+		return 0, FieldError("action", "bulk_choose_action")
 	}
 	if len(ids) == 0 {
-		return 0, FieldError("ids", "Tick the items first.")
+		return 0, FieldError("ids", "bulk_tick_first")
 	}
 	if len(ids) > maxBulk {
-		return 0, FieldError("ids", "Tick at most 500 items at once.")
+		return 0, FieldError("ids", "bulk_too_many")
 	}
 	changed := 0
 	err := s.write(ctx, func(tx Tx) (Change, error) {

@@ -157,7 +157,7 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 		c.AuthorName, c.AuthorEmail, c.AuthorURL = strings.TrimSpace(clean(in.Name)), normalizeEmail(clean(in.Email)), strings.TrimSpace(clean(in.URL))
 	}
 	c.Body = commentText(in.Body)
-	if err := validateComment(c, d, s.say); err != nil {
+	if err := validateComment(c, d); err != nil {
 		return nil, err
 	}
 	html, err := s.renderer.RenderComment(c.Body)
@@ -271,31 +271,30 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// validateComment checks a reply as written, saying what to change with
-// say.
-func validateComment(c *Comment, d DiscussionSettings, say func(id string, pairs ...any) string) error {
+// validateComment checks a reply as written.
+func validateComment(c *Comment, d DiscussionSettings) error {
 	v := &ValidationError{}
 	n := utf8.RuneCountInString(c.Body)
 	switch {
 	case n == 0:
-		v.Add("comment", say("reply_empty"))
+		v.Add("comment", "reply_empty")
 	case n > d.MaxLength:
-		v.Add("comment", say("reply_too_long", "Count", n, "Limit", d.MaxLength))
+		v.Add("comment", "reply_too_long", "Count", n, "Limit", d.MaxLength)
 	}
 	if !utf8.ValidString(c.Body + c.AuthorName + c.AuthorURL) {
-		v.Add("comment", say("reply_not_utf8"))
+		v.Add("comment", "reply_not_utf8")
 	}
 	if c.UserID == 0 {
 		if c.AuthorName == "" && d.RequireNameEmail {
-			v.Add("author", say("name_required"))
+			v.Add("author", "name_required")
 		} else if utf8.RuneCountInString(c.AuthorName) > 100 {
-			v.Add("author", say("name_too_long"))
+			v.Add("author", "name_too_long")
 		}
 		if c.AuthorEmail == "" && d.RequireNameEmail {
-			v.Add("email", say("email_required"))
+			v.Add("email", "email_required")
 		} else if c.AuthorEmail != "" {
 			if a, err := mail.ParseAddress(c.AuthorEmail); err != nil || a.Address != c.AuthorEmail || len(c.AuthorEmail) > 200 {
-				v.Add("email", say("email_invalid"))
+				v.Add("email", "email_invalid")
 			}
 		}
 		if c.AuthorURL != "" {
@@ -304,7 +303,7 @@ func validateComment(c *Comment, d DiscussionSettings, say func(id string, pairs
 			}
 			u, err := url.Parse(c.AuthorURL)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(c.AuthorURL) > 300 {
-				v.Add("url", say("website_invalid"))
+				v.Add("url", "website_invalid")
 			}
 		}
 		if c.AuthorName == "" {
@@ -312,7 +311,7 @@ func validateComment(c *Comment, d DiscussionSettings, say func(id string, pairs
 		}
 	}
 	if c.Notify && c.AuthorEmail == "" {
-		v.Add("email", say("email_for_notify"))
+		v.Add("email", "email_for_notify")
 	}
 	return v.Err()
 }
@@ -325,7 +324,7 @@ func placeInThread(ctx context.Context, tx CommentStore, c *Comment, parentID in
 	}
 	parent, err := tx.Comment(ctx, parentID)
 	if errors.Is(err, ErrNotFound) || (err == nil && (parent.PostID != c.PostID || parent.Status != CommentApproved)) {
-		return FieldError("comment_parent", "The reply you answered is no longer there; your reply can go to the post instead.")
+		return FieldError("comment_parent", "reply_parent_gone")
 	}
 	if err != nil {
 		return err

@@ -151,7 +151,7 @@ func TestSubmitCommentRefusals(t *testing.T) {
 			continue
 		}
 		var v *blog.ValidationError
-		if !errors.As(err, &v) || v.Fields[tt.field] == "" {
+		if !errors.As(err, &v) || v.Fields[tt.field].ID == "" {
 			t.Errorf("%s: err = %v, want a message for %s", tt.name, err, tt.field)
 		}
 	}

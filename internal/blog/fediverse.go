@@ -870,7 +870,7 @@ func blockValue(raw string) (string, error) {
 	if strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://") {
 		u, err := url.Parse(v)
 		if err != nil || u.Host == "" || len(v) > maxMentionURL {
-			return "", FieldError("block", "Enter an actor's address, like https://social.example/users/name, or a server, like social.example.")
+			return "", FieldError("block", "block_enter_address")
 		}
 		if u.Path == "" || u.Path == "/" {
 			return strings.ToLower(u.Host), nil
@@ -882,7 +882,7 @@ func blockValue(raw string) (string, error) {
 	}
 	v = strings.ToLower(strings.TrimSuffix(v, "."))
 	if v == "" || len(v) > 253 || strings.ContainsAny(v, "/ \t?#") || !strings.Contains(v, ".") && !strings.Contains(v, ":") && v != "localhost" {
-		return "", FieldError("block", "Enter an actor's address, like https://social.example/users/name, or a server, like social.example.")
+		return "", FieldError("block", "block_enter_address")
 	}
 	return v, nil
 }

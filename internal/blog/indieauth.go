@@ -53,7 +53,7 @@ func ParseAuthRequest(q url.Values) (AuthRequest, error) {
 	r := AuthRequest{ClientID: q.Get("client_id"), RedirectURI: q.Get("redirect_uri"), State: q.Get("state"),
 		CodeChallenge: q.Get("code_challenge"), Me: q.Get("me")}
 	if rt := q.Get("response_type"); rt != "code" && rt != "id" && rt != "" {
-		return r, FieldError("response_type", "The app asked for a response_type other than code.")
+		return r, FieldError("response_type", "authorize_response_type")
 	}
 	client, err := clientURL(r.ClientID)
 	if err != nil {
@@ -61,16 +61,16 @@ func ParseAuthRequest(q url.Values) (AuthRequest, error) {
 	}
 	redirect, err := url.Parse(r.RedirectURI)
 	if err != nil || (redirect.Scheme != "https" && redirect.Scheme != "http") || redirect.Host == "" {
-		return r, FieldError("redirect_uri", "The app did not say where to return to (redirect_uri).")
+		return r, FieldError("redirect_uri", "authorize_no_redirect")
 	}
 	if redirect.Scheme != client.Scheme || !strings.EqualFold(redirect.Host, client.Host) {
-		return r, FieldError("redirect_uri", "The app asked to return to "+redirect.Host+", which is not its own address "+client.Host+".")
+		return r, FieldError("redirect_uri", "authorize_foreign_redirect", "Host", redirect.Host, "Client", client.Host)
 	}
 	if q.Get("code_challenge_method") != "S256" || len(r.CodeChallenge) < 43 || len(r.CodeChallenge) > 128 {
-		return r, FieldError("code_challenge", "The app did not send a PKCE code challenge (S256), which folio requires.")
+		return r, FieldError("code_challenge", "authorize_no_pkce")
 	}
 	if len(r.State) > 1000 {
-		return r, FieldError("state", "The app's state is too long.")
+		return r, FieldError("state", "authorize_state_long")
 	}
 	for _, s := range strings.Fields(q.Get("scope")) {
 		if slices.Contains(Scopes, s) && !slices.Contains(r.Scopes, s) {
@@ -85,7 +85,7 @@ func ParseAuthRequest(q url.Values) (AuthRequest, error) {
 func clientURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Fragment != "" || len(raw) > 2000 {
-		return nil, FieldError("client_id", "The app did not name itself with an address (client_id).")
+		return nil, FieldError("client_id", "authorize_no_client")
 	}
 	return u, nil
 }

@@ -269,17 +269,21 @@ func (l *Library) Upload(ctx context.Context, actor *User, fileName string, data
 		return nil, ErrForbidden
 	}
 	if max := l.current().MediaMaxMB; len(data) > max<<20 {
-		return nil, FieldError("file", fmt.Sprintf("The file is larger than %d MiB, the most the library takes.", max))
+		return nil, FieldError("file", "upload_too_large", "Limit", max)
 	}
 	if len(data) == 0 {
-		return nil, FieldError("file", "Choose a file to upload.")
+		return nil, FieldError("file", "upload_choose_file")
 	}
 	info, err := l.maker.Inspect(ctx, data)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, FieldError("file", err.Error())
+		var v *ValidationError
+		if errors.As(err, &v) {
+			return nil, v
+		}
+		return nil, err
 	}
 	now := l.stamp()
 	m := &Media{Key: mediaKey(actor.ID, data), Name: mediaName(fileName), FileName: cleanFileName(fileName),
@@ -400,10 +404,10 @@ func (l *Library) Describe(ctx context.Context, actor *User, id int64, alt, capt
 	alt, caption = strings.TrimSpace(clean(alt)), strings.TrimSpace(clean(caption))
 	v := &ValidationError{}
 	if utf8.RuneCountInString(alt) > maxAltLen {
-		v.Add("alt", "Keep the alt text under 1,000 characters.")
+		v.Add("alt", "alt_too_long")
 	}
 	if utf8.RuneCountInString(caption) > maxAltLen {
-		v.Add("caption", "Keep the caption under 1,000 characters.")
+		v.Add("caption", "caption_too_long")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -24,47 +24,48 @@ const (
 
 // parseMenu reads a stored menu, checking it; "" is no menu (every
 // published page stands in for it).
-func parseMenu(s string) ([]MenuItem, string) {
+func parseMenu(s string) ([]MenuItem, Message) {
 	if strings.TrimSpace(s) == "" {
-		return nil, ""
+		return nil, Message{}
 	}
 	var items []MenuItem
 	if err := json.Unmarshal([]byte(s), &items); err != nil {
-		return nil, "The menu is not a list of links."
+		return nil, Msg("menu_not_list")
 	}
-	if msg := checkMenu(items); msg != "" {
+	if msg := checkMenu(items); msg.ID != "" {
 		return nil, msg
 	}
-	return items, ""
+	return items, Message{}
 }
 
-// checkMenu reports what is wrong with a menu, "" when nothing is.
-func checkMenu(items []MenuItem) string {
+// checkMenu reports what is wrong with a menu, no message when nothing
+// is.
+func checkMenu(items []MenuItem) Message {
 	n := 0
-	var check func(items []MenuItem, depth int) string
-	check = func(items []MenuItem, depth int) string {
+	var check func(items []MenuItem, depth int) Message
+	check = func(items []MenuItem, depth int) Message {
 		for _, it := range items {
 			n++
 			if n > maxMenuItems {
-				return "Keep the menu to 40 links."
+				return Msg("menu_too_many", "Limit", maxMenuItems)
 			}
 			if strings.TrimSpace(it.Label) == "" {
-				return "Give every link of the menu a label."
+				return Msg("menu_label_missing")
 			}
 			if utf8.RuneCountInString(it.Label) > maxMenuLabel {
-				return "Keep each label under 60 characters."
+				return Msg("menu_label_too_long", "Limit", maxMenuLabel)
 			}
 			if !menuURL(it.URL) {
-				return "“" + it.URL + "” is not an address: use a path on this site, like /about/, or a full address starting with https://."
+				return Msg("menu_bad_address", "URL", it.URL)
 			}
 			if len(it.Children) > 0 && depth > 0 {
-				return "The menu nests one level: a link under a link, no deeper."
+				return Msg("menu_too_deep")
 			}
-			if msg := check(it.Children, depth+1); msg != "" {
+			if msg := check(it.Children, depth+1); msg.ID != "" {
 				return msg
 			}
 		}
-		return ""
+		return Message{}
 	}
 	return check(items, 0)
 }
@@ -96,8 +97,8 @@ func (s *Site) SaveMenu(ctx context.Context, actor *User, items []MenuItem) erro
 			c.Label, c.URL = strings.TrimSpace(clean(c.Label)), strings.TrimSpace(c.URL)
 		}
 	}
-	if msg := checkMenu(items); msg != "" {
-		return FieldError("menu", msg)
+	if msg := checkMenu(items); msg.ID != "" {
+		return FieldError("menu", msg.ID, msg.Pairs...)
 	}
 	value := ""
 	if len(items) > 0 {

@@ -24,7 +24,7 @@ func ParseCommentAction(s string) (CommentAction, error) {
 	case ActionApprove, ActionUnapprove, ActionSpam, ActionTrash, ActionRestore, ActionDelete:
 		return a, nil
 	}
-	return "", FieldError("action", "Choose approve, unapprove, spam, trash, restore or delete.")
+	return "", FieldError("action", "moderation_choose_action")
 }
 
 // canModerate reports whether u may moderate replies on post p: editors
@@ -89,14 +89,14 @@ func (s *Discussion) moderate(ctx context.Context, tx Tx, actor *User, id int64,
 		}
 	case ActionDelete:
 		if c.Status != CommentSpam && c.Status != CommentTrash {
-			return Change{}, FieldError("action", "Move the reply to spam or trash before deleting it for good.")
+			return Change{}, FieldError("action", "moderation_spam_first")
 		}
 		if err := tx.ReparentComments(ctx, c.ID, c.ParentID); err != nil {
 			return Change{}, err
 		}
 		return Change{}, tx.DeleteComment(ctx, c.ID)
 	default:
-		return Change{}, FieldError("action", "Unknown action.")
+		return Change{}, FieldError("action", "moderation_unknown_action")
 	}
 	if c.Status == was {
 		return Change{}, nil
@@ -157,7 +157,7 @@ func (s *Discussion) EditComment(ctx context.Context, actor *User, id int64, in 
 		if c.UserID == 0 {
 			c.AuthorName, c.AuthorEmail, c.AuthorURL = strings.TrimSpace(clean(in.Name)), normalizeEmail(clean(in.Email)), strings.TrimSpace(clean(in.URL))
 		}
-		if err := validateComment(c, s.current().Discussion, s.say); err != nil {
+		if err := validateComment(c, s.current().Discussion); err != nil {
 			return Change{}, err
 		}
 		if c.BodyHTML, err = s.renderer.RenderComment(c.Body); err != nil {
@@ -204,7 +204,7 @@ func (s *Discussion) ReplyAsWriter(ctx context.Context, actor *User, parentID in
 		c := &Comment{PostID: post.ID, Kind: CommentKindComment, Status: CommentApproved, UserID: actor.ID,
 			AuthorName: actor.Name, AuthorEmail: actor.Email, Body: commentText(body),
 			CreatedAt: now, UpdatedAt: now, StatusAt: now}
-		if err := validateComment(c, d, s.say); err != nil {
+		if err := validateComment(c, d); err != nil {
 			return Change{}, err
 		}
 		if err := placeInThread(ctx, tx, c, parent.ID, d.Depth); err != nil {

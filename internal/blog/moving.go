@@ -16,7 +16,7 @@ import (
 type ImportReport struct {
 	Created map[string]int
 	Updated map[string]int
-	Notes   []string // one line each: skipped items, conversions worth knowing
+	Notes   []Message // one line each: skipped items, conversions worth knowing
 }
 
 func (r *ImportReport) count(kind string, created bool) {
@@ -43,9 +43,9 @@ func (r *ImportReport) Kinds() []string {
 	return out
 }
 
-// Note adds a line to the report.
-func (r *ImportReport) Note(format string, args ...any) {
-	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
+// Note adds a line to the report: message id with its named values.
+func (r *ImportReport) Note(id string, pairs ...any) {
+	r.Notes = append(r.Notes, Msg(id, pairs...))
 }
 
 // errDryRun rolls back a dry run's transaction.
@@ -268,7 +268,7 @@ func (im *Importer) Post(key string, in PostInput, termIDs []int64) (*Post, erro
 	if utf8.RuneCountInString(in.Title) > maxTitleLen {
 		// WordPress allows titles of any length; folio keeps the start.
 		in.Title = string([]rune(in.Title)[:maxTitleLen-1]) + "…"
-		im.Report.Note("%s: the title was longer than %d characters and is shortened", name, maxTitleLen)
+		im.Report.Note("import_title_shortened", "Item", name, "Limit", maxTitleLen)
 	}
 	before := postBefore(im.ctx, im.tx, id)
 	p, err := im.m.writing.storePost(im.ctx, im.tx, im.actor, id, in)
@@ -395,10 +395,10 @@ func (im *Importer) Redirect(from, to string) error {
 func (im *Importer) Picture(fileName string, data []byte) (*Media, error) {
 	l := im.m.library
 	if l.maker == nil {
-		return nil, FieldError("file", "This folio cannot read pictures.")
+		return nil, FieldError("file", "import_no_pictures")
 	}
 	if max := im.m.current().MediaMaxMB; len(data) > max<<20 {
-		return nil, FieldError("file", fmt.Sprintf("The file is larger than %d MiB, the most the library takes.", max))
+		return nil, FieldError("file", "upload_too_large", "Limit", max)
 	}
 	key := mediaKey(im.actor.ID, data)
 	if m, err := im.tx.MediaByKey(im.ctx, key); err == nil {
@@ -411,7 +411,11 @@ func (im *Importer) Picture(fileName string, data []byte) (*Media, error) {
 		if im.ctx.Err() != nil {
 			return nil, im.ctx.Err()
 		}
-		return nil, FieldError("file", err.Error())
+		var v *ValidationError
+		if errors.As(err, &v) {
+			return nil, v
+		}
+		return nil, err
 	}
 	now := im.m.stamp()
 	m := &Media{Key: key, Name: mediaName(fileName), FileName: cleanFileName(fileName), Type: info.Type, CopyType: info.CopyType,

@@ -1,7 +1,6 @@
 package blog
 
 import (
-	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,13 +37,14 @@ type Permalink struct {
 }
 
 // ParsePermalink checks a pattern: it must start and end with "/", name
-// the post by %postname% or %post_id%, and use only known tags.
-func ParsePermalink(pattern string) (*Permalink, error) {
+// the post by %postname% or %post_id%, and use only known tags. A
+// pattern it refuses gets the message saying why.
+func ParsePermalink(pattern string) (*Permalink, *Message) {
 	if !strings.HasPrefix(pattern, "/") || !strings.HasSuffix(pattern, "/") || len(pattern) < 3 {
-		return nil, errors.New("Start and end the pattern with /, like /%year%/%monthnum%/%day%/%postname%/.")
+		return nil, &Message{ID: "permalink_slashes"}
 	}
 	if !strings.Contains(pattern, "%postname%") && !strings.Contains(pattern, "%post_id%") {
-		return nil, errors.New("Include %postname% or %post_id% so each post has its own address.")
+		return nil, &Message{ID: "permalink_name_post"}
 	}
 	p := &Permalink{pattern: pattern}
 	var re strings.Builder
@@ -54,7 +54,7 @@ func ParsePermalink(pattern string) (*Permalink, error) {
 		tag := pattern[loc[0]:loc[1]]
 		sub, ok := permalinkTags[tag]
 		if !ok {
-			return nil, errors.New("Unknown tag " + tag + " in the pattern.")
+			return nil, &Message{ID: "permalink_unknown_tag", Pairs: []any{"Tag", tag}}
 		}
 		re.WriteString(regexp.QuoteMeta(pattern[last:loc[0]]))
 		re.WriteString("(" + sub + ")")
@@ -63,13 +63,13 @@ func ParsePermalink(pattern string) (*Permalink, error) {
 	}
 	rest := pattern[last:]
 	if strings.Contains(rest, "%") {
-		return nil, errors.New("The pattern has an unfinished % tag.")
+		return nil, &Message{ID: "permalink_unfinished"}
 	}
 	re.WriteString(regexp.QuoteMeta(rest))
 	re.WriteString("$")
 	p.re = regexp.MustCompile(re.String())
 	if p.re.MatchString("/tag/x/") || p.re.MatchString("/category/x/") || p.re.MatchString("/author/x/") || p.re.MatchString("/page/2/") {
-		return nil, errors.New("The pattern would hide tag, category, author or page addresses; add a date or a fixed word.")
+		return nil, &Message{ID: "permalink_hides"}
 	}
 	return p, nil
 }

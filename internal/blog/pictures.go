@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -39,7 +38,7 @@ func (s *Writing) featured(ctx context.Context, tx Tx, actor *User, p *Post, id 
 	}
 	m, err := tx.Media(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && !actor.canSeeMedia(m)) {
-		v.Add("featured", "Choose a picture from your library.")
+		v.Add("featured", "featured_choose")
 		return 0, nil
 	}
 	if err != nil {
@@ -65,13 +64,4 @@ func (s *Writing) recordPictures(ctx context.Context, tx Tx, postID int64, keys 
 		return fmt.Errorf("record pictures: %w", err)
 	}
 	return nil
-}
-
-// unlabelled is the gentle refusal to publish pictures without alt text.
-func unlabelled(n int) string {
-	what := "One picture has"
-	if n > 1 {
-		what = strconv.Itoa(n) + " pictures have"
-	}
-	return what + " no alt text, so readers who cannot see it learn nothing from it. Describe it between the brackets of ![…](…), or publish anyway."
 }

@@ -38,19 +38,19 @@ func (a *Accounts) UpdateProfile(ctx context.Context, actor *User, id int64, in 
 	in.Name, in.Email, in.Bio = strings.TrimSpace(clean(in.Name)), normalizeEmail(clean(in.Email)), strings.TrimSpace(clean(in.Bio))
 	v := &ValidationError{}
 	if in.Name == "" {
-		v.Add("name", "Enter a name.")
+		v.Add("name", "name_enter")
 	} else if utf8.RuneCountInString(in.Name) > 200 {
-		v.Add("name", "Keep the name under 200 characters.")
+		v.Add("name", "name_over_200")
 	}
 	if addr, err := mail.ParseAddress(in.Email); err != nil || addr.Address != in.Email {
-		v.Add("email", "Enter an e-mail address like name@example.com.")
+		v.Add("email", "email_enter")
 	}
 	if utf8.RuneCountInString(in.Bio) > maxBioLen {
-		v.Add("bio", "Keep the bio under 5,000 characters.")
+		v.Add("bio", "bio_too_long")
 	}
 	if in.Language != nil {
 		if l := strings.TrimSpace(*in.Language); l != "" && !validLanguageTag(l) {
-			v.Add("language", "Choose a language from the list.")
+			v.Add("language", "language_choose")
 		}
 	}
 	if in.Role != "" {
@@ -58,7 +58,7 @@ func (a *Accounts) UpdateProfile(ctx context.Context, actor *User, id int64, in 
 			return nil, ErrForbidden
 		}
 		if _, err := ParseRole(string(in.Role)); err != nil {
-			v.Add("role", "Choose admin, editor or author.")
+			v.Add("role", "role_choose")
 		}
 	}
 	if err := v.Err(); err != nil {
@@ -71,7 +71,7 @@ func (a *Accounts) UpdateProfile(ctx context.Context, actor *User, id int64, in 
 			return Change{}, err
 		}
 		if other, err := tx.UserByEmail(ctx, in.Email); err == nil && other.ID != id {
-			return Change{}, FieldError("email", "Another user has this e-mail address.")
+			return Change{}, FieldError("email", "email_taken_other")
 		} else if err != nil && !errors.Is(err, ErrNotFound) {
 			return Change{}, err
 		}
@@ -89,7 +89,7 @@ func (a *Accounts) UpdateProfile(ctx context.Context, actor *User, id int64, in 
 		}
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			if errors.Is(err, ErrConflict) {
-				return Change{}, FieldError("email", "Another user has this e-mail address.")
+				return Change{}, FieldError("email", "email_taken_other")
 			}
 			return Change{}, fmt.Errorf("save the profile: %w", err)
 		}
@@ -110,7 +110,7 @@ func lastAdmin(ctx context.Context, users UserStore, id int64) error {
 			return nil
 		}
 	}
-	return FieldError("role", "This is the site's only administrator: make someone else an administrator first.")
+	return FieldError("role", "role_only_admin")
 }
 
 // ChangePassword sets a writer's own password after checking the
@@ -121,7 +121,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor *User, current, nex
 		return ErrForbidden
 	}
 	if _, err := a.Authenticate(ctx, actor.Email, current); errors.Is(err, ErrBadCredentials) {
-		return FieldError("current_password", "This is not your current password.")
+		return FieldError("current_password", "password_not_current")
 	} else if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (a *Accounts) SetActive(ctx context.Context, actor *User, id int64, active 
 		return ErrForbidden
 	}
 	if actor.ID == id {
-		return FieldError("active", "You cannot deactivate yourself.")
+		return FieldError("active", "deactivate_self")
 	}
 	return a.write(ctx, func(tx Tx) (Change, error) {
 		u, err := tx.User(ctx, id)
@@ -193,10 +193,10 @@ func (a *Accounts) DeleteUser(ctx context.Context, actor *User, id, heirID int64
 		return ErrForbidden
 	}
 	if actor.ID == id {
-		return FieldError("heir", "You cannot delete yourself.")
+		return FieldError("heir", "delete_self")
 	}
 	if heirID == id || heirID == 0 {
-		return FieldError("heir", "Choose who gets their posts.")
+		return FieldError("heir", "heir_choose")
 	}
 	return a.write(ctx, func(tx Tx) (Change, error) {
 		u, err := tx.User(ctx, id)
@@ -204,7 +204,7 @@ func (a *Accounts) DeleteUser(ctx context.Context, actor *User, id, heirID int64
 			return Change{}, err
 		}
 		if _, err := tx.User(ctx, heirID); errors.Is(err, ErrNotFound) {
-			return Change{}, FieldError("heir", "Choose who gets their posts.")
+			return Change{}, FieldError("heir", "heir_choose")
 		} else if err != nil {
 			return Change{}, err
 		}
@@ -227,7 +227,7 @@ func (a *Accounts) SendReset(ctx context.Context, actor *User, id int64, link st
 		return ErrForbidden
 	}
 	if !a.current().Discussion.EmailEnabled() {
-		return FieldError("reset", "E-mail is not set up under Settings, so no link can be sent.")
+		return FieldError("reset", "reset_no_mail")
 	}
 	u, err := a.users.User(ctx, id)
 	if err != nil {

@@ -106,7 +106,7 @@ func TestSettingsApply(t *testing.T) {
 		t.Fatalf("Apply err = %v, want *ValidationError", err)
 	}
 	for _, f := range []string{"title", "posts_per_page", "time_zone", "base_url", "language", "permalink"} {
-		if v.Fields[f] == "" {
+		if v.Fields[f].ID == "" {
 			t.Errorf("no message for %s", f)
 		}
 	}

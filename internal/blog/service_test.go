@@ -70,13 +70,18 @@ func (f *fixture) save(tb testing.TB, actor *blog.User, id int64, in blog.PostIn
 	return p
 }
 
+// fieldErrors returns err's message IDs by field.
 func fieldErrors(t *testing.T, err error) map[string]string {
 	t.Helper()
 	var v *blog.ValidationError
 	if !errors.As(err, &v) {
 		t.Fatalf("err = %v, want *ValidationError", err)
 	}
-	return v.Fields
+	out := map[string]string{}
+	for k, m := range v.Fields {
+		out[k] = m.ID
+	}
+	return out
 }
 
 func TestSetupAdminOnlyOnce(t *testing.T) {

@@ -145,18 +145,18 @@ func (s Settings) Secure() bool { return strings.HasPrefix(s.BaseURL, "https://"
 type settingField struct {
 	key string
 	get func(s *Settings) string
-	set func(s *Settings, x string) string
+	set func(s *Settings, x string) Message
 }
 
 func textSetting(key, required string, p func(*Settings) *string) settingField {
 	return settingField{key,
 		func(s *Settings) string { return *p(s) },
-		func(s *Settings, x string) string {
+		func(s *Settings, x string) Message {
 			if x == "" && required != "" {
-				return required
+				return Msg(required)
 			}
 			*p(s) = x
-			return ""
+			return Message{}
 		}}
 }
 
@@ -166,88 +166,88 @@ func textSetting(key, required string, p func(*Settings) *string) settingField {
 func wordingSetting(key, english string, p func(*Settings) *string) settingField {
 	return settingField{key,
 		func(s *Settings) string { return *p(s) },
-		func(s *Settings, x string) string {
+		func(s *Settings, x string) Message {
 			if x == english {
 				x = ""
 			}
 			*p(s) = x
-			return ""
+			return Message{}
 		}}
 }
 
 func intSetting(key string, lo, hi int, p func(*Settings) *int) settingField {
 	return settingField{key,
 		func(s *Settings) string { return strconv.Itoa(*p(s)) },
-		func(s *Settings, x string) string {
+		func(s *Settings, x string) Message {
 			n, err := strconv.Atoi(x)
 			if err != nil || n < lo || n > hi {
-				return "Enter a number from " + strconv.Itoa(lo) + " to " + strconv.Itoa(hi) + "."
+				return Msg("number_between", "Low", lo, "High", hi)
 			}
 			*p(s) = n
-			return ""
+			return Message{}
 		}}
 }
 
 func boolSetting(key string, p func(*Settings) *bool) settingField {
 	return settingField{key,
 		func(s *Settings) string { return strconv.FormatBool(*p(s)) },
-		func(s *Settings, x string) string {
+		func(s *Settings, x string) Message {
 			switch strings.ToLower(x) {
 			case "1", "true", "on", "yes":
 				*p(s) = true
 			case "", "0", "false", "off", "no":
 				*p(s) = false
 			default:
-				return "Choose yes or no."
+				return Msg("choose_yes_no")
 			}
-			return ""
+			return Message{}
 		}}
 }
 
 func urlSetting(key, msg string, p func(*Settings) *string) settingField {
 	return settingField{key,
 		func(s *Settings) string { return *p(s) },
-		func(s *Settings, x string) string {
+		func(s *Settings, x string) Message {
 			x = strings.TrimRight(x, "/")
 			if x != "" {
 				u, err := url.Parse(x)
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-					return msg
+					return Msg(msg)
 				}
 			}
 			*p(s) = x
-			return ""
+			return Message{}
 		}}
 }
 
 // settingFields lists every stored setting in the order forms show them.
 var settingFields = []settingField{
-	textSetting("title", "Enter a site title.", func(s *Settings) *string { return &s.Title }),
+	textSetting("title", "site_title_enter", func(s *Settings) *string { return &s.Title }),
 	textSetting("tagline", "", func(s *Settings) *string { return &s.Tagline }),
-	urlSetting("base_url", "Enter the full address, like https://example.com, or leave it empty.", func(s *Settings) *string { return &s.BaseURL }),
-	{"language", func(s *Settings) string { return s.Language }, func(s *Settings, x string) string {
+	urlSetting("base_url", "base_url_full", func(s *Settings) *string { return &s.BaseURL }),
+	{"language", func(s *Settings) string { return s.Language }, func(s *Settings, x string) Message {
 		if !validLanguageTag(x) {
-			return "Enter a language tag like en, en-GB or de."
+			return Msg("site_language_tag")
 		}
 		s.Language = x
-		return ""
+		return Message{}
 	}},
-	{"time_zone", func(s *Settings) string { return s.TimeZone }, func(s *Settings, x string) string {
+	{"time_zone", func(s *Settings) string { return s.TimeZone }, func(s *Settings, x string) Message {
 		loc, err := time.LoadLocation(x)
 		if err != nil || x == "" || x == "Local" {
-			return "Enter a time zone name like UTC or Europe/Berlin."
+			return Msg("time_zone_name")
 		}
 		s.TimeZone, s.loc = x, loc
-		return ""
+		return Message{}
 	}},
 	intSetting("posts_per_page", 1, 100, func(s *Settings) *int { return &s.PostsPerPage }),
-	{"permalink", func(s *Settings) string { return s.Permalink }, func(s *Settings, x string) string {
-		p, err := ParsePermalink(x)
-		if err != nil {
-			return err.Error()
+	{"permalink", func(s *Settings) string { return s.Permalink }, func(s *Settings, x string) Message {
+		p, msg := ParsePermalink(x)
+		if msg != nil {
+			return *msg
 		}
 		s.Permalink, s.permalink = x, p
-		return ""
+		return Message{}
 	}},
 	wordingSetting("date_layout", "l, F jS, Y", func(s *Settings) *string { return &s.DateLayout }),
 	wordingSetting("time_layout", "g:i a", func(s *Settings) *string { return &s.TimeLayout }),
@@ -260,22 +260,22 @@ var settingFields = []settingField{
 	intSetting("revisions_kept", 0, 100000, func(s *Settings) *int { return &s.RevisionsKept }),
 	boolSetting("federation", func(s *Settings) *bool { return &s.Federation }),
 	boolSetting("federation_approve_followers", func(s *Settings) *bool { return &s.ApproveFollowers }),
-	{"menu", func(s *Settings) string { return s.menuJSON }, func(s *Settings, x string) string {
+	{"menu", func(s *Settings) string { return s.menuJSON }, func(s *Settings, x string) Message {
 		items, msg := parseMenu(x)
-		if msg != "" {
+		if msg.ID != "" {
 			return msg
 		}
 		s.menuJSON, s.menu = x, items
-		return ""
+		return Message{}
 	}},
 
-	{"comment_moderation", func(s *Settings) string { return s.Discussion.Moderation }, func(s *Settings, x string) string {
+	{"comment_moderation", func(s *Settings) string { return s.Discussion.Moderation }, func(s *Settings, x string) Message {
 		switch x {
 		case ModerateHoldAll, ModerateHoldFirst, ModerateApproveAll:
 			s.Discussion.Moderation = x
-			return ""
+			return Message{}
 		}
-		return "Choose hold all, hold first-time commenters or approve all."
+		return Msg("moderation_setting_choose")
 	}},
 	intSetting("comment_max_links", 0, 100, func(s *Settings) *int { return &s.Discussion.MaxLinks }),
 	textSetting("comment_hold_list", "", func(s *Settings) *string { return &s.Discussion.HoldList }),
@@ -292,20 +292,20 @@ var settingFields = []settingField{
 	intSetting("comment_purge_days", 1, 3650, func(s *Settings) *int { return &s.Discussion.PurgeDays }),
 	intSetting("comment_privacy_days", 1, 3650, func(s *Settings) *int { return &s.Discussion.PrivacyDays }),
 	boolSetting("gravatar", func(s *Settings) *bool { return &s.Discussion.Gravatar }),
-	urlSetting("akismet_endpoint", "Enter the service's address, like https://rest.akismet.com, or leave it empty.", func(s *Settings) *string { return &s.Discussion.AkismetEndpoint }),
+	urlSetting("akismet_endpoint", "akismet_address", func(s *Settings) *string { return &s.Discussion.AkismetEndpoint }),
 	textSetting("akismet_key", "", func(s *Settings) *string { return &s.Discussion.AkismetKey }),
 	textSetting("smtp_host", "", func(s *Settings) *string { return &s.Discussion.SMTPHost }),
 	intSetting("smtp_port", 1, 65535, func(s *Settings) *int { return &s.Discussion.SMTPPort }),
 	textSetting("smtp_username", "", func(s *Settings) *string { return &s.Discussion.SMTPUsername }),
 	textSetting("smtp_password", "", func(s *Settings) *string { return &s.Discussion.SMTPPassword }),
-	{"smtp_from", func(s *Settings) string { return s.Discussion.SMTPFrom }, func(s *Settings, x string) string {
+	{"smtp_from", func(s *Settings) string { return s.Discussion.SMTPFrom }, func(s *Settings, x string) Message {
 		if x != "" {
 			if _, err := mail.ParseAddress(x); err != nil {
-				return "Enter the sender address, like Blog <blog@example.com>."
+				return Msg("smtp_from_address")
 			}
 		}
 		s.Discussion.SMTPFrom = x
-		return ""
+		return Message{}
 	}},
 }
 
@@ -346,13 +346,13 @@ func (in SettingsInput) Apply(base Settings) (Settings, error) {
 		if !ok {
 			continue
 		}
-		if msg := f.set(&s, strings.TrimSpace(clean(x))); msg != "" {
-			v.Add(f.key, msg)
+		if msg := f.set(&s, strings.TrimSpace(clean(x))); msg.ID != "" {
+			v.Add(f.key, msg.ID, msg.Pairs...)
 		}
 	}
 	// E-mail links must be absolute, so mail needs the site's address.
 	if s.Discussion.EmailEnabled() && s.BaseURL == "" {
-		v.Add("base_url", "Enter the site's address, like https://example.com: the e-mail folio sends links to it.")
+		v.Add("base_url", "base_url_for_mail")
 	}
 	return s, v.Err()
 }

@@ -153,13 +153,13 @@ func (s *Site) SaveRedirect(ctx context.Context, actor *User, from, to string) e
 	from, to = strings.TrimSpace(clean(from)), strings.TrimSpace(clean(to))
 	v := &ValidationError{}
 	if !LocalPath(from) {
-		v.Add("from", "Enter the old address as a path on this site starting with /, like /2015/11/old-post/ or /?p=12, without spaces or backslashes.")
+		v.Add("from", "redirect_from_path")
 	}
 	if !LocalPath(to) {
-		v.Add("to", "Enter the new address as a path on this site starting with /, without spaces or backslashes.")
+		v.Add("to", "redirect_to_path")
 	}
 	if from == to && from != "" {
-		v.Add("to", "The new address must differ from the old one.")
+		v.Add("to", "redirect_same")
 	}
 	if err := v.Err(); err != nil {
 		return err

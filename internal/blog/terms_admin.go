@@ -32,12 +32,12 @@ func (s *Writing) UpdateTerm(ctx context.Context, actor *User, kind TermKind, sl
 	}
 	v := &ValidationError{}
 	if in.Name == "" || newSlug == "" {
-		v.Add("name", "Enter a name with letters or digits.")
+		v.Add("name", "term_name_enter")
 	} else if utf8.RuneCountInString(in.Name) > 200 {
-		v.Add("name", "Keep the name under 200 characters.")
+		v.Add("name", "name_over_200")
 	}
 	if utf8.RuneCountInString(in.Description) > maxTermDescription {
-		v.Add("description", "Keep the description under 2,000 characters.")
+		v.Add("description", "term_description_too_long")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func (s *Writing) UpdateTerm(ctx context.Context, actor *User, kind TermKind, sl
 		was := *t
 		t.Name, t.Slug, t.Description = in.Name, newSlug, in.Description
 		if err := tx.UpdateTerm(ctx, t); errors.Is(err, ErrConflict) {
-			return Change{}, FieldError("slug", "Another "+string(kind)+" has the slug “"+newSlug+"”; merge into it instead.")
+			return Change{}, FieldError("slug", kindMessage(kind, "tag_slug_merge", "category_slug_merge"), "Slug", newSlug)
 		} else if err != nil {
 			return Change{}, err
 		}
@@ -90,7 +90,7 @@ func (s *Writing) MergeTerm(ctx context.Context, actor *User, kind TermKind, fro
 		return ErrForbidden
 	}
 	if fromSlug == intoSlug {
-		return FieldError("into", "Choose another "+string(kind)+" to merge into.")
+		return FieldError("into", kindMessage(kind, "tag_merge_choose", "category_merge_choose"))
 	}
 	return s.write(ctx, func(tx Tx) (Change, error) {
 		from, err := tx.TermBySlug(ctx, kind, fromSlug)
@@ -99,7 +99,7 @@ func (s *Writing) MergeTerm(ctx context.Context, actor *User, kind TermKind, fro
 		}
 		into, err := tx.TermBySlug(ctx, kind, intoSlug)
 		if errors.Is(err, ErrNotFound) {
-			return Change{}, FieldError("into", "Choose another "+string(kind)+" to merge into.")
+			return Change{}, FieldError("into", kindMessage(kind, "tag_merge_choose", "category_merge_choose"))
 		} else if err != nil {
 			return Change{}, err
 		}

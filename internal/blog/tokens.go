@@ -3,7 +3,6 @@ package blog
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -74,14 +73,14 @@ func ParseScopes(s string) ([]string, error) {
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '+' }) {
 		f = strings.ToLower(f)
 		if !slices.Contains(Scopes, f) {
-			return nil, FieldError("scope", fmt.Sprintf("%q is not a scope; choose from %s.", f, strings.Join(Scopes, ", ")))
+			return nil, FieldError("scope", "scope_unknown_choose", "Scope", f, "Scopes", strings.Join(Scopes, ", "))
 		}
 		if !slices.Contains(out, f) {
 			out = append(out, f)
 		}
 	}
 	if len(out) == 0 {
-		return nil, FieldError("scope", "Choose at least one scope.")
+		return nil, FieldError("scope", "scope_choose")
 	}
 	return out, nil
 }
@@ -106,21 +105,21 @@ func (a *Accounts) CreateToken(ctx context.Context, actor *User, userID int64, i
 		return nil, "", err
 	}
 	if !u.Active() {
-		return nil, "", FieldError("user", "This user is deactivated.")
+		return nil, "", FieldError("user", "token_user_inactive")
 	}
 	in.Name = strings.TrimSpace(clean(in.Name))
 	v := &ValidationError{}
 	if in.Name == "" {
-		v.Add("name", "Name the token after the app or script that will use it.")
+		v.Add("name", "token_name_enter")
 	} else if len(in.Name) > 200 {
-		v.Add("name", "Keep the name under 200 characters.")
+		v.Add("name", "name_over_200")
 	}
 	if len(in.Scopes) == 0 {
-		v.Add("scope", "Choose at least one scope.")
+		v.Add("scope", "scope_choose")
 	}
 	for _, s := range in.Scopes {
 		if !slices.Contains(Scopes, s) {
-			v.Add("scope", fmt.Sprintf("%q is not a scope.", s))
+			v.Add("scope", "scope_unknown", "Scope", s)
 		}
 	}
 	if err := v.Err(); err != nil {

@@ -250,7 +250,7 @@ func (a *Accounts) issuer() string {
 func (a *Accounts) ConfirmTOTP(ctx context.Context, u *User, code string) ([]string, error) {
 	sec, err := a.factors.TOTPSecret(ctx, u.ID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !sec.EnabledAt.IsZero()) {
-		return nil, FieldError("code", "Start again: there is no authenticator waiting to be turned on.")
+		return nil, FieldError("code", "totp_start_again")
 	}
 	if err != nil {
 		return nil, err
@@ -260,7 +260,7 @@ func (a *Accounts) ConfirmTOTP(ctx context.Context, u *User, code string) ([]str
 	}
 	step, ok := a.codes.Check(sec.Secret, code, a.now())
 	if !ok {
-		return nil, FieldError("code", "That code is not the one your app shows now. Check the phone's clock and try the next code.")
+		return nil, FieldError("code", "totp_wrong_code")
 	}
 	var codes []string
 	err = a.write(ctx, func(tx Tx) (Change, error) {
@@ -318,7 +318,7 @@ func (a *Accounts) RenewRecoveryCodes(ctx context.Context, u *User, password str
 		return nil, err
 	}
 	if !st.Any() {
-		return nil, FieldError("password", "Turn on an authenticator app or a passkey first.")
+		return nil, FieldError("password", "second_factor_first")
 	}
 	var codes []string
 	err = a.write(ctx, func(tx Tx) (Change, error) {
@@ -332,7 +332,7 @@ func (a *Accounts) RenewRecoveryCodes(ctx context.Context, u *User, password str
 // sign in.
 func (a *Accounts) confirmPassword(u *User, password string) error {
 	if len(password) > maxPasswordLen || u.PasswordHash == "" || !a.hasher.Verify(u.PasswordHash, password) {
-		return FieldError("password", "Enter your current password to confirm.")
+		return FieldError("password", "password_confirm")
 	}
 	return nil
 }
@@ -489,7 +489,7 @@ func (a *Accounts) AddPasskey(ctx context.Context, u *User, token, name string, 
 	}
 	c, d, err := a.challenge(ctx, token, purposePasskeyAdd)
 	if errors.Is(err, ErrNotFound) || (err == nil && c.UserID != u.ID) {
-		return nil, FieldError("passkey", "This request to add a passkey has expired. Start again.")
+		return nil, FieldError("passkey", "passkey_expired")
 	}
 	if err != nil {
 		return nil, err
@@ -499,10 +499,10 @@ func (a *Accounts) AddPasskey(ctx context.Context, u *User, token, name string, 
 		name = "Passkey"
 	}
 	if len(name) > maxPasskeyName {
-		return nil, FieldError("name", "Keep the name under 100 characters.")
+		return nil, FieldError("name", "passkey_name_too_long")
 	}
 	if len(response) == 0 || len(response) > maxCeremonyReply {
-		return nil, FieldError("passkey", "Your browser did not create a passkey. Try again, or use another browser.")
+		return nil, FieldError("passkey", "passkey_not_created")
 	}
 	pu, err := a.passkeyUser(ctx, u)
 	if err != nil {
@@ -510,7 +510,7 @@ func (a *Accounts) AddPasskey(ctx context.Context, u *User, token, name string, 
 	}
 	id, credential, err := a.passkeys.FinishRegistration(rp, pu, d.State, response)
 	if err != nil {
-		v := FieldError("passkey", "The passkey could not be checked. Try again.")
+		v := FieldError("passkey", "passkey_unchecked")
 		v.Cause = err
 		return nil, v
 	}
@@ -522,7 +522,7 @@ func (a *Accounts) AddPasskey(ctx context.Context, u *User, token, name string, 
 		now := a.now().UTC()
 		if err := tx.CreatePasskey(ctx, &Passkey{ID: id, UserID: u.ID, Name: name, Credential: credential, CreatedAt: now}); err != nil {
 			if errors.Is(err, ErrConflict) {
-				return Change{}, FieldError("passkey", "This passkey is already registered.")
+				return Change{}, FieldError("passkey", "passkey_registered")
 			}
 			return Change{}, err
 		}
@@ -603,7 +603,7 @@ func (a *Accounts) FinishWithCode(ctx context.Context, token, code string) (*Pen
 	if err := a.allowCode(ctx, p.User.ID); err != nil {
 		return nil, err
 	}
-	wrong := FieldError("code", "That code is not right. Enter the code your app shows now, or one of your recovery codes.")
+	wrong := FieldError("code", "second_step_wrong")
 	code = strings.TrimSpace(code)
 	if len(code) > 64 {
 		return nil, wrong
@@ -664,7 +664,7 @@ func (a *Accounts) FinishWithPasskey(ctx context.Context, token string, response
 		return nil, err
 	}
 	if id != p.User.ID {
-		return nil, FieldError("passkey", "This passkey belongs to another account.")
+		return nil, FieldError("passkey", "passkey_other_account")
 	}
 	return p, a.finishChallenge(ctx, token)
 }
@@ -676,7 +676,7 @@ func (a *Accounts) usePasskey(ctx context.Context, state string, response []byte
 	if err != nil {
 		return 0, err
 	}
-	refused := FieldError("passkey", "The passkey could not be checked. Try again, or use another way to sign in.")
+	refused := FieldError("passkey", "passkey_signin_unchecked")
 	if len(response) == 0 || len(response) > maxCeremonyReply {
 		return 0, refused
 	}
@@ -725,7 +725,7 @@ func (a *Accounts) BeginPasskeySignIn(ctx context.Context, next string) (*Ceremo
 func (a *Accounts) FinishPasskeySignIn(ctx context.Context, token string, response []byte) (*User, string, error) {
 	_, d, err := a.challenge(ctx, token, purposePasskeyUse)
 	if errors.Is(err, ErrNotFound) {
-		return nil, "", FieldError("passkey", "This sign-in has expired. Start again.")
+		return nil, "", FieldError("passkey", "passkey_signin_expired")
 	}
 	if err != nil {
 		return nil, "", err

@@ -22,7 +22,7 @@ func ParseRole(s string) (Role, error) {
 	case RoleAdmin, RoleEditor, RoleAuthor:
 		return r, nil
 	}
-	return "", FieldError("role", "must be admin, editor or author")
+	return "", FieldError("role", "role_invalid")
 }
 
 // User is someone who signs in to write or manage the site.
@@ -92,22 +92,22 @@ func (in *UserInput) normalize() error {
 	in.Email = normalizeEmail(clean(in.Email))
 	v := &ValidationError{}
 	if in.Name == "" {
-		v.Add("name", "Enter a name.")
+		v.Add("name", "name_enter")
 	} else if len(in.Name) > 200 {
-		v.Add("name", "Keep the name under 200 characters.")
+		v.Add("name", "name_over_200")
 	}
 	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
-		v.Add("email", "Enter an e-mail address like name@example.com.")
+		v.Add("email", "email_enter")
 	}
 	switch in.Role {
 	case RoleAdmin, RoleEditor, RoleAuthor:
 	default:
-		v.Add("role", "Choose admin, editor or author.")
+		v.Add("role", "role_choose")
 	}
 	if len(in.Password) < MinPasswordLen {
-		v.Add("password", "Use at least 10 characters.")
+		v.Add("password", "password_too_short")
 	} else if len(in.Password) > maxPasswordLen {
-		v.Add("password", "Use at most 1024 characters.")
+		v.Add("password", "password_too_long")
 	}
 	return v.Err()
 }

@@ -152,14 +152,14 @@ func mentionURL(raw string) (*url.URL, error) {
 func (m *Mentions) Receive(ctx context.Context, source, target, host string, resolve func(path string) (*Post, error)) error {
 	src, err := mentionURL(source)
 	if err != nil {
-		return FieldError("source", "source must be an http or https address.")
+		return FieldError("source", "webmention_source_http")
 	}
 	tgt, err := mentionURL(target)
 	if err != nil {
-		return FieldError("target", "target must be an http or https address.")
+		return FieldError("target", "webmention_target_http")
 	}
 	if src.String() == tgt.String() {
-		return FieldError("source", "source and target are the same page.")
+		return FieldError("source", "webmention_same")
 	}
 	if !strings.EqualFold(tgt.Host, host) {
 		return ErrNotOurs

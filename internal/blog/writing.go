@@ -108,7 +108,7 @@ func (c *core) list(ctx context.Context, posts PostStore, f PostFilter) ([]*Post
 // source it quotes, without storing anything.
 func (s *Writing) Preview(ctx context.Context, markdown string, src Source) (Rendered, error) {
 	if len(markdown) > maxBodyLen {
-		return Rendered{}, FieldError("body", "The text is longer than 1 MiB.")
+		return Rendered{}, FieldError("body", "body_too_long")
 	}
 	r, err := s.renderer.Render(markdown, s.findPicture(ctx, s.media))
 	if err != nil {
@@ -169,7 +169,7 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 			return nil, ErrForbidden
 		}
 		if old.Status == StatusTrash {
-			return nil, FieldError("status", "Restore this item from the trash before editing it.")
+			return nil, FieldError("status", "edit_trashed")
 		}
 		if !in.LoadedAt.IsZero() && old.UpdatedAt.After(in.LoadedAt) {
 			s.decorate(old)
@@ -185,7 +185,7 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 			return nil, ErrForbidden
 		}
 		if _, err := tx.User(ctx, in.AuthorID); errors.Is(err, ErrNotFound) {
-			v.Add("author", "Choose an existing author.")
+			v.Add("author", "author_choose")
 		} else if err != nil {
 			return nil, err
 		} else {
@@ -215,7 +215,7 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 		return nil, fmt.Errorf("render body: %w", err)
 	}
 	if in.RequireAlt && r.Unlabelled > 0 && in.Status != StatusDraft {
-		return nil, FieldError("alt", unlabelled(r.Unlabelled))
+		return nil, FieldError("alt", "pictures_unlabelled", "Count", r.Unlabelled)
 	}
 
 	// A save that leaves the words as they were (a status change, a
@@ -246,7 +246,7 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 		err = tx.UpdatePost(ctx, p)
 	}
 	if errors.Is(err, ErrConflict) {
-		return nil, FieldError("slug", "Another "+string(p.Kind)+" already uses this slug.")
+		return nil, FieldError("slug", kindMessage(p.Kind, "post_slug_taken", "page_slug_taken"), "Slug", p.Slug)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("save post: %w", err)
@@ -282,26 +282,26 @@ const MaxMenuOrder = 1_000_000
 // not a page, is the page itself, or sits under it.
 func checkPlace(ctx context.Context, posts PostStore, id int64, in PostInput, v *ValidationError) error {
 	if in.MenuOrder < -MaxMenuOrder || in.MenuOrder > MaxMenuOrder {
-		v.Add("menu_order", "Use a whole number between -1,000,000 and 1,000,000.")
+		v.Add("menu_order", "menu_order_range")
 	}
 	if in.Language != "" && !validLanguageTag(in.Language) {
-		v.Add("language", "Enter a language tag like en, pt-BR or ar, or leave it empty for the site's language.")
+		v.Add("language", "post_language_tag")
 	}
 	if in.ParentID == 0 {
 		return nil
 	}
 	if in.Kind != KindPage {
-		v.Add("parent_id", "Only pages have parents.")
+		v.Add("parent_id", "parent_pages_only")
 		return nil
 	}
 	for at, depth := in.ParentID, 0; at != 0; depth++ {
 		if at == id && id != 0 || depth > 50 {
-			v.Add("parent_id", "A page cannot sit under itself or under a page below it.")
+			v.Add("parent_id", "parent_loop")
 			return nil
 		}
 		parent, err := posts.Post(ctx, at)
 		if errors.Is(err, ErrNotFound) || (err == nil && parent.Kind != KindPage) {
-			v.Add("parent_id", "Choose an existing page as the parent.")
+			v.Add("parent_id", "parent_choose")
 			return nil
 		}
 		if err != nil {
@@ -322,47 +322,47 @@ func (in *PostInput) normalize(v *ValidationError) {
 	in.Source.Site = strings.TrimSpace(clean(in.Source.Site))
 	in.Tags, in.Categories = cleanAll(in.Tags), cleanAll(in.Categories)
 	if !in.Kind.Valid() {
-		v.Add("kind", "Choose post or page.")
+		v.Add("kind", "kind_choose")
 	}
 	switch {
 	case in.Title == "":
-		v.Add("title", "Enter a title.")
+		v.Add("title", "title_enter")
 	case utf8.RuneCountInString(in.Title) > maxTitleLen:
-		v.Add("title", "Keep the title under 300 characters.")
+		v.Add("title", "title_too_long")
 	}
 	if utf8.RuneCountInString(in.Lede) > maxLedeLen {
-		v.Add("lede", "Keep the lede under 1,000 characters.")
+		v.Add("lede", "lede_too_long")
 	}
 	if len(in.Body) > maxBodyLen {
-		v.Add("body", "The text is longer than 1 MiB.")
+		v.Add("body", "body_too_long")
 	}
 	if !utf8.ValidString(in.Title + in.Body + in.Lede) {
-		v.Add("body", "The text contains bytes that are not UTF-8.")
+		v.Add("body", "body_not_utf8")
 	}
 	if in.Source.URL != "" {
 		u, err := url.Parse(in.Source.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			v.Add("source_url", "Enter the source's full address, starting with https://.")
+			v.Add("source_url", "source_url_full")
 		}
 	} else if in.Source.Title != "" || in.Source.Site != "" {
-		v.Add("source_url", "Enter the address of the source you name.")
+		v.Add("source_url", "source_url_missing")
 	}
 	switch in.Status {
 	case StatusDraft, StatusPublished, StatusPrivate:
 	case StatusScheduled:
 		in.Status = StatusPublished
 		if in.PublishedAt.IsZero() {
-			v.Add("published_at", "Choose the date and time to publish at.")
+			v.Add("published_at", "published_at_choose")
 		}
 	default:
-		v.Add("status", "Choose draft, published or private.")
+		v.Add("status", "status_choose")
 	}
 	in.Tags, in.Categories = nonBlank(in.Tags), nonBlank(in.Categories)
 	if in.Kind == KindPage && len(in.Categories)+len(in.Tags) > 0 {
-		v.Add("tags", "Pages have no tags or categories.")
+		v.Add("tags", "page_no_terms")
 	}
 	if len(in.Tags) > maxTerms || len(in.Categories) > maxTerms {
-		v.Add("tags", "Use at most 50 tags and 50 categories.")
+		v.Add("tags", "terms_too_many")
 	}
 }
 
@@ -380,11 +380,11 @@ func resolveSlug(ctx context.Context, tx PostStore, id int64, in PostInput, v *V
 	}
 	slug := Slugify(in.Slug)
 	if slug == "" {
-		v.Add("slug", "Use letters or digits in the slug.")
+		v.Add("slug", "slug_letters")
 		return "", nil
 	}
 	if in.Kind == KindPage && (reservedPageSlugs[slug] || isDigits(slug)) {
-		v.Add("slug", "The address /"+slug+"/ is used by the site itself; choose another slug.")
+		v.Add("slug", "slug_reserved", "Slug", slug)
 		return "", nil
 	}
 	t, err := taken(slug)
@@ -392,7 +392,7 @@ func resolveSlug(ctx context.Context, tx PostStore, id int64, in PostInput, v *V
 		return "", err
 	}
 	if t {
-		v.Add("slug", "Another "+string(in.Kind)+" already uses the slug “"+slug+"”.")
+		v.Add("slug", kindMessage(in.Kind, "post_slug_taken", "page_slug_taken"), "Slug", slug)
 	}
 	return slug, nil
 }
@@ -445,7 +445,7 @@ func resolveTerms(ctx context.Context, tx TermStore, in PostInput, v *Validation
 		}
 		t, err := tx.TermBySlug(ctx, TermCategory, Slugify(name))
 		if errors.Is(err, ErrNotFound) {
-			v.Add("categories", "Unknown category “"+name+"”: create it under Categories first.")
+			v.Add("categories", "category_unknown", "Name", name)
 			continue
 		}
 		if err != nil {
@@ -526,7 +526,7 @@ func (s *Writing) Restore(ctx context.Context, actor *User, id int64) error {
 func (s *Writing) DeleteForever(ctx context.Context, actor *User, id int64) error {
 	return s.edit(ctx, actor, id, func(tx Tx, p *Post) error {
 		if p.Status != StatusTrash {
-			return FieldError("status", "Move the item to the trash before deleting it for good.")
+			return FieldError("status", "delete_trash_first")
 		}
 		return tx.DeletePost(ctx, id)
 	})
@@ -701,7 +701,7 @@ func (s *Writing) CreateCategory(ctx context.Context, actor *User, name, slug, d
 	}
 	v := &ValidationError{}
 	if name == "" || slug == "" {
-		v.Add("name", "Enter a category name with letters or digits.")
+		v.Add("name", "category_name_enter")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -709,7 +709,7 @@ func (s *Writing) CreateCategory(ctx context.Context, actor *User, name, slug, d
 	t := &Term{Kind: TermCategory, Name: name, Slug: slug, Description: description}
 	err := s.write(ctx, func(tx Tx) (Change, error) {
 		if err := tx.CreateTerm(ctx, t); errors.Is(err, ErrConflict) {
-			return Change{}, FieldError("slug", "A category with the slug “"+slug+"” already exists.")
+			return Change{}, FieldError("slug", "category_slug_taken", "Slug", slug)
 		} else if err != nil {
 			return Change{}, err
 		}

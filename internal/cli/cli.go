@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	"folio/internal/activitypub"
@@ -164,6 +165,13 @@ func run(ctx context.Context, args []string, env Env) error {
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 }
 
+// english holds the embedded catalogs, for the messages commands print
+// in commandLanguage.
+var english = sync.OnceValue(locale.MustLoad)
+
+// commandLanguage is the language commands speak.
+const commandLanguage = "en"
+
 // describe turns an error into a message for people: validation errors
 // list each field.
 func describe(err error) string {
@@ -175,7 +183,7 @@ func describe(err error) string {
 	if errors.As(err, &v) {
 		var b strings.Builder
 		b.WriteString("invalid input:")
-		for field, msg := range v.Fields {
+		for field, msg := range v.In(english(), commandLanguage) {
 			fmt.Fprintf(&b, "\n  --%s: %s", strings.ReplaceAll(field, "_", "-"), msg)
 		}
 		return b.String()

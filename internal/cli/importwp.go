@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"folio/internal/blog"
 	"folio/internal/config"
 	"folio/internal/wordpress"
 )
@@ -56,7 +57,7 @@ func importWordPress(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintf(env.Stdout, "  %-10s %5d new, %5d updated\n", k, rep.Created[k], rep.Updated[k])
 	}
 	if len(rep.Notes) > 0 {
-		fmt.Fprintf(env.Stdout, "Notes:\n  %s\n", strings.Join(rep.Notes, "\n  "))
+		fmt.Fprintf(env.Stdout, "Notes:\n  %s\n", strings.Join(blog.Say(rep.Notes, english(), commandLanguage), "\n  "))
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ func TestTokenFromTheCommandLine(t *testing.T) {
 	folio(t, bin, "a long password\n", append([]string{"user", "add", "--name", "Ada", "--email", "ada@example.com", "--role", "admin"}, on...)...)
 	srv := startServe(t, bin, on...)
 	if out, err := exec.Command(bin, append([]string{"token", "create", "--name", "phone", "--scope", "create spread"}, on...)...).CombinedOutput(); err == nil ||
-		!strings.Contains(string(out), `"spread" is not a scope`) {
+		!strings.Contains(string(out), `“spread” is not a scope`) {
 		t.Errorf("an unknown scope: %v %s", err, out)
 	}
 	out := strings.TrimSpace(folio(t, bin, "", append([]string{"token", "create", "--name", "phone", "--scope", "create media"}, on...)...))

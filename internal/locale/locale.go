@@ -12,11 +12,15 @@ package locale
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -37,6 +41,9 @@ type Book struct {
 	// ordinals holds each language's "ordinal" message: the day-number
 	// suffixes of the S date letter, by CLDR ordinal form.
 	ordinals map[language.Tag]*i18n.Message
+	// messages holds each language's messages, the last file read
+	// winning, for Script.
+	messages map[language.Tag]map[string]*i18n.Message
 
 	mu    sync.Mutex
 	langs map[string]*Lang
@@ -46,7 +53,8 @@ type Book struct {
 // dir/locales/*.toml, whose messages add to or take the place of the
 // embedded ones of the same language and ID.
 func Load(dir string) (*Book, error) {
-	b := &Book{bundle: i18n.NewBundle(language.English), ordinals: map[language.Tag]*i18n.Message{}, langs: map[string]*Lang{}}
+	b := &Book{bundle: i18n.NewBundle(language.English), ordinals: map[language.Tag]*i18n.Message{},
+		messages: map[language.Tag]map[string]*i18n.Message{}, langs: map[string]*Lang{}}
 	b.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	if err := b.addAll(catalogs, "catalogs"); err != nil {
 		return nil, err
@@ -94,6 +102,10 @@ func (b *Book) addAll(fsys fs.FS, dir string) error {
 			if m.ID == "ordinal" {
 				b.ordinals[mf.Tag] = m
 			}
+			if b.messages[mf.Tag] == nil {
+				b.messages[mf.Tag] = map[string]*i18n.Message{}
+			}
+			b.messages[mf.Tag][m.ID] = m
 		}
 	}
 	return nil
@@ -144,7 +156,8 @@ func (l *Lang) Dir() string {
 }
 
 // T returns message id with its named values given as pairs:
-// T("replies_page", "Page", 2, "Pages", 5). A message missing from the
+// T("replies_page", "Page", 2, "Pages", 5). A value named Count
+// chooses the plural form, as N's number does. A message missing from the
 // language is said in English; one missing from English is its ID, so
 // a mistake shows on the page instead of blanking it.
 func (l *Lang) T(id string, pairs ...any) string {
@@ -166,6 +179,9 @@ func (l *Lang) say(id string, count any, pairs []any) string {
 	}
 	if count != nil {
 		data["Count"] = count
+	} else if c, ok := data["Count"]; ok {
+		// A message counting something names its number Count.
+		count = c
 	}
 	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
 	if s == "" && err != nil {
@@ -194,6 +210,59 @@ func (l *Lang) Around(id string, pairs ...any) Parts {
 	before, after, _ := strings.Cut(s, linkMark)
 	return Parts{before, after}
 }
+
+// HTML returns message id as markup, for a sentence whose words carry
+// elements of their own (<del>, <a href="{{.URL}}">, <code>): catalogs
+// are trusted as templates are, while every value given as pairs is
+// escaped unless it is template.HTML already.
+func (l *Lang) HTML(id string, pairs ...any) template.HTML {
+	safe := slices.Clone(pairs)
+	for i := 1; i < len(safe); i += 2 {
+		switch v := safe[i].(type) {
+		case template.HTML:
+		case string:
+			safe[i] = template.HTMLEscapeString(v)
+		default:
+			safe[i] = template.HTMLEscapeString(fmt.Sprint(v))
+		}
+	}
+	return template.HTML(l.say(id, nil, safe))
+}
+
+// Script returns messages as JSON for a page's script to say itself:
+// each ID gives its text with {Name} where a value goes, or, for a
+// message that counts, an object of its texts by CLDR plural form
+// ("one", "few", "other"...) for the script to choose with
+// Intl.PluralRules. A message the language lacks comes in English.
+func (l *Lang) Script(ids ...string) string {
+	out := make(map[string]any, len(ids))
+	for _, id := range ids {
+		m := l.book.messages[l.tag][id]
+		if m == nil {
+			m = l.book.messages[language.English][id]
+		}
+		if m == nil {
+			out[id] = id
+			continue
+		}
+		forms := map[string]string{}
+		for form, text := range map[string]string{"zero": m.Zero, "one": m.One, "two": m.Two, "few": m.Few, "many": m.Many, "other": m.Other} {
+			if text != "" {
+				forms[form] = fieldRe.ReplaceAllString(text, "{$1}")
+			}
+		}
+		if len(forms) == 1 {
+			out[id] = forms["other"]
+		} else {
+			out[id] = forms
+		}
+	}
+	buf, _ := json.Marshal(out)
+	return string(buf)
+}
+
+// fieldRe finds the values a text names, such as {{.Count}}.
+var fieldRe = regexp.MustCompile(`\{\{\s*\.([A-Za-z]+)\s*\}\}`)
 
 // Say returns message id in the language closest to lang, with its
 // named values as pairs; it is how the domain writes mail and refusals.

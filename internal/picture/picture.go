@@ -12,7 +12,6 @@ package picture
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -53,26 +52,26 @@ type Maker struct{}
 var _ blog.PictureMaker = Maker{}
 
 // Inspect checks that data is a whole picture folio can show and
-// returns what it is. Its errors are meant for the writer.
+// returns what it is. A file it refuses gets a *blog.ValidationError
+// for the writer, saying why.
 func (Maker) Inspect(ctx context.Context, data []byte) (blog.PictureInfo, error) {
 	typ := sniff(data)
 	switch typ {
 	case "":
-		return blog.PictureInfo{}, errors.New("This file is not a picture folio can show: upload a JPEG, PNG, GIF or WebP file.")
+		return blog.PictureInfo{}, blog.FieldError("file", "picture_not_picture")
 	case "image/svg+xml":
-		return blog.PictureInfo{}, errors.New("SVG files can carry scripts, so they are not accepted: export the drawing as PNG.")
+		return blog.PictureInfo{}, blog.FieldError("file", "picture_svg")
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return blog.PictureInfo{}, damaged(err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return blog.PictureInfo{}, errors.New("The picture has no pixels.")
+		return blog.PictureInfo{}, blog.FieldError("file", "picture_no_pixels")
 	}
 	pixels := float64(cfg.Width) * float64(cfg.Height)
 	if most := min(MaxPixels, maxDecoded/bytesPerPixel(data, typ, cfg.ColorModel)); pixels > most {
-		return blog.PictureInfo{}, fmt.Errorf("The picture is %d × %d pixels, more than folio decodes (%.0f megapixels at most for a picture like this one): make it smaller first.",
-			cfg.Width, cfg.Height, most/1e6)
+		return blog.PictureInfo{}, blog.FieldError("file", "picture_too_many_pixels", "Width", cfg.Width, "Height", cfg.Height, "Megapixels", int(most/1e6))
 	}
 	img, err := decode(ctx, data, typ)
 	if err != nil {
@@ -241,7 +240,9 @@ func decode(ctx context.Context, data []byte, typ string) (image.Image, error) {
 }
 
 func damaged(err error) error {
-	return fmt.Errorf("The picture is damaged or incomplete (%v): nothing was stored; try exporting it again.", err)
+	v := blog.FieldError("file", "picture_damaged")
+	v.Cause = err
+	return v
 }
 
 // opaque reports whether no pixel of img is see-through.

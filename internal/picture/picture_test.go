@@ -2,11 +2,11 @@ package picture_test
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
-	"strings"
 	"testing"
 
 	"folio/internal/blog"
@@ -25,23 +25,24 @@ func TestInspect(t *testing.T) {
 		typ      string
 		copyType string
 		w, h, o  int
-		refusal  string // a part of the message; "" for accepted
+		refusal  string // the message ID of the refusal; "" for accepted
 	}{
 		{"phone JPEG turned a quarter", phone, "image/jpeg", "image/jpeg", 40, 60, 6, ""},
 		{"PNG", testkit.PNG(30, 20), "image/png", "image/png", 30, 20, 1, ""},
 		{"GIF", testkit.GIF(16, 8), "image/gif", "image/png", 16, 8, 1, ""},
 		{"WebP", testkit.WebP(24, 12), "image/webp", "image/jpeg", 24, 12, 1, ""},
-		{"truncated JPEG", phone[:len(phone)/2], "", "", 0, 0, 0, "damaged or incomplete"},
-		{"HTML named .jpg", []byte("<!DOCTYPE html><script>alert(1)</script>"), "", "", 0, 0, 0, "not a picture"},
-		{"SVG with a script", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), "", "", 0, 0, 0, "SVG"},
-		{"pixel bomb", testkit.PixelBomb(30000, 30000), "", "", 0, 0, 0, "more than folio decodes"},
-		{"empty PNG header", []byte("\x89PNG\r\n\x1a\n"), "", "", 0, 0, 0, "damaged"},
+		{"truncated JPEG", phone[:len(phone)/2], "", "", 0, 0, 0, "picture_damaged"},
+		{"HTML named .jpg", []byte("<!DOCTYPE html><script>alert(1)</script>"), "", "", 0, 0, 0, "picture_not_picture"},
+		{"SVG with a script", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), "", "", 0, 0, 0, "picture_svg"},
+		{"pixel bomb", testkit.PixelBomb(30000, 30000), "", "", 0, 0, 0, "picture_too_many_pixels"},
+		{"empty PNG header", []byte("\x89PNG\r\n\x1a\n"), "", "", 0, 0, 0, "picture_damaged"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			info, err := picture.Maker{}.Inspect(t.Context(), tt.data)
 			if tt.refusal != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.refusal) {
+				var v *blog.ValidationError
+				if !errors.As(err, &v) || v.Fields["file"].ID != tt.refusal {
 					t.Fatalf("Inspect = %+v, %v; want a refusal saying %q", info, err, tt.refusal)
 				}
 				return

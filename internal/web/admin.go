@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 )
 
 // adminBase is the part every admin page struct shares.
@@ -68,62 +69,91 @@ func (e Errors) Field(name, label, typ, value string, opts ...string) field {
 	return f
 }
 
-// formErrors turns a validation error into per-field messages; other
-// errors are returned for the adapter to handle.
-func formErrors(err error) (Errors, error) {
+// writerLang returns the language the admin speaks to r's writer in:
+// their profile's, else the site's.
+func (s *Server) writerLang(r *http.Request) *locale.Lang {
+	if u := currentUser(r); u != nil && u.Language != "" {
+		return s.theme.Words().For(u.Language)
+	}
+	return s.lang()
+}
+
+// say returns message id in the language of r's writer.
+func (s *Server) say(r *http.Request, id string, pairs ...any) string {
+	return s.writerLang(r).T(id, pairs...)
+}
+
+// kindText returns the message ID for a post, or else for a page:
+// languages word them apart.
+func kindText(kind, post, page string) string {
+	if kind == string(blog.KindPage) {
+		return page
+	}
+	return post
+}
+
+// formErrors turns a validation error into per-field messages in the
+// language of r's writer; other errors are returned for the adapter to
+// handle.
+func (s *Server) formErrors(r *http.Request, err error) (Errors, error) {
 	var v *blog.ValidationError
 	if errors.As(err, &v) {
-		return Errors(v.Fields), nil
+		return Errors(v.In(s.theme.Words(), s.writerLang(r).Tag())), nil
 	}
 	return nil, err
 }
 
-// flashText explains the outcome an admin redirect reports in ?done=.
-func flashText(done string) string {
-	return map[string]string{
-		"draft":                "Saved as a draft.",
-		"published":            "Published.",
-		"scheduled":            "Scheduled: it will go live by itself at the chosen time.",
-		"private":              "Saved as private: only signed-in editors can see it.",
-		"trashed":              "Moved to the trash.",
-		"restored":             "Restored from the trash as a draft.",
-		"deleted":              "Deleted for good.",
-		"emptied":              "The trash is empty.",
-		"settings":             "Settings saved.",
-		"category":             "Category added.",
-		"user":                 "User added.",
-		"redirect":             "Redirect saved.",
-		"redirect-deleted":     "Redirect deleted.",
-		"uploaded":             "Uploaded. Describe the picture for readers who cannot see it, then paste its Markdown into a post.",
-		"uploaded-several":     "Uploaded. Open each picture to describe it.",
-		"described":            "Saved.",
-		"revision-restored":    "Revision restored. The text it replaced is kept among the revisions.",
-		"password-reset":       "Your new password is saved, and every other session is signed out.",
-		"profile":              "Profile saved.",
-		"password":             "Password changed. Every other session is signed out.",
-		"signed-out-elsewhere": "Signed out everywhere but here.",
-		"token-revoked":        "Token revoked: apps using it are refused from now on.",
-		"follower-approved":    "Follower approved: they get your posts from now on.",
-		"follower-removed":     "Follower removed.",
-		"blocked":              "Blocked: their activities are refused, and their follows and replies are gone.",
-		"unblocked":            "Block lifted.",
-		"profile-totp":         "Your authenticator app is on: signing in asks for its code after the password.",
-		"totp-off":             "Your authenticator app is off.",
-		"recovery-renewed":     "New recovery codes are made; the old ones no longer work.",
-		"passkey-added":        "Passkey added: use it to sign in without the password, or as the second step after it.",
-		"passkey-removed":      "Passkey removed.",
-		"second-factors-reset": "Two-factor sign-in is off for them, and every session of theirs ended. They sign in with their password and can turn it on again.",
-		"user-saved":           "User saved.",
-		"user-deactivated":     "Deactivated: they cannot sign in, and every session of theirs ended. Their posts stay.",
-		"user-activated":       "Active again: they can sign in.",
-		"reset-sent":           "A link to choose a new password is on its way to them.",
-		"user-deleted":         "User deleted; their posts have a new author.",
-		"term-saved":           "Saved. If the slug changed, the old address redirects here.",
-		"term-merged":          "Merged: the posts have this one now, and the other's address redirects here.",
-		"term-deleted":         "Deleted; its posts stay.",
-		"bulk-none":            "Nothing changed: tick the items, choose what to do with them, then Apply.",
-		"menu":                 "Menu saved.",
-		"menu-pages":           "The header lists every published page again.",
-		"media-deleted":        "Deleted from the library.",
+// flashText explains, in the language of r's writer, the outcome an
+// admin redirect reports in ?done=; "" for none it knows.
+func (s *Server) flashText(r *http.Request, done string) string {
+	id, ok := map[string]string{
+		"draft":                "flash_draft",
+		"published":            "flash_published",
+		"scheduled":            "flash_scheduled",
+		"private":              "flash_private",
+		"trashed":              "flash_trashed",
+		"restored":             "flash_restored",
+		"deleted":              "flash_deleted",
+		"emptied":              "flash_emptied",
+		"settings":             "flash_settings",
+		"category":             "flash_category",
+		"user":                 "flash_user",
+		"redirect":             "flash_redirect",
+		"redirect-deleted":     "flash_redirect_deleted",
+		"uploaded":             "flash_uploaded",
+		"uploaded-several":     "flash_uploaded_several",
+		"described":            "flash_described",
+		"revision-restored":    "flash_revision_restored",
+		"password-reset":       "flash_password_reset",
+		"profile":              "flash_profile",
+		"password":             "flash_password",
+		"signed-out-elsewhere": "flash_signed_out_elsewhere",
+		"token-revoked":        "flash_token_revoked",
+		"follower-approved":    "flash_follower_approved",
+		"follower-removed":     "flash_follower_removed",
+		"blocked":              "flash_blocked",
+		"unblocked":            "flash_unblocked",
+		"profile-totp":         "flash_profile_totp",
+		"totp-off":             "flash_totp_off",
+		"recovery-renewed":     "flash_recovery_renewed",
+		"passkey-added":        "flash_passkey_added",
+		"passkey-removed":      "flash_passkey_removed",
+		"second-factors-reset": "flash_second_factors_reset",
+		"user-saved":           "flash_user_saved",
+		"user-deactivated":     "flash_user_deactivated",
+		"user-activated":       "flash_user_activated",
+		"reset-sent":           "flash_reset_sent",
+		"user-deleted":         "flash_user_deleted",
+		"term-saved":           "flash_term_saved",
+		"term-merged":          "flash_term_merged",
+		"term-deleted":         "flash_term_deleted",
+		"bulk-none":            "flash_bulk_none",
+		"menu":                 "flash_menu",
+		"menu-pages":           "flash_menu_pages",
+		"media-deleted":        "flash_media_deleted",
 	}[done]
+	if !ok {
+		return ""
+	}
+	return s.say(r, id)
 }

@@ -126,7 +126,7 @@ func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &v):
-		problem(w, http.StatusUnprocessableEntity, "Invalid input", "Some fields cannot be taken as sent; nothing was changed.", v.Fields)
+		problem(w, http.StatusUnprocessableEntity, "Invalid input", "Some fields cannot be taken as sent; nothing was changed.", v.In(s.theme.Words(), s.writerLang(r).Tag()))
 	case errors.As(err, &conflict), errors.Is(err, errPrecondition):
 		problem(w, http.StatusPreconditionFailed, "Changed meanwhile", "The item was saved after the version this request names (If-Match); fetch it again.", nil)
 	case errors.Is(err, blog.ErrNotFound):
@@ -591,7 +591,7 @@ func (s *Server) apiMediaUpload(w http.ResponseWriter, r *http.Request, u *blog.
 	}
 	files := r.MultipartForm.File["file"]
 	if len(files) != 1 {
-		return blog.FieldError("file", "Send exactly one file, in a part named file.")
+		return blog.FieldError("file", "api_one_file")
 	}
 	m, err := s.uploadFile(r, u, files[0])
 	if err != nil {

@@ -23,7 +23,7 @@ func (s *Server) adminAutosave(w http.ResponseWriter, r *http.Request) error {
 	in.LoadedAt, in.RequireAlt = time.Time{}, false
 	id, err := s.writing.Autosave(r.Context(), currentUser(r), id, in)
 	if err != nil {
-		errs, ferr := formErrors(err)
+		errs, ferr := s.formErrors(r, err)
 		if ferr != nil {
 			return ferr
 		}

@@ -22,8 +22,8 @@ func (s *Server) categoriesPage(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	p := categoriesPage{adminBase: s.adminBase(r, "Categories", "categories"), Errors: errs, Terms: terms, Form: form}
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p := categoriesPage{adminBase: s.adminBase(r, s.say(r, "title_categories"), "categories"), Errors: errs, Terms: terms, Form: form}
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	return s.render(w, status, "admin/categories", p)
 }
 
@@ -34,7 +34,7 @@ func (s *Server) adminCategoryList(w http.ResponseWriter, r *http.Request) error
 func (s *Server) adminCategoryCreate(w http.ResponseWriter, r *http.Request) error {
 	f := categoryForm{Name: r.PostFormValue("name"), Slug: r.PostFormValue("slug"), Description: r.PostFormValue("description")}
 	if _, err := s.writing.CreateCategory(r.Context(), currentUser(r), f.Name, f.Slug, f.Description); err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}

@@ -236,7 +236,7 @@ func (s *Server) commentCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.refuse(w, r, in, status, refusal.Message, nil)
 	case errors.As(err, &verr):
-		return s.refuse(w, r, in, http.StatusUnprocessableEntity, "", Errors(verr.Fields))
+		return s.refuse(w, r, in, http.StatusUnprocessableEntity, "", Errors(verr.In(s.theme.Words(), s.lang().Tag())))
 	case err != nil:
 		return err
 	}

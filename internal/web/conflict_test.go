@@ -54,7 +54,7 @@ func TestEditConflict(t *testing.T) {
 	if r.StatusCode != http.StatusConflict {
 		t.Fatalf("Ada's save over Cy's: %d, want 409", r.StatusCode)
 	}
-	mustContain(t, "the conflict", r.Body, "Cy Editor saved this post", "<del>Cy&#39;s</del><ins>Ada&#39;s</ins> words.", "Ada&#39;s words.</textarea>")
+	mustContain(t, "the conflict", r.Body, "Cy Editor saved this at", "<del>Cy&#39;s</del><ins>Ada&#39;s</ins> words.", "Ada&#39;s words.</textarea>")
 	if now, _ := s.svc.Writing.Post(ctx, s.admin, p.ID); now.Body != "Cy's words." {
 		t.Errorf("after the refused save the post says %q", now.Body)
 	}

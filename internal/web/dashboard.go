@@ -36,8 +36,8 @@ type healthCheck struct {
 // adminHome shows the dashboard.
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), currentUser(r)
-	p := dashboardPage{adminBase: s.adminBase(r, "Dashboard", "dashboard")}
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p := dashboardPage{adminBase: s.adminBase(r, s.say(r, "title_dashboard"), "dashboard")}
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	p.Saved = p.Flash != ""
 	var err error
 	list := func(st blog.Status) ([]*blog.Post, int, error) {
@@ -74,27 +74,26 @@ func (s *Server) health(b Base) []healthCheck {
 	st := s.site.Settings()
 	var out []healthCheck
 	if st.BaseURL != "" {
-		out = append(out, healthCheck{OK: true, Text: "The site's address is " + st.BaseURL + "."})
+		out = append(out, healthCheck{OK: true, Text: b.L.T("health_address", "URL", st.BaseURL)})
 	} else {
-		out = append(out, healthCheck{Text: "The site's address is not set: feeds and e-mail follow whatever address a reader used.",
-			Link: "/admin/settings#base_url", Action: "Set it"})
+		out = append(out, healthCheck{Text: b.L.T("health_no_address"),
+			Link: "/admin/settings#base_url", Action: b.L.T("health_set_it")})
 	}
 	if st.Discussion.EmailEnabled() {
-		out = append(out, healthCheck{OK: true, Text: "E-mail goes out through " + st.Discussion.SMTPHost + "."})
+		out = append(out, healthCheck{OK: true, Text: b.L.T("health_mail", "Host", st.Discussion.SMTPHost)})
 	} else {
-		out = append(out, healthCheck{Text: "E-mail is off: nobody hears of new replies, and forgotten passwords cannot be reset by mail.",
-			Link: "/admin/settings#smtp_host", Action: "Set up e-mail"})
+		out = append(out, healthCheck{Text: b.L.T("health_no_mail"),
+			Link: "/admin/settings#smtp_host", Action: b.L.T("health_set_up_mail")})
 	}
 	switch last := s.lastBackup(); {
 	case st.BackupHours == 0:
-		out = append(out, healthCheck{Text: "Scheduled backups are off.", Link: "/admin/settings#backup_hours", Action: "Turn them on"})
+		out = append(out, healthCheck{Text: b.L.T("health_no_backups"), Link: "/admin/settings#backup_hours", Action: b.L.T("health_turn_on")})
 	case last.IsZero():
-		out = append(out, healthCheck{OK: true, Text: "Backups are scheduled every " + blog.Plural(st.BackupHours, "hour", "hours") +
-			"; this server has taken none yet."})
+		out = append(out, healthCheck{OK: true, Text: b.L.N("health_backups_none_yet", st.BackupHours)})
 	case time.Since(last) > 2*time.Duration(st.BackupHours)*time.Hour:
-		out = append(out, healthCheck{Text: "The last backup this server took is from " + b.Date(last) + ", older than two intervals."})
+		out = append(out, healthCheck{Text: b.L.T("health_backup_old", "Date", b.Date(last))})
 	default:
-		out = append(out, healthCheck{OK: true, Text: "The last backup this server took is from " + b.At(last) + "."})
+		out = append(out, healthCheck{OK: true, Text: b.L.T("health_backup_last", "When", b.At(last))})
 	}
 	return out
 }

@@ -78,7 +78,7 @@ func formFromPost(p *blog.Post, loc *time.Location) postForm {
 }
 
 // parsePostForm reads the editor form. A malformed date is reported in
-// errs; everything else is left for the Service to judge.
+// errs, by message ID; everything else is left for the Service to judge.
 func parsePostForm(r *http.Request, loc *time.Location) (postForm, blog.PostInput, Errors) {
 	f := postForm{
 		Kind:         r.PostFormValue("kind"),
@@ -127,7 +127,7 @@ func parsePostForm(r *http.Request, loc *time.Location) (postForm, blog.PostInpu
 			t, err = time.ParseInLocation("2006-01-02 15:04", f.PublishedAt, loc)
 		}
 		if err != nil {
-			errs["published_at"] = "Enter the date as YYYY-MM-DD HH:MM, for example 2026-03-01 09:30."
+			errs["published_at"] = "published_at_format"
 		}
 		in.PublishedAt = t
 	}
@@ -204,11 +204,11 @@ func (p editorPage) ReadingMinutes() int { return max(1, (p.Words()+wordsPerMinu
 func (p editorPage) PublishLabel() string {
 	switch {
 	case p.Post != nil && p.Post.Status == blog.StatusPublished:
-		return "Update"
+		return p.L.T("button_update")
 	case p.Form.PublishedAt != "" && p.Form.PublishedAt > p.Now:
-		return "Schedule"
+		return p.L.T("button_schedule")
 	}
-	return "Publish"
+	return p.L.T("button_publish")
 }
 
 func (s *Server) editor(w http.ResponseWriter, r *http.Request, status int, p editorPage) error {
@@ -254,9 +254,9 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, status int, p ed
 			}
 		}
 	}
-	title := "New " + p.Form.Kind
+	title := s.say(r, kindText(p.Form.Kind, "title_new_post", "title_new_page"))
 	if p.Post != nil {
-		title = "Edit " + blog.Quote(p.Post.Title)
+		title = s.say(r, "title_edit", "Title", s.writerLang(r).Quote(p.Post.Title))
 	}
 	p.Title, p.Section = title, p.Form.Kind
 	p.Now, p.MaxBytes = s.site.Now().In(p.Site.Location()).Format(dateInputLayout), editorMaxBody
@@ -281,7 +281,7 @@ func (s *Server) adminPostEdit(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := editorPage{adminBase: s.adminBase(r, "", string(p.Kind)), Post: p, Form: formFromPost(p, s.site.Settings().Location())}
 	if done := r.URL.Query().Get("done"); done != "" {
-		page.Flash, page.Saved = flashText(done), true
+		page.Flash, page.Saved = s.flashText(r, done), true
 	}
 	if page.Autosave, err = s.writing.AutosaveFor(r.Context(), currentUser(r), p); err != nil {
 		return err
@@ -330,7 +330,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post
 	if r.PostFormValue("action") == "preview" {
 		rendered, err := s.writing.Preview(r.Context(), in.Body, in.Source)
 		if err != nil {
-			if page.Errors, err = formErrors(err); err != nil {
+			if page.Errors, err = s.formErrors(r, err); err != nil {
 				return err
 			}
 		}
@@ -338,7 +338,10 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post
 		return s.editor(w, r, http.StatusOK, page)
 	}
 	if len(errs) > 0 {
-		page.Errors = errs
+		page.Errors = Errors{}
+		for k, id := range errs {
+			page.Errors[k] = s.say(r, id)
+		}
 		return s.editor(w, r, http.StatusUnprocessableEntity, page)
 	}
 	if in.Status == "" {
@@ -356,7 +359,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, old *blog.Post
 		return s.editor(w, r, http.StatusConflict, page)
 	}
 	if err != nil {
-		if page.Errors, err = formErrors(err); err != nil {
+		if page.Errors, err = s.formErrors(r, err); err != nil {
 			return err
 		}
 		return s.editor(w, r, http.StatusUnprocessableEntity, page)

@@ -28,7 +28,7 @@ func (s *Server) adminExportShow(w http.ResponseWriter, r *http.Request) error {
 	if !currentUser(r).CanManageSite() {
 		return blog.ErrForbidden
 	}
-	return s.render(w, http.StatusOK, "admin/export", exportPage{adminBase: s.adminBase(r, "Export and back up", "export"), CanBackUp: s.backup != nil})
+	return s.render(w, http.StatusOK, "admin/export", exportPage{adminBase: s.adminBase(r, s.say(r, "title_export"), "export"), CanBackUp: s.backup != nil})
 }
 
 // download names the file a response is saved as.

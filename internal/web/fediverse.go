@@ -36,16 +36,16 @@ func (s *Server) fediversePage(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	p.adminBase, p.FederationOverview = s.adminBase(r, "Fediverse", "fediverse"), o
+	p.adminBase, p.FederationOverview = s.adminBase(r, s.say(r, "title_fediverse"), "fediverse"), o
 	p.Handle = "@" + u.Slug + "@" + o.Host
 	switch st := s.site.Settings(); {
 	case !st.Federation:
-		p.Off = "Taking part in the fediverse is turned off in the settings."
+		p.Off = s.say(r, "fediverse_off")
 	case !o.Enabled:
-		p.Off = "The fediverse needs the site's address to be an https address, like https://example.com, set in the general settings."
+		p.Off = s.say(r, "fediverse_needs_https")
 	}
 	if p.Flash == "" {
-		p.Flash = flashText(r.URL.Query().Get("done"))
+		p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 		p.Saved = p.Flash != ""
 	}
 	return s.render(w, status, "admin/fediverse", &p)
@@ -84,7 +84,7 @@ func (s *Server) adminBlock(w http.ResponseWriter, r *http.Request) error {
 		if !errors.As(err, &v) {
 			return err
 		}
-		return s.fediversePage(w, r, http.StatusUnprocessableEntity, fediversePage{Errors: Errors(v.Fields), Block: value})
+		return s.fediversePage(w, r, http.StatusUnprocessableEntity, fediversePage{Errors: Errors(v.In(s.theme.Words(), s.writerLang(r).Tag())), Block: value})
 	}
 	http.Redirect(w, r, "/admin/fediverse?done=blocked", http.StatusSeeOther)
 	return nil

@@ -36,7 +36,7 @@ func (s *Server) adminImportShow(w http.ResponseWriter, r *http.Request) error {
 	if !currentUser(r).CanManageSite() {
 		return blog.ErrForbidden
 	}
-	return s.render(w, http.StatusOK, "admin/import", importPage{adminBase: s.adminBase(r, "Import", "import"), DryRun: true})
+	return s.render(w, http.StatusOK, "admin/import", importPage{adminBase: s.adminBase(r, s.say(r, "title_import"), "import"), DryRun: true})
 }
 
 // maxImportParts bounds the parts of an import form: it has three.
@@ -56,14 +56,14 @@ func (s *Server) adminImportRun(w http.ResponseWriter, r *http.Request) error {
 	if err := errors.Join(rc.SetReadDeadline(time.Now().Add(importTimeout)), rc.SetWriteDeadline(time.Now().Add(importTimeout))); err != nil {
 		return fmt.Errorf("give the upload time: %w", err)
 	}
-	p := importPage{adminBase: s.adminBase(r, "Import", "import")}
-	refuse := func(msg string) error {
-		p.Error = msg
+	p := importPage{adminBase: s.adminBase(r, s.say(r, "title_import"), "import")}
+	refuse := func(id string) error {
+		p.Error = s.say(r, id)
 		return s.render(w, http.StatusUnprocessableEntity, "admin/import", p)
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return refuse("The upload did not arrive as a file form. Choose the export file and send the form again.")
+		return refuse("import_not_form")
 	}
 	var token string
 	for n := 0; n < maxImportParts; n++ {
@@ -76,7 +76,7 @@ func (s *Server) adminImportRun(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if err != nil {
-			return refuse("The upload was cut short or damaged. Send the form again.")
+			return refuse("import_cut_short")
 		}
 		switch part.FormName() {
 		case "csrf_token":
@@ -88,12 +88,12 @@ func (s *Server) adminImportRun(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 			if part.FileName() == "" {
-				return refuse("Choose the export file WordPress made (Tools → Export → All content).")
+				return refuse("import_choose_file")
 			}
 			return s.importReport(w, r, &p, part)
 		}
 	}
-	return refuse("Choose the export file WordPress made (Tools → Export → All content).")
+	return refuse("import_choose_file")
 }
 
 // smallValue reads a form field that holds a short value.
@@ -113,12 +113,12 @@ func (s *Server) importReport(w http.ResponseWriter, r *http.Request, p *importP
 	case errors.As(err, &tooLarge):
 		return err
 	case errors.As(err, &se), errors.Is(err, wordpress.ErrNotWXR), errors.As(err, &item):
-		p.Error = err.Error() + ". Nothing was imported."
+		p.Error = s.say(r, "import_failed", "Why", err.Error())
 		return s.render(w, http.StatusUnprocessableEntity, "admin/import", *p)
 	case err != nil:
 		return err
 	}
-	p.Done, p.Notes = true, rep.Notes
+	p.Done, p.Notes = true, blog.Say(rep.Notes, s.theme.Words(), s.writerLang(r).Tag())
 	for _, k := range rep.Kinds() {
 		p.Rows = append(p.Rows, importRow{Kind: k, Created: rep.Created[k], Updated: rep.Updated[k]})
 	}

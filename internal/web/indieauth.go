@@ -65,7 +65,7 @@ func (s *Server) authorizeShow(w http.ResponseWriter, r *http.Request) error {
 			fields.Set(k, v)
 		}
 	}
-	return s.render(w, http.StatusOK, "admin/authorize", authorizePage{adminBase: s.adminBase(r, "Allow "+req.ClientHost()+"?", ""), Request: req, Fields: fields})
+	return s.render(w, http.StatusOK, "admin/authorize", authorizePage{adminBase: s.adminBase(r, s.say(r, "title_allow_app", "Host", req.ClientHost()), ""), Request: req, Fields: fields})
 }
 
 // authRefused shows why a request cannot be approved; the app's
@@ -76,10 +76,10 @@ func (s *Server) authRefused(w http.ResponseWriter, r *http.Request, err error) 
 		return err
 	}
 	msg := ""
-	for _, m := range v.Fields {
+	for _, m := range v.In(s.theme.Words(), s.writerLang(r).Tag()) {
 		msg = m
 	}
-	s.errorPage(w, r, http.StatusBadRequest, "This app's request cannot be approved", msg+" Tell the app's makers, or try another app.")
+	s.errorPage(w, r, http.StatusBadRequest, s.say(r, "app_refused_title"), s.say(r, "app_refused", "Why", msg))
 	return nil
 }
 

@@ -104,7 +104,7 @@ func (p mediaPage) PageURL(n int) string {
 
 func (s *Server) mediaPage(w http.ResponseWriter, r *http.Request, status int, p mediaPage) error {
 	q := r.URL.Query()
-	p.adminBase = s.adminBase(r, "Media", "media")
+	p.adminBase = s.adminBase(r, s.say(r, "title_media"), "media")
 	p.Query, p.Unused = strings.TrimSpace(q.Get("q")), q.Get("unused") != ""
 	p.Page, _ = strconv.Atoi(q.Get("page"))
 	p.Page = max(p.Page, 1)
@@ -115,7 +115,7 @@ func (s *Server) mediaPage(w http.ResponseWriter, r *http.Request, status int, p
 		return err
 	}
 	p.Items, p.Total, p.Pages = items, total, max(1, (total+mediaPerPage-1)/mediaPerPage)
-	p.Flash = flashText(q.Get("done"))
+	p.Flash = s.flashText(r, q.Get("done"))
 	p.Saved = p.Flash != ""
 	return s.render(w, status, "admin/media", p)
 }
@@ -139,7 +139,7 @@ func (s *Server) adminMediaUpload(w http.ResponseWriter, r *http.Request) error 
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return s.uploadRefused(w, r, wantsJSON, http.StatusBadRequest, nil,
-			[]uploadFailure{{Reason: "The upload did not arrive as a file form. Choose the files and send the form again."}})
+			[]uploadFailure{{Reason: s.say(r, "upload_not_form")}})
 	}
 	var token string
 	var took []*blog.Media
@@ -155,7 +155,7 @@ func (s *Server) adminMediaUpload(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		if err != nil {
-			failed = append(failed, uploadFailure{Reason: "The upload was cut short. Send the form again for the files not listed as uploaded."})
+			failed = append(failed, uploadFailure{Reason: s.say(r, "upload_cut_short")})
 			break
 		}
 		switch part.FormName() {
@@ -174,18 +174,18 @@ func (s *Server) adminMediaUpload(w http.ResponseWriter, r *http.Request) error 
 				if errors.As(err, &tooLarge) {
 					return err
 				}
-				failed = append(failed, uploadFailure{name, "The file was cut short on the way. Send it again."})
+				failed = append(failed, uploadFailure{name, s.say(r, "upload_file_cut_short")})
 				continue
 			}
 			if int64(len(data)) > limit {
 				status = http.StatusRequestEntityTooLarge
-				failed = append(failed, uploadFailure{name, fmt.Sprintf("The file is larger than %d MiB, the most the library takes. Make it smaller, or ask an administrator to raise the limit under Settings.", limit>>20)})
+				failed = append(failed, uploadFailure{name, s.say(r, "upload_file_too_large", "Limit", limit>>20)})
 				continue
 			}
 			m, err := s.library.Upload(r.Context(), actor, name, data)
 			var v *blog.ValidationError
 			if errors.As(err, &v) {
-				failed = append(failed, uploadFailure{name, v.Fields["file"]})
+				failed = append(failed, uploadFailure{name, v.Fields["file"].In(s.theme.Words(), s.writerLang(r).Tag())})
 				continue
 			}
 			if err != nil {
@@ -201,7 +201,7 @@ func (s *Server) adminMediaUpload(w http.ResponseWriter, r *http.Request) error 
 	}
 	if len(failed) > 0 || len(took) == 0 {
 		if len(failed) == 0 {
-			failed = []uploadFailure{{Reason: "Choose one or more pictures to upload."}}
+			failed = []uploadFailure{{Reason: s.say(r, "upload_choose")}}
 		}
 		return s.uploadRefused(w, r, wantsJSON, status, took, failed)
 	}
@@ -286,7 +286,7 @@ func (s *Server) picturePage(w http.ResponseWriter, r *http.Request, status int,
 	if p.Errors == nil {
 		p.Alt, p.Caption = m.Alt, m.Caption
 	}
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	p.Saved = p.Flash != ""
 	return s.render(w, status, "admin/picture", p)
 }
@@ -303,7 +303,7 @@ func (s *Server) adminMediaUpdate(w http.ResponseWriter, r *http.Request) error 
 	}
 	alt, caption := r.PostFormValue("alt"), r.PostFormValue("caption")
 	if _, err := s.library.Describe(r.Context(), currentUser(r), id, alt, caption); err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}

@@ -68,8 +68,8 @@ func (s *Server) menuPage(w http.ResponseWriter, r *http.Request, status int, p 
 	if p.Choices, err = s.menuChoices(r); err != nil {
 		return err
 	}
-	p.adminBase = s.adminBase(r, "Menu", "menu")
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p.adminBase = s.adminBase(r, s.say(r, "title_menu"), "menu")
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	p.Saved = p.Flash != ""
 	return s.render(w, status, "admin/menu", p)
 }
@@ -111,7 +111,7 @@ func (s *Server) adminMenuSave(w http.ResponseWriter, r *http.Request) error {
 		err = blog.FieldError("menu", bad)
 	}
 	if err != nil {
-		errs, ferr := formErrors(err)
+		errs, ferr := s.formErrors(r, err)
 		if ferr != nil {
 			return ferr
 		}

@@ -119,12 +119,12 @@ func (s *Server) adminPostList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	section := f.Kind
-	p := postListPage{adminBase: s.adminBase(r, strings.ToUpper(section[:1])+section[1:]+"s", section),
+	p := postListPage{adminBase: s.adminBase(r, s.say(r, kindText(section, "title_posts", "title_pages")), section),
 		Filter: f, Statuses: blog.Statuses(), Posts: posts, Total: total, Page: f.Page,
 		Pages: max(1, (total+adminPerPage-1)/adminPerPage)}
-	p.Flash = flashText(q.Get("done"))
+	p.Flash = s.flashText(r, q.Get("done"))
 	if n, err := strconv.Atoi(q.Get("changed")); err == nil {
-		p.Flash = blog.Plural(n, "item", "items") + " changed."
+		p.Flash = s.say(r, "flash_changed", "Count", n)
 	}
 	p.Saved = p.Flash != ""
 	if p.Categories, err = s.reading.TermNames(r.Context(), blog.TermCategory); err != nil {
@@ -215,7 +215,7 @@ func (s *Server) adminPostBulk(w http.ResponseWriter, r *http.Request) error {
 	}
 	n, err := s.writing.Bulk(r.Context(), currentUser(r), ids, action, r.PostFormValue("term"))
 	if err != nil {
-		errs, ferr := formErrors(err)
+		errs, ferr := s.formErrors(r, err)
 		if ferr != nil {
 			return ferr
 		}
@@ -223,7 +223,7 @@ func (s *Server) adminPostBulk(w http.ResponseWriter, r *http.Request) error {
 		for _, m := range errs {
 			msgs = append(msgs, m)
 		}
-		s.errorPage(w, r, http.StatusUnprocessableEntity, "Nothing was changed", strings.Join(msgs, " ")+" Go back to the list and try again.")
+		s.errorPage(w, r, http.StatusUnprocessableEntity, s.say(r, "nothing_changed"), s.say(r, "bulk_refused", "Why", strings.Join(msgs, " ")))
 		return nil
 	}
 	http.Redirect(w, r, back+"&changed="+strconv.Itoa(n), http.StatusSeeOther)

@@ -23,7 +23,7 @@ type profilePage struct {
 
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, status int, p profilePage) error {
 	u := currentUser(r)
-	p.adminBase = s.adminBase(r, "Your profile", "profile")
+	p.adminBase = s.adminBase(r, s.say(r, "title_profile"), "profile")
 	if p.Errors == nil {
 		p.Form = blog.ProfileInput{Name: u.Name, Email: u.Email, Bio: u.Bio, Language: &u.Language}
 	}
@@ -38,7 +38,7 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, status int,
 	if p.Form.Language != nil {
 		p.Chosen = *p.Form.Language
 	}
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	p.Saved = p.Flash != ""
 	return s.render(w, status, "admin/profile", p)
 }
@@ -60,7 +60,7 @@ func (s *Server) adminProfileUpdate(w http.ResponseWriter, r *http.Request) erro
 	lang := r.PostFormValue("language")
 	in := blog.ProfileInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Bio: r.PostFormValue("bio"), Language: &lang}
 	if _, err := s.accounts.UpdateProfile(r.Context(), u, u.ID, in); err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func (s *Server) adminProfileUpdate(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) adminProfilePassword(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if err := s.accounts.ChangePassword(r.Context(), u, r.PostFormValue("current_password"), r.PostFormValue("new_password")); err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}

@@ -61,7 +61,7 @@ func TestProfile(t *testing.T) {
 	}
 	// The only administrator keeps the role.
 	if _, err := s.svc.Accounts.UpdateProfile(ctx, s.admin, s.admin.ID, blog.ProfileInput{Name: "Ada", Email: "ada@example.com", Role: blog.RoleEditor}); err == nil ||
-		!strings.Contains(err.Error(), "only administrator") {
+		!strings.Contains(err.Error(), "role_only_admin") {
 		t.Errorf("demoting the only administrator: %v", err)
 	}
 }

@@ -290,12 +290,12 @@ func TestImportUpload(t *testing.T) {
 		return b.do(req)
 	}
 	r := upload(importedThread, true)
-	mustContain(t, "dry run", r.Body, "nothing was changed", "<td>post</td><td>1</td>", "<td>reply</td><td>4</td>")
+	mustContain(t, "dry run", r.Body, "nothing was changed", "<td>Posts</td><td>1</td>", "<td>Replies</td><td>4</td>")
 	if _, _, err := s.svc.Reading.PostAt(t.Context(), "/2012/06/01/swifts/"); err == nil {
 		t.Error("a dry run imported the post")
 	}
 	r = upload(importedThread, false)
-	mustContain(t, "import", r.Body, "Imported", "<td>post</td><td>1</td>")
+	mustContain(t, "import", r.Body, "Imported", "<td>Posts</td><td>1</td>")
 	if _, _, err := s.svc.Reading.PostAt(t.Context(), "/2012/06/01/swifts/"); err != nil {
 		t.Errorf("imported post: %v", err)
 	}

@@ -25,8 +25,8 @@ func (s *Server) redirectsPage(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	p := redirectsPage{adminBase: s.adminBase(r, "Redirects", "redirects"), Errors: errs, Addresses: addresses, Redirects: list, From: from, To: to}
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p := redirectsPage{adminBase: s.adminBase(r, s.say(r, "title_redirects"), "redirects"), Errors: errs, Addresses: addresses, Redirects: list, From: from, To: to}
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	return s.render(w, status, "admin/redirects", p)
 }
 
@@ -46,7 +46,7 @@ func (s *Server) adminRedirectSave(w http.ResponseWriter, r *http.Request) error
 	}
 	from, to := r.PostFormValue("from"), r.PostFormValue("to")
 	if err := s.site.SaveRedirect(r.Context(), currentUser(r), from, to); err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 )
 
 // moderationPerPage is how many replies the moderation queue shows.
@@ -45,12 +46,21 @@ func (p commentsPage) ActionsFor(c *blog.Comment) []blog.CommentAction {
 	return []blog.CommentAction{blog.ActionRestore, blog.ActionDelete}
 }
 
+// actionLabels name each moderation action on a button, by message ID.
+var actionLabels = map[blog.CommentAction]string{
+	blog.ActionApprove: "action_approve", blog.ActionUnapprove: "action_unapprove", blog.ActionSpam: "action_spam",
+	blog.ActionTrash: "action_trash", blog.ActionRestore: "action_restore", blog.ActionDelete: "action_delete",
+}
+
 // ActionLabel names an action on a button.
-func (p commentsPage) ActionLabel(a blog.CommentAction) string {
-	return map[blog.CommentAction]string{
-		blog.ActionApprove: "Approve", blog.ActionUnapprove: "Unapprove", blog.ActionSpam: "Spam",
-		blog.ActionTrash: "Trash", blog.ActionRestore: "Restore", blog.ActionDelete: "Delete forever",
-	}[a]
+func (p commentsPage) ActionLabel(a blog.CommentAction) string { return p.L.T(actionLabels[a]) }
+
+// moderatedText says what a moderation did to n replies.
+func moderatedText(l *locale.Lang, a blog.CommentAction, n int) string {
+	return l.N(map[blog.CommentAction]string{
+		blog.ActionApprove: "moderated_approve", blog.ActionUnapprove: "moderated_unapprove", blog.ActionSpam: "moderated_spam",
+		blog.ActionTrash: "moderated_trash", blog.ActionRestore: "moderated_restore", blog.ActionDelete: "moderated_delete",
+	}[a], n)
 }
 
 func commentsURL(status blog.CommentStatus, postID int64, q string, page int) string {
@@ -69,7 +79,7 @@ func commentsURL(status blog.CommentStatus, postID int64, q string, page int) st
 
 func (s *Server) adminCommentList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	p := commentsPage{adminBase: s.adminBase(r, "Replies", "comments"), Status: blog.CommentStatus(q.Get("status")), Query: strings.TrimSpace(q.Get("q"))}
+	p := commentsPage{adminBase: s.adminBase(r, s.say(r, "title_replies"), "comments"), Status: blog.CommentStatus(q.Get("status")), Query: strings.TrimSpace(q.Get("q"))}
 	if !p.Status.Valid() {
 		p.Status = blog.CommentPending
 	}
@@ -92,9 +102,9 @@ func (s *Server) adminCommentList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	labels := map[blog.CommentStatus]string{blog.CommentPending: "Pending", blog.CommentApproved: "Approved", blog.CommentSpam: "Spam", blog.CommentTrash: "Trash"}
+	labels := map[blog.CommentStatus]string{blog.CommentPending: "tab_pending", blog.CommentApproved: "tab_approved", blog.CommentSpam: "tab_spam", blog.CommentTrash: "tab_trash"}
 	for _, st := range blog.CommentStatuses() {
-		p.Tabs = append(p.Tabs, statusTab{Label: labels[st], URL: commentsURL(st, postID, "", 1), Count: counts[st], Current: st == p.Status})
+		p.Tabs = append(p.Tabs, statusTab{Label: p.L.T(labels[st]), URL: commentsURL(st, postID, "", 1), Count: counts[st], Current: st == p.Status})
 	}
 	p.Comments, p.Total = list, total
 	p.Pages = max(1, (total+moderationPerPage-1)/moderationPerPage)
@@ -106,7 +116,15 @@ func (s *Server) adminCommentList(w http.ResponseWriter, r *http.Request) error 
 	}
 	p.BulkActions = []blog.CommentAction{blog.ActionApprove, blog.ActionUnapprove, blog.ActionSpam, blog.ActionTrash, blog.ActionRestore, blog.ActionDelete}
 	p.Back = r.URL.RequestURI()
-	p.Flash = q.Get("done")
+	switch done := q.Get("done"); done {
+	case "tick-first":
+		p.Flash = p.L.T("moderation_tick_first")
+	default:
+		if a, err := blog.ParseCommentAction(done); err == nil {
+			n, _ := strconv.Atoi(q.Get("n"))
+			p.Flash, p.Saved = moderatedText(p.L, a, max(n, 1)), true
+		}
+	}
 	return s.render(w, http.StatusOK, "admin/comments", p)
 }
 
@@ -127,7 +145,7 @@ func (s *Server) adminCommentModerate(w http.ResponseWriter, r *http.Request) er
 		name, idText, _ := strings.Cut(do, ":")
 		id, err := strconv.ParseInt(idText, 10, 64)
 		if err != nil {
-			return blog.FieldError("action", "Unknown moderation button.")
+			return blog.FieldError("action", "moderation_unknown_action")
 		}
 		actionName, ids = name, []int64{id}
 	}
@@ -136,18 +154,15 @@ func (s *Server) adminCommentModerate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	if len(ids) == 0 {
-		http.Redirect(w, r, withParam(r.PostFormValue("back"), "/admin/comments", "done", "Tick the replies to "+string(action)+" first."), http.StatusSeeOther)
+		http.Redirect(w, r, withParam(r.PostFormValue("back"), "/admin/comments", "done", "tick-first"), http.StatusSeeOther)
 		return nil
 	}
 	// All the ticked replies, or none.
 	if err := s.discussion.ModerateComments(r.Context(), currentUser(r), ids, action); err != nil {
 		return err
 	}
-	done := blog.Plural(len(ids), "reply", "replies") + ": " + string(action) + " done."
-	if len(ids) == 1 {
-		done = "Reply: " + string(action) + " done."
-	}
-	http.Redirect(w, r, withParam(r.PostFormValue("back"), "/admin/comments", "done", done), http.StatusSeeOther)
+	done := withParam(r.PostFormValue("back"), "/admin/comments", "done", string(action))
+	http.Redirect(w, r, withParam(done, "/admin/comments", "n", strconv.Itoa(len(ids))), http.StatusSeeOther)
 	return nil
 }
 
@@ -182,11 +197,16 @@ func (s *Server) commentParam(r *http.Request) (*blog.Comment, error) {
 }
 
 func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, status int, c *blog.Comment, form blog.CommentEdit, reply string, errs Errors) error {
-	p := commentPage{adminBase: s.adminBase(r, "Reply by "+c.AuthorName, "comments"), Errors: errs, Comment: c, Form: form, Reply: reply}
+	p := commentPage{adminBase: s.adminBase(r, s.say(r, "title_reply_by", "Name", c.AuthorName), "comments"), Errors: errs, Comment: c, Form: form, Reply: reply}
 	if post, err := s.writing.Post(r.Context(), p.User, c.PostID); err == nil {
 		p.PostPath = post.Path
 	}
-	p.Flash = r.URL.Query().Get("done")
+	switch r.URL.Query().Get("done") {
+	case "saved":
+		p.Flash, p.Saved = p.L.T("flash_described"), true
+	case "answered":
+		p.Flash, p.Saved = p.L.T("flash_answered"), true
+	}
 	return s.render(w, status, "admin/comment", p)
 }
 
@@ -205,13 +225,13 @@ func (s *Server) adminCommentUpdate(w http.ResponseWriter, r *http.Request) erro
 	}
 	in := blog.CommentEdit{Name: r.PostFormValue("author"), Email: r.PostFormValue("email"), URL: r.PostFormValue("url"), Body: r.PostFormValue("comment")}
 	if _, err := s.discussion.EditComment(r.Context(), currentUser(r), c.ID, in); err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}
 		return s.commentPage(w, r, http.StatusUnprocessableEntity, c, in, "", errs)
 	}
-	http.Redirect(w, r, "/admin/comments/"+strconv.FormatInt(c.ID, 10)+"?done=Saved.", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/comments/"+strconv.FormatInt(c.ID, 10)+"?done=saved", http.StatusSeeOther)
 	return nil
 }
 
@@ -223,7 +243,7 @@ func (s *Server) adminCommentReply(w http.ResponseWriter, r *http.Request) error
 	body := r.PostFormValue("reply")
 	answer, err := s.discussion.ReplyAsWriter(r.Context(), currentUser(r), c.ID, body)
 	if err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}
@@ -233,6 +253,6 @@ func (s *Server) adminCommentReply(w http.ResponseWriter, r *http.Request) error
 		}
 		return s.commentPage(w, r, http.StatusUnprocessableEntity, c, blog.CommentEdit{Name: c.AuthorName, Email: c.AuthorEmail, URL: c.AuthorURL, Body: c.Body}, body, errs)
 	}
-	http.Redirect(w, r, "/admin/comments/"+strconv.FormatInt(answer.ID, 10)+"?done=Your+answer+is+published.", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/comments/"+strconv.FormatInt(answer.ID, 10)+"?done=answered", http.StatusSeeOther)
 	return nil
 }

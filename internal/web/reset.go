@@ -18,17 +18,17 @@ type resetPage struct {
 }
 
 func (s *Server) forgotShow(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "admin/forgot", resetPage{adminBase: s.adminBase(r, "Forgot your password?", "")})
+	return s.render(w, http.StatusOK, "admin/forgot", resetPage{adminBase: s.adminBase(r, s.say(r, "title_forgot"), "")})
 }
 
 // forgotCreate asks for a reset link for the address given, answering
 // alike whether or not it has an account.
 func (s *Server) forgotCreate(w http.ResponseWriter, r *http.Request) error {
 	email := r.PostFormValue("email")
-	page := resetPage{adminBase: s.adminBase(r, "Forgot your password?", ""), Email: email}
+	page := resetPage{adminBase: s.adminBase(r, s.say(r, "title_forgot"), ""), Email: email}
 	err := s.accounts.RequestReset(r.Context(), email, clientIP(r), s.absURL(r, "/admin/reset"))
 	if errors.Is(err, blog.ErrTooManyResets) {
-		page.Errors = Errors{"email": "Too many links were asked for from your address. Wait an hour and try again."}
+		page.Errors = Errors{"email": s.say(r, "reset_too_many")}
 		return s.render(w, http.StatusTooManyRequests, "admin/forgot", page)
 	}
 	if err != nil {
@@ -43,7 +43,7 @@ func (s *Server) resetShow(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.accounts.ResetUser(r.Context(), token); err != nil {
 		return s.resetExpired(w, r, err)
 	}
-	return s.render(w, http.StatusOK, "admin/reset", resetPage{adminBase: s.adminBase(r, "Choose a new password", ""), Token: token})
+	return s.render(w, http.StatusOK, "admin/reset", resetPage{adminBase: s.adminBase(r, s.say(r, "title_new_password"), ""), Token: token})
 }
 
 // resetCreate sets the new password, signs every other session out and
@@ -51,8 +51,8 @@ func (s *Server) resetShow(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) resetCreate(w http.ResponseWriter, r *http.Request) error {
 	token := r.PostFormValue("token")
 	u, err := s.accounts.ResetPassword(r.Context(), token, r.PostFormValue("password"))
-	if errs, ferr := formErrors(err); ferr == nil && errs != nil {
-		return s.render(w, http.StatusUnprocessableEntity, "admin/reset", resetPage{adminBase: s.adminBase(r, "Choose a new password", ""),
+	if errs, ferr := s.formErrors(r, err); ferr == nil && errs != nil {
+		return s.render(w, http.StatusUnprocessableEntity, "admin/reset", resetPage{adminBase: s.adminBase(r, s.say(r, "title_new_password"), ""),
 			Errors: errs, Token: token})
 	}
 	if err != nil {
@@ -66,7 +66,6 @@ func (s *Server) resetExpired(w http.ResponseWriter, r *http.Request, err error)
 	if !errors.Is(err, blog.ErrNotFound) {
 		return err
 	}
-	s.errorPage(w, r, http.StatusNotFound, "This link does not work any more",
-		"A link to choose a new password works once, for an hour. Ask for a new one on the sign-in page.")
+	s.errorPage(w, r, http.StatusNotFound, s.say(r, "reset_expired_title"), s.say(r, "reset_expired"))
 	return nil
 }

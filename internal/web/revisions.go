@@ -62,7 +62,7 @@ func (s *Server) adminRevisionShow(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	page := revisionPage{adminBase: s.adminBase(r, "Revision of "+blog.Quote(p.Title), string(p.Kind)), Post: p, Revision: rev}
+	page := revisionPage{adminBase: s.adminBase(r, s.say(r, "title_revision_of", "Title", s.writerLang(r).Quote(p.Title)), string(p.Kind)), Post: p, Revision: rev}
 	for i, x := range all { // newest first
 		if x.ID == rev.ID {
 			if i > 0 {
@@ -74,10 +74,10 @@ func (s *Server) adminRevisionShow(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	for _, f := range []struct{ name, was, now string }{
-		{"Title", rev.Title, p.Title},
-		{"Lede", rev.Lede, p.Lede},
-		{"Source", sourceText(rev.Source), sourceText(p.Source)},
-		{"Text", rev.Body, p.Body},
+		{page.L.T("title"), rev.Title, p.Title},
+		{page.L.T("lede"), rev.Lede, p.Lede},
+		{page.L.T("field_source"), sourceText(rev.Source), sourceText(p.Source)},
+		{page.L.T("text"), rev.Body, p.Body},
 	} {
 		parts := diff.Words(f.was, f.now)
 		page.Fields = append(page.Fields, fieldDiff{Name: f.name, Changed: diff.Changed(parts), HTML: diff.HTML(parts)})

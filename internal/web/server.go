@@ -390,6 +390,39 @@ func (b Base) In(lang string) Base {
 	return b
 }
 
+// statusLabels and replyStatusLabels name each status in the admin, by
+// message ID.
+var (
+	statusLabels = map[blog.Status]string{blog.StatusDraft: "status_draft", blog.StatusScheduled: "status_scheduled",
+		blog.StatusPublished: "status_published", blog.StatusPrivate: "status_private", blog.StatusTrash: "status_trash"}
+	replyStatusLabels = map[blog.CommentStatus]string{blog.CommentPending: "reply_status_pending",
+		blog.CommentApproved: "reply_status_approved", blog.CommentSpam: "reply_status_spam", blog.CommentTrash: "reply_status_trash"}
+)
+
+// kindLabels name what an import counts, by message ID.
+var kindLabels = map[string]string{"post": "kind_posts", "page": "kind_pages", "category": "kind_categories", "tag": "kind_tags",
+	"user": "kind_users", "reply": "kind_replies", "picture": "kind_pictures"}
+
+// KindLabel names a kind of item an import counts in the page's
+// language.
+func (b Base) KindLabel(kind string) string {
+	if id, ok := kindLabels[kind]; ok {
+		return b.L.T(id)
+	}
+	return kind
+}
+
+// RoleLabel names a writer's role in the page's language.
+func (b Base) RoleLabel(r blog.Role) string {
+	return b.L.T(map[blog.Role]string{blog.RoleAdmin: "role_admin", blog.RoleEditor: "role_editor", blog.RoleAuthor: "role_author"}[r])
+}
+
+// StatusLabel names a post's status in the page's language.
+func (b Base) StatusLabel(s blog.Status) string { return b.L.T(statusLabels[s]) }
+
+// ReplyStatusLabel names a reply's status in the page's language.
+func (b Base) ReplyStatusLabel(s blog.CommentStatus) string { return b.L.T(replyStatusLabels[s]) }
+
 // ISO formats t for a datetime attribute, in the site's zone.
 func (b Base) ISO(t time.Time) string { return t.In(b.Site.Location()).Format(time.RFC3339) }
 

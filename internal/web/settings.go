@@ -15,15 +15,16 @@ import (
 )
 
 // settingsParts are the settings page's sections, in tab order: each
-// is a form of its own that saves only its fields.
+// is a form of its own that saves only its fields. Label is a message
+// ID.
 var settingsParts = []struct{ Slug, Label string }{
-	{"general", "General"},
-	{"reading", "Reading and feeds"},
-	{"replies", "Replies"},
-	{"email", "E-mail"},
-	{"writing", "Writing"},
-	{"backups", "Backups"},
-	{"fediverse", "Fediverse"},
+	{"general", "settings_part_general"},
+	{"reading", "settings_part_reading"},
+	{"replies", "settings_part_replies"},
+	{"email", "settings_part_email"},
+	{"writing", "settings_part_writing"},
+	{"backups", "settings_part_backups"},
+	{"fediverse", "settings_part_fediverse"},
 }
 
 type settingsPage struct {
@@ -87,7 +88,7 @@ func zonesWith(current string) []zoneGroup {
 }
 
 func (s *Server) settingsPage(r *http.Request, part string, form map[string]string, errs Errors) settingsPage {
-	p := settingsPage{adminBase: s.adminBase(r, "Settings", "settings"), Errors: errs, Form: form, Part: part, Parts: settingsParts}
+	p := settingsPage{adminBase: s.adminBase(r, s.say(r, "title_settings"), "settings"), Errors: errs, Form: form, Part: part, Parts: settingsParts}
 	p.SiteL = s.theme.Words().For(cmp.Or(form["language"], p.Site.Language))
 	p.Example = p.SiteL.FormatDate(time.Date(2015, 11, 28, 15, 4, 0, 0, time.UTC), cmp.Or(form["date_layout"], p.SiteL.DateLayout()))
 	var names []string
@@ -126,7 +127,7 @@ func (s *Server) adminSettingsShow(w http.ResponseWriter, r *http.Request) error
 		return blog.ErrNotFound
 	}
 	p := s.settingsPage(r, part, s.site.Settings().Values(), nil)
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	p.Saved = p.Flash != ""
 	return s.render(w, http.StatusOK, "admin/settings", p)
 }
@@ -149,7 +150,7 @@ func (s *Server) adminSettingsUpdate(w http.ResponseWriter, r *http.Request) err
 		delete(in, "smtp_password")
 	}
 	if _, err := s.site.SaveSettings(r.Context(), currentUser(r), in); err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}

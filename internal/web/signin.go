@@ -33,7 +33,7 @@ func (s *Server) setupShow(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
 	ok, err := s.setupAllowed(r, token)
 	if errors.Is(err, blog.ErrForbidden) {
-		s.errorPage(w, r, http.StatusForbidden, "This setup link is not valid", "Use the link folio printed when it started on an empty data folder, or create an administrator with `folio user add`.")
+		s.errorPage(w, r, http.StatusForbidden, s.say(r, "setup_invalid_title"), s.say(r, "setup_invalid_empty"))
 		return nil
 	}
 	if err != nil {
@@ -43,14 +43,14 @@ func (s *Server) setupShow(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, http.StatusOK, "admin/setup", setupPage{adminBase: s.adminBase(r, "Set up", ""), Token: token})
+	return s.render(w, http.StatusOK, "admin/setup", setupPage{adminBase: s.adminBase(r, s.say(r, "title_set_up"), ""), Token: token})
 }
 
 func (s *Server) setupCreate(w http.ResponseWriter, r *http.Request) error {
 	token := r.PostFormValue("token")
 	ok, err := s.setupAllowed(r, token)
 	if errors.Is(err, blog.ErrForbidden) {
-		s.errorPage(w, r, http.StatusForbidden, "This setup link is not valid", "Use the link folio printed when it started.")
+		s.errorPage(w, r, http.StatusForbidden, s.say(r, "setup_invalid_title"), s.say(r, "setup_invalid"))
 		return nil
 	}
 	if err != nil {
@@ -63,12 +63,12 @@ func (s *Server) setupCreate(w http.ResponseWriter, r *http.Request) error {
 	in := blog.UserInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Password: r.PostFormValue("password")}
 	u, err := s.accounts.SetupAdmin(r.Context(), in)
 	if err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}
 		in.Password = ""
-		return s.render(w, http.StatusUnprocessableEntity, "admin/setup", setupPage{adminBase: s.adminBase(r, "Set up", ""), Errors: errs, Token: token, Form: in})
+		return s.render(w, http.StatusUnprocessableEntity, "admin/setup", setupPage{adminBase: s.adminBase(r, s.say(r, "title_set_up"), ""), Errors: errs, Token: token, Form: in})
 	}
 	s.log.Info("first administrator created", "user_id", u.ID)
 	// The address the administrator set the site up at (holding the
@@ -113,32 +113,32 @@ func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) error {
 	if needs, err := s.accounts.NeedsSetup(r.Context()); err != nil {
 		return err
 	} else if needs {
-		s.errorPage(w, r, http.StatusOK, "This site has no administrator yet", "Open the setup link folio printed when it started, or run `folio user add --role admin`.")
+		s.errorPage(w, r, http.StatusOK, s.say(r, "no_admin_title"), s.say(r, "no_admin"))
 		return nil
 	}
 	if u, err := s.sessionUser(r); err == nil && u != nil {
 		http.Redirect(w, r, "/admin/", http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, http.StatusOK, "admin/login", loginPage{adminBase: s.adminBase(r, "Sign in", ""), Next: safeNext(r.URL.Query().Get("next")),
+	return s.render(w, http.StatusOK, "admin/login", loginPage{adminBase: s.adminBase(r, s.say(r, "title_sign_in"), ""), Next: safeNext(r.URL.Query().Get("next")),
 		Passkeys: s.accounts.PasskeysOffered()})
 }
 
 func (s *Server) loginCreate(w http.ResponseWriter, r *http.Request) error {
 	email, next := r.PostFormValue("email"), safeNext(r.PostFormValue("next"))
-	page := loginPage{adminBase: s.adminBase(r, "Sign in", ""), Email: email, Next: next, Passkeys: s.accounts.PasskeysOffered()}
+	page := loginPage{adminBase: s.adminBase(r, s.say(r, "title_sign_in"), ""), Email: email, Next: next, Passkeys: s.accounts.PasskeysOffered()}
 	ok, err := s.accounts.AllowLogin(r.Context(), clientIP(r))
 	if err != nil {
 		return err
 	}
 	if !ok {
-		page.Error = "Too many sign-in attempts from your address. Wait a minute and try again."
+		page.Error = s.say(r, "signin_too_many")
 		return s.render(w, http.StatusTooManyRequests, "admin/login", page)
 	}
 	u, err := s.accounts.Authenticate(r.Context(), email, r.PostFormValue("password"))
 	if errors.Is(err, blog.ErrBadCredentials) {
 		s.log.Warn("sign-in failed", "ip", clientIP(r))
-		page.Error = "The e-mail address or password is wrong."
+		page.Error = s.say(r, "signin_wrong")
 		return s.render(w, http.StatusUnauthorized, "admin/login", page)
 	}
 	if err != nil {

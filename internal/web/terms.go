@@ -70,7 +70,7 @@ func (s *Server) termPage(w http.ResponseWriter, r *http.Request, status int, p 
 		section = "tags"
 	}
 	p.adminBase = s.adminBase(r, p.Term.Name, section)
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	p.Saved = p.Flash != ""
 	return s.render(w, status, "admin/term", p)
 }
@@ -87,7 +87,7 @@ func (s *Server) adminTermUpdate(w http.ResponseWriter, r *http.Request) error {
 	in := blog.TermInput{Name: r.PostFormValue("name"), Slug: r.PostFormValue("slug"), Description: r.PostFormValue("description")}
 	t, err := s.writing.UpdateTerm(r.Context(), currentUser(r), kind, r.PathValue("slug"), in)
 	if err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func (s *Server) adminTermMerge(w http.ResponseWriter, r *http.Request) error {
 	}
 	into := r.PostFormValue("into")
 	if err := s.writing.MergeTerm(r.Context(), currentUser(r), kind, r.PathValue("slug"), into); err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}
@@ -140,8 +140,8 @@ func (s *Server) adminTagList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := tagsPage{adminBase: s.adminBase(r, "Tags", "tags"), Terms: terms}
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p := tagsPage{adminBase: s.adminBase(r, s.say(r, "title_tags"), "tags"), Terms: terms}
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	p.Saved = p.Flash != ""
 	return s.render(w, http.StatusOK, "admin/tags", p)
 }

@@ -32,11 +32,11 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, status int, 
 	if p.Tokens, err = s.accounts.Tokens(r.Context(), currentUser(r)); err != nil {
 		return err
 	}
-	p.adminBase = s.adminBase(r, "Apps and tokens", "tokens")
+	p.adminBase = s.adminBase(r, s.say(r, "title_tokens"), "tokens")
 	p.Scopes = []string{blog.ScopeCreate, blog.ScopeUpdate, blog.ScopeDelete, blog.ScopeMedia, blog.ScopeRead, blog.ScopeModerate}
 	p.Endpoint, p.Home = requestURL(r, micropubPath), issuer(r)
 	if p.Flash == "" {
-		p.Flash = flashText(r.URL.Query().Get("done"))
+		p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 		p.Saved = p.Flash != ""
 	}
 	return s.render(w, status, "admin/tokens", p)
@@ -51,7 +51,7 @@ func (s *Server) adminTokenCreate(w http.ResponseWriter, r *http.Request) error 
 	p := tokensPage{Name: r.PostFormValue("name"), Picked: r.PostForm["scope"]}
 	_, secret, err := s.accounts.CreateToken(r.Context(), u, u.ID, blog.TokenInput{Name: p.Name, Scopes: p.Picked})
 	if err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func (s *Server) adminTokenCreate(w http.ResponseWriter, r *http.Request) error 
 	}
 	s.log.Info("access token made", "user_id", u.ID)
 	p.Secret = secret
-	p.Flash, p.Saved = "Token made. Copy it now: it is not shown again.", true
+	p.Flash, p.Saved = s.say(r, "flash_token_made"), true
 	return s.tokensPage(w, r, http.StatusOK, p)
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/pquerna/otp"
 
 	"folio/internal/blog"
+	"folio/internal/locale"
 )
 
 // signInCookie holds a sign-in whose password was right while it waits
@@ -44,6 +45,7 @@ type verifyPage struct {
 // browser: it carries the options to the WebAuthn call and its answer
 // back.
 type passkeyForm struct {
+	L        *locale.Lang // the page's language
 	CSRF     string
 	Mode     string // "create" or "get"
 	Action   string
@@ -54,9 +56,9 @@ type passkeyForm struct {
 }
 
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, status int, p verifyPage) error {
-	p.adminBase = s.adminBase(r, "Two-factor sign-in", "")
+	p.adminBase = s.adminBase(r, s.say(r, "title_two_factor"), "")
 	if c := p.Pending.Passkey; c != nil {
-		p.Passkey = &passkeyForm{CSRF: p.CSRF, Mode: "get", Action: "/admin/login/verify/passkey", Label: "Use your passkey", Ceremony: c}
+		p.Passkey = &passkeyForm{L: p.L, CSRF: p.CSRF, Mode: "get", Action: "/admin/login/verify/passkey", Label: p.L.T("passkey_use"), Ceremony: c}
 	}
 	return s.render(w, status, "admin/verify", p)
 }
@@ -74,8 +76,8 @@ func (s *Server) pendingSignIn(r *http.Request) (string, *blog.PendingSignIn, er
 // sign-in expired: back to the password.
 func (s *Server) signInAgain(w http.ResponseWriter, r *http.Request) error {
 	http.SetCookie(w, s.cookie(r, signInCookie, "", -1))
-	return s.render(w, http.StatusUnauthorized, "admin/login", loginPage{adminBase: s.adminBase(r, "Sign in", ""),
-		Error: "Your sign-in took too long. Enter your password again.", Next: "/admin/", Passkeys: s.accounts.PasskeysOffered()})
+	return s.render(w, http.StatusUnauthorized, "admin/login", loginPage{adminBase: s.adminBase(r, s.say(r, "title_sign_in"), ""),
+		Error: s.say(r, "signin_too_slow"), Next: "/admin/", Passkeys: s.accounts.PasskeysOffered()})
 }
 
 func (s *Server) verifyShow(w http.ResponseWriter, r *http.Request) error {
@@ -114,10 +116,10 @@ func (s *Server) finishVerify(w http.ResponseWriter, r *http.Request, p *blog.Pe
 	status, errs := http.StatusUnprocessableEntity, Errors(nil)
 	switch {
 	case errors.Is(err, blog.ErrTooManyCodes):
-		status, errs = http.StatusTooManyRequests, Errors{"code": "Too many codes were tried. Wait five minutes and try again."}
+		status, errs = http.StatusTooManyRequests, Errors{"code": s.say(r, "codes_too_many")}
 	case err != nil:
 		s.logRefusal(r, "second factor refused", err)
-		if errs, err = formErrors(err); err != nil {
+		if errs, err = s.formErrors(r, err); err != nil {
 			return err
 		}
 	}
@@ -150,7 +152,7 @@ type passkeyPage struct {
 
 func (s *Server) passkeyPage(w http.ResponseWriter, r *http.Request, title, section string, f passkeyForm) error {
 	p := passkeyPage{adminBase: s.adminBase(r, title, section), Form: f}
-	p.Form.CSRF = p.CSRF
+	p.Form.CSRF, p.Form.L = p.CSRF, p.L
 	return s.render(w, http.StatusOK, "admin/passkey", p)
 }
 
@@ -160,30 +162,30 @@ func (s *Server) loginPasskey(w http.ResponseWriter, r *http.Request) error {
 	if ok, err := s.accounts.AllowLogin(r.Context(), clientIP(r)); err != nil {
 		return err
 	} else if !ok {
-		return s.render(w, http.StatusTooManyRequests, "admin/login", loginPage{adminBase: s.adminBase(r, "Sign in", ""), Next: next,
-			Error: "Too many sign-in attempts from your address. Wait a minute and try again.", Passkeys: s.accounts.PasskeysOffered()})
+		return s.render(w, http.StatusTooManyRequests, "admin/login", loginPage{adminBase: s.adminBase(r, s.say(r, "title_sign_in"), ""), Next: next,
+			Error: s.say(r, "signin_too_many"), Passkeys: s.accounts.PasskeysOffered()})
 	}
 	c, err := s.accounts.BeginPasskeySignIn(r.Context(), next)
 	if errors.Is(err, blog.ErrNoSecondFactor) {
-		return s.render(w, http.StatusConflict, "admin/login", loginPage{adminBase: s.adminBase(r, "Sign in", ""), Next: next,
-			Error: "Passkeys work once the site's address is set. Sign in with your password."})
+		return s.render(w, http.StatusConflict, "admin/login", loginPage{adminBase: s.adminBase(r, s.say(r, "title_sign_in"), ""), Next: next,
+			Error: s.say(r, "passkeys_need_address_signin")})
 	}
 	if err != nil {
 		return err
 	}
-	return s.passkeyPage(w, r, "Sign in with a passkey", "", passkeyForm{Mode: "get", Action: "/admin/login/passkey/finish",
-		Label: "Use your passkey", Next: next, Ceremony: c})
+	return s.passkeyPage(w, r, s.say(r, "title_passkey_sign_in"), "", passkeyForm{Mode: "get", Action: "/admin/login/passkey/finish",
+		Label: s.say(r, "passkey_use"), Next: next, Ceremony: c})
 }
 
 func (s *Server) loginPasskeyFinish(w http.ResponseWriter, r *http.Request) error {
 	u, next, err := s.accounts.FinishPasskeySignIn(r.Context(), r.PostFormValue("token"), []byte(r.PostFormValue("credential")))
 	if err != nil {
 		s.logRefusal(r, "passkey sign-in refused", err)
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}
-		return s.render(w, http.StatusUnauthorized, "admin/login", loginPage{adminBase: s.adminBase(r, "Sign in", ""),
+		return s.render(w, http.StatusUnauthorized, "admin/login", loginPage{adminBase: s.adminBase(r, s.say(r, "title_sign_in"), ""),
 			Error: errs["passkey"], Next: "/admin/", Passkeys: s.accounts.PasskeysOffered()})
 	}
 	s.log.Info("signed in with a passkey", "user_id", u.ID)
@@ -228,7 +230,7 @@ func (s *Server) totpPage(w http.ResponseWriter, r *http.Request, status int, er
 	if err != nil {
 		return err
 	}
-	return s.render(w, status, "admin/totp", securityPage{adminBase: s.adminBase(r, "Turn on an authenticator app", "profile"),
+	return s.render(w, status, "admin/totp", securityPage{adminBase: s.adminBase(r, s.say(r, "title_totp_on"), "profile"),
 		Errors: errs, URI: uri, QR: qr})
 }
 
@@ -254,9 +256,9 @@ func (s *Server) adminTOTPConfirm(w http.ResponseWriter, r *http.Request) error 
 	u := currentUser(r)
 	codes, err := s.accounts.ConfirmTOTP(r.Context(), u, r.PostFormValue("code"))
 	if errors.Is(err, blog.ErrTooManyCodes) {
-		return s.totpPage(w, r, http.StatusTooManyRequests, Errors{"code": "Too many codes were tried. Wait five minutes and try again."})
+		return s.totpPage(w, r, http.StatusTooManyRequests, Errors{"code": s.say(r, "codes_too_many")})
 	}
-	if errs, ferr := formErrors(err); ferr == nil && errs != nil {
+	if errs, ferr := s.formErrors(r, err); ferr == nil && errs != nil {
 		return s.totpPage(w, r, http.StatusUnprocessableEntity, errs)
 	} else if err != nil {
 		return err
@@ -272,8 +274,8 @@ func (s *Server) recoveryCodes(w http.ResponseWriter, r *http.Request, codes []s
 		http.Redirect(w, r, "/admin/profile?done="+done+"#two-factor", http.StatusSeeOther)
 		return nil
 	}
-	p := securityPage{adminBase: s.adminBase(r, "Your recovery codes", "profile"), Codes: codes}
-	p.Flash = flashText(done)
+	p := securityPage{adminBase: s.adminBase(r, s.say(r, "title_recovery_codes"), "profile"), Codes: codes}
+	p.Flash = s.flashText(r, done)
 	p.Saved = true
 	return s.render(w, http.StatusOK, "admin/recovery", p)
 }
@@ -281,7 +283,7 @@ func (s *Server) recoveryCodes(w http.ResponseWriter, r *http.Request, codes []s
 // securityRefused shows the profile again with the message of a
 // refused change to how the writer signs in.
 func (s *Server) securityRefused(w http.ResponseWriter, r *http.Request, err error) error {
-	errs, err := formErrors(err)
+	errs, err := s.formErrors(r, err)
 	if err != nil {
 		return err
 	}
@@ -309,13 +311,13 @@ func (s *Server) adminRecoveryRenew(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) adminPasskeyBegin(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.accounts.BeginPasskey(r.Context(), currentUser(r))
 	if errors.Is(err, blog.ErrNoSecondFactor) {
-		return s.securityRefused(w, r, blog.FieldError("passkey_name", "Passkeys work once the site's address is set under Settings."))
+		return s.securityRefused(w, r, blog.FieldError("passkey_name", "passkeys_need_address"))
 	}
 	if err != nil {
 		return err
 	}
-	return s.passkeyPage(w, r, "Add a passkey", "profile", passkeyForm{Mode: "create", Action: "/admin/profile/passkeys",
-		Label: "Create the passkey", Name: r.PostFormValue("passkey_name"), Ceremony: c})
+	return s.passkeyPage(w, r, s.say(r, "title_passkey_add"), "profile", passkeyForm{Mode: "create", Action: "/admin/profile/passkeys",
+		Label: s.say(r, "passkey_create"), Name: r.PostFormValue("passkey_name"), Ceremony: c})
 }
 
 // adminPasskeyAdd stores the passkey the browser made.
@@ -333,7 +335,7 @@ func (s *Server) adminPasskeyAdd(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) adminPasskeyDelete(w http.ResponseWriter, r *http.Request) error {
 	err := s.accounts.RemovePasskey(r.Context(), currentUser(r), r.PathValue("id"), r.PostFormValue("password"))
 	if errors.Is(err, blog.ErrNotFound) {
-		return s.securityRefused(w, r, blog.FieldError("password", "That passkey was already removed."))
+		return s.securityRefused(w, r, blog.FieldError("password", "passkey_gone"))
 	}
 	if err != nil {
 		return s.securityRefused(w, r, err)

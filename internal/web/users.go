@@ -28,9 +28,9 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, f
 	if form.Role == "" {
 		form.Role = blog.RoleAuthor
 	}
-	p := usersPage{adminBase: s.adminBase(r, "Users", "users"), Errors: errs, Users: users, Form: form,
+	p := usersPage{adminBase: s.adminBase(r, s.say(r, "title_users"), "users"), Errors: errs, Users: users, Form: form,
 		Roles: []blog.Role{blog.RoleAuthor, blog.RoleEditor, blog.RoleAdmin}}
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	return s.render(w, status, "admin/users", p)
 }
 
@@ -42,7 +42,7 @@ func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) error {
 	in := blog.UserInput{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
 		Role: blog.Role(strings.TrimSpace(r.PostFormValue("role"))), Password: r.PostFormValue("password")}
 	if _, err := s.accounts.CreateUser(r.Context(), currentUser(r), in); err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, p 
 	p.adminBase = s.adminBase(r, p.Person.Name, "users")
 	p.Roles = []blog.Role{blog.RoleAuthor, blog.RoleEditor, blog.RoleAdmin}
 	p.MailOn = s.site.Settings().Discussion.EmailEnabled()
-	p.Flash = flashText(r.URL.Query().Get("done"))
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
 	p.Saved = p.Flash != ""
 	return s.render(w, status, "admin/user", p)
 }
@@ -118,7 +118,7 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request, done string,
 		return blog.ErrNotFound
 	}
 	if err := act(id); err != nil {
-		errs, err := formErrors(err)
+		errs, err := s.formErrors(r, err)
 		if err != nil {
 			return err
 		}

@@ -326,5 +326,5 @@ func reportBlocks(r *blog.ImportReport, posts int, counts map[string]int) {
 	for i, n := range names {
 		parts[i] = strconv.Itoa(counts[n]) + " " + n
 	}
-	r.Note("%s written in the block editor, with these blocks: %s", blog.Plural(posts, "item", "items"), strings.Join(parts, ", "))
+	r.Note("import_blocks", "Count", posts, "Blocks", strings.Join(parts, ", "))
 }

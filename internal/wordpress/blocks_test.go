@@ -48,7 +48,7 @@ func TestBlockExport(t *testing.T) {
 			t.Errorf("%s: a block delimiter reached the page: %s", p.Slug, p.BodyHTML)
 		}
 	}
-	b.WriteString("== report\n" + strings.Join(rep.Notes, "\n") + "\n")
+	b.WriteString("== report\n" + strings.Join(englishNotes(rep), "\n") + "\n")
 	golden := filepath.Join("testdata", "blocks.golden")
 	if *update {
 		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {

@@ -158,7 +158,7 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 					return nil
 				}
 				if it.Status == "trash" || it.Status == "auto-draft" || it.Status == "inherit" {
-					im.Report.Note("skipped %s %d (%q): its status in WordPress is %s", it.Type, it.ID, it.Title, it.Status)
+					im.Report.Note("import_skipped_status", "Item", fmt.Sprintf("%s %d (%q)", it.Type, it.ID, it.Title), "Status", it.Status)
 					return nil
 				}
 				if run.waitsForReusable(it) {
@@ -228,7 +228,7 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 		}
 		sort.Strings(kinds)
 		for _, k := range kinds {
-			im.Report.Note("skipped %s of type %s, which folio does not have", blog.Plural(skippedTypes[k], "item", "items"), k)
+			im.Report.Note("import_skipped_type", "Count", skippedTypes[k], "Type", k)
 		}
 		reportBlocks(im.Report, run.blockItems, run.blockCounts)
 		var codes []string
@@ -237,7 +237,7 @@ func Import(ctx context.Context, mv *blog.Moving, actor *blog.User, r io.Reader,
 		}
 		sort.Strings(codes)
 		if len(codes) > 0 {
-			im.Report.Note("left these shortcodes as text: %s", strings.Join(codes, " "))
+			im.Report.Note("import_shortcodes", "Codes", strings.Join(codes, " "))
 		}
 		return nil
 	})
@@ -342,7 +342,7 @@ func (r *itemRun) body(it *Item, content string, want bool) (string, blog.Source
 	out := footnoteMarks(c.convert(content))
 	r.blockItems++
 	for _, l := range c.left {
-		r.im.Report.Note("%s %d (%q): left out %s", it.Type, it.ID, strings.TrimSpace(it.Title), l)
+		r.im.Report.Note("import_left_out", "Item", fmt.Sprintf("%s %d (%q)", it.Type, it.ID, strings.TrimSpace(it.Title)), "What", l)
 	}
 	return out, c.source
 }
@@ -373,7 +373,7 @@ func (r *itemRun) item(it *Item) error {
 		in.Title = "Untitled " + it.Type + " " + strconv.FormatInt(it.ID, 10)
 	}
 	if it.Password != "" {
-		im.Report.Note("%s %d (%q) was password-protected; it is imported as private", it.Type, it.ID, in.Title)
+		im.Report.Note("import_protected", "Item", fmt.Sprintf("%s %d (%q)", it.Type, it.ID, in.Title))
 	}
 	var termIDs []int64
 	if kind == blog.KindPost {

@@ -102,7 +102,7 @@ func TestImportSite(t *testing.T) {
 	if rep.Created["post"] != 6 || rep.Created["page"] != 2 || rep.Created["reply"] != 6 || rep.Created["category"] != 2 || rep.Created["tag"] != 1 || rep.Created["user"] != 1 {
 		t.Errorf("report = %+v", rep)
 	}
-	notes := strings.Join(rep.Notes, "\n")
+	notes := strings.Join(englishNotes(rep), "\n")
 	for _, want := range []string{"password-protected", "skipped 1 item of type nav_menu_item", "1 attachment was listed"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
@@ -302,7 +302,7 @@ func TestImportPicturesIntoLibrary(t *testing.T) {
 	}
 	items, _, err := svc.Library.List(t.Context(), admin, blog.MediaFilter{})
 	if err != nil || len(items) != 2 {
-		t.Fatalf("library: %d items, %v; want the rose and the tulip\n%s", len(items), err, strings.Join(rep.Notes, "\n"))
+		t.Fatalf("library: %d items, %v; want the rose and the tulip\n%s", len(items), err, strings.Join(englishNotes(rep), "\n"))
 	}
 	byName := map[string]*blog.Media{}
 	for _, m := range items {
@@ -325,7 +325,7 @@ func TestImportPicturesIntoLibrary(t *testing.T) {
 			t.Errorf("%s redirects to %q, %v; want %s", from, got, err, to)
 		}
 	}
-	if notes := strings.Join(rep.Notes, "\n"); !strings.Contains(notes, "put 2 pictures into the media library") {
+	if notes := strings.Join(englishNotes(rep), "\n"); !strings.Contains(notes, "put 2 pictures into the media library") {
 		t.Errorf("the report lacks the pictures:\n%s", notes)
 	}
 	// Again: nothing new.
@@ -381,7 +381,7 @@ func TestImportUploads(t *testing.T) {
 			t.Errorf("%s was copied into the site's uploads", kept)
 		}
 	}
-	notes := strings.Join(rep.Notes, "\n")
+	notes := strings.Join(englishNotes(rep), "\n")
 	mustContain := func(wants ...string) {
 		for _, w := range wants {
 			if !strings.Contains(notes, w) {
@@ -393,4 +393,10 @@ func TestImportUploads(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(to, "etc")); err == nil {
 		t.Error("a path outside the uploads folder was copied")
 	}
+}
+
+// englishNotes says the report's notes in English, as the command prints
+// them.
+func englishNotes(rep *blog.ImportReport) []string {
+	return blog.Say(rep.Notes, locale.MustLoad(), "en")
 }

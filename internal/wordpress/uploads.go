@@ -122,7 +122,7 @@ func (u *uploads) picture(rel string) (*blog.Media, error) {
 		m, err = u.im.Picture(path.Base(src), data)
 		var v *blog.ValidationError
 		if errors.As(err, &v) {
-			u.im.Report.Note("%s stays a plain file: %s", src, v.Fields["file"])
+			u.im.Report.Note("import_plain_file", "File", src, "Why", v.Fields["file"])
 			return nil, nil
 		}
 		if err != nil {
@@ -294,10 +294,10 @@ func (u *uploads) copy(rel string) (bool, error) {
 
 func (u *uploads) report(r *blog.ImportReport, attachments int) {
 	if len(u.copied) > 0 {
-		r.Note("copied %s into the site's uploads", blog.Plural(len(u.copied), "linked file", "linked files"))
+		r.Note("import_copied", "Count", len(u.copied))
 	}
 	if n := len(distinct(u.pictures)); n > 0 {
-		r.Note("put %s into the media library; their old addresses redirect there", blog.Plural(n, "picture", "pictures"))
+		r.Note("import_pictures", "Count", n)
 	}
 	if len(u.refused) > 0 {
 		var list []string
@@ -305,12 +305,11 @@ func (u *uploads) report(r *blog.ImportReport, attachments int) {
 			list = append(list, p+" ("+t+")")
 		}
 		sort.Strings(list)
-		r.Note("%s not copied, because they are not images, audio, video or PDF and a browser could run them in the site: %s",
-			blog.Plural(len(list), "linked file was", "linked files were"), strings.Join(list, ", "))
+		r.Note("import_refused", "Count", len(list), "Files", strings.Join(list, ", "))
 	}
 	if len(u.missing) == 0 {
 		if attachments > 0 && len(u.copied) == 0 && len(u.pictures) == 0 {
-			r.Note("%s listed; no post links to them", blog.Plural(attachments, "attachment was", "attachments were"))
+			r.Note("import_unlinked", "Count", attachments)
 		}
 		return
 	}
@@ -319,16 +318,14 @@ func (u *uploads) report(r *blog.ImportReport, attachments int) {
 		list = append(list, m)
 	}
 	sort.Strings(list)
-	more := ""
 	if len(list) > 10 {
-		more = fmt.Sprintf(" and %d more", len(list)-10)
 		list = list[:10]
 	}
-	where := "give --uploads with a copy of wp-content/uploads"
-	if u.from != "" {
-		where = "they are not in " + u.from
+	if u.from == "" {
+		r.Note("import_missing", "Count", len(u.missing), "Files", strings.Join(list, ", "))
+	} else {
+		r.Note("import_missing_from", "Count", len(u.missing), "Files", strings.Join(list, ", "), "Dir", u.from)
 	}
-	r.Note("%s at their old addresses (%s): %s%s", blog.Plural(len(u.missing), "linked file stays", "linked files stay"), where, strings.Join(list, ", "), more)
 }
 
 // distinct returns the items of m once each.

@@ -52,12 +52,25 @@
 
   // The main button says Schedule while the date is in the future, as
   // in WordPress. Both the field and data-now are in the site's zone.
+  // The page's words, in the writer's language: data-words holds each
+  // message with {Name} where a value goes, or its plural forms.
+  var words = {};
+  try { words = JSON.parse(form.getAttribute("data-words") || "{}"); } catch (err) { /* English stays in the page */ }
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(form.getAttribute("data-lang") || "en") : null;
+  function t(id, vals) {
+    var s = words[id];
+    if (s && typeof s === "object") s = s[plurals ? plurals.select(vals.Count) : "other"] || s.other;
+    s = s || id;
+    for (var k in vals) s = s.split("{" + k + "}").join(vals[k]);
+    return s;
+  }
+
   var publish = document.getElementById("publish");
   var date = form.elements["published_at"];
   var now = form.getAttribute("data-now") || "";
   function nameButton() {
     if (!publish || !date || publish.hasAttribute("data-published")) return;
-    publish.textContent = date.value && date.value > now ? "Schedule" : "Publish";
+    publish.textContent = t(date.value && date.value > now ? "button_schedule" : "button_publish");
   }
   if (date) { date.addEventListener("input", nameButton); date.addEventListener("change", nameButton); }
 
@@ -189,8 +202,8 @@
   if (counter && form.elements["body"]) {
     var perMinute = parseInt(counter.getAttribute("data-per-minute"), 10) || 230;
     form.elements["body"].addEventListener("input", function () {
-      var words = (form.elements["body"].value.match(/\S+/g) || []).length;
-      counter.textContent = words + (words === 1 ? " word" : " words") + " · " + Math.max(1, Math.ceil(words / perMinute)) + " min read";
+      var n = (form.elements["body"].value.match(/\S+/g) || []).length;
+      counter.textContent = t("word_count", { Count: n }) + " · " + t("reading_minutes", { Count: Math.max(1, Math.ceil(n / perMinute)) });
     });
   }
 
@@ -216,7 +229,7 @@
           form.setAttribute("action", j.action);
           if (window.history && history.replaceState) history.replaceState(null, "", j.edit);
         }
-        if (autosaveNote) autosaveNote.textContent = "Kept by itself at " + j.saved_at + ".";
+        if (autosaveNote) autosaveNote.textContent = t("autosave_kept", { Time: j.saved_at });
       })
       .catch(function () { unsavedSinceAutosave = true; });
   }
@@ -233,8 +246,8 @@
       .then(function (j) {
         var others = j.others || [];
         editingNote.hidden = others.length === 0;
-        editingNote.textContent = others.map(function (o) { return o.name + " has this open since " + o.since; }).join("; ") +
-          (others.length ? ". Saving over a later save of theirs asks you first." : "");
+        editingNote.textContent = others.map(function (o) { return t("has_open_since", { Name: o.name, Since: o.since }); }).join("; ") +
+          (others.length ? ". " + t("saving_over_a_later_save") : "");
       })
       .catch(function () { /* keep the last note */ });
   }
@@ -263,28 +276,28 @@
   }
   function upload(file) {
     if (!/^image\//.test(file.type) && !/\.(jpe?g|png|gif|webp)$/i.test(file.name)) {
-      say(file.name + " is not a picture: choose a JPEG, PNG, GIF or WebP file.");
+      say(t("js_not_picture", { Name: file.name }));
       return;
     }
-    var mark = "![Uploading " + file.name.replace(/[\[\]]/g, "") + " (" + (++uploads) + ")…]()";
+    var mark = "![" + t("js_uploading_mark", { Name: file.name.replace(/[\[\]]/g, ""), N: ++uploads }) + "]()";
     var pos = text.selectionStart != null ? text.selectionStart : text.value.length;
     var before = text.value.slice(0, pos);
     var gap = before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
     insertAt(pos, gap + mark + "\n\n");
-    say("Uploading " + file.name + "…");
+    say(t("js_uploading", { Name: file.name }));
     var data = new FormData();
     data.append("csrf_token", form.elements["csrf_token"].value);
     data.append("file", file, file.name);
     fetch("/admin/media", { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
       .then(function (res) {
-        if (!res.ok) throw new Error(res.j.error || "The upload was refused.");
+        if (!res.ok) throw new Error(res.j.error || t("js_upload_refused"));
         replaceOnce(mark, res.j.markdown);
-        say(file.name + " uploaded." + (res.j.alt ? "" : " Describe it between the brackets, for readers who cannot see it."));
+        say(t(res.j.alt ? "js_uploaded" : "js_uploaded_describe", { Name: file.name }));
       })
       .catch(function (err) {
         replaceOnce(mark + "\n\n", "");
-        say(file.name + " was not uploaded: " + err.message);
+        say(t("js_not_uploaded", { Name: file.name, Why: err.message }));
       });
   }
   function uploadAll(files) { Array.prototype.forEach.call(files, upload); }

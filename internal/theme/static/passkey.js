@@ -8,8 +8,9 @@
   Array.prototype.forEach.call(forms, function (form) {
     var button = form.querySelector("[data-passkey-start]");
     var status = form.querySelector("[data-passkey-status]");
+    var words = JSON.parse(form.getAttribute("data-words") || "{}");
     if (!supported) {
-      status.textContent = "This browser cannot use passkeys.";
+      status.textContent = words.passkey_unsupported;
       return;
     }
     button.hidden = false;
@@ -18,7 +19,7 @@
       var options = JSON.parse(form.getAttribute("data-options"));
       var create = form.getAttribute("data-passkey") === "create";
       button.disabled = true;
-      status.textContent = "Waiting for your passkey…";
+      status.textContent = words.passkey_waiting;
       var call = create
         ? navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options.publicKey) })
         : navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options.publicKey) });
@@ -27,7 +28,7 @@
         form.submit();
       }, function (err) {
         button.disabled = false;
-        status.textContent = "No passkey was used (" + err.name + "). Try again, or use another way.";
+        status.textContent = words.passkey_not_used.replace("{Why}", err.name);
       });
     });
   });
