@@ -56,6 +56,10 @@ for N in $SIZES; do
 	t0=$(date +%s%N)
 	"$F" build --data "$data" --out "$WORK/out-$N" >/dev/null
 	build_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
+	# The same with .gz and .br siblings of every text file.
+	t0=$(date +%s%N)
+	"$F" build --data "$data" --out "$WORK/outpc-$N" --precompress >/dev/null
+	build_pc_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
 	"$F" export markdown --data "$data" "$WORK/md-$N" >/dev/null
 	# A second build after editing one post: a post imported, built, then
 	# its text changed and imported again.
@@ -134,6 +138,6 @@ CONF
 		hugo_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
 	fi
 	echo
-	echo "- folio build: ${build_s} s full, ${rebuild_s} s after editing one post; Hugo build of the same content: ${hugo_s} s"
+	echo "- folio build: ${build_s} s full (${build_pc_s} s with --precompress), ${rebuild_s} s after editing one post; Hugo build of the same content: ${hugo_s} s"
 	echo "- start-up to the first served page: ${startup_ms} ms; folio RSS after the runs: ${rss} MiB"
 done

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"io"
 	"log/slog"
 	"net/http"
@@ -73,8 +74,8 @@ func TestSeedAndBuild(t *testing.T) {
 		if rec.Code != 200 || string(got) != rec.Body.String() {
 			t.Errorf("%s differs from GET %s (%d)", file, path, rec.Code)
 		}
-		if _, err := os.Stat(filepath.Join(site, file+".gz")); err != nil {
-			t.Errorf("%s has no .gz sibling", file)
+		if _, err := os.Stat(filepath.Join(site, file+".gz")); err == nil {
+			t.Errorf("%s has a .gz sibling nobody asked for", file)
 		}
 	}
 	page, _ := os.ReadFile(filepath.Join(site, strings.TrimPrefix(posts[0].Path, "/"), "index.html"))
@@ -91,6 +92,34 @@ func TestSeedAndBuild(t *testing.T) {
 	code, out, _ = run(t, "", "build", "--data", dir, "--out", site)
 	if code != 0 || !strings.Contains(out, "(0 written,") {
 		t.Errorf("second build: %q", out)
+	}
+	// --precompress adds the siblings, equal to the page; without it
+	// again, they go, so no server sends a stale one.
+	home := filepath.Join(site, "index.html")
+	if code, out, _ = run(t, "", "build", "--data", dir, "--out", site, "--precompress"); code != 0 {
+		t.Fatalf("precompressed build: %q", out)
+	}
+	zf, err := os.Open(home + ".gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(zf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, _ := io.ReadAll(zr)
+	zf.Close()
+	if plain, _ := os.ReadFile(home); !bytes.Equal(unzipped, plain) {
+		t.Error("index.html.gz is not index.html")
+	}
+	if _, err := os.Stat(home + ".br"); err != nil {
+		t.Error("no index.html.br")
+	}
+	if code, out, _ = run(t, "", "build", "--data", dir, "--out", site); code != 0 {
+		t.Fatalf("build after a precompressed one: %q", out)
+	}
+	if _, err := os.Stat(home + ".gz"); err == nil {
+		t.Error("index.html.gz outlived --precompress")
 	}
 	code, out, _ = run(t, "", "build", "--data", dir, "--out", site, "--comments-endpoint", "https://live.example/comments")
 	if code != 0 || strings.Contains(out, "(0 written,") {

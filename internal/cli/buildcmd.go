@@ -25,6 +25,7 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	fs.StringVar(&cfg.ThemeDir, "theme", "", "folder whose files override the default theme")
 	fs.StringVar(&out, "out", "", "folder to write the site into (required)")
 	full := fs.Bool("full", false, "render every page, not only those showing what changed since the last build")
+	precompress := fs.Bool("precompress", false, "also write .gz and .br copies of each text file, for a server that sends them as they are (nginx gzip_static, brotli_static)")
 	fs.StringVar(&endpoint, "comments-endpoint", "", "address of a live folio whose /comments takes replies, e.g. https://blog.example/comments; without it the static pages have no reply form")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -64,7 +65,7 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	start := time.Now()
 	bar := newProgress(env, "building", 1)
 	res, err := staticsite.Run(h, staticsite.Options{Out: out, Seeds: append(paths, staticsite.DateArchives(paths)...), Stamps: stamps, Full: *full,
-		Progress: func(done, found int) { bar.total = found; bar.set(done) }})
+		Precompress: *precompress, Progress: func(done, found int) { bar.total = found; bar.set(done) }})
 	bar.done()
 	if err != nil {
 		return err

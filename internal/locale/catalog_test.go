@@ -89,10 +89,13 @@ func TestCatalogsComplete(t *testing.T) {
 				if !ok || id == "ordinal" {
 					continue
 				}
-				want := fields(m.Other)
+				want, wantTags := fields(m.Other), tags(m.Other)
 				for _, form := range []string{tr.Zero, tr.One, tr.Two, tr.Few, tr.Many, tr.Other} {
 					if form == "" {
 						continue
+					}
+					if got := tags(form); !slices.Equal(got, wantTags) {
+						t.Errorf("%s %q has the markup %v, English %v", lang, id, got, wantTags)
 					}
 					got := fields(form)
 					// A singular form may say "one" instead of naming the count.
@@ -116,6 +119,17 @@ func TestCatalogsComplete(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tagRe finds the elements a text writes, e.g. <a href="{{.URL}}">.
+var tagRe = regexp.MustCompile(`</?[a-z]+[^>]*>`)
+
+// tags returns the elements a text writes, sorted: a translation of a
+// sentence with markup must keep every element, so the page stays whole.
+func tags(s string) []string {
+	out := tagRe.FindAllString(s, -1)
+	sort.Strings(out)
+	return out
 }
 
 func countsToTry() []int {

@@ -45,6 +45,11 @@ type Options struct {
 	Stamps blog.Stamps
 	// Full renders every page regardless of the last build.
 	Full bool
+	// Precompress writes .gz and .br siblings beside each text file, for
+	// a server that sends them as they are (nginx's gzip_static). They
+	// cost more than the rendering, so a build makes them only when
+	// asked; switching it on or off rebuilds every page.
+	Precompress bool
 }
 
 // Result counts what a build did.
@@ -62,14 +67,16 @@ const manifestName = ".folio-build"
 
 // manifestVersion changes when the manifest's form does; a manifest of
 // another version makes the next build a full one.
-const manifestVersion = 5
+const manifestVersion = 6
 
 // manifest is stored with encoding/gob, which reads and writes a large
 // site's tens of thousands of entries several times faster than JSON.
 type manifest struct {
 	Version int
 	Stamps  blog.Stamps
-	Pages   map[string]entry // by address
+	// Precompressed: the files have .gz and .br siblings.
+	Precompressed bool
+	Pages         map[string]entry // by address
 	// Paths numbers the addresses, so entries name their links briefly.
 	Paths []string
 }
@@ -128,19 +135,21 @@ func (m manifest) save(file string) error {
 	if err := gob.NewEncoder(&buf).Encode(m); err != nil {
 		return err
 	}
-	return atomicWrite(file, buf.Bytes())
+	return atomicWrite(file, buf.Bytes(), 0o644)
 }
 
 // Run requests every page of the site from h and writes it under
-// o.Out, with .gz and .br siblings for text, in parallel.
+// o.Out (with .gz and .br siblings for text when o.Precompress), in
+// parallel.
 func Run(h http.Handler, o Options) (Result, error) {
 	var res Result
 	old := load(filepath.Join(o.Out, manifestName))
 	change := blog.Change{All: true}
-	if old.Version == manifestVersion && !o.Full {
+	if old.Version == manifestVersion && !o.Full && old.Precompressed == o.Precompress {
 		change = o.Stamps.Since(old.Stamps)
 	}
-	next := manifest{Version: manifestVersion, Stamps: o.Stamps, Pages: map[string]entry{}}
+	next := manifest{Version: manifestVersion, Stamps: o.Stamps, Precompressed: o.Precompress, Pages: map[string]entry{}}
+	w := &writer{out: o.Out, precompress: o.Precompress, siblings: old.Precompressed}
 	seen := map[string]bool{}
 	var mu sync.Mutex
 	queue := make(chan string, 1<<16)
@@ -182,13 +191,14 @@ func Run(h http.Handler, o Options) (Result, error) {
 		}
 		sum := sha256.Sum256(body)
 		e := entry{File: file, Hash: hex.EncodeToString(sum[:]), Shows: shows, links: links}
-		if was, ok := old.Pages[p]; ok && was.Hash == e.Hash && was.File == file {
+		if was, ok := old.Pages[p]; ok && was.Hash == e.Hash && was.File == file && old.Precompressed == o.Precompress {
 			mu.Lock()
 			res.Unchanged++
 			mu.Unlock()
 			return e
 		}
-		if err := write(o.Out, file, body); err != nil {
+		_, existed := old.Pages[p]
+		if err := w.write(file, body, existed); err != nil {
 			fail(err)
 			return entry{}
 		}
@@ -216,8 +226,10 @@ func Run(h http.Handler, o Options) (Result, error) {
 			pending.Done()
 		}
 	}
+	// Twice the processors: while one worker waits on the disk, another
+	// renders.
 	var wg sync.WaitGroup
-	for range runtime.NumCPU() {
+	for range 2 * runtime.NumCPU() {
 		wg.Add(1)
 		go func() { defer wg.Done(); worker() }()
 	}
@@ -233,7 +245,7 @@ func Run(h http.Handler, o Options) (Result, error) {
 	}
 	// The not-found page, for static hosts' error_page.
 	if body := notFound(h); body != nil {
-		if err := write(o.Out, "404.html", body); err != nil {
+		if err := w.write("404.html", body, true); err != nil {
 			return res, err
 		}
 		res.Pages++
@@ -379,16 +391,43 @@ var (
 	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 1) }}
 )
 
-// write stores a file with its compressed siblings, replacing atomically.
-func write(out, file string, body []byte) error {
-	dst := filepath.Join(out, filepath.FromSlash(file))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
+// writer stores a build's files.
+type writer struct {
+	out         string
+	precompress bool     // write .gz and .br siblings of text
+	siblings    bool     // the last build wrote them, so a file rewritten without them drops its stale ones
+	dirs        sync.Map // the folders made so far
+}
+
+// write stores a file (with its compressed siblings when w.precompress).
+// A file the last build wrote is replaced atomically, so a server
+// reading the folder meanwhile sends the old page or the new one, never
+// half of one; a new file is written in place, in one open, write and
+// close.
+func (w *writer) write(file string, body []byte, replace bool) error {
+	dst := filepath.Join(w.out, filepath.FromSlash(file))
+	dir := filepath.Dir(dst)
+	if _, ok := w.dirs.Load(dir); !ok {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		w.dirs.Store(dir, true)
 	}
-	if err := atomicWrite(dst, body); err != nil {
+	put := os.WriteFile
+	if replace {
+		put = atomicWrite
+	}
+	if err := put(dst, body, 0o644); err != nil {
 		return err
 	}
 	if !compressible(file) {
+		return nil
+	}
+	if !w.precompress {
+		if w.siblings && replace {
+			os.Remove(dst + ".gz")
+			os.Remove(dst + ".br")
+		}
 		return nil
 	}
 	var gz, br bytes.Buffer
@@ -402,10 +441,10 @@ func write(out, file string, body []byte) error {
 	bw.Write(body)
 	bw.Close()
 	brotliWriters.Put(bw)
-	if err := atomicWrite(dst+".gz", gz.Bytes()); err != nil {
+	if err := put(dst+".gz", gz.Bytes(), 0o644); err != nil {
 		return err
 	}
-	return atomicWrite(dst+".br", br.Bytes())
+	return put(dst+".br", br.Bytes(), 0o644)
 }
 
 func compressible(file string) bool {
@@ -416,9 +455,10 @@ func compressible(file string) bool {
 	return false
 }
 
-func atomicWrite(dst string, data []byte) error {
+// atomicWrite replaces dst with data through a temporary file.
+func atomicWrite(dst string, data []byte, perm os.FileMode) error {
 	tmp := dst + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	if err := os.WriteFile(tmp, data, perm); err != nil {
 		return err
 	}
 	return os.Rename(tmp, dst)

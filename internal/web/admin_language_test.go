@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+	"github.com/chromedp/chromedp"
 	"golang.org/x/net/html"
 
 	"folio/internal/blog"
@@ -171,4 +172,48 @@ func catalogTexts(t *testing.T, lang string) map[string]string {
 		}
 	}
 	return out
+}
+
+// TestBrowserEditorSpeaksPolish: the editor's script says what it
+// counts and names its main button in the writer's language, with the
+// plural form the language uses for the number (Polish has three).
+func TestBrowserEditorSpeaksPolish(t *testing.T) {
+	ctx := newChrome(t)
+	s := newSiteWithAdmin(t)
+	polish := "pl"
+	if _, err := s.svc.Accounts.UpdateProfile(t.Context(), s.admin, s.admin.ID, blog.ProfileInput{Name: s.admin.Name, Email: s.admin.Email,
+		Role: s.admin.Role, Language: &polish}); err != nil {
+		t.Fatal(err)
+	}
+	c := &crawler{t: t, ctx: ctx, site: s.URL}
+	c.listen()
+	c.signIn("ada@example.com", "analytical engine")
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/admin/posts/new?kind=post"), chromedp.WaitVisible(chromedp.ID("body"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ typed, want string }{
+		{"jedno", "1 słowo"},
+		{" dwa trzy", "3 słowa"},
+		{" cztery pięć", "5 słów"},
+	} {
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("body"), tt.typed)); err != nil {
+			t.Fatal(err)
+		}
+		if got := text(t, ctx, "#word-count"); !strings.HasPrefix(got, tt.want+" · ") || !strings.HasSuffix(got, "min czytania") {
+			t.Errorf("after typing %q the count says %q, want %q", tt.typed, got, tt.want)
+		}
+	}
+	// A date in the future turns Publish (Opublikuj) into Schedule (Zaplanuj).
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("published_at"), "2099-01-01T09:00")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("published_at").dispatchEvent(new Event("input"))`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, ctx, "#publish"); got != "Zaplanuj" {
+		t.Errorf("the main button with a future date says %q, want Zaplanuj", got)
+	}
+	for _, p := range c.takeProblems() {
+		t.Error(p)
+	}
 }
