@@ -29,6 +29,10 @@ type core struct {
 	// mailSoon is set when a write queued e-mail a person waits for.
 	mailSoon atomic.Bool
 
+	// frozen: counts keeps each listing's count (see Options.Frozen).
+	frozen bool
+	counts sync.Map // a PostFilter without limit and offset, as %v → int
+
 	mu     sync.RWMutex
 	site   Settings
 	secret []byte

@@ -56,6 +56,11 @@ type Options struct {
 	// OnChange, when set, is called after every committed write that can
 	// change what readers see, with what it changed.
 	OnChange func(Change)
+	// Frozen reads the site as of one moment (folio build): a listing's
+	// count is kept once found, since the thousand pages of a long
+	// archive each count the same posts. What changes meanwhile reaches
+	// the next build, as its pages do.
+	Frozen bool
 }
 
 // Services is folio's domain, one service per concern, all sharing one
@@ -79,7 +84,8 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	if opts.Renderer == nil || opts.Hasher == nil || opts.Words == nil {
 		return nil, errors.New("blog: New needs a Renderer, a Hasher and Words")
 	}
-	c := &core{tx: st, settings: st, feed: st, now: opts.Now, onChange: opts.OnChange, origin: newOrigin(), words: opts.Words}
+	c := &core{tx: st, settings: st, feed: st, now: opts.Now, onChange: opts.OnChange, origin: newOrigin(), words: opts.Words,
+		frozen: opts.Frozen}
 	if c.now == nil {
 		c.now = time.Now
 	}

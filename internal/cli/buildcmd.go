@@ -42,7 +42,7 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	s, err := openSiteWith(ctx, cfg, nil, true, th.Words())
+	s, err := openSiteWith(ctx, cfg, nil, true, th.Words(), true)
 	if err != nil {
 		return err
 	}

@@ -218,14 +218,15 @@ func (s *site) webConfig(th *theme.Theme, log *slog.Logger) web.Config {
 // openSite opens (creating and migrating) the configured database and
 // wires the services. onChange may be nil.
 func openSite(ctx context.Context, cfg config.Config, onChange func(blog.Change)) (*site, error) {
-	return openSiteWith(ctx, cfg, onChange, true, nil)
+	return openSiteWith(ctx, cfg, onChange, true, nil, false)
 }
 
 // openSiteWith is openSite; without upgrade, a PostgreSQL database whose
 // schema is older than this folio is refused instead of migrated, since
 // older folio processes may still be serving from it. words are the
 // catalogs a command already loaded with its theme; nil loads them.
-func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Change), upgrade bool, words *locale.Book) (*site, error) {
+// frozen reads the site as of one moment, for a build (blog.Options).
+func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Change), upgrade bool, words *locale.Book, frozen bool) (*site, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
@@ -242,6 +243,7 @@ func openSiteWith(ctx context.Context, cfg config.Config, onChange func(blog.Cha
 	fed := activitypub.NewClient(peer.AllowPrivate())
 	svc, err := blog.New(ctx, st, blog.Options{
 		Words:           words,
+		Frozen:          frozen,
 		Renderer:        markdown.NewPosts(),
 		CommentRenderer: markdown.NewComments(),
 		Mailer:          &mail.SMTP{},

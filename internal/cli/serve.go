@@ -63,7 +63,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 		if handler != nil {
 			handler.Invalidate(c)
 		}
-	}, false, th.Words())
+	}, false, th.Words(), false)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unique"
 
 	"folio/internal/blog"
 	"folio/internal/web"
@@ -272,7 +273,10 @@ func Run(h http.Handler, o Options) (Result, error) {
 func fetch(h http.Handler, p string) (file string, body []byte, links []string, shows *web.Shows, err error) {
 	rec := &pageRecorder{ResponseRecorder: httptest.NewRecorder()}
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
-	shows = &rec.shows
+	// A copy: a pointer into rec would keep the page's body alive with
+	// the manifest, hundreds of megabytes on a large site.
+	sh := rec.shows
+	shows = &sh
 	switch rec.Code {
 	case http.StatusOK:
 	case http.StatusNotFound, http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther:
@@ -349,7 +353,7 @@ func localLinks(body []byte) []string {
 			return out
 		}
 		link := string(rest[:end])
-		out = append(out, path.Clean(link)+trailing(link))
+		out = append(out, intern(path.Clean(link)+trailing(link)))
 		rest = rest[end:]
 	}
 }
@@ -359,11 +363,16 @@ func srcsetLinks(set string) []string {
 	var out []string
 	for _, cand := range strings.Split(set, ",") {
 		if f := strings.Fields(cand); len(f) > 0 && strings.HasPrefix(f[0], "/") && !strings.HasPrefix(f[0], "//") {
-			out = append(out, path.Clean(f[0]))
+			out = append(out, intern(path.Clean(f[0])))
 		}
 	}
 	return out
 }
+
+// intern returns the one copy of a link the build keeps: every page
+// links to the same archives, tags and feeds, and a large site's pages
+// hold millions of links.
+func intern(link string) string { return unique.Make(link).Value() }
 
 func trailing(p string) string {
 	if strings.HasSuffix(p, "/") && p != "/" {

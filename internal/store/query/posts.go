@@ -113,9 +113,14 @@ func (t Tables) Posts(ctx context.Context, f blog.PostFilter) ([]*blog.Post, err
 	if f.ByMenuOrder {
 		order = ` ORDER BY p.menu_order, p.title, p.id`
 	}
-	q := `SELECT ` + cols + PostFrom + t.PostWhere(f, &a) + order
+	where := t.PostWhere(f, &a)
+	q := `SELECT ` + cols + PostFrom + where + order
 	if f.Limit > 0 {
-		q += ` LIMIT ` + a.Add(f.Limit) + ` OFFSET ` + a.Add(f.Offset)
+		// A page's IDs first, from the listing indexes alone, then only
+		// their rows: a page deep into a long list otherwise reads, and
+		// joins, every row it skips.
+		page := `SELECT p.id FROM posts p` + where + order + ` LIMIT ` + a.Add(f.Limit) + ` OFFSET ` + a.Add(f.Offset)
+		q = `SELECT ` + cols + PostFrom + ` WHERE p.id IN (` + page + `)` + order
 	}
 	posts, err := Collect(ctx, t.db, t.ScanPost, q+t.db.Lock("p", false), a...)
 	if err != nil {
@@ -139,12 +144,15 @@ func (t Tables) AdjacentPost(ctx context.Context, p *blog.Post, f blog.PostFilte
 	if w == "" {
 		w = " WHERE 1 = 1"
 	}
+	// The bound on published_at alone lets the listing index start at p
+	// instead of reading every post before it: an OR of two conditions
+	// does not.
 	at := p.PublishedAt.Unix()
 	if older {
-		w += ` AND (p.published_at < ` + a.Add(at) + ` OR (p.published_at = ` + a.Add(at) + ` AND p.id < ` + a.Add(p.ID) + `))
+		w += ` AND p.published_at <= ` + a.Add(at) + ` AND (p.published_at < ` + a.Add(at) + ` OR p.id < ` + a.Add(p.ID) + `)
 			ORDER BY p.published_at DESC, p.id DESC`
 	} else {
-		w += ` AND (p.published_at > ` + a.Add(at) + ` OR (p.published_at = ` + a.Add(at) + ` AND p.id > ` + a.Add(p.ID) + `))
+		w += ` AND p.published_at >= ` + a.Add(at) + ` AND (p.published_at > ` + a.Add(at) + ` OR p.id > ` + a.Add(p.ID) + `)
 			ORDER BY p.published_at ASC, p.id ASC`
 	}
 	q, err := t.ScanPost(t.db.QueryRow(ctx, `SELECT `+PostColumns+PostFrom+w+` LIMIT 1`, a...))
