@@ -71,10 +71,9 @@ func Load(dir string, funcs template.FuncMap) (*Theme, error) {
 		return nil, err
 	}
 	all := template.FuncMap{
-		"asset":  t.AssetPath,
-		"add":    func(a, b int) int { return a + b },
-		"sub":    func(a, b int) int { return a - b },
-		"plural": blog.Plural,
+		"asset": t.AssetPath,
+		"add":   func(a, b int) int { return a + b },
+		"sub":   func(a, b int) int { return a - b },
 		// pictureSizes is the sizes attribute of pictures in the column.
 		"pictureSizes": func() string { return blog.PictureSizes },
 	}
