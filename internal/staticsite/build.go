@@ -145,8 +145,10 @@ func (m manifest) save(file string) error {
 func Run(h http.Handler, o Options) (Result, error) {
 	var res Result
 	old := load(filepath.Join(o.Out, manifestName))
+	// Switching the siblings on or off rewrites every file.
+	sameMode := old.Precompressed == o.Precompress
 	change := blog.Change{All: true}
-	if old.Version == manifestVersion && !o.Full && old.Precompressed == o.Precompress {
+	if old.Version == manifestVersion && !o.Full && sameMode {
 		change = o.Stamps.Since(old.Stamps)
 	}
 	next := manifest{Version: manifestVersion, Stamps: o.Stamps, Precompressed: o.Precompress, Pages: map[string]entry{}}
@@ -192,7 +194,7 @@ func Run(h http.Handler, o Options) (Result, error) {
 		}
 		sum := sha256.Sum256(body)
 		e := entry{File: file, Hash: hex.EncodeToString(sum[:]), Shows: shows, links: links}
-		if was, ok := old.Pages[p]; ok && was.Hash == e.Hash && was.File == file && old.Precompressed == o.Precompress {
+		if was, ok := old.Pages[p]; ok && was.Hash == e.Hash && was.File == file && sameMode {
 			mu.Lock()
 			res.Unchanged++
 			mu.Unlock()

@@ -123,6 +123,7 @@ func (s *Server) flashText(r *http.Request, done string) string {
 		"uploaded":             "flash_uploaded",
 		"uploaded-several":     "flash_uploaded_several",
 		"described":            "flash_described",
+		"answered":             "flash_answered",
 		"revision-restored":    "flash_revision_restored",
 		"password-reset":       "flash_password_reset",
 		"profile":              "flash_profile",

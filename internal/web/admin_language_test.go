@@ -39,11 +39,7 @@ func TestAdminInEveryLanguage(t *testing.T) {
 			if _, err := s.svc.Site.SaveSettings(t.Context(), s.admin, blog.SettingsInput{"language": lang}); err != nil {
 				t.Fatal(err)
 			}
-			admin := s.admin
-			if _, err := s.svc.Accounts.UpdateProfile(t.Context(), admin, admin.ID, blog.ProfileInput{Name: admin.Name, Email: admin.Email,
-				Role: admin.Role, Language: &lang}); err != nil {
-				t.Fatal(err)
-			}
+			s.speak(t, s.admin, lang)
 			theirs := catalogTexts(t, lang)
 			leaks := map[string]string{} // English text → its message ID
 			for id, text := range english {
@@ -180,11 +176,7 @@ func catalogTexts(t *testing.T, lang string) map[string]string {
 func TestBrowserEditorSpeaksPolish(t *testing.T) {
 	ctx := newChrome(t)
 	s := newSiteWithAdmin(t)
-	polish := "pl"
-	if _, err := s.svc.Accounts.UpdateProfile(t.Context(), s.admin, s.admin.ID, blog.ProfileInput{Name: s.admin.Name, Email: s.admin.Email,
-		Role: s.admin.Role, Language: &polish}); err != nil {
-		t.Fatal(err)
-	}
+	s.speak(t, s.admin, "pl")
 	c := &crawler{t: t, ctx: ctx, site: s.URL}
 	c.listen()
 	c.signIn("ada@example.com", "analytical engine")

@@ -74,11 +74,7 @@ func crawlSeed(t *testing.T, s *replySite) {
 	}
 	// The author's admin speaks Arabic, so the crawl submits every form
 	// of theirs right to left, in another language's words.
-	arabic := "ar"
-	if _, err := s.svc.Accounts.UpdateProfile(ctx, s.admin, author.ID, blog.ProfileInput{Name: author.Name, Email: author.Email,
-		Role: author.Role, Language: &arabic}); err != nil {
-		t.Fatal(err)
-	}
+	s.speak(t, author, "ar")
 	if _, err := s.svc.Writing.CreateCategory(ctx, s.admin, "Essays", "essays", "Longer pieces."); err != nil {
 		t.Fatal(err)
 	}

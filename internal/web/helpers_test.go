@@ -203,6 +203,15 @@ func (b *browser) login(email, pw string) {
 	}
 }
 
+// speak sets the admin language of u's profile to lang.
+func (s *site) speak(tb testing.TB, u *blog.User, lang string) {
+	tb.Helper()
+	if _, err := s.svc.Accounts.UpdateProfile(tb.Context(), s.admin, u.ID, blog.ProfileInput{Name: u.Name, Email: u.Email,
+		Role: u.Role, Language: &lang}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // mustContain fails unless body contains every want.
 func mustContain(tb testing.TB, what, body string, wants ...string) {
 	tb.Helper()

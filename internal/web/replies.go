@@ -201,12 +201,8 @@ func (s *Server) commentPage(w http.ResponseWriter, r *http.Request, status int,
 	if post, err := s.writing.Post(r.Context(), p.User, c.PostID); err == nil {
 		p.PostPath = post.Path
 	}
-	switch r.URL.Query().Get("done") {
-	case "saved":
-		p.Flash, p.Saved = p.L.T("flash_described"), true
-	case "answered":
-		p.Flash, p.Saved = p.L.T("flash_answered"), true
-	}
+	p.Flash = s.flashText(r, r.URL.Query().Get("done"))
+	p.Saved = p.Flash != ""
 	return s.render(w, status, "admin/comment", p)
 }
 
@@ -231,7 +227,7 @@ func (s *Server) adminCommentUpdate(w http.ResponseWriter, r *http.Request) erro
 		}
 		return s.commentPage(w, r, http.StatusUnprocessableEntity, c, in, "", errs)
 	}
-	http.Redirect(w, r, "/admin/comments/"+strconv.FormatInt(c.ID, 10)+"?done=saved", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/comments/"+strconv.FormatInt(c.ID, 10)+"?done=described", http.StatusSeeOther)
 	return nil
 }
 
