@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // Change tells what a committed write may have changed on the public
@@ -49,6 +51,36 @@ func (c Change) tidy() Change { return c.Merge(Change{}) }
 
 // everything is the change that empties every cache.
 var everything = Change{All: true}
+
+// maxSummedPosts bounds the posts a sum of changes names: past it, the
+// sum is everything, since checking every cached page against thousands
+// of posts costs more than rendering them again.
+const maxSummedPosts = 200
+
+// changeSum adds up the changes of many writes in one transaction.
+type changeSum struct{ c Change }
+
+func (s *changeSum) add(d Change) {
+	if s.c.All {
+		return
+	}
+	if d.All {
+		s.c = everything
+		return
+	}
+	s.c.Posts = append(s.c.Posts, d.Posts...)
+	if len(s.c.Posts) > maxSummedPosts {
+		if s.c = s.c.tidy(); len(s.c.Posts) > maxSummedPosts {
+			s.c = everything
+			return
+		}
+	}
+	s.c.Listings, s.c.Replies, s.c.Words = s.c.Listings || d.Listings, s.c.Replies || d.Replies, s.c.Words || d.Words
+	s.c.Media = append(s.c.Media, d.Media...)
+}
+
+// total returns the sum, its posts sorted once each.
+func (s *changeSum) total() Change { return s.c.tidy() }
 
 // postState is a post as it was before a write, to tell afterwards
 // what the write changed.
@@ -159,4 +191,57 @@ func (c *core) settle(ctx context.Context, tx Tx, id int64, before postState) (C
 		}
 	}
 	return postAfter(ctx, tx, id, before, after), nil
+}
+
+// Subjects names what c changed, one word each ("all", "listings",
+// "replies", "words", "post 12", "media KEY"), so a store can keep, per
+// subject, the last change that touched it after the change itself is
+// pruned from the feed. ChangeOf reverses it.
+func (c Change) Subjects() []string {
+	var out []string
+	for _, s := range []struct {
+		set  bool
+		name string
+	}{{c.All, "all"}, {c.Listings, "listings"}, {c.Replies, "replies"}, {c.Words, "words"}} {
+		if s.set {
+			out = append(out, s.name)
+		}
+	}
+	for _, id := range c.Posts {
+		out = append(out, "post "+strconv.FormatInt(id, 10))
+	}
+	for _, key := range c.Media {
+		out = append(out, "media "+key)
+	}
+	return out
+}
+
+// ChangeOf returns the change of the named subjects; a name it does not
+// know means everything.
+func ChangeOf(subjects []string) Change {
+	var c Change
+	for _, s := range subjects {
+		kind, rest, _ := strings.Cut(s, " ")
+		switch kind {
+		case "all":
+			c.All = true
+		case "listings":
+			c.Listings = true
+		case "replies":
+			c.Replies = true
+		case "words":
+			c.Words = true
+		case "media":
+			c.Media = append(c.Media, rest)
+		case "post":
+			id, err := strconv.ParseInt(rest, 10, 64)
+			if err != nil {
+				return everything
+			}
+			c.Posts = append(c.Posts, id)
+		default:
+			return everything
+		}
+	}
+	return c.tidy()
 }

@@ -140,10 +140,6 @@ type CommentStore interface {
 	// MaxThreadRows replies in all, oldest first; and how many top-level
 	// replies the post has.
 	ThreadPage(ctx context.Context, postID int64, newestFirst bool, limit, offset int) ([]*Comment, int, error)
-	// ReplyStamps returns, for each post with approved replies, a value
-	// that changes whenever one of them is approved, unapproved, edited
-	// or moved in its thread.
-	ReplyStamps(ctx context.Context) (map[int64]string, error)
 }
 
 // Mail is one e-mail waiting in the outbox.

@@ -487,6 +487,9 @@ func (m *Moving) ImportPosts(ctx context.Context, author *User, ins []PostInput,
 	var res ImportResult
 	err := m.write(ctx, func(tx Tx) (Change, error) {
 		res = ImportResult{}
+		// What the editor would report for each item, so a file imported
+		// again drops (and a static build renders again) only its pages.
+		var sum changeSum
 		for i, in := range ins {
 			if in.Slug == "" {
 				in.Slug = Slugify(in.Title)
@@ -508,14 +511,16 @@ func (m *Moving) ImportPosts(ctx context.Context, author *User, ins []PostInput,
 					return Change{}, &ItemError{Index: i, Err: err}
 				}
 			}
-			if _, _, err := m.writing.savePost(ctx, tx, author, id, in); err != nil {
+			_, c, err := m.writing.savePost(ctx, tx, author, id, in)
+			if err != nil {
 				return Change{}, &ItemError{Index: i, Err: err}
 			}
+			sum.add(c)
 			if progress != nil {
 				progress(i + 1)
 			}
 		}
-		return everything, nil
+		return sum.total(), nil
 	})
 	if err != nil {
 		return ImportResult{}, err

@@ -24,8 +24,7 @@ func (l *Listing) HasPrev() bool { return l.Page > 1 }
 func (l *Listing) HasNext() bool { return l.Page < l.Pages }
 
 // Reading holds what readers see: listings, posts and pages at their
-// addresses, feeds, search, old addresses, and the stamps a static build
-// compares.
+// addresses, feeds, search and old addresses.
 type Reading struct {
 	*core
 	posts     PostStore

@@ -207,3 +207,13 @@ func (s *Site) Follow(ctx context.Context, report func(error)) error {
 func (s *Site) PruneChanges(ctx context.Context) error {
 	return s.feed.PruneChanges(ctx, time.Now().Add(-ChangeRetention))
 }
+
+// ChangeMark returns the change feed's position now: a static build
+// keeps it, and the next one asks ChangedSince what changed after it.
+func (s *Site) ChangeMark(ctx context.Context) (string, error) { return s.feed.ChangeMark(ctx) }
+
+// ChangedSince returns what the writes of every process and command
+// committed after mark changed, however long ago mark was taken.
+func (s *Site) ChangedSince(ctx context.Context, mark string) (Change, error) {
+	return s.feed.ChangedSince(ctx, mark)
+}

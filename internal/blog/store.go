@@ -190,8 +190,17 @@ type ChangeFeed interface {
 	// cause and apply with a change of everything, since what happened
 	// meanwhile is unknown.
 	FollowChanges(ctx context.Context, origin string, apply func(Change), lapse func(error)) error
-	// PruneChanges forgets the changes recorded before t.
+	// PruneChanges forgets the changes recorded before t, keeping for
+	// each subject they name (Change.Subjects) the mark of the last one,
+	// so ChangedSince still reports them.
 	PruneChanges(ctx context.Context, before time.Time) error
+	// ChangeMark returns the feed's position now, for ChangedSince.
+	ChangeMark(ctx context.Context) (string, error)
+	// ChangedSince returns what the changes of every origin committed
+	// after mark was taken changed, pruned or not; it may report more
+	// (a change committing as mark was taken), and everything for a mark
+	// it cannot read.
+	ChangedSince(ctx context.Context, mark string) (Change, error)
 }
 
 // Tx is the store within one transaction: every part that holds the

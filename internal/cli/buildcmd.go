@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"folio/internal/blog"
 	"folio/internal/config"
 	"folio/internal/staticsite"
 	"folio/internal/theme"
@@ -50,21 +51,27 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	wc := s.webConfig(th, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	wc.CacheBytes, wc.ReplyAction, wc.NoReplyForm = -1, endpoint, endpoint == ""
 	h := web.New(wc)
-	stamps, err := s.service.Reading.Stamps(ctx)
+	// The mark comes first: whatever is committed while the build reads
+	// the site, the next build renders again.
+	mark, err := s.service.Site.ChangeMark(ctx)
 	if err != nil {
 		return err
 	}
 	// Every published item is a page to build.
-	var paths []string
-	for _, p := range stamps.Posts {
-		paths = append(paths, p.Path)
+	items, err := s.service.Reading.SitemapPosts(ctx)
+	if err != nil {
+		return err
+	}
+	paths := make([]string, len(items))
+	for i, p := range items {
+		paths[i] = p.Path
 	}
 	sort.Strings(paths)
-	// The reply form's address is on every page.
-	stamps.Site += " " + endpoint
+	since := func(old string) (blog.Change, error) { return s.service.Site.ChangedSince(ctx, old) }
 	start := time.Now()
 	bar := newProgress(env, "building", 1)
-	res, err := staticsite.Run(h, staticsite.Options{Out: out, Seeds: append(paths, staticsite.DateArchives(paths)...), Stamps: stamps, Full: *full,
+	res, err := staticsite.Run(h, staticsite.Options{Out: out, Seeds: append(paths, staticsite.DateArchives(paths)...), Full: *full,
+		Mark: mark, Since: since, Variant: endpoint, // the reply form's address is on every page
 		Precompress: *precompress, Progress: func(done, found int) { bar.total = found; bar.set(done) }})
 	bar.done()
 	if err != nil {

@@ -4,9 +4,9 @@
 // front page, the sitemap and the feeds, plus the date archives.
 //
 // A build leaves a manifest: each page's file, content hash and what it
-// shows, with the site's stamps. The next build compares stamps,
-// renders again only the pages that show what changed, and writes only
-// files whose bytes differ.
+// shows, with the change feed's position when it began. The next build
+// asks the store what changed since, renders again only the pages that
+// show it, and writes only files whose bytes differ.
 package staticsite
 
 import (
@@ -40,10 +40,17 @@ type Options struct {
 	Out      string   // the folder to write
 	Seeds    []string // paths to start from besides "/", "/sitemap.xml" and "/robots.txt"
 	Progress func(done, found int)
-	// Stamps are the site's stamps now; a page of the last build whose
-	// content the change since its stamps cannot alter is kept without
-	// rendering it again.
-	Stamps blog.Stamps
+	// Mark is the change feed's position as the build begins, before
+	// it reads the site (Site.ChangeMark); the manifest keeps it.
+	Mark string
+	// Since returns what changed after the last build's mark
+	// (Site.ChangedSince): a page of the last build that shows none of
+	// it is kept without rendering it again.
+	Since func(mark string) (blog.Change, error)
+	// Variant is what the pages show that the store does not hold (the
+	// reply form's address): a build of another variant renders every
+	// page.
+	Variant string
 	// Full renders every page regardless of the last build.
 	Full bool
 	// Precompress writes .gz and .br siblings beside each text file, for
@@ -68,13 +75,14 @@ const manifestName = ".folio-build"
 
 // manifestVersion changes when the manifest's form does; a manifest of
 // another version makes the next build a full one.
-const manifestVersion = 6
+const manifestVersion = 7
 
 // manifest is stored with encoding/gob, which reads and writes a large
 // site's tens of thousands of entries several times faster than JSON.
 type manifest struct {
 	Version int
-	Stamps  blog.Stamps
+	Mark    string // the change feed's position as the build began
+	Variant string
 	// Precompressed: the files have .gz and .br siblings.
 	Precompressed bool
 	Pages         map[string]entry // by address
@@ -148,10 +156,13 @@ func Run(h http.Handler, o Options) (Result, error) {
 	// Switching the siblings on or off rewrites every file.
 	sameMode := old.Precompressed == o.Precompress
 	change := blog.Change{All: true}
-	if old.Version == manifestVersion && !o.Full && sameMode {
-		change = o.Stamps.Since(old.Stamps)
+	if old.Version == manifestVersion && !o.Full && sameMode && old.Variant == o.Variant && o.Since != nil {
+		var err error
+		if change, err = o.Since(old.Mark); err != nil {
+			return res, err
+		}
 	}
-	next := manifest{Version: manifestVersion, Stamps: o.Stamps, Precompressed: o.Precompress, Pages: map[string]entry{}}
+	next := manifest{Version: manifestVersion, Mark: o.Mark, Variant: o.Variant, Precompressed: o.Precompress, Pages: map[string]entry{}}
 	w := &writer{out: o.Out, precompress: o.Precompress, siblings: old.Precompressed}
 	seen := map[string]bool{}
 	var mu sync.Mutex

@@ -210,17 +210,17 @@ func seedSweep(t *testing.T, s *site, vectors []string) *sweepPlan {
 	}
 
 	plan := &sweepPlan{fields: 22}
-	stamps, err := s.svc.Reading.Stamps(ctx)
+	items, err := s.svc.Reading.SitemapPosts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	plan.public = []string{"/", "/feed/", "/feed/atom/", "/comments/feed/", "/comments/feed/atom/", "/feed/json/"}
-	for n := 2; n <= (len(stamps.Posts)+49)/50; n++ {
+	for n := 2; n <= (len(items)+49)/50; n++ {
 		plan.public = append(plan.public, fmt.Sprintf("/page/%d/", n))
 	}
-	for id, p := range stamps.Posts {
+	for _, p := range items {
 		plan.public = append(plan.public, p.Path)
-		plan.admin = append(plan.admin, fmt.Sprintf("/admin/posts/%d", id))
+		plan.admin = append(plan.admin, fmt.Sprintf("/admin/posts/%d", p.ID))
 	}
 	for _, kind := range []blog.TermKind{blog.TermTag, blog.TermCategory} {
 		terms, err := s.svc.Reading.Terms(ctx, kind)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/store/query"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -85,10 +86,10 @@ func (s *Store) recordChanges(ctx context.Context, list []pendingChange) error {
 	return err
 }
 
-// PruneChanges forgets the changes recorded before t.
+// PruneChanges forgets the changes recorded before t, keeping the last
+// transaction ID of each subject they name.
 func (s *Store) PruneChanges(ctx context.Context, before time.Time) error {
-	_, err := s.q.Exec(ctx, `DELETE FROM changes WHERE at < $1`, before.Unix())
-	return err
+	return s.Atomic(ctx, func(tx blog.Tx) error { return tx.(*Store).FoldChanges(ctx, before) })
 }
 
 // FollowChanges listens for the notices of other processes' writes on a
@@ -156,7 +157,7 @@ func (s *Store) follow(ctx context.Context, self string, last *int64, apply func
 				body = ""
 			}
 		}
-		apply(decodeChange(body))
+		apply(query.DecodeChange(body))
 	}
 }
 
@@ -189,18 +190,8 @@ func (s *Store) catchUp(ctx context.Context, conn *pgx.Conn, self string, last *
 		}
 		*last = max(*last, seq)
 		if from != self {
-			c = c.Merge(decodeChange(body))
+			c = c.Merge(query.DecodeChange(body))
 		}
 	}
 	return c, rows.Err()
-}
-
-// decodeChange reads a recorded change; anything unreadable means
-// everything.
-func decodeChange(body string) blog.Change {
-	var c blog.Change
-	if json.Unmarshal([]byte(body), &c) != nil {
-		return blog.Change{All: true}
-	}
-	return c
 }

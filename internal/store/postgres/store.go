@@ -120,7 +120,12 @@ var dialect = &query.Dialect{
 	Reindex: reindex,
 	// A deleted post takes its search document with it.
 	Unindex: func(context.Context, query.DB, int64) error { return nil },
-	MapErr:  mapErr,
+	// Transactions commit in any order: a build's mark is the oldest
+	// transaction still running (pg_snapshot_xmin), and every change
+	// recorded by it or a later one is after the mark.
+	ChangeMark: "xid", MarkValue: "CAST(? AS xid8)", After: " >= CAST(? AS xid8)",
+	Position: `pg_snapshot_xmin(pg_current_snapshot())`,
+	MapErr:   mapErr,
 }
 
 var _ blog.Store = (*Store)(nil)

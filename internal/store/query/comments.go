@@ -230,13 +230,6 @@ func (t Tables) ThreadPage(ctx context.Context, postID int64, newestFirst bool, 
 	return list, total, err
 }
 
-// ReplyStamps sums up each post's approved replies: how many, their
-// latest edit and approval, and their threading.
-func (t Tables) ReplyStamps(ctx context.Context) (map[int64]string, error) {
-	return CollectMap[int64, string](ctx, t.db, `SELECT post_id, COUNT(*) || '.' || MAX(updated_at) || '.' || MAX(status_at) || '.' ||
-		SUM(parent_id) || '.' || SUM(depth) FROM comments WHERE status = 'approved' GROUP BY post_id`)
-}
-
 // EnqueueMail adds m to the outbox and sets its ID.
 func (t Tables) EnqueueMail(ctx context.Context, m *blog.Mail) error {
 	id, err := t.insert(ctx, `INSERT INTO outbox (to_addr, subject, body, attempts, next_attempt_at, last_error, created_at)

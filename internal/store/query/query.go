@@ -56,6 +56,12 @@ type Dialect struct {
 	Reindex func(ctx context.Context, db DB, cond string, args ...any) error
 	// Unindex drops a deleted post from the search index.
 	Unindex func(ctx context.Context, db DB, postID int64) error
+	// ChangeMark is the column of the changes table that orders the
+	// feed for ChangedSince, MarkValue the placeholder of a mark to
+	// store in change_marks, and After the condition, following a mark
+	// column, that keeps the marks after the bound one.
+	// Position is the expression of the feed's position now.
+	ChangeMark, MarkValue, After, Position string
 	// MapErr turns driver errors with a domain meaning (no rows, unique
 	// violations) into blog's errors.
 	MapErr func(error) error

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"folio/internal/blog"
+	"folio/internal/store/query"
 )
 
 // followInterval is how often a follower asks whether another
@@ -25,10 +26,10 @@ func (s *Store) RecordChange(ctx context.Context, origin string, c blog.Change) 
 	return err
 }
 
-// PruneChanges forgets the changes recorded before t.
+// PruneChanges forgets the changes recorded before t, keeping the last
+// seq of each subject they name.
 func (s *Store) PruneChanges(ctx context.Context, before time.Time) error {
-	_, err := s.exec(ctx, `DELETE FROM changes WHERE at < ?`, before.Unix())
-	return err
+	return s.Atomic(ctx, func(tx blog.Tx) error { return tx.(*Store).FoldChanges(ctx, before) })
 }
 
 // FollowChanges reads the feed whenever another connection (of this
@@ -117,11 +118,7 @@ func readChanges(ctx context.Context, conn *sql.Conn, self string, last int64) (
 		if from == self {
 			continue
 		}
-		var d blog.Change
-		if json.Unmarshal([]byte(body), &d) != nil {
-			d = blog.Change{All: true}
-		}
-		c = c.Merge(d)
+		c = c.Merge(query.DecodeChange(body))
 	}
 	return c, last, rows.Err()
 }

@@ -205,7 +205,11 @@ var dialect = &query.Dialect{
 		_, err := db.Exec(ctx, `DELETE FROM posts_fts WHERE rowid = ?`, id)
 		return err
 	},
-	MapErr: mapErr,
+	// One writer commits changes in seq order; AUTOINCREMENT never
+	// gives a seq twice, pruned or not.
+	ChangeMark: "seq", MarkValue: "?", After: " > ?",
+	Position: `COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)`,
+	MapErr:   mapErr,
 }
 
 // withTables returns s with the shared queries bound to it.

@@ -3,8 +3,10 @@ package sqlite_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"folio/internal/blog"
 	"folio/internal/store/migrate"
@@ -134,5 +136,39 @@ func TestPostsLayoutMigrationKeepsEverything(t *testing.T) {
 	}
 	if n, _ := st.CountComments(ctx, blog.CommentFilter{PostID: 7}); n != 0 {
 		t.Errorf("%d replies outlived their post: foreign keys are off", n)
+	}
+}
+
+// TestChangeMarkIsExact: one writer commits in seq order, so a mark
+// taken after the last write reports nothing, pruned or not, and one
+// taken before it reports exactly that write.
+func TestChangeMarkIsExact(t *testing.T) {
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	record := func(c blog.Change) {
+		if err := st.Atomic(ctx, func(tx blog.Tx) error { return tx.RecordChange(ctx, "w", c) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record(blog.Change{Posts: []int64{1}})
+	before, _ := st.ChangeMark(ctx)
+	record(blog.Change{Posts: []int64{2}, Replies: true})
+	for _, prune := range []bool{false, true} {
+		if prune {
+			if err := st.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now, _ := st.ChangeMark(ctx)
+		if c, err := st.ChangedSince(ctx, now); err != nil || !c.Empty() {
+			t.Errorf("pruned %v: since now = %+v, %v; want nothing", prune, c, err)
+		}
+		if c, err := st.ChangedSince(ctx, before); err != nil || fmt.Sprint(c.Posts) != "[2]" || !c.Replies || c.Listings {
+			t.Errorf("pruned %v: since before = %+v, %v; want post 2 and replies", prune, c, err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,5 +139,75 @@ func testFeedFromOpen(t *testing.T, st blog.Store, again func() blog.Store) {
 		}
 	case <-time.After(2 * time.Second):
 		t.Fatal("a change committed between opening and following was never heard")
+	}
+}
+
+// testChangeMarks takes a mark between two rounds of changes and checks
+// that ChangedSince reports the later round, before and after pruning
+// folds the feed into marks, and everything for a mark this feed did
+// not give (another database's, say).
+// A store may report more than what followed the mark, never less.
+func testChangeMarks(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	record := func(c blog.Change) {
+		t.Helper()
+		if err := st.Atomic(ctx, func(tx blog.Tx) error { return tx.RecordChange(ctx, "writer", c) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mark := func() string {
+		t.Helper()
+		m, err := st.ChangeMark(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	since := func(m string) blog.Change {
+		t.Helper()
+		c, err := st.ChangedSince(ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	covers := func(name string, got, want blog.Change) {
+		t.Helper()
+		if got.All {
+			t.Errorf("%s: everything changed, want %+v", name, want)
+			return
+		}
+		if merged := got.Merge(want); !slices.Equal(merged.Posts, got.Posts) || merged.Listings != got.Listings ||
+			merged.Replies != got.Replies || merged.Words != got.Words || !slices.Equal(merged.Media, got.Media) {
+			t.Errorf("%s: %+v misses some of %+v", name, got, want)
+		}
+	}
+	record(blog.Change{Posts: []int64{1}, Words: true})
+	before := mark()
+	later := blog.Change{Posts: []int64{2, 3}, Replies: true, Media: []string{"k1"}}
+	record(later)
+	record(blog.Change{Posts: []int64{3}, Listings: true})
+	want := later.Merge(blog.Change{Listings: true})
+	covers("in the feed", since(before), want)
+
+	if err := st.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	covers("pruned into marks", since(before), want)
+	// A transaction still running elsewhere may hold PostgreSQL's mark
+	// back, so only a change recorded here may be reported.
+	if c := since(mark()); c.All || len(c.Posts) > 3 {
+		t.Errorf("after the last change and pruning, ChangedSince(now) = %+v, want at most what was recorded", c)
+	}
+	record(blog.Change{Posts: []int64{9}})
+	if err := st.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	covers("pruned twice", since(before), want.Merge(blog.Change{Posts: []int64{9}}))
+	_, at, _ := strings.Cut(before, "/")
+	for _, bad := range []string{"", "not a mark", "-1", "another feed/" + at} {
+		if c := since(bad); !c.All {
+			t.Errorf("ChangedSince(%q) = %+v, want everything", bad, c)
+		}
 	}
 }

@@ -175,52 +175,6 @@ func testCommentPurge(t *testing.T, st blog.Store) {
 	}
 }
 
-func testReplyStamps(t *testing.T, st blog.Store) {
-	ctx := t.Context()
-	u := mustUser(t, st, "stamps@example.com")
-	post := mustPost(t, st, newPost(u, "stamped", t0, blog.StatusPublished))
-	quiet := mustPost(t, st, newPost(u, "quiet", t0, blog.StatusPublished))
-	stamp := func() string {
-		t.Helper()
-		all, err := st.ReplyStamps(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, ok := all[quiet.ID]; ok {
-			t.Error("a post without approved replies has a stamp")
-		}
-		return all[post.ID]
-	}
-	a := mustComment(t, st, newComment(post, "a", blog.CommentApproved, t0))
-	b := mustComment(t, st, newComment(post, "b", blog.CommentPending, t0.Add(time.Minute)))
-	mustComment(t, st, newComment(quiet, "q", blog.CommentSpam, t0))
-	seen := map[string]string{}
-	step := func(name string, changes bool) {
-		t.Helper()
-		s := stamp()
-		if s == "" {
-			t.Fatalf("%s: no stamp", name)
-		}
-		if prev, dup := seen[s]; dup == changes {
-			t.Errorf("%s: stamp %q (after %q); want it to change: %v", name, s, prev, changes)
-		}
-		seen[s] = name
-	}
-	step("one approved", true)
-	b.Body = "edited while held"
-	st.UpdateComment(ctx, b)
-	step("a held reply edited", false)
-	b.Status, b.StatusAt = blog.CommentApproved, t0.Add(time.Hour)
-	st.UpdateComment(ctx, b)
-	step("a second approved", true)
-	a.Body, a.UpdatedAt = "edited", t0.Add(2*time.Hour)
-	st.UpdateComment(ctx, a)
-	step("an approved reply edited", true)
-	b.ParentID, b.Depth = a.ID, 1
-	st.UpdateComment(ctx, b)
-	step("a reply moved in the thread", true)
-}
-
 // testThreadPage pages a post's thread by its top-level replies, with
 // every approved answer under them, orphans of replies that are not
 // approved counted as top-level, and held replies left out.

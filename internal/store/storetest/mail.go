@@ -38,6 +38,3 @@ func testOutbox(t *testing.T, st blog.Store) {
 		t.Errorf("after DeleteMail %d due", len(due))
 	}
 }
-
-// testReplyStamps checks that a post's stamp changes with every change
-// readers see in its approved replies, and only then.

@@ -32,7 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"TermStore", []test{{"Terms", testTerms}}},
 		{"SettingStore", []test{{"Settings", testSettings}}},
 		{"AddressStore", []test{{"Addresses", testAddresses}}},
-		{"CommentStore", []test{{"Comments", testComments}, {"Purge", testCommentPurge}, {"ReplyStamps", testReplyStamps},
+		{"CommentStore", []test{{"Comments", testComments}, {"Purge", testCommentPurge},
 			{"ThreadPage", testThreadPage}}},
 		{"MailStore", []test{{"Outbox", testOutbox}}},
 		{"Searcher", []test{{"Search", testSearch}, {"SearchWindow", testSearchWindow}}},
@@ -54,6 +54,10 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ChangeFeed", func(t *testing.T) {
 		st, again := open(t)
 		testChangeFeed(t, st, again)
+	})
+	t.Run("ChangeMarks", func(t *testing.T) {
+		st, _ := open(t)
+		testChangeMarks(t, st)
 	})
 	t.Run("ChangeFeedFromOpen", func(t *testing.T) {
 		st, again := open(t)
