@@ -157,18 +157,28 @@ func sameLists(a, b *Post) bool {
 		slices.EqualFunc(a.Tags, b.Tags, sameTerm) && slices.EqualFunc(a.Categories, b.Categories, sameTerm)
 }
 
-// settle ends a write to post id that was in state before: when the
+// settle ends a write to post id that was in state before, keeping its
+// addresses (see keepAddress), and returns the change readers see.
+func (c *core) settle(ctx context.Context, tx Tx, id int64, before postState) (Change, error) {
+	after, err := c.keepAddress(ctx, tx, id, before)
+	if err != nil {
+		return Change{}, err
+	}
+	return postAfter(ctx, tx, id, before, after), nil
+}
+
+// keepAddress ends a write to post id that was in state before: when the
 // write moved a published item to another address, or took it off the
 // site, its address until now is kept as an old address of the item, so
 // it answers 301 with wherever the item is next; the address it lives at
 // now is no longer anyone's old address, since a live item wins. It
-// returns the change readers see.
-func (c *core) settle(ctx context.Context, tx Tx, id int64, before postState) (Change, error) {
+// returns the item as it is now (nil once deleted).
+func (c *core) keepAddress(ctx context.Context, tx Tx, id int64, before postState) (*Post, error) {
 	after, err := tx.Post(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		after = nil
 	} else if err != nil {
-		return Change{}, err
+		return nil, err
 	}
 	st := c.current()
 	var was, now string
@@ -182,15 +192,15 @@ func (c *core) settle(ctx context.Context, tx Tx, id int64, before postState) (C
 	}
 	if was != "" && was != now && after != nil {
 		if err := tx.SetAddress(ctx, Address{Path: was, PostID: id, CreatedAt: c.stamp()}); err != nil {
-			return Change{}, fmt.Errorf("keep the old address %s: %w", was, err)
+			return nil, fmt.Errorf("keep the old address %s: %w", was, err)
 		}
 	}
 	if now != "" {
 		if err := tx.DeleteAddress(ctx, now); err != nil {
-			return Change{}, err
+			return nil, err
 		}
 	}
-	return postAfter(ctx, tx, id, before, after), nil
+	return after, nil
 }
 
 // Subjects names what c changed, one word each ("all", "listings",

@@ -246,7 +246,8 @@ func (im *Importer) Post(key string, in PostInput, termIDs []int64) (*Post, erro
 	if err != nil {
 		return nil, err
 	}
-	in.Tags, in.Categories = nil, nil
+	// The terms are saved with the item, which indexes it once with them.
+	in.Tags, in.Categories, in.termIDs = nil, nil, append([]int64{}, termIDs...)
 	if in.Slug != "" {
 		// A slug another item already took gets a number, as WordPress
 		// does; the item's old address redirects to the new one.
@@ -275,12 +276,9 @@ func (im *Importer) Post(key string, in PostInput, termIDs []int64) (*Post, erro
 	if err != nil {
 		return nil, &ItemError{Name: name, Err: err}
 	}
-	if err := im.tx.SetPostTerms(im.ctx, p.ID, termIDs); err != nil {
-		return nil, err
-	}
-	// Imports change everything; settle keeps the address a renamed
-	// item had.
-	if _, err := im.m.settle(im.ctx, im.tx, p.ID, before); err != nil {
+	// Imports change everything, so only the address a renamed item
+	// had is kept.
+	if _, err := im.m.keepAddress(im.ctx, im.tx, p.ID, before); err != nil {
 		return nil, err
 	}
 	im.Report.count(string(in.Kind), id == 0)

@@ -179,6 +179,9 @@ type PostInput struct {
 	// a save after that, by anyone, refuses this one with an
 	// *EditConflictError rather than overwrite it. Zero skips the check.
 	LoadedAt time.Time
+	// termIDs, set by an import, are the item's terms as they are,
+	// in place of Tags and Categories.
+	termIDs []int64
 }
 
 // EditConflictError refuses a save made from an editor that was opened

@@ -438,8 +438,11 @@ func isDigits(s string) bool {
 }
 
 // resolveTerms finds the terms named in the input: tags are created when
-// new, categories must exist.
+// new, categories must exist. An import's terms are taken as given.
 func resolveTerms(ctx context.Context, tx TermStore, in PostInput, v *ValidationError) ([]int64, error) {
+	if in.termIDs != nil {
+		return in.termIDs, nil
+	}
 	var ids []int64
 	seen := map[int64]bool{}
 	add := func(id int64) {

@@ -123,7 +123,27 @@ func modernize(s string) string {
 	})
 }
 
-var spaces = regexp.MustCompile(`\s+`)
+// collapseSpace turns each run of the whitespace regexp's \s matches
+// (tab, newline, form feed, carriage return, space) into one space, in
+// one pass: the regexp took a fifth of an import's time on long posts.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	run := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\t', '\n', '\f', '\r', ' ':
+			if !run {
+				b.WriteByte(' ')
+			}
+			run = true
+		default:
+			b.WriteByte(c)
+			run = false
+		}
+	}
+	return b.String()
+}
 
 // notProse matches what a summary leaves out: code blocks, the "#" of
 // heading anchors, footnote marks and the footnotes themselves.
@@ -133,7 +153,7 @@ var notProse = regexp.MustCompile(`(?s)<pre[ >].*?</pre>|<a class="anchor"[^>]*>
 func (p *Posts) Text(fragment string) string {
 	// Block ends become spaces so words of adjacent paragraphs stay apart.
 	fragment = strings.NewReplacer("</p>", " </p>", "</li>", " </li>", "<br>", " ", "</h", " </h").Replace(fragment)
-	return strings.TrimSpace(spaces.ReplaceAllString(html.UnescapeString(p.strip.Sanitize(fragment)), " "))
+	return strings.TrimSpace(collapseSpace(html.UnescapeString(p.strip.Sanitize(fragment))))
 }
 
 // postElements is the post sanitizer's allow-list, element by element:
