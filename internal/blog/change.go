@@ -116,6 +116,8 @@ func postAfter(ctx context.Context, posts PostStore, id int64, before postState,
 			return everything
 		}
 	}
+	// Words is always set: a post's own writes say so, which tells them
+	// from a reply's (the reply memo keeps posts through those).
 	// Pages showing the post as the previous or next one show it, so
 	// its ID drops them; when it moved, the posts beside it before and
 	// after get new neighbours.

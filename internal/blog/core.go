@@ -33,6 +33,9 @@ type core struct {
 	frozen bool
 	counts sync.Map // a PostFilter without limit and offset, as %v → int
 
+	// replyTo keeps the posts replies are sent to.
+	replyTo postMemo
+
 	mu     sync.RWMutex
 	site   Settings
 	secret []byte
@@ -122,7 +125,11 @@ func (c *core) write(ctx context.Context, fn func(tx Tx) (Change, error)) error 
 
 // changed tells this process's caches about a committed change.
 func (c *core) changed(ch Change) {
-	if c.onChange != nil && !ch.Empty() {
+	if ch.Empty() {
+		return
+	}
+	c.replyTo.drop(ch)
+	if c.onChange != nil {
 		c.onChange(ch)
 	}
 }

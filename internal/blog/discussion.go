@@ -123,7 +123,7 @@ func (s *Discussion) SubmitComment(ctx context.Context, in CommentInput) (*Comme
 	}
 	st := s.current()
 	d := st.Discussion
-	post, err := s.posts.Post(ctx, in.PostID)
+	post, err := s.replyTo.post(ctx, s.posts, in.PostID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !post.Visible()) {
 		return nil, ErrNotFound
 	}
