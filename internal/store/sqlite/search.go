@@ -56,6 +56,65 @@ func ftsQuery(q blog.SearchQuery) string {
 	return "{title lede body tags} : (" + out + ")"
 }
 
+// rankQuery is what ranks q's matches when it holds a phrase: its
+// wanted words, each on its own and all required, over the text
+// columns. BM25 counts, once a query, the items holding each phrase of
+// its MATCH, which for a phrase means checking the positions of its
+// words in every item holding them; a lone word's count costs a
+// fraction of that. "" without a phrase: q's own MATCH ranks it.
+func rankQuery(q blog.SearchQuery) string {
+	var words []string
+	phrase := false
+	for _, t := range q.Terms {
+		if t.Exclude {
+			continue
+		}
+		ws := strings.Fields(t.Text)
+		phrase = phrase || len(ws) > 1
+		for i, w := range ws {
+			w = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+			if t.Prefix && i == len(ws)-1 {
+				w += "*"
+			}
+			words = append(words, w)
+		}
+	}
+	if !phrase {
+		return ""
+	}
+	return "{title lede body tags} : (" + strings.Join(words, " ") + ")"
+}
+
+// rankedBy returns a page of the matches of match from rowid from on,
+// ranked by rank's BM25: the matches, then rank's order of its own
+// (which hold them all), kept to them. One statement holding both
+// MATCHes has SQLite look each match up again in the index.
+func rankedBy(ctx context.Context, db query.DB, match, rank string, from int64, limit, offset int) ([]int64, error) {
+	ids, err := query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND rowid >= ?`, match, from)
+	if err != nil {
+		return nil, err
+	}
+	in := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		in[id] = true
+	}
+	var page []int64
+	skip := offset
+	err = db.Each(ctx, func(r query.Scanner) error {
+		var id int64
+		if err := r.Scan(&id); err != nil || !in[id] || len(page) == limit {
+			return err
+		}
+		if skip > 0 {
+			skip--
+			return nil
+		}
+		page = append(page, id)
+		return nil
+	}, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND rowid >= ? ORDER BY `+rankSQL, rank, from)
+	return page, err
+}
+
 // publishedQuery is ftsQuery kept to published items, by the index's
 // status column.
 func publishedQuery(q blog.SearchQuery) string { return "status : published AND " + ftsQuery(q) }
@@ -75,7 +134,7 @@ func (s *Store) SearchAll(ctx context.Context, q blog.SearchQuery) ([]int64, err
 // query.SearchWindow, else the most recent that many, the older ones
 // following newest first.
 func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHit, int, error) {
-	match := publishedQuery(q)
+	match, rank := publishedQuery(q), rankQuery(q)
 	// Counting stops at blog.MaxSearchTotal: past that a reader refines
 	// the query rather than paging, and an exact count of a word in every
 	// post would cost a second pass over them all.
@@ -96,6 +155,9 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 			return id, err
 		},
 		Ranked: func(ctx context.Context, from int64, limit, offset int) ([]int64, error) {
+			if rank != "" {
+				return rankedBy(ctx, db, match, rank, from, limit, offset)
+			}
 			return query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND rowid >= ?
 				ORDER BY `+rankSQL+` LIMIT ? OFFSET ?`, match, from, limit, offset)
 		},

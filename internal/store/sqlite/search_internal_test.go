@@ -1,0 +1,23 @@
+package sqlite
+
+import (
+	"testing"
+
+	"folio/internal/blog"
+)
+
+func TestRankQuery(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"garden", ""},
+		{"garden shed", ""},
+		{"garden -weeds", ""},
+		{`"garden shed"`, `{title lede body tags} : ("garden" "shed")`},
+		{`"garden shed" roses -weeds`, `{title lede body tags} : ("garden" "shed" "roses")`},
+		{`-"garden shed" roses`, ""},
+	}
+	for _, tt := range tests {
+		if got := rankQuery(blog.ParseSearch(tt.in)); got != tt.want {
+			t.Errorf("rankQuery(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
