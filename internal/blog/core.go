@@ -29,10 +29,6 @@ type core struct {
 	// mailSoon is set when a write queued e-mail a person waits for.
 	mailSoon atomic.Bool
 
-	// frozen: counts keeps each listing's count (see Options.Frozen).
-	frozen bool
-	counts sync.Map // a PostFilter without limit and offset, as %v → int
-
 	// replyTo keeps the posts replies are sent to.
 	replyTo postMemo
 

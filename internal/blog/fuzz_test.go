@@ -126,3 +126,18 @@ func FuzzParseScopes(f *testing.F) {
 		}
 	})
 }
+
+// FuzzShownInFull checks that a listing shows a post whole exactly when
+// its text has no more words than a summary, as strings.Fields counts
+// them.
+func FuzzShownInFull(f *testing.F) {
+	for _, seed := range []string{"", "one", strings.Repeat("word ", 55), strings.Repeat("word ", 56), " \u00a0x\u2003y\n", "\xff \xfe"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		p := &blog.Post{BodyHTML: "<p>x</p>", BodyText: text}
+		if got, want := p.ShownInFull(), len(strings.Fields(text)) <= 55; got != want {
+			t.Fatalf("ShownInFull(%q) = %v, want %v", text, got, want)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package blog
 import (
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Kind tells a dated post from a static page.
@@ -113,7 +114,27 @@ func (p *Post) HasMore() bool { return p.ExcerptHTML != "" }
 // with a link to continue: it has no lede or <!--more--> and its text is
 // no longer than a summary.
 func (p *Post) ShownInFull() bool {
-	return p.Lede == "" && !p.HasMore() && p.BodyHTML != "" && len(strings.Fields(p.BodyText)) <= summaryWords
+	return p.Lede == "" && !p.HasMore() && p.BodyHTML != "" && fewWords(p.BodyText, summaryWords)
+}
+
+// fewWords reports whether text has at most n words, as strings.Fields
+// splits them, reading no further than the word after the nth: a
+// listing asks it of every long post it shows.
+func fewWords(text string, n int) bool {
+	words, inWord := 0, false
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			inWord = false
+			continue
+		}
+		if !inWord {
+			if words++; words > n {
+				return false
+			}
+			inWord = true
+		}
+	}
+	return true
 }
 
 // PostFilter selects posts for a listing. Zero fields do not filter.

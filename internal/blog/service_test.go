@@ -18,6 +18,7 @@ import (
 
 type fixture struct {
 	svc     *blog.Services
+	store   *sqlite.Store
 	clock   *testkit.Clock
 	admin   *blog.User
 	changes int
@@ -31,7 +32,7 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	f := &fixture{clock: testkit.NewClock(time.Date(2015, 11, 28, 12, 0, 0, 0, time.UTC))}
+	f := &fixture{store: st, clock: testkit.NewClock(time.Date(2015, 11, 28, 12, 0, 0, 0, time.UTC))}
 	f.svc, err = blog.New(tb.Context(), st, blog.Options{Words: locale.MustLoad(),
 		Now: f.clock.Now, Renderer: markdown.NewPosts(), CommentRenderer: markdown.NewComments(), Hasher: testkit.Hasher(),
 		OnChange: func(c blog.Change) { f.changes++; f.last = c },

@@ -56,10 +56,11 @@ type Options struct {
 	// OnChange, when set, is called after every committed write that can
 	// change what readers see, with what it changed.
 	OnChange func(Change)
-	// Frozen reads the site as of one moment (folio build): a listing's
-	// count is kept once found, since the thousand pages of a long
-	// archive each count the same posts. What changes meanwhile reaches
-	// the next build, as its pages do.
+	// Frozen reads the site as of one moment (folio build): readers'
+	// lists and lookups come from every published item, read once on
+	// the first and kept in memory, since a build's thousands of pages
+	// each list them. What changes meanwhile reaches the next build, as
+	// its pages do.
 	Frozen bool
 }
 
@@ -84,8 +85,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	if opts.Renderer == nil || opts.Hasher == nil || opts.Words == nil {
 		return nil, errors.New("blog: New needs a Renderer, a Hasher and Words")
 	}
-	c := &core{tx: st, settings: st, feed: st, now: opts.Now, onChange: opts.OnChange, origin: newOrigin(), words: opts.Words,
-		frozen: opts.Frozen}
+	c := &core{tx: st, settings: st, feed: st, now: opts.Now, onChange: opts.OnChange, origin: newOrigin(), words: opts.Words}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -94,7 +94,12 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 	}
 	w := &Writing{core: c, posts: st, revisions: st, media: st, search: st, renderer: opts.Renderer}
 	library := &Library{core: c, media: st, posts: st, maker: opts.Pictures}
-	discussion := &Discussion{core: c, comments: st, posts: st, renderer: opts.CommentRenderer, spam: opts.SpamChecker}
+	var readPosts PostStore = st
+	var readReplies CommentStore = st
+	if opts.Frozen {
+		readPosts, readReplies = newSnapshot(st), newReplySnapshot(st)
+	}
+	discussion := &Discussion{core: c, comments: readReplies, posts: st, renderer: opts.CommentRenderer, spam: opts.SpamChecker}
 	fed := &Federation{core: c, store: st, users: st, posts: st, hits: st, renderer: opts.CommentRenderer,
 		fediverse: opts.Fediverse, discussion: discussion, allowHTTP: opts.FederateOverHTTP}
 	w.fed, discussion.fed = fed, fed
@@ -103,7 +108,7 @@ func New(ctx context.Context, st Store, opts Options) (*Services, error) {
 		Accounts: &Accounts{core: c, users: st, sessions: st, hits: st, hasher: opts.Hasher,
 			factors: st, tokens: st, codes: opts.Codes, passkeys: opts.Passkeys},
 		Writing: w,
-		Reading: &Reading{core: c, posts: st, terms: st, users: st, comments: st, search: st, redirects: st,
+		Reading: &Reading{core: c, posts: readPosts, terms: st, users: st, comments: readReplies, search: st, redirects: st,
 			addresses: st, searching: make(chan struct{}, searchesAtOnce)},
 		Discussion: discussion,
 		Outbox:     &Outbox{core: c, mail: st, mailer: opts.Mailer},

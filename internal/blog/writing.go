@@ -90,29 +90,10 @@ func adminSearch(raw string) SearchQuery {
 	return q
 }
 
-// count returns how many posts match f, ignoring its limit and offset;
-// a frozen core counts each filter once.
-func (c *core) count(ctx context.Context, posts PostStore, f PostFilter) (int, error) {
-	if !c.frozen {
-		return posts.CountPosts(ctx, f)
-	}
-	all := f
-	all.Limit, all.Offset = 0, 0
-	key := fmt.Sprintf("%+v", all)
-	if n, ok := c.counts.Load(key); ok {
-		return n.(int), nil
-	}
-	n, err := posts.CountPosts(ctx, f)
-	if err == nil {
-		c.counts.Store(key, n)
-	}
-	return n, err
-}
-
 // list returns the posts matching f, decorated, and how many match in
 // all.
 func (c *core) list(ctx context.Context, posts PostStore, f PostFilter) ([]*Post, int, error) {
-	total, err := c.count(ctx, posts, f)
+	total, err := posts.CountPosts(ctx, f)
 	if err != nil {
 		return nil, 0, fmt.Errorf("count posts: %w", err)
 	}

@@ -139,6 +139,10 @@ type Lang struct {
 	tag   language.Tag
 	loc   *i18n.Localizer
 	names names
+	// plain keeps the messages said without values, by ID: every page
+	// says its labels, and localizing one costs more than the page's
+	// other text.
+	plain sync.Map
 }
 
 // Tag returns the language's BCP 47 tag, e.g. "de".
@@ -171,6 +175,14 @@ func (l *Lang) N(id string, n int, pairs ...any) string {
 }
 
 func (l *Lang) say(id string, count any, pairs []any) string {
+	if count == nil && len(pairs) == 0 {
+		if s, ok := l.plain.Load(id); ok {
+			return s.(string)
+		}
+		s := l.localize(id, map[string]any{}, nil)
+		l.plain.Store(id, s)
+		return s
+	}
 	data := make(map[string]any, len(pairs)/2+1)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if k, ok := pairs[i].(string); ok {
@@ -183,6 +195,12 @@ func (l *Lang) say(id string, count any, pairs []any) string {
 		// A message counting something names its number Count.
 		count = c
 	}
+	return l.localize(id, data, count)
+}
+
+// localize says message id with its values, or the ID when the catalogs
+// lack it.
+func (l *Lang) localize(id string, data map[string]any, count any) string {
 	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
 	if s == "" && err != nil {
 		return id
