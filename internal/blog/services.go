@@ -56,10 +56,10 @@ type Options struct {
 	// OnChange, when set, is called after every committed write that can
 	// change what readers see, with what it changed.
 	OnChange func(Change)
-	// Frozen reads the site as of one moment (folio build): readers'
-	// lists and lookups come from every published item, read once on
-	// the first and kept in memory, since a build's thousands of pages
-	// each list them. What changes meanwhile reaches the next build, as
+	// Frozen reads the site for a build: once a build has asked more
+	// than a few pages' worth, readers' lists and lookups come from
+	// every published item and approved reply, read once and kept in
+	// memory, since a build's thousands of pages each list them. What changes meanwhile reaches the next build, as
 	// its pages do.
 	Frozen bool
 }

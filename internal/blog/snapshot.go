@@ -8,17 +8,19 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // snapshot is the PostStore of a frozen site (folio build): every
-// published post and page, read from the store in two queries on the
-// first lookup and kept in memory, so that the tens of thousands of
-// pages of a build list, count and find their posts without a query
-// each. Its lists keep the store's own order, so a listing here is the
+// published post and page, read from the store in two queries once it
+// has been asked snapshotAfter questions and kept in memory, so that
+// the tens of thousands of pages of a build list, count and find their
+// posts without a query each. Its lists keep the store's own order, so a listing here is the
 // store's listing. What it does not hold (items not published, title
 // searches, writes) it passes to the store.
 type snapshot struct {
 	PostStore
+	warmth
 	once sync.Once
 	err  error
 	// all is every published item, newest first as the store lists
@@ -32,6 +34,18 @@ type snapshot struct {
 	place            map[int64]int // a post's place in posts
 	lists            sync.Map      // a filter's items, by the filter without limit and offset (%+v)
 }
+
+// snapshotAfter is how many questions a snapshot passes to the store
+// before it reads the site: reading it whole costs what a few thousand
+// page queries do, so a build rendering a few pages again (after one
+// edit) asks the store, and a full build soon holds the site.
+var snapshotAfter int64 = 1000
+
+// warmth counts the questions a snapshot was asked.
+type warmth struct{ asked atomic.Int64 }
+
+// warm counts a question and reports whether the snapshot answers it.
+func (w *warmth) warm() bool { return w.asked.Add(1) > snapshotAfter }
 
 func newSnapshot(posts PostStore) *snapshot { return &snapshot{PostStore: posts} }
 
@@ -188,6 +202,9 @@ func (s *snapshot) Posts(ctx context.Context, f PostFilter) ([]*Post, error) {
 	if !holds(f) {
 		return s.PostStore.Posts(ctx, f)
 	}
+	if !s.warm() {
+		return s.PostStore.Posts(ctx, f)
+	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
@@ -211,6 +228,9 @@ func (s *snapshot) CountPosts(ctx context.Context, f PostFilter) (int, error) {
 	if !holds(f) {
 		return s.PostStore.CountPosts(ctx, f)
 	}
+	if !s.warm() {
+		return s.PostStore.CountPosts(ctx, f)
+	}
 	if err := s.load(ctx); err != nil {
 		return 0, err
 	}
@@ -219,6 +239,9 @@ func (s *snapshot) CountPosts(ctx context.Context, f PostFilter) (int, error) {
 
 // Post returns a published item from memory, any other from the store.
 func (s *snapshot) Post(ctx context.Context, id int64) (*Post, error) {
+	if !s.warm() {
+		return s.PostStore.Post(ctx, id)
+	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
@@ -231,6 +254,9 @@ func (s *snapshot) Post(ctx context.Context, id int64) (*Post, error) {
 // PostBySlug returns a published item from memory, any other from the
 // store.
 func (s *snapshot) PostBySlug(ctx context.Context, kind Kind, slug string) (*Post, error) {
+	if !s.warm() {
+		return s.PostStore.PostBySlug(ctx, kind, slug)
+	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
@@ -243,6 +269,9 @@ func (s *snapshot) PostBySlug(ctx context.Context, kind Kind, slug string) (*Pos
 // AdjacentPost returns the published post next to a published p from
 // memory; other questions go to the store.
 func (s *snapshot) AdjacentPost(ctx context.Context, p *Post, f PostFilter, older bool) (*Post, error) {
+	if !s.warm() {
+		return s.PostStore.AdjacentPost(ctx, p, f, older)
+	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
@@ -262,10 +291,12 @@ func (s *snapshot) AdjacentPost(ctx context.Context, p *Post, f PostFilter, olde
 }
 
 // replySnapshot is the CommentStore of a frozen site: every approved
-// reply, read on the first question, for the threads and reply feeds of
-// a build's pages. Other questions go to the store.
+// reply, read once it has been asked snapshotAfter questions, for the
+// threads and reply feeds of a build's pages. Other questions go to the
+// store.
 type replySnapshot struct {
 	CommentStore
+	warmth
 	once     sync.Once
 	err      error
 	all      []*Comment           // approved, oldest first
@@ -331,6 +362,9 @@ func (s *replySnapshot) Comments(ctx context.Context, f CommentFilter) ([]*Comme
 	if len(f.Statuses) != 1 || f.Statuses[0] != CommentApproved || !reflect.DeepEqual(f, plain) {
 		return s.CommentStore.Comments(ctx, f)
 	}
+	if !s.warm() {
+		return s.CommentStore.Comments(ctx, f)
+	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
@@ -355,7 +389,7 @@ func (s *replySnapshot) Comments(ctx context.Context, f CommentFilter) ([]*Comme
 // reply not approved) of the page, every approved answer under them,
 // oldest first, at most MaxThreadRows.
 func (s *replySnapshot) ThreadPage(ctx context.Context, postID int64, newestFirst bool, limit, offset int) ([]*Comment, int, error) {
-	if limit <= 0 {
+	if limit <= 0 || !s.warm() {
 		return s.CommentStore.ThreadPage(ctx, postID, newestFirst, limit, offset)
 	}
 	if err := s.load(ctx); err != nil {

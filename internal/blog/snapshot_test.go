@@ -21,6 +21,7 @@ import (
 // items not published, pages in menu order and replies whose parent
 // is not approved.
 func TestFrozenReadsAsTheStore(t *testing.T) {
+	defer blog.AnswerFromSnapshots()()
 	f := newReplyFixture(t)
 	ctx := t.Context()
 	if _, err := f.svc.Site.SaveSettings(ctx, f.admin, blog.SettingsInput{"posts_per_page": "3", "feed_items": "4",

@@ -1,0 +1,10 @@
+package blog
+
+// AnswerFromSnapshots makes a frozen site's snapshots answer from the
+// first question, for tests comparing them with the store, and returns
+// the function that restores the threshold.
+func AnswerFromSnapshots() (restore func()) {
+	was := snapshotAfter
+	snapshotAfter = 0
+	return func() { snapshotAfter = was }
+}
