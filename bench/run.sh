@@ -54,7 +54,14 @@ for N in $SIZES; do
 
 	# Static copy, served by nginx.
 	t0=$(date +%s%N)
-	"$F" build --data "$data" --out "$WORK/out-$N" >/dev/null
+	# The full build's peak memory, where GNU time is installed.
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f %M -o "$WORK/build-rss-$N" "$F" build --data "$data" --out "$WORK/out-$N" >/dev/null
+		build_rss="$(( $(cat "$WORK/build-rss-$N") / 1024 )) MiB"
+	else
+		"$F" build --data "$data" --out "$WORK/out-$N" >/dev/null
+		build_rss="not measured (no /usr/bin/time)"
+	fi
 	build_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
 	# The same with .gz and .br siblings of every text file.
 	t0=$(date +%s%N)
@@ -138,6 +145,6 @@ CONF
 		hugo_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
 	fi
 	echo
-	echo "- folio build: ${build_s} s full (${build_pc_s} s with --precompress), ${rebuild_s} s after editing one post; Hugo build of the same content: ${hugo_s} s"
+	echo "- folio build: ${build_s} s full (${build_pc_s} s with --precompress), ${rebuild_s} s after editing one post, peak RSS of the full build ${build_rss}; Hugo build of the same content: ${hugo_s} s"
 	echo "- start-up to the first served page: ${startup_ms} ms; folio RSS after the runs: ${rss} MiB"
 done
