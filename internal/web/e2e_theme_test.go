@@ -278,9 +278,16 @@ func TestLighthouseReaderPages(t *testing.T) {
 	errs := make([]error, len(runs))
 	judge := func(i int) {
 		out, err := exec.Command("bash", script, runs[i].url).CombinedOutput()
-		verdicts[i], _, _ = strings.Cut(string(out), "\n")
-		if err != nil {
-			errs[i] = fmt.Errorf("%v\n%s", err, out)
+		// The verdict line, after whatever the judge's first-use install
+		// printed.
+		for line := range strings.Lines(string(out)) {
+			if strings.HasPrefix(line, "PASS lighthouse") || strings.HasPrefix(line, "FAIL lighthouse") {
+				verdicts[i] = strings.TrimSpace(line)
+				break
+			}
+		}
+		if err != nil || verdicts[i] == "" {
+			errs[i] = fmt.Errorf("no verdict (%v):\n%s", err, out)
 		}
 	}
 	judge(0)
