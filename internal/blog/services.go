@@ -59,8 +59,8 @@ type Options struct {
 	// Frozen reads the site for a build: once a build has asked more
 	// than a few pages' worth, readers' lists and lookups come from
 	// every published item and approved reply, read once and kept in
-	// memory, since a build's thousands of pages each list them. What changes meanwhile reaches the next build, as
-	// its pages do.
+	// memory, since a build's thousands of pages each list them. What
+	// changes meanwhile reaches the next build, as its pages do.
 	Frozen bool
 }
 

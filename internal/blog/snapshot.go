@@ -15,9 +15,9 @@ import (
 // published post and page, read from the store in two queries once it
 // has been asked snapshotAfter questions and kept in memory, so that
 // the tens of thousands of pages of a build list, count and find their
-// posts without a query each. Its lists keep the store's own order, so a listing here is the
-// store's listing. What it does not hold (items not published, title
-// searches, writes) it passes to the store.
+// posts without a query each. Its lists keep the store's own order, so
+// a listing here is the store's listing. What it does not hold (items
+// not published, title searches, writes) it passes to the store.
 type snapshot struct {
 	PostStore
 	warmth
@@ -199,20 +199,13 @@ func (s *snapshot) matching(f PostFilter) []*Post {
 
 // Posts returns the published items matching f from memory.
 func (s *snapshot) Posts(ctx context.Context, f PostFilter) ([]*Post, error) {
-	if !holds(f) {
-		return s.PostStore.Posts(ctx, f)
-	}
-	if !s.warm() {
+	if !holds(f) || !s.warm() {
 		return s.PostStore.Posts(ctx, f)
 	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
-	list := s.matching(f)
-	list = list[min(max(f.Offset, 0), len(list)):]
-	if f.Limit > 0 {
-		list = list[:min(f.Limit, len(list))]
-	}
+	list := page(s.matching(f), f.Limit, f.Offset)
 	if len(list) == 0 {
 		return nil, nil // as the stores answer
 	}
@@ -225,10 +218,7 @@ func (s *snapshot) Posts(ctx context.Context, f PostFilter) ([]*Post, error) {
 
 // CountPosts counts the published items matching f from memory.
 func (s *snapshot) CountPosts(ctx context.Context, f PostFilter) (int, error) {
-	if !holds(f) {
-		return s.PostStore.CountPosts(ctx, f)
-	}
-	if !s.warm() {
+	if !holds(f) || !s.warm() {
 		return s.PostStore.CountPosts(ctx, f)
 	}
 	if err := s.load(ctx); err != nil {
@@ -359,10 +349,7 @@ func page[T any](list []T, limit, offset int) []T {
 // from memory.
 func (s *replySnapshot) Comments(ctx context.Context, f CommentFilter) ([]*Comment, error) {
 	plain := CommentFilter{PostID: f.PostID, Statuses: f.Statuses, Limit: f.Limit, Offset: f.Offset, NewestFirst: f.NewestFirst}
-	if len(f.Statuses) != 1 || f.Statuses[0] != CommentApproved || !reflect.DeepEqual(f, plain) {
-		return s.CommentStore.Comments(ctx, f)
-	}
-	if !s.warm() {
+	if len(f.Statuses) != 1 || f.Statuses[0] != CommentApproved || !reflect.DeepEqual(f, plain) || !s.warm() {
 		return s.CommentStore.Comments(ctx, f)
 	}
 	if err := s.load(ctx); err != nil {

@@ -287,7 +287,7 @@ func TestLighthouseReaderPages(t *testing.T) {
 			}
 		}
 		if err != nil || verdicts[i] == "" {
-			errs[i] = fmt.Errorf("no verdict (%v):\n%s", err, out)
+			errs[i] = fmt.Errorf("judge: %v, verdict %q:\n%s", err, verdicts[i], out)
 		}
 	}
 	judge(0)
