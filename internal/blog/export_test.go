@@ -8,3 +8,9 @@ func AnswerFromSnapshots() (restore func()) {
 	snapshotAfter = 0
 	return func() { snapshotAfter = was }
 }
+
+// Shown drops from p what a build's snapshot does not hold.
+func Shown(p *Post) { shown(p) }
+
+// ShownReply drops from c what a build's snapshot does not hold.
+func ShownReply(c *Comment) { shownReply(c) }

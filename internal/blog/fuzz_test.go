@@ -129,15 +129,21 @@ func FuzzParseScopes(f *testing.F) {
 
 // FuzzShownInFull checks that a listing shows a post whole exactly when
 // its text has no more words than a summary, as strings.Fields counts
-// them.
+// them, and answers the same of the post a build's snapshot holds.
 func FuzzShownInFull(f *testing.F) {
 	for _, seed := range []string{"", "one", strings.Repeat("word ", 55), strings.Repeat("word ", 56), " \u00a0x\u2003y\n", "\xff \xfe"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		p := &blog.Post{BodyHTML: "<p>x</p>", BodyText: text}
-		if got, want := p.ShownInFull(), len(strings.Fields(text)) <= 55; got != want {
+		want := len(strings.Fields(text)) <= 55
+		if got := p.ShownInFull(); got != want {
 			t.Fatalf("ShownInFull(%q) = %v, want %v", text, got, want)
+		}
+		// A build's snapshot keeps only the start of the text.
+		blog.Shown(p)
+		if got := p.ShownInFull(); got != want || !strings.HasPrefix(text, p.BodyText) {
+			t.Fatalf("ShownInFull of the snapshot's %q (of %q) = %v, want %v", p.BodyText, text, got, want)
 		}
 	})
 }

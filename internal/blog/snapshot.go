@@ -7,8 +7,11 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 )
 
 // snapshot is the PostStore of a frozen site (folio build): every
@@ -59,6 +62,9 @@ func (s *snapshot) load(ctx context.Context) error {
 		if s.menu, s.err = s.PostStore.Posts(ctx, PostFilter{Kind: KindPage, Statuses: pub, ByMenuOrder: true}); s.err != nil {
 			return
 		}
+		for _, p := range s.all {
+			shown(p)
+		}
 		s.byID = make(map[int64]*Post, len(s.all))
 		s.bySlug = map[Kind]map[string]*Post{KindPost: {}, KindPage: {}}
 		s.byTerm, s.byAuthor = map[int64][]*Post{}, map[int64][]*Post{}
@@ -86,6 +92,43 @@ func (s *snapshot) load(ctx context.Context) error {
 		}
 	})
 	return s.err
+}
+
+// shown drops what no public page shows from a post the snapshot holds:
+// its Markdown, and its plain text past the word that decides whether
+// listings show it in full. At 10,000 posts the two are more than half
+// of the snapshot's text.
+func shown(p *Post) {
+	p.Body = ""
+	// A copy, so that the whole text is not kept for its start.
+	p.BodyText = strings.Clone(wordsBefore(p.BodyText, summaryWords+1))
+}
+
+// wordsBefore cuts text just after the first letter of its nth word
+// (words as strings.Fields splits them), or returns it whole when it has
+// fewer: fewWords answers the same of both for any count below n.
+func wordsBefore(text string, n int) string {
+	words, inWord := 0, false
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			inWord = false
+			continue
+		}
+		if !inWord {
+			if words++; words == n {
+				_, size := utf8.DecodeRuneInString(text[i:])
+				return text[:i+size]
+			}
+			inWord = true
+		}
+	}
+	return text
+}
+
+// shownReply drops what no public page shows from a reply the snapshot
+// holds: its Markdown, and the address and browser it was sent from.
+func shownReply(c *Comment) {
+	c.Body, c.IP, c.UserAgent = "", "", ""
 }
 
 // holds reports whether the snapshot answers f: published items only,
@@ -307,6 +350,7 @@ func (s *replySnapshot) load(ctx context.Context) error {
 		s.byPost, s.byParent = map[int64][]*Comment{}, map[int64][]*Comment{}
 		s.approved = make(map[int64]bool, len(s.all))
 		for _, c := range s.all {
+			shownReply(c)
 			s.approved[c.ID] = true
 			s.byPost[c.PostID] = append(s.byPost[c.PostID], c)
 		}

@@ -91,7 +91,17 @@ func seedSite(im *blog.Importer, posts, replies int, seed uint64, progress func(
 	var all []*blog.Post
 	for i := range posts {
 		var b strings.Builder
-		for p := range 2 + rng.IntN(10) {
+		// One post in eight is a note of a sentence or two, which
+		// listings show whole; one in five splits its body with
+		// <!--more-->.
+		paragraphs, more := 2+rng.IntN(10), rng.IntN(5) == 0
+		if rng.IntN(8) == 0 {
+			paragraphs, more = 1, false
+		}
+		for p := range paragraphs {
+			if p == 1 && more {
+				b.WriteString("<!--more-->\n\n")
+			}
 			switch {
 			case p == 2 && rng.IntN(2) == 0:
 				b.WriteString("## " + strings.TrimSuffix(sentence(), ".") + "\n\n")
