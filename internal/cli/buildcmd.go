@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/url"
+	"runtime/debug"
+	"runtime/metrics"
 	"sort"
+	"sync"
 	"time"
 
 	"folio/internal/blog"
@@ -49,7 +53,7 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	}
 	defer s.Close()
 	wc := s.webConfig(th, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	wc.CacheBytes, wc.ReplyAction, wc.NoReplyForm = -1, endpoint, endpoint == ""
+	wc.CacheBytes, wc.ReplyAction, wc.NoReplyForm, wc.Frozen = -1, endpoint, endpoint == "", true
 	h := web.New(wc)
 	// The mark comes first: whatever is committed while the build reads
 	// the site, the next build renders again.
@@ -69,6 +73,7 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 	sort.Strings(paths)
 	since := func(old string) (blog.Change, error) { return s.service.Site.ChangedSince(ctx, old) }
 	start := time.Now()
+	defer boundHeap()()
 	bar := newProgress(env, "building", 1)
 	res, err := staticsite.Run(h, staticsite.Options{Out: out, Seeds: append(paths, staticsite.DateArchives(paths)...), Full: *full,
 		Mark: mark, Since: since, Variant: endpoint, // the reply form's address is on every page
@@ -83,4 +88,43 @@ func buildCmd(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintln(env.Stdout, "The pages have no reply form: give --comments-endpoint to let readers reply through a live folio.")
 	}
 	return nil
+}
+
+// heapFloor is the heap a build may use before boundHeap's bound
+// applies.
+const heapFloor = 384 << 20
+
+// boundHeap keeps the memory of a build within half again its live heap
+// (or heapFloor, when that is more), where Go's collector would let the
+// heap grow to twice it: a build holds the whole published site, and
+// twice that took a 10,000-post build to 600 MiB. The bound follows the
+// live heap as it grows, so a larger site gets a larger one. It does
+// nothing when GOMEMLIMIT is set, and returns the function that lifts
+// it.
+func boundHeap() (lift func()) {
+	if debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(live)
+			n := int64(live[0].Value.Uint64())
+			debug.SetMemoryLimit(max(heapFloor, n+n/2))
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+		debug.SetMemoryLimit(math.MaxInt64)
+	}
 }
