@@ -187,6 +187,21 @@ func (t *Theme) Render(w io.Writer, page string, data any) error {
 	return tmpl.ExecuteTemplate(w, "layout", data)
 }
 
+// Fragment renders the template name of page's set (e.g. the "summary"
+// partial of "list") with data, for a part of a page rendered once and
+// shown on many.
+func (t *Theme) Fragment(page, name string, data any) (template.HTML, error) {
+	tmpl, ok := t.pages[page]
+	if !ok {
+		return "", fmt.Errorf("%w: %s", ErrNoPage, page)
+	}
+	var b strings.Builder
+	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
+}
+
 // AssetPath returns the content-hashed URL path of the named asset, or ""
 // when the theme has none by that name.
 func (t *Theme) AssetPath(name string) string {

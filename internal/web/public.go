@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"html"
+	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 
 	"folio/internal/activitypub"
 	"folio/internal/blog"
+	"folio/internal/locale"
 	"folio/internal/mediatype"
 )
 
@@ -31,7 +33,8 @@ type listPage struct {
 	PrevURL string // newer posts
 	NextURL string // older posts
 	// Writer is whose posts an author page lists, shown as their h-card.
-	Writer *blog.User
+	Writer  *blog.User
+	summary func(summaryItem) (template.HTML, error)
 }
 
 func (p listPage) shows() Shows { return showingListing(p.Listing.Posts) }
@@ -42,8 +45,35 @@ type summaryItem struct {
 	Post *blog.Post
 }
 
-// Item pairs a post with the page's Base for the summary partial.
-func (p listPage) Item(post *blog.Post) summaryItem { return summaryItem{Base: p.Base, Post: post} }
+// Summary renders the theme's "summary" partial for one of the posts
+// the page lists.
+func (p listPage) Summary(post *blog.Post) (template.HTML, error) {
+	return p.summary(summaryItem{Base: p.Base, Post: post})
+}
+
+// summaryKey names a rendered summary: a post's, in a language.
+type summaryKey struct {
+	post int64
+	lang *locale.Lang
+}
+
+// summary renders a post's summary for a listing. A frozen site (a
+// build) renders each post's once a language and shows it again on every
+// listing of the build: each post is on about seven.
+func (s *Server) summary(it summaryItem) (template.HTML, error) {
+	if !s.frozen {
+		return s.theme.Fragment("list", "summary", it)
+	}
+	key := summaryKey{it.Post.ID, it.Base.L}
+	if h, ok := s.summaries.Load(key); ok {
+		return h.(template.HTML), nil
+	}
+	h, err := s.theme.Fragment("list", "summary", it)
+	if err == nil {
+		s.summaries.Store(key, h)
+	}
+	return h, err
+}
 
 // postPage shows one post or page with its replies.
 type postPage struct {
@@ -257,7 +287,7 @@ func (s *Server) listOf(w http.ResponseWriter, r *http.Request, root string, f b
 		b.Feeds = append(b.Feeds, FeedLink{Title: b.L.T("on_the_fediverse", "Name", writer.Name), Type: activitypub.ContentType,
 			URL: s.site.Settings().ActorID(writer.ID)})
 	}
-	p := listPage{Base: b, Heading: heading, Intro: intro, Listing: l, Writer: writer}
+	p := listPage{Base: b, Heading: heading, Intro: intro, Listing: l, Writer: writer, summary: s.summary}
 	if l.HasNext() {
 		p.NextURL = root + "page/" + strconv.Itoa(n+1) + "/"
 	}

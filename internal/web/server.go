@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"folio/internal/activitypub"
@@ -63,6 +64,9 @@ type Config struct {
 	// NoReplyForm to leave the forms out.
 	ReplyAction string
 	NoReplyForm bool
+	// Frozen says the site does not change while this server runs (a
+	// static build), so the parts many pages repeat are rendered once.
+	Frozen bool
 	// LastBackup tells when this server last took a scheduled backup
 	// (zero for none), for the dashboard; nil for unknown.
 	LastBackup func() time.Time
@@ -106,6 +110,8 @@ type Server struct {
 	replyAction  string        // "" leaves reply forms out
 	endpoints    string        // where the head's app and Webmention endpoints are: "" here, a live origin for a copy
 	noEndpoints  bool          // a static copy with no live server names none
+	frozen       bool          // a build: the site does not change meanwhile
+	summaries    sync.Map      // a frozen site's rendered summaries, by summaryKey
 	backups      func() time.Time
 	autosave     time.Duration
 	backup       Backup
@@ -149,6 +155,7 @@ func New(cfg Config) *Server {
 		s.endpoints = u.Scheme + "://" + u.Host
 	}
 	s.noEndpoints = cfg.NoReplyForm
+	s.frozen = cfg.Frozen
 	s.uploads = cfg.UploadsDir
 	s.backups, s.backup = cfg.LastBackup, cfg.Backup
 	if s.autosave = cfg.AutosaveEvery; s.autosave <= 0 {
