@@ -22,6 +22,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -143,7 +144,21 @@ type Lang struct {
 	// says its labels, and localizing one costs more than the page's
 	// other text.
 	plain sync.Map
+	// parts keeps messages said with values, split where the values go,
+	// by partsKey; nil for one that cannot be split.
+	parts sync.Map
 }
+
+// partsKey names a message said with up to three values, by their names.
+type partsKey struct{ id, a, b, c string }
+
+// valueMark stands for a value while a message is said to split it:
+// "\x00Name\x00".
+const valueMark = "\x00"
+
+// bareField is a message text's every template action when it only puts
+// values in as they are.
+var bareField = regexp.MustCompile(`\{\{\.[A-Za-z_][A-Za-z0-9_]*\}\}`)
 
 // Tag returns the language's BCP 47 tag, e.g. "de".
 func (l *Lang) Tag() string { return l.tag.String() }
@@ -183,6 +198,11 @@ func (l *Lang) say(id string, count any, pairs []any) string {
 		l.plain.Store(id, s)
 		return s
 	}
+	if count == nil {
+		if s, ok := l.fill(id, pairs); ok {
+			return s
+		}
+	}
 	data := make(map[string]any, len(pairs)/2+1)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if k, ok := pairs[i].(string); ok {
@@ -196,6 +216,75 @@ func (l *Lang) say(id string, count any, pairs []any) string {
 		count = c
 	}
 	return l.localize(id, data, count)
+}
+
+// fill says message id with values given as pairs (names and strings or
+// ints) from the message said once with a mark for each value, and
+// reports whether it could: only a message of the language's own catalog
+// whose text puts each value in as it is ({{.Name}}: no conditions, no
+// functions) is said so, and not one counting something.
+func (l *Lang) fill(id string, pairs []any) (string, bool) {
+	var names [3]string
+	if len(pairs) > 2*len(names) || len(pairs)%2 != 0 {
+		return "", false
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		name, ok := pairs[i].(string)
+		if !ok || name == "Count" {
+			return "", false
+		}
+		switch pairs[i+1].(type) {
+		case string, int:
+		default:
+			return "", false
+		}
+		names[i/2] = name
+	}
+	key := partsKey{id, names[0], names[1], names[2]}
+	v, ok := l.parts.Load(key)
+	if !ok {
+		v = l.split(id, names[:len(pairs)/2])
+		l.parts.Store(key, v)
+	}
+	parts := v.([]string)
+	if parts == nil {
+		return "", false
+	}
+	// parts alternate text and a value's name: text, name, text, ...
+	var b strings.Builder
+	for i, part := range parts {
+		if i%2 == 0 {
+			b.WriteString(part)
+			continue
+		}
+		for j := 0; j < len(pairs); j += 2 {
+			if pairs[j] == part {
+				switch v := pairs[j+1].(type) {
+				case string:
+					b.WriteString(v)
+				case int:
+					b.WriteString(strconv.Itoa(v))
+				}
+				break
+			}
+		}
+	}
+	return b.String(), true
+}
+
+// split says message id with a mark for each named value and cuts it
+// where they are, or returns nil when the message cannot be said so.
+func (l *Lang) split(id string, names []string) []string {
+	m := l.book.messages[l.tag][id]
+	if m == nil || m.LeftDelim != "" || m.RightDelim != "" || strings.Contains(m.Other, valueMark) ||
+		strings.Contains(bareField.ReplaceAllString(m.Other, ""), "{{") {
+		return nil
+	}
+	data := make(map[string]any, len(names))
+	for _, n := range names {
+		data[n] = valueMark + n + valueMark
+	}
+	return strings.Split(l.localize(id, data, nil), valueMark)
 }
 
 // localize says message id with its values, or the ID when the catalogs
