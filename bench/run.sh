@@ -112,18 +112,33 @@ CONF
 			read -r fr fp <<<"$(rps "http://127.0.0.1:$PORT${urls[$name]}" "$c")"
 			if [ "$name" = search ]; then
 				row "$name, $c" "$fr" "-" "-" "$fp" "-"
+				if [ "$c" = 32 ]; then folio_search=$fr; fi
 				continue
 			fi
 			read -r nr np <<<"$(rps "http://127.0.0.1:$NGINX_PORT${urls[$name]}" "$c")"
 			ratio=$(awk "BEGIN {printf \"%.2f\", $fr / $nr}")
 			row "$name, $c" "$fr" "$nr" "$ratio" "$fp" "$np"
+			if [ "$c" = 32 ]; then
+				eval "folio_${name}=$fr nginx_${name}=$nr p99_${name}=$fp"
+			fi
 		done
 	done
 	for c in 32 256; do
 		read -r br bp <<<"$(rps "http://127.0.0.1:$BYTES_PORT/" "$c")"
 		row "post bytes from bare net/http, $c" "$br" "-" "-" "$bp" "-"
+		if [ "$c" = 32 ]; then bare32=$br; fi
 	done
 	kill "$bytes_pid"
+	# Searches that miss the page cache: ten kinds in turn, 8 connections.
+	search_p95=$(wrk -t1 -c8 -d"$DUR" -s bench/search.lua "http://127.0.0.1:$PORT/" 2>/dev/null | awk '/^p95/ {print $2}')
+	read -r sr sp <<<"$(rps "http://127.0.0.1:$PORT/" 8 bench/search.lua)"
+	row "search, not cached, 8" "$sr" "-" "-" "$sp" "-"
+	# The post page alone and while such searches flood the server.
+	read -r alone _ <<<"$(wrk -t1 -c32 -d"$DUR" "http://127.0.0.1:$PORT${urls[post]}" 2>/dev/null | awk '/Requests\/sec/ {print $2}')"
+	wrk -t1 -c8 -d"$DUR" -s bench/search.lua "http://127.0.0.1:$PORT/" >/dev/null 2>&1 &
+	flood=$!
+	read -r flooded _ <<<"$(wrk -t1 -c32 -d"$DUR" "http://127.0.0.1:$PORT${urls[post]}" 2>/dev/null | awk '/Requests\/sec/ {print $2}')"
+	wait "$flood"
 	# Replies to the post, held for moderation (the default for new
 	# writers), each with text of its own.
 	id=$(grep -o 'name="comment_post_ID" value="[0-9]*"' "$WORK/post-$N.html" | grep -o '[0-9]*' | head -1)
@@ -144,6 +159,22 @@ CONF
 		hugo --quiet -s "$WORK/md-$N" -d "$WORK/hugo-$N" >/dev/null 2>&1 || true
 		hugo_s=$(awk "BEGIN {print ($(date +%s%N) - $t0) / 1e9}")
 	fi
+	ratio() { awk "BEGIN {printf \"%.2f\", $1 / $2}"; }
+	echo
+	echo "Against the targets ($N posts):"
+	echo
+	printf '| %-52s | %-24s | %-10s |\n' "Measure" "Figure" "Target"
+	printf '| %-52s | %-24s | %-10s |\n' "---" "---" "---"
+	printf '| %-52s | %-24s | %-10s |\n' \
+		"full build / Hugo's" "$(ratio "$build_s" "${hugo_s/not installed/0}" 2>/dev/null || echo -)" "≤ 0.25" \
+		"peak RSS of the full build" "$build_rss" "≤ 512 MiB" \
+		"build after editing one post" "$rebuild_s s" "< 1 s" \
+		"cached post / bare net/http, 32" "$(ratio "$folio_post" "$bare32")" "≥ 0.95" \
+		"cached post / nginx, 32" "$(ratio "$folio_post" "$nginx_post")" "≥ 1.0" \
+		"cached post p99, 32" "$p99_post" "≤ 2 ms" \
+		"search not cached, p95 (8 connections)" "$search_p95" "≤ 10 ms" \
+		"search repeated (from the cache), req/s" "$folio_search" "≥ 1,000" \
+		"post req/s during a search flood / alone (wrk -t1)" "$(ratio "$flooded" "$alone") ($flooded / $alone)" "-"
 	echo
 	echo "- folio build: ${build_s} s full (${build_pc_s} s with --precompress), ${rebuild_s} s after editing one post, peak RSS of the full build ${build_rss}; Hugo build of the same content: ${hugo_s} s"
 	echo "- start-up to the first served page: ${startup_ms} ms; folio RSS after the runs: ${rss} MiB"
