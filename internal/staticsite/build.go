@@ -166,8 +166,14 @@ func Run(h http.Handler, o Options) (Result, error) {
 	w := &writer{out: o.Out, precompress: o.Precompress, siblings: old.Precompressed}
 	seen := map[string]bool{}
 	var mu sync.Mutex
-	queue := make(chan string, 1<<16)
-	var pending sync.WaitGroup
+	// The addresses found and not yet taken, and how many found are not
+	// done: a list, not a channel, because a page's links are added by
+	// the worker that rendered it, and a full channel would stop every
+	// worker at once (a 100,000-post site has more addresses than any
+	// fixed buffer).
+	var todo []string
+	unfinished := 0
+	wake := sync.NewCond(&mu)
 	add := func(p string) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -175,8 +181,24 @@ func Run(h http.Handler, o Options) (Result, error) {
 			return
 		}
 		seen[p] = true
-		pending.Add(1)
-		queue <- p
+		todo = append(todo, p)
+		unfinished++
+		wake.Signal()
+	}
+	// take returns the next address, waiting while others are rendered
+	// (their links may add more); false once every address is done.
+	take := func() (string, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		for len(todo) == 0 {
+			if unfinished == 0 {
+				return "", false
+			}
+			wake.Wait()
+		}
+		p := todo[0]
+		todo = todo[1:]
+		return p, true
 	}
 	var firstErr error
 	fail := func(err error) {
@@ -222,7 +244,11 @@ func Run(h http.Handler, o Options) (Result, error) {
 		return e
 	}
 	worker := func() {
-		for p := range queue {
+		for {
+			p, ok := take()
+			if !ok {
+				return
+			}
 			if e := page(p); e.File != "" {
 				mu.Lock()
 				next.Pages[p] = e
@@ -236,23 +262,23 @@ func Run(h http.Handler, o Options) (Result, error) {
 			if o.Progress != nil {
 				o.Progress(done, len(seen))
 			}
+			if unfinished--; unfinished == 0 {
+				wake.Broadcast()
+			}
 			mu.Unlock()
-			pending.Done()
 		}
+	}
+	// The seeds go in before the workers start, so that none of them
+	// finds the list empty with nothing unfinished.
+	for _, p := range append([]string{"/", "/sitemap.xml", "/robots.txt", "/feed/", "/feed/atom/", "/feed/json/"}, o.Seeds...) {
+		add(p)
 	}
 	// Twice the processors: while one worker waits on the disk, another
 	// renders.
 	var wg sync.WaitGroup
 	for range 2 * runtime.NumCPU() {
-		wg.Add(1)
-		go func() { defer wg.Done(); worker() }()
+		wg.Go(worker)
 	}
-	for _, p := range append([]string{"/", "/sitemap.xml", "/robots.txt", "/feed/", "/feed/atom/", "/feed/json/"}, o.Seeds...) {
-		add(p)
-	}
-
-	pending.Wait()
-	close(queue)
 	wg.Wait()
 	if firstErr != nil {
 		return res, firstErr
