@@ -5,6 +5,8 @@
 #     (when hugo is installed).
 # Usage: bench/run.sh            sizes 1000 and 10000 posts, 10 s per wrk run
 #        SIZES="1000" DUR=5s bench/run.sh
+#        WORK=/tmp/bench SIZES="1000 10000 100000" bench/run.sh
+#                                  (a site seeded in WORK before is used again)
 # Needs wrk and nginx (apt-get install wrk nginx); hugo is optional.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,8 +36,13 @@ row() { printf '| %-34s | %12s | %12s | %8s | %12s | %12s |\n' "$@"; }
 for N in $SIZES; do
 	data="$WORK/site-$N"
 	echo "== $N posts (data in $data)" >&2
-	printf 'bench password\n' | "$F" user add --data "$data" --name Bench --email bench@example.com --role admin >/dev/null
-	"$F" dev seed --data "$data" --posts "$N" --replies $((N * 5)) >&2
+	# A site seeded by an earlier run in the same WORK folder is used
+	# again (seeding 100,000 posts takes minutes); its copies are not.
+	rm -rf "$WORK/out-$N" "$WORK/outpc-$N" "$WORK/md-$N" "$WORK/hugo-$N"
+	if [ ! -e "$data/folio.db" ]; then
+		printf 'bench password\n' | "$F" user add --data "$data" --name Bench --email bench@example.com --role admin >/dev/null
+		"$F" dev seed --data "$data" --posts "$N" --replies $((N * 5)) >&2
+	fi
 	# Replies from wrk: no pause before sending, no limit per address.
 	"$F" settings set --data "$data" comment_min_seconds=0 comment_per_minute=0 >/dev/null
 
