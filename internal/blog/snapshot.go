@@ -36,6 +36,12 @@ type snapshot struct {
 	rank             map[int64]int // an item's place in all
 	place            map[int64]int // a post's place in posts
 	lists            sync.Map      // a filter's items, by the filter without limit and offset (%+v)
+	// wholes keeps the store's answers to whole listings (no limit, no
+	// offset) asked before the snapshot answers, by filter (%+v): a
+	// build after one edit asks for every published item once for its
+	// seeds and again for each page of the sitemap, each a read of the
+	// whole site.
+	wholes sync.Map
 }
 
 // snapshotAfter is how many questions a snapshot passes to the store
@@ -242,8 +248,14 @@ func (s *snapshot) matching(f PostFilter) []*Post {
 
 // Posts returns the published items matching f from memory.
 func (s *snapshot) Posts(ctx context.Context, f PostFilter) ([]*Post, error) {
-	if !holds(f) || !s.warm() {
+	if !holds(f) {
 		return s.PostStore.Posts(ctx, f)
+	}
+	if !s.warm() {
+		if f.Limit != 0 || f.Offset != 0 {
+			return s.PostStore.Posts(ctx, f)
+		}
+		return s.whole(ctx, f)
 	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
@@ -255,6 +267,29 @@ func (s *snapshot) Posts(ctx context.Context, f PostFilter) ([]*Post, error) {
 	out := make([]*Post, len(list))
 	for i, p := range list {
 		out[i] = copyOf(p, f.NoBodies)
+	}
+	return out, nil
+}
+
+// whole answers a whole listing of published items from the store once
+// and from memory after.
+func (s *snapshot) whole(ctx context.Context, f PostFilter) ([]*Post, error) {
+	key := fmt.Sprintf("%+v", f)
+	list, ok := s.wholes.Load(key)
+	if !ok {
+		got, err := s.PostStore.Posts(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		list, _ = s.wholes.LoadOrStore(key, got)
+	}
+	posts := list.([]*Post)
+	if len(posts) == 0 {
+		return posts, nil
+	}
+	out := make([]*Post, len(posts))
+	for i, p := range posts {
+		out[i] = copyOf(p, false)
 	}
 	return out, nil
 }

@@ -215,3 +215,36 @@ func describe(v any) string {
 	}
 	return fmt.Sprintf("%+v", v)
 }
+
+// TestFrozenWholeListingsBeforeTheSnapshot checks that a frozen site
+// answers a whole listing asked again before its snapshot answers (a
+// build after one edit asks for every published item for its seeds and
+// for each sitemap page) as the store does, however a caller changed
+// the answer before.
+func TestFrozenWholeListingsBeforeTheSnapshot(t *testing.T) {
+	f := newReplyFixture(t)
+	ctx := t.Context()
+	for i := range 3 {
+		f.save(t, f.admin, 0, blog.PostInput{Title: fmt.Sprintf("Whole %d", i), Body: "Text.", Tags: []string{"moss"},
+			PublishedAt: f.clock.Now().Add(-time.Duration(i+2) * time.Hour)})
+	}
+	svc, err := blog.New(ctx, f.store, blog.Options{Words: locale.MustLoad(), Now: f.clock.Now, Renderer: markdown.NewPosts(),
+		CommentRenderer: markdown.NewComments(), Hasher: testkit.Hasher(), Frozen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := f.svc.Reading.SitemapPosts(ctx)
+	if err != nil || len(want) < 3 {
+		t.Fatalf("store: %d posts, %v", len(want), err)
+	}
+	for range 3 {
+		got, err := svc.Reading.SitemapPosts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("frozen %s\nstore  %s", describe(got), describe(want))
+		}
+		got[0].Title, got[0].Path = "changed by a caller", "/elsewhere/"
+	}
+}

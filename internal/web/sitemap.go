@@ -81,7 +81,6 @@ var sitemapPartRe = regexp.MustCompile(`^/sitemap-([1-9][0-9]{0,5})\.xml$`)
 func (s *Server) sitemapPart(w http.ResponseWriter, r *http.Request, num string) error {
 	n, _ := strconv.Atoi(num)
 	showsTo(w, showingEverything)
-	showsTo(w, showingEverything)
 	urls, err := s.sitemapURLs(r)
 	if err != nil {
 		return err
