@@ -120,21 +120,25 @@ func (p *Post) ShownInFull() bool {
 // fewWords reports whether text has at most n words, as strings.Fields
 // splits them, reading no further than the word after the nth: a
 // listing asks it of every long post it shows.
-func fewWords(text string, n int) bool {
+func fewWords(text string, n int) bool { return wordAt(text, n+1) < 0 }
+
+// wordAt returns where the nth word of text starts (words as
+// strings.Fields splits them), or -1 when it has fewer.
+func wordAt(text string, n int) int {
 	words, inWord := 0, false
-	for _, r := range text {
+	for i, r := range text {
 		if unicode.IsSpace(r) {
 			inWord = false
 			continue
 		}
 		if !inWord {
-			if words++; words > n {
-				return false
+			if words++; words == n {
+				return i
 			}
 			inWord = true
 		}
 	}
-	return true
+	return -1
 }
 
 // PostFilter selects posts for a listing. Zero fields do not filter.

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -110,25 +109,16 @@ func shown(p *Post) {
 	p.BodyText = strings.Clone(wordsBefore(p.BodyText, summaryWords+1))
 }
 
-// wordsBefore cuts text just after the first letter of its nth word
-// (words as strings.Fields splits them), or returns it whole when it has
-// fewer: fewWords answers the same of both for any count below n.
+// wordsBefore cuts text just after the first letter of its nth word,
+// or returns it whole when it has fewer: fewWords answers the same of
+// both for any count below n.
 func wordsBefore(text string, n int) string {
-	words, inWord := 0, false
-	for i, r := range text {
-		if unicode.IsSpace(r) {
-			inWord = false
-			continue
-		}
-		if !inWord {
-			if words++; words == n {
-				_, size := utf8.DecodeRuneInString(text[i:])
-				return text[:i+size]
-			}
-			inWord = true
-		}
+	i := wordAt(text, n)
+	if i < 0 {
+		return text
 	}
-	return text
+	_, size := utf8.DecodeRuneInString(text[i:])
+	return text[:i+size]
 }
 
 // shownReply drops what no public page shows from a reply the snapshot
