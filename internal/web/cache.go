@@ -40,6 +40,44 @@ type page struct {
 	created time.Time
 	elem    *list.Element
 	shows   *Shows
+	// sends are the headers of each encoding of a page with a validator,
+	// made when it is stored, so that a hit copies shared slices into
+	// the response and allocates nothing for them.
+	sends [encodings]http.Header
+}
+
+// The encodings a page with a validator is stored in.
+const (
+	identity = iota
+	gzipped
+	brotlied
+	encodings
+)
+
+// encoded gives p's body in each encoding, nil where it is not kept.
+func (p *page) encoded() [encodings][]byte { return [encodings][]byte{p.body, p.gzip, p.brotli} }
+
+// prepare makes the headers each encoding of p is sent with.
+func (p *page) prepare() {
+	names := [encodings]string{"", "gzip", "br"}
+	for enc, body := range p.encoded() {
+		if body == nil {
+			continue
+		}
+		h := p.header.Clone()
+		h.Set("ETag", p.etag)
+		if p.gzip != nil {
+			h.Add("Vary", "Accept-Encoding")
+		}
+		if names[enc] != "" {
+			h.Set("Content-Encoding", names[enc])
+		}
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		for k, v := range h {
+			h[k] = v[:len(v):len(v)] // a handler's Add copies, never writes into v
+		}
+		p.sends[enc] = h
+	}
 }
 
 // Shows records what a rendered page shows, so a cache drops it exactly
@@ -482,6 +520,7 @@ func (s *Server) renderPage(c *pageCache, next http.Handler, r *http.Request, ke
 		// time; the ETag makes that a cheap 304.
 		p.header.Set("Cache-Control", "public, no-cache")
 	}
+	p.prepare()
 	c.put(key, p, gen)
 	return p
 }
@@ -536,6 +575,23 @@ func brotliBytes(b []byte) []byte {
 // and the bytes of body sent.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *page) (status, n int) {
 	h := w.Header()
+	if p.etag != "" && !notModified(r, p) {
+		enc := identity
+		switch ae := r.Header.Get("Accept-Encoding"); {
+		case p.brotli != nil && acceptsEncoding(ae, "br"):
+			enc = brotlied
+		case p.gzip != nil && acceptsEncoding(ae, "gzip"):
+			enc = gzipped
+		}
+		for k, v := range p.sends[enc] {
+			h[k] = v
+		}
+		w.WriteHeader(p.status)
+		if r.Method != http.MethodHead {
+			n, _ = w.Write(p.encoded()[enc])
+		}
+		return p.status, n
+	}
 	for k, v := range p.header {
 		h[k] = v
 	}
@@ -550,27 +606,10 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *page) (sta
 	if p.gzip != nil {
 		h.Add("Vary", "Accept-Encoding")
 	}
-	if notModified(r, p) {
-		h.Del("Content-Type")
-		h.Del("Content-Length")
-		w.WriteHeader(http.StatusNotModified)
-		return http.StatusNotModified, 0
-	}
-	body := p.body
-	switch ae := r.Header.Get("Accept-Encoding"); {
-	case p.brotli != nil && acceptsEncoding(ae, "br"):
-		body = p.brotli
-		h.Set("Content-Encoding", "br")
-	case p.gzip != nil && acceptsEncoding(ae, "gzip"):
-		body = p.gzip
-		h.Set("Content-Encoding", "gzip")
-	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(p.status)
-	if r.Method != http.MethodHead {
-		n, _ = w.Write(body)
-	}
-	return p.status, n
+	h.Del("Content-Type")
+	h.Del("Content-Length")
+	w.WriteHeader(http.StatusNotModified)
+	return http.StatusNotModified, 0
 }
 
 func notModified(r *http.Request, p *page) bool {

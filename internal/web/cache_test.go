@@ -65,6 +65,14 @@ func TestCachedPageHeadersAndEncodings(t *testing.T) {
 	if plain, _ := io.ReadAll(brotli.NewReader(bytes.NewReader([]byte(br.Body)))); string(plain) != first.Body {
 		t.Error("brotli body differs from the page")
 	}
+	// Each encoding is sent with its own length, the page's one validator
+	// and one Vary, however often it is served.
+	for _, r := range []response{gz, br, get(map[string]string{"Accept-Encoding": "br"}), get(nil)} {
+		if r.Header.Get("Content-Length") != fmt.Sprint(len(r.Body)) || r.Header.Get("ETag") != etag || len(r.Header.Values("Vary")) != 1 {
+			t.Errorf("%q: Content-Length %q for %d bytes, ETag %q, Vary %q", r.Header.Get("Content-Encoding"),
+				r.Header.Get("Content-Length"), len(r.Body), r.Header.Get("ETag"), r.Header.Values("Vary"))
+		}
+	}
 	head, _ := http.NewRequest(http.MethodHead, s.URL+"/2015/11/01/reading-slowly/", nil)
 	if r := b.do(head); r.StatusCode != 200 || r.Body != "" || r.Header.Get("ETag") != etag {
 		t.Errorf("HEAD: %d %q", r.StatusCode, r.Header.Get("ETag"))

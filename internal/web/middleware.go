@@ -28,9 +28,11 @@ var securityHeaders = http.Header{
 	"Referrer-Policy":         {"strict-origin-when-cross-origin"},
 	"Content-Security-Policy": {contentSecurityPolicy},
 	"X-Frame-Options":         {"DENY"},
-	// Apps find where to post from any page of the site.
-	"Link": {`</micropub>; rel="micropub"`, `</.well-known/oauth-authorization-server>; rel="indieauth-metadata"`,
-		`</indieauth/auth>; rel="authorization_endpoint"`, `</indieauth/token>; rel="token_endpoint"`, `</webmention>; rel="webmention"`},
+	// Apps find where to post from any page of the site. One header line
+	// holds every link (RFC 8288 allows the list): each line costs a
+	// cached page's answer about as much as its bytes.
+	"Link": {`</micropub>; rel="micropub", </.well-known/oauth-authorization-server>; rel="indieauth-metadata", ` +
+		`</indieauth/auth>; rel="authorization_endpoint", </indieauth/token>; rel="token_endpoint", </webmention>; rel="webmention"`},
 }
 
 // middleware wraps every request to the routes of mux: recovery,
