@@ -22,6 +22,7 @@ go build -o "$WORK/folio" ./cmd/folio
 go build -o "$WORK/bytes" ./bench/bytes
 F="$WORK/folio"
 BYTES_PORT=18082
+HEADERS_PORT=18083
 
 # rps URL CONNS [SCRIPT] -> "requests/s p99"
 rps() {
@@ -104,10 +105,14 @@ http {
 }
 CONF
 	nginx -c "$WORK/nginx-$N.conf"
-	# The ceiling of Go's net/http: the post page's bytes, nothing else.
+	# The ceiling of Go's net/http: the post page's bytes, nothing else;
+	# and the same with folio's headers and server timeouts.
 	curl -s -o "$WORK/post-$N.html" "http://127.0.0.1:$PORT${urls[post]}"
+	curl -sI -o "$WORK/post-$N.headers" "http://127.0.0.1:$PORT${urls[post]}"
 	"$WORK/bytes" 127.0.0.1:$BYTES_PORT "$WORK/post-$N.html" &
 	bytes_pid=$!
+	"$WORK/bytes" 127.0.0.1:$HEADERS_PORT "$WORK/post-$N.html" "$WORK/post-$N.headers" &
+	headers_pid=$!
 
 	echo
 	echo "### $N posts, $((N * 5)) replies; post page with $replies replies; wrk -t2, $DUR per run"
@@ -134,8 +139,11 @@ CONF
 		read -r br bp <<<"$(rps "http://127.0.0.1:$BYTES_PORT/" "$c")"
 		row "post bytes from bare net/http, $c" "$br" "-" "-" "$bp" "-"
 		if [ "$c" = 32 ]; then bare32=$br; fi
+		read -r hr hp <<<"$(rps "http://127.0.0.1:$HEADERS_PORT/" "$c")"
+		row "the same with folio's headers, $c" "$hr" "-" "-" "$hp" "-"
+		if [ "$c" = 32 ]; then headers32=$hr; fi
 	done
-	kill "$bytes_pid"
+	kill "$bytes_pid" "$headers_pid"
 	# Searches that miss the page cache: ten kinds in turn, 8 connections.
 	search_p95=$(wrk -t1 -c8 -d"$DUR" -s bench/search.lua "http://127.0.0.1:$PORT/" 2>/dev/null | awk '/^p95/ {print $2}')
 	read -r sr sp <<<"$(rps "http://127.0.0.1:$PORT/" 8 bench/search.lua)"
@@ -177,6 +185,7 @@ CONF
 		"peak RSS of the full build" "$build_rss" "≤ 512 MiB" \
 		"build after editing one post" "$rebuild_s s" "< 1 s" \
 		"cached post / bare net/http, 32" "$(ratio "$folio_post" "$bare32")" "≥ 0.95" \
+		"cached post / bare net/http with folio's headers, 32" "$(ratio "$folio_post" "$headers32")" "-" \
 		"cached post / nginx, 32" "$(ratio "$folio_post" "$nginx_post")" "≥ 1.0" \
 		"cached post p99, 32" "$p99_post" "≤ 2 ms" \
 		"search not cached, p95 (8 connections)" "$search_p95" "≤ 10 ms" \

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -27,7 +28,26 @@ const (
 	readTimeout       = 30 * time.Second
 	writeTimeout      = 60 * time.Second
 	idleTimeout       = 120 * time.Second
-	shutdownTimeout   = 15 * time.Second
+)
+
+// HTTPServer is the server `folio serve` answers with, its timeouts set;
+// errorLog may be nil. The benchmark's bare net/http anchor uses it too,
+// so that both pay for the same deadlines.
+func HTTPServer(h http.Handler, errorLog *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          errorLog,
+	}
+}
+
+// How long serve waits for requests in flight when it stops, and how
+// often its background work runs.
+const (
+	shutdownTimeout = 15 * time.Second
 	// scheduleInterval is how often scheduled posts are checked.
 	scheduleInterval = time.Second
 	sweepInterval    = time.Hour
@@ -94,14 +114,7 @@ func serve(ctx context.Context, args []string, env Env) error {
 	// never the one a request's Host header claims.
 	wc.Origin = siteURL("", ln.Addr().String())
 	handler = web.New(wc)
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := HTTPServer(handler, slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	site := siteURL(s.service.Site.Settings().BaseURL, ln.Addr().String())
 	db := redact(cfg.DatabaseURL())
 	log.Info("folio is serving", "url", site, "database", db)
