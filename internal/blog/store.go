@@ -30,6 +30,9 @@ type PostStore interface {
 	DeletePost(ctx context.Context, id int64) error
 	// SetPostTerms replaces the tags and categories of a post.
 	SetPostTerms(ctx context.Context, postID int64, termIDs []int64) error
+	// SavePost is CreatePost (when p.ID is 0) or UpdatePost, then
+	// SetPostTerms, in one call that indexes the post for search once.
+	SavePost(ctx context.Context, p *Post, termIDs []int64) error
 }
 
 // RevisionStore keeps the saved versions of posts.

@@ -240,19 +240,12 @@ func (s *Writing) storePost(ctx context.Context, tx Tx, actor *User, id int64, i
 		}
 	}
 
-	if p.ID == 0 {
-		err = tx.CreatePost(ctx, p)
-	} else {
-		err = tx.UpdatePost(ctx, p)
-	}
+	err = tx.SavePost(ctx, p, termIDs)
 	if errors.Is(err, ErrConflict) {
 		return nil, FieldError("slug", kindMessage(p.Kind, "post_slug_taken", "page_slug_taken"), "Slug", p.Slug)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("save post: %w", err)
-	}
-	if err := tx.SetPostTerms(ctx, p.ID, termIDs); err != nil {
-		return nil, fmt.Errorf("save terms: %w", err)
 	}
 	if err := s.recordPictures(ctx, tx, p.ID, r.Pictures, featured); err != nil {
 		return nil, err
@@ -418,12 +411,10 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// resolveTerms finds the terms named in the input: tags are created when
-// new, categories must exist. An import's terms are taken as given.
+// resolveTerms finds the terms named in the input, each once: tags are
+// created when new, categories must exist. An import's terms are taken
+// as given.
 func resolveTerms(ctx context.Context, tx TermStore, in PostInput, v *ValidationError) ([]int64, error) {
-	if in.termIDs != nil {
-		return in.termIDs, nil
-	}
 	var ids []int64
 	seen := map[int64]bool{}
 	add := func(id int64) {
@@ -431,6 +422,12 @@ func resolveTerms(ctx context.Context, tx TermStore, in PostInput, v *Validation
 			seen[id] = true
 			ids = append(ids, id)
 		}
+	}
+	if in.termIDs != nil {
+		for _, id := range in.termIDs {
+			add(id)
+		}
+		return ids, nil
 	}
 	for _, name := range in.Tags {
 		t, err := ensureTerm(ctx, tx, TermTag, name)

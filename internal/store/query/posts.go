@@ -182,24 +182,50 @@ const postFields = `kind, status, title, slug, body, body_html, excerpt_html, su
 
 // CreatePost inserts p and sets its ID.
 func (t Tables) CreatePost(ctx context.Context, p *blog.Post) error {
-	id, err := t.insert(ctx, `INSERT INTO posts (`+postFields+`) VALUES (`+Placeholders(23)+`)`, postValues(p)...)
-	if err != nil {
+	if err := t.insertPost(ctx, p); err != nil {
 		return err
 	}
-	p.ID = id
-	return t.d.Reindex(ctx, t.db, `p.id = ?`, id)
+	return t.d.Reindex(ctx, t.db, `p.id = ?`, p.ID)
 }
 
 // UpdatePost stores every field of p.
 func (t Tables) UpdatePost(ctx context.Context, p *blog.Post) error {
-	err := t.expectOne(t.db.Exec(ctx, `UPDATE posts SET kind = ?, status = ?, title = ?, slug = ?, body = ?,
-		body_html = ?, excerpt_html = ?, summary = ?, body_text = ?, lede = ?, source_url = ?, source_title = ?,
-		source_site = ?, author_id = ?, published_at = ?, created_at = ?, updated_at = ?, trashed_at = ?,
-		comments_open = ?, parent_id = ?, sticky = ?, menu_order = ?, language = ? WHERE id = ?`, append(postValues(p), p.ID)...))
-	if err != nil {
+	if err := t.updatePost(ctx, p); err != nil {
 		return err
 	}
 	return t.d.Reindex(ctx, t.db, `p.id = ?`, p.ID)
+}
+
+// SavePost inserts p when its ID is 0, else stores every field of it,
+// and replaces its terms, indexing it for search once (the index holds
+// its tags, so CreatePost then SetPostTerms would index it twice).
+func (t Tables) SavePost(ctx context.Context, p *blog.Post, termIDs []int64) error {
+	save := t.updatePost
+	if p.ID == 0 {
+		save = t.insertPost
+	}
+	if err := save(ctx, p); err != nil {
+		return err
+	}
+	if err := t.setTerms(ctx, p.ID, termIDs); err != nil {
+		return err
+	}
+	return t.d.Reindex(ctx, t.db, `p.id = ?`, p.ID)
+}
+
+func (t Tables) insertPost(ctx context.Context, p *blog.Post) error {
+	id, err := t.insert(ctx, `INSERT INTO posts (`+postFields+`) VALUES (`+Placeholders(23)+`)`, postValues(p)...)
+	if err == nil {
+		p.ID = id
+	}
+	return err
+}
+
+func (t Tables) updatePost(ctx context.Context, p *blog.Post) error {
+	return t.expectOne(t.db.Exec(ctx, `UPDATE posts SET kind = ?, status = ?, title = ?, slug = ?, body = ?,
+		body_html = ?, excerpt_html = ?, summary = ?, body_text = ?, lede = ?, source_url = ?, source_title = ?,
+		source_site = ?, author_id = ?, published_at = ?, created_at = ?, updated_at = ?, trashed_at = ?,
+		comments_open = ?, parent_id = ?, sticky = ?, menu_order = ?, language = ? WHERE id = ?`, append(postValues(p), p.ID)...))
 }
 
 // DeletePost removes a post with its terms links and revisions.
@@ -212,6 +238,13 @@ func (t Tables) DeletePost(ctx context.Context, id int64) error {
 
 // SetPostTerms replaces the terms of a post, keeping their order.
 func (t Tables) SetPostTerms(ctx context.Context, postID int64, termIDs []int64) error {
+	if err := t.setTerms(ctx, postID, termIDs); err != nil {
+		return err
+	}
+	return t.d.Reindex(ctx, t.db, `p.id = ?`, postID)
+}
+
+func (t Tables) setTerms(ctx context.Context, postID int64, termIDs []int64) error {
 	if _, err := t.db.Exec(ctx, `DELETE FROM post_terms WHERE post_id = ?`, postID); err != nil {
 		return err
 	}
@@ -220,7 +253,7 @@ func (t Tables) SetPostTerms(ctx context.Context, postID int64, termIDs []int64)
 			return t.d.MapErr(err)
 		}
 	}
-	return t.d.Reindex(ctx, t.db, `p.id = ?`, postID)
+	return nil
 }
 
 // termBatch bounds the IN list of one term query, well below either

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -223,5 +224,59 @@ func testSearchWindow(t *testing.T, st blog.Store) {
 	// The last page holds the oldest, newest first.
 	if last := order[n-25:]; last[0] != ids[24] || last[24] != ids[0] {
 		t.Errorf("the older matches: %v", last)
+	}
+}
+
+// testSavePost saves a post with its terms in one call, as the editor
+// does, and finds it by its words and its tags before and after an edit.
+func testSavePost(t *testing.T, st blog.Store) {
+	ctx := t.Context()
+	u := mustUser(t, st, "save@example.com")
+	var ids []int64
+	for _, name := range []string{"Kitchen", "Balcony"} {
+		tm := &blog.Term{Kind: blog.TermTag, Name: name, Slug: blog.Slugify(name)}
+		if err := st.CreateTerm(ctx, tm); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, tm.ID)
+	}
+	found := func(raw string) bool {
+		t.Helper()
+		q := blog.ParseSearch(raw)
+		q.Limit = 10
+		hits, _, err := st.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("Search(%q): %v", raw, err)
+		}
+		return len(hits) == 1
+	}
+	p := newPost(u, "herbs", t0, blog.StatusPublished)
+	p.Title, p.BodyText = "Herbs in pots", "Rosemary survives the winter."
+	if err := st.SavePost(ctx, p, ids); err != nil || p.ID == 0 {
+		t.Fatalf("SavePost (new): id %d, %v", p.ID, err)
+	}
+	got, err := st.Post(ctx, p.ID)
+	if err != nil || len(got.Tags) != 2 || got.Tags[0].Name != "Kitchen" || got.Tags[1].Name != "Balcony" {
+		t.Fatalf("after SavePost: %v, tags %v", err, got.Tags)
+	}
+	for q, want := range map[string]bool{"rosemary": true, "balcony": true, "kitchen": true, "thyme": false} {
+		if found(q) != want {
+			t.Errorf("new post: search %q found it: %v", q, !want)
+		}
+	}
+	got.Title, got.BodyText = "Herbs on the sill", "Thyme likes the sun."
+	if err := st.SavePost(ctx, got, ids[1:]); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]bool{"thyme": true, "balcony": true, "rosemary": false, "kitchen": false} {
+		if found(q) != want {
+			t.Errorf("edited post: search %q found it: %v", q, !want)
+		}
+	}
+	other := newPost(u, "other", t0, blog.StatusPublished)
+	mustPost(t, st, other)
+	other.Slug = "herbs"
+	if err := st.SavePost(ctx, other, nil); !errors.Is(err, blog.ErrConflict) {
+		t.Errorf("SavePost onto a taken slug: %v, want ErrConflict", err)
 	}
 }

@@ -27,7 +27,7 @@ func Run(t *testing.T, open Opener) {
 		{"TokenStore", []test{{"Tokens", testTokens}}},
 		{"MentionStore", []test{{"Mentions", testMentions}}},
 		{"PostStore", []test{{"CRUD", testPostCRUD}, {"SlugConflict", testPostSlugConflict},
-			{"Filters", testPostFilters}, {"Adjacent", testAdjacentPost}}},
+			{"Filters", testPostFilters}, {"Adjacent", testAdjacentPost}, {"Save", testSavePost}}},
 		{"RevisionStore", []test{{"Revisions", testRevisions}}},
 		{"TermStore", []test{{"Terms", testTerms}}},
 		{"SettingStore", []test{{"Settings", testSettings}}},
