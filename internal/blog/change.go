@@ -162,26 +162,31 @@ func sameLists(a, b *Post) bool {
 // settle ends a write to post id that was in state before, keeping its
 // addresses (see keepAddress), and returns the change readers see.
 func (c *core) settle(ctx context.Context, tx Tx, id int64, before postState) (Change, error) {
-	after, err := c.keepAddress(ctx, tx, id, before)
-	if err != nil {
+	after, err := tx.Post(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		after = nil
+	} else if err != nil {
+		return Change{}, err
+	}
+	return c.settleAs(ctx, tx, id, before, after)
+}
+
+// settleAs is settle for a write whose caller holds the item as it is
+// now (after, nil once deleted), read inside the write.
+func (c *core) settleAs(ctx context.Context, tx Tx, id int64, before postState, after *Post) (Change, error) {
+	if err := c.keepAddress(ctx, tx, id, before, after); err != nil {
 		return Change{}, err
 	}
 	return postAfter(ctx, tx, id, before, after), nil
 }
 
-// keepAddress ends a write to post id that was in state before: when the
-// write moved a published item to another address, or took it off the
-// site, its address until now is kept as an old address of the item, so
-// it answers 301 with wherever the item is next; the address it lives at
-// now is no longer anyone's old address, since a live item wins. It
-// returns the item as it is now (nil once deleted).
-func (c *core) keepAddress(ctx context.Context, tx Tx, id int64, before postState) (*Post, error) {
-	after, err := tx.Post(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		after = nil
-	} else if err != nil {
-		return nil, err
-	}
+// keepAddress ends a write to post id that was in state before and is
+// after (nil once deleted): when the write moved a published item to
+// another address, or took it off the site, its address until now is
+// kept as an old address of the item, so it answers 301 with wherever
+// the item is next; the address it lives at now is no longer anyone's
+// old address, since a live item wins.
+func (c *core) keepAddress(ctx context.Context, tx Tx, id int64, before postState, after *Post) error {
 	st := c.current()
 	var was, now string
 	if before.post != nil && before.post.Visible() {
@@ -194,15 +199,13 @@ func (c *core) keepAddress(ctx context.Context, tx Tx, id int64, before postStat
 	}
 	if was != "" && was != now && after != nil {
 		if err := tx.SetAddress(ctx, Address{Path: was, PostID: id, CreatedAt: c.stamp()}); err != nil {
-			return nil, fmt.Errorf("keep the old address %s: %w", was, err)
+			return fmt.Errorf("keep the old address %s: %w", was, err)
 		}
 	}
 	if now != "" {
-		if err := tx.DeleteAddress(ctx, now); err != nil {
-			return nil, err
-		}
+		return tx.DeleteAddress(ctx, now)
 	}
-	return after, nil
+	return nil
 }
 
 // Subjects names what c changed, one word each ("all", "listings",

@@ -278,15 +278,11 @@ func (im *Importer) Post(key string, in PostInput, termIDs []int64) (*Post, erro
 	}
 	// Imports change everything, so only the address a renamed item
 	// had is kept.
-	if _, err := im.m.keepAddress(im.ctx, im.tx, p.ID, before); err != nil {
+	if err := im.m.keepAddress(im.ctx, im.tx, p.ID, before, p); err != nil {
 		return nil, err
 	}
 	im.Report.count(string(in.Kind), id == 0)
 	if err := im.remember("post", key, p.ID); err != nil {
-		return nil, err
-	}
-	p, err = im.tx.Post(im.ctx, p.ID)
-	if err != nil {
 		return nil, err
 	}
 	im.m.decorate(p)
@@ -370,10 +366,22 @@ func (im *Importer) Address(path string, postID int64) error {
 	if err != nil {
 		return err
 	}
-	if im.m.decorate(p); p.Visible() && p.Path == path {
-		return nil
+	return im.Addresses(p, path)
+}
+
+// Addresses is Address for each of paths, of the item p as Post
+// returned it.
+func (im *Importer) Addresses(p *Post, paths ...string) error {
+	im.m.decorate(p)
+	for _, path := range paths {
+		if path == "" || p.Visible() && p.Path == path {
+			continue
+		}
+		if err := im.tx.SetAddress(im.ctx, Address{Path: path, PostID: p.ID, CreatedAt: im.m.stamp()}); err != nil {
+			return err
+		}
 	}
-	return im.tx.SetAddress(im.ctx, Address{Path: path, PostID: postID, CreatedAt: im.m.stamp()})
+	return nil
 }
 
 // Redirect makes the old address from answer 301 with the path to, for

@@ -150,7 +150,7 @@ func (s *Writing) savePost(ctx context.Context, tx Tx, actor *User, id int64, in
 	if err != nil {
 		return nil, Change{}, err
 	}
-	c, err := s.settle(ctx, tx, p.ID, before)
+	c, err := s.settleAs(ctx, tx, p.ID, before, p)
 	if err != nil {
 		return nil, Change{}, err
 	}

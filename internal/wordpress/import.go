@@ -420,10 +420,8 @@ func (r *itemRun) item(it *Item) error {
 	if kind == blog.KindPage {
 		olds = append(olds, "/?page_id="+blog.Key(it.ID))
 	}
-	for _, from := range olds {
-		if err := im.Address(from, p.ID); err != nil {
-			return err
-		}
+	if err := im.Addresses(p, olds...); err != nil {
+		return err
 	}
 	comments := append([]Comment(nil), it.Comments...)
 	sort.SliceStable(comments, func(i, j int) bool { return comments[i].ID < comments[j].ID })
