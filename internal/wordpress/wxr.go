@@ -229,7 +229,75 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 // (wrapped, with the reason) for XML that is not a WordPress export;
 // handlers may have been called before such an error, so callers write
 // in a transaction they can roll back.
+//
+// The export is decoded on a goroutine of its own, at most readAhead
+// elements ahead of the handlers, which run one at a time in order on
+// the caller's; after a handler fails, no other is called.
 func Read(r io.Reader, h Handler) error {
+	calls := make(chan func() error, readAhead)
+	stop := make(chan struct{})
+	var decodeErr error
+	go func() {
+		defer close(calls)
+		decodeErr = decode(r, h.queued(calls, stop))
+	}()
+	var err error
+	for call := range calls {
+		if err == nil {
+			if err = call(); err != nil {
+				close(stop)
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return decodeErr
+}
+
+// readAhead bounds the elements decoded and not yet handled: an
+// import's memory stays that of a few items (each at most
+// MaxElementBytes) while decoding overlaps with the writes.
+const readAhead = 4
+
+// errStopped ends the decoding once a handler has failed.
+var errStopped = errors.New("stopped by a handler")
+
+// queued gives a Handler that queues each of h's calls on calls instead
+// of making it, until stop is closed.
+func (h Handler) queued(calls chan<- func() error, stop <-chan struct{}) Handler {
+	send := func(call func() error) error {
+		select {
+		case calls <- call:
+			return nil
+		case <-stop:
+			return errStopped
+		}
+	}
+	var q Handler
+	if h.Site != nil {
+		q.Site = func(s *Site) error {
+			site := *s // the decoder goes on filling its own
+			return send(func() error { return h.Site(&site) })
+		}
+	}
+	if h.Author != nil {
+		q.Author = func(a *Author) error { return send(func() error { return h.Author(a) }) }
+	}
+	if h.Term != nil {
+		q.Term = func(t *Term) error { return send(func() error { return h.Term(t) }) }
+	}
+	if h.Item != nil {
+		q.Item = func(it *Item) error { return send(func() error { return h.Item(it) }) }
+	}
+	if h.Unknown != nil {
+		q.Unknown = func(name string) { send(func() error { h.Unknown(name); return nil }) }
+	}
+	return q
+}
+
+// decode reads an export from r, calling h as Read describes.
+func decode(r io.Reader, h Handler) error {
 	br := &boundedReader{r: r}
 	dec := xml.NewDecoder(br)
 	dec.Strict = true

@@ -182,3 +182,56 @@ func TestNotWXR(t *testing.T) {
 		t.Errorf("err = %v, want a syntax error on line 3", err)
 	}
 }
+
+// TestReadStopsAtTheFirstFailure checks the order Read promises while it
+// decodes ahead: handlers run one at a time in the export's order, none
+// after one fails, and a syntax error comes after the items before it.
+func TestReadStopsAtTheFirstFailure(t *testing.T) {
+	var items strings.Builder
+	for i := range 50 {
+		items.WriteString(item(100+i, "post", "publish", "post-"+itoa(i), ""))
+	}
+	doc := wxr(items.String())
+	stop := errors.New("the writer failed")
+	tests := []struct {
+		name      string
+		doc       string
+		failAt    int // the item whose handler fails (0: none)
+		wantCalls int
+		wantErr   func(error) bool
+	}{
+		{"all", doc, 0, 50, func(err error) bool { return err == nil }},
+		{"third fails", doc, 3, 3, func(err error) bool { return errors.Is(err, stop) }},
+		{"first fails", doc, 1, 1, func(err error) bool { return errors.Is(err, stop) }},
+		{"cut short", doc[:strings.Index(doc, "post-40")], 0, 40, func(err error) bool {
+			var se *wordpress.SyntaxError
+			return errors.As(err, &se)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var slugs []string
+			inItem := false
+			err := wordpress.Read(strings.NewReader(tt.doc), wordpress.Handler{Item: func(it *wordpress.Item) error {
+				if inItem {
+					t.Error("two handlers at once")
+				}
+				inItem = true
+				defer func() { inItem = false }()
+				slugs = append(slugs, it.Name)
+				if len(slugs) == tt.failAt {
+					return stop
+				}
+				return nil
+			}})
+			if !tt.wantErr(err) || len(slugs) != tt.wantCalls {
+				t.Fatalf("err %v after %d items, want %d", err, len(slugs), tt.wantCalls)
+			}
+			for i, s := range slugs {
+				if s != "post-"+itoa(i) {
+					t.Fatalf("item %d is %s: out of order", i, s)
+				}
+			}
+		})
+	}
+}
