@@ -32,6 +32,21 @@ rps() {
 		END {printf "%s %s", r, p}'
 }
 
+# cpu_per_request URL PID... -> the CPU time (user and system, µs) the
+# processes spent per request answered during a wrk run at 32
+# connections: unlike requests/s it does not move with what else the
+# machine runs (wrk itself, neighbours of a virtual machine).
+cpu_per_request() {
+	local url=$1
+	shift
+	ticks() { for p in "$@"; do awk '{print $14 + $15}' "/proc/$p/stat"; done | awk '{t += $1} END {print t}'; }
+	local before n after
+	before=$(ticks "$@")
+	n=$(wrk -t2 -c32 -d"$DUR" "$url" 2>/dev/null | awk '/requests in/ {print $1}')
+	after=$(ticks "$@")
+	awk "BEGIN {printf \"%.1f\", ($after - $before) / $(getconf CLK_TCK) / $n * 1e6}"
+}
+
 row() { printf '| %-34s | %12s | %12s | %8s | %12s | %12s |\n' "$@"; }
 
 for N in $SIZES; do
@@ -143,6 +158,16 @@ CONF
 		row "the same with folio's headers, $c" "$hr" "-" "-" "$hp" "-"
 		if [ "$c" = 32 ]; then headers32=$hr; fi
 	done
+	# Server CPU per request for the post page, each server alone.
+	nginx_pids=$(cat "$WORK/nginx-$N.pid")
+	nginx_pids="$nginx_pids $(pgrep -P "$nginx_pids" | tr '\n' ' ')"
+	cpu_folio=$(cpu_per_request "http://127.0.0.1:$PORT${urls[post]}" "$pid")
+	cpu_bare=$(cpu_per_request "http://127.0.0.1:$BYTES_PORT/" "$bytes_pid")
+	cpu_headers=$(cpu_per_request "http://127.0.0.1:$HEADERS_PORT/" "$headers_pid")
+	# shellcheck disable=SC2086 # one PID a word
+	cpu_nginx=$(cpu_per_request "http://127.0.0.1:$NGINX_PORT${urls[post]}" $nginx_pids)
+	row "post, server CPU µs a request, 32" "$cpu_folio" "$cpu_nginx" "-" "-" "-"
+	row "bare net/http / with folio's headers" "$cpu_bare" "$cpu_headers" "-" "-" "-"
 	kill "$bytes_pid" "$headers_pid"
 	# Searches that miss the page cache: ten kinds in turn, 8 connections.
 	search_p95=$(wrk -t1 -c8 -d"$DUR" -s bench/search.lua "http://127.0.0.1:$PORT/" 2>/dev/null | awk '/^p95/ {print $2}')
@@ -186,6 +211,9 @@ CONF
 		"build after editing one post" "$rebuild_s s" "< 1 s" \
 		"cached post / bare net/http, 32" "$(ratio "$folio_post" "$bare32")" "≥ 0.95" \
 		"cached post / bare net/http with folio's headers, 32" "$(ratio "$folio_post" "$headers32")" "-" \
+		"bare net/http's CPU a request / folio's (post, 32)" "$(ratio "$cpu_bare" "$cpu_folio") ($cpu_bare / $cpu_folio µs)" "≥ 0.95" \
+		"the same, bare with folio's headers / folio" "$(ratio "$cpu_headers" "$cpu_folio") ($cpu_headers / $cpu_folio µs)" "-" \
+		"nginx's CPU a request / folio's (post, 32)" "$(ratio "$cpu_nginx" "$cpu_folio") ($cpu_nginx / $cpu_folio µs)" "≥ 1.0" \
 		"cached post / nginx, 32" "$(ratio "$folio_post" "$nginx_post")" "≥ 1.0" \
 		"cached post p99, 32" "$p99_post" "≤ 2 ms" \
 		"search not cached, p95 (8 connections)" "$search_p95" "≤ 10 ms" \
