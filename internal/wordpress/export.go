@@ -168,7 +168,8 @@ func Export(w io.Writer, e *blog.Everything, st blog.Settings, siteURL string) e
 			x.el("wp:comment_author_IP", c.IP)
 			x.el("wp:comment_date", cl)
 			x.el("wp:comment_date_gmt", cg)
-			x.cdata("wp:comment_content", c.Body)
+			// WordPress keeps and shows a reply as HTML.
+			x.cdata("wp:comment_content", c.BodyHTML)
 			x.el("wp:comment_approved", wpApproved[c.Status])
 			typ := ""
 			if c.Kind != blog.CommentKindComment {

@@ -447,7 +447,7 @@ func (r *itemRun) item(it *Item) error {
 		}
 		_, err := im.Comment(blog.Key(c.ID), p, blog.Key(c.Parent), blog.Comment{
 			Kind: ck, Status: st, AuthorName: name, AuthorEmail: c.Email, AuthorURL: strings.TrimSpace(c.URL), IP: c.IP,
-			Body: strings.TrimSpace(c.Content), CreatedAt: at,
+			Body: CommentText(strings.TrimSpace(c.Content)), CreatedAt: at,
 		})
 		if err != nil {
 			return fmt.Errorf("reply %d on %q: %w", c.ID, in.Title, err)

@@ -141,7 +141,8 @@ func TestImportSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.CommentCount != 3 || len(th.Comments) != 2 || len(th.Comments[0].Replies) != 1 || th.Comments[0].Replies[0].Body != "An <b>answer</b>" {
+	if first.CommentCount != 3 || len(th.Comments) != 2 || len(th.Comments[0].Replies) != 1 || th.Comments[0].Replies[0].Body != "An **answer**" ||
+		!strings.Contains(th.Comments[0].Replies[0].BodyHTML, "An <strong>answer</strong>") {
 		t.Fatalf("thread: count %d, %d top-level", first.CommentCount, len(th.Comments))
 	}
 	if th.Comments[1].Kind != blog.CommentKindPingback {
