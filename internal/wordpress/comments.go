@@ -48,7 +48,7 @@ func (w *commentWriter) node(n *html.Node) {
 	case atom.Br:
 		w.b.WriteString("\n")
 		return
-	case atom.P, atom.Div:
+	case atom.P, atom.Div, atom.Ul, atom.Ol:
 		w.b.WriteString("\n\n")
 		w.children(n)
 		w.b.WriteString("\n\n")
@@ -101,11 +101,6 @@ func (w *commentWriter) node(n *html.Node) {
 		}
 		w.b.WriteString(after)
 		return
-	case atom.Ul, atom.Ol:
-		w.b.WriteString("\n\n")
-		w.children(n)
-		w.b.WriteString("\n\n")
-		return
 	}
 	w.children(n)
 }
@@ -128,7 +123,8 @@ func (w *commentWriter) wrap(n *html.Node, mark string) {
 		return
 	}
 	// Marks must touch the text they hold.
-	lead, trail := s[:strings.Index(s, t)], s[strings.Index(s, t)+len(t):]
+	at := strings.Index(s, t)
+	lead, trail := s[:at], s[at+len(t):]
 	w.b.WriteString(lead + mark + t + mark + trail)
 }
 
@@ -171,9 +167,12 @@ func (w *commentWriter) link(n *html.Node) {
 	if label == "" {
 		label = escapeText(href)
 	}
-	dest := strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(u.String())
+	dest := destEscaper.Replace(u.String())
 	w.b.WriteString("[" + label + "](" + dest + ")")
 }
+
+// destEscaper escapes what would end a Markdown link's destination.
+var destEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
 
 // text writes a run of the reply's text with its Markdown marks escaped.
 func (w *commentWriter) text(s string) { w.b.WriteString(escapeText(s)) }
