@@ -133,9 +133,17 @@ func indexRune(rs []rune, r rune, from int) int {
 
 // searchWords splits s into runs of letters, digits and combining marks.
 func searchWords(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
-	})
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !wordRune(r) })
+}
+
+// wordRune reports whether r belongs to a word: a letter, a digit or a
+// combining mark. ASCII, most of most text, is told without the Unicode
+// tables.
+func wordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 // SearchResults is one page of search results.
@@ -215,8 +223,8 @@ func Snippet(text string, q SearchQuery) string {
 	}
 	var words []word
 	start := -1
-	for i, r := range text + " " {
-		inWord := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+	for i, r := range text {
+		inWord := wordRune(r)
 		switch {
 		case inWord && start < 0:
 			start = i
@@ -224,6 +232,9 @@ func Snippet(text string, q SearchQuery) string {
 			words = append(words, word{start: start, end: i, hit: matchesAny(foldWord(text[start:i]), want)})
 			start = -1
 		}
+	}
+	if start >= 0 {
+		words = append(words, word{start: start, end: len(text), hit: matchesAny(foldWord(text[start:]), want)})
 	}
 	if len(words) == 0 {
 		return ""
@@ -277,8 +288,18 @@ func Snippet(text string, q SearchQuery) string {
 	return b.String()
 }
 
-// foldWord lower-cases a word and drops combining marks.
+// foldWord lower-cases a word and drops combining marks; a word of
+// lower-case ASCII letters and digits is its own fold.
 func foldWord(w string) string {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return foldRunes(w)
+		}
+	}
+	return w
+}
+
+func foldRunes(w string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.Is(unicode.Mn, r) {
 			return -1

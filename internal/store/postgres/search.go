@@ -111,35 +111,25 @@ func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHi
 		}
 		return a, refs
 	}
-	// Counting stops at blog.MaxSearchTotal, as in the SQLite store.
+	// One pass gives the count, the window and the older matches;
+	// counting stops at blog.MaxSearchTotal, as in the SQLite store.
 	a, r := with(blog.MaxSearchTotal)
-	var total int
-	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts WHERE search @@ `+match+` AND status = 'published' LIMIT `+r[0]+`) m`, a...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count search hits: %w", err)
+	matches, err := query.Collect(ctx, db, query.ScanID, `SELECT id FROM posts WHERE search @@ `+match+` AND status = 'published'
+		ORDER BY id DESC LIMIT `+r[0], a...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
 	}
-	if total <= q.Offset {
-		return nil, total, nil
-	}
-	where := `FROM posts WHERE search @@ ` + match + ` AND status = 'published' AND id `
-	ids, err := query.WindowedPage(ctx, q, total, query.SearchRanker{
-		Oldest: func(ctx context.Context) (int64, error) {
-			a, r := with(query.SearchWindow - 1)
-			var id int64
-			err := db.QueryRow(ctx, `SELECT id FROM posts WHERE search @@ `+match+` AND status = 'published'
-				ORDER BY id DESC LIMIT 1 OFFSET `+r[0], a...).Scan(&id)
-			return id, err
-		},
-		Ranked: func(ctx context.Context, from int64, limit, offset int) ([]int64, error) {
-			a, r := with(from, limit, offset)
-			return query.Collect(ctx, db, query.ScanID, `SELECT id `+where+`>= `+r[0]+` ORDER BY `+rank(match)+` LIMIT `+r[1]+` OFFSET `+r[2], a...)
-		},
-		Older: func(ctx context.Context, before int64, limit, offset int) ([]int64, error) {
-			a, r := with(before, limit, offset)
-			return query.Collect(ctx, db, query.ScanID, `SELECT id `+where+`< `+r[0]+` ORDER BY id DESC LIMIT `+r[1]+` OFFSET `+r[2], a...)
-		},
+	total := len(matches)
+	ids, err := query.WindowedPage(ctx, q, matches, func(ctx context.Context, _ []int64, from int64, limit, offset int) ([]int64, error) {
+		a, r := with(from, limit, offset)
+		return query.Collect(ctx, db, query.ScanID, `SELECT id FROM posts WHERE search @@ `+match+` AND status = 'published'
+			AND id >= `+r[0]+` ORDER BY `+rank(match)+` LIMIT `+r[1]+` OFFSET `+r[2], a...)
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, total, nil
 	}
 	// Rank first, then cut snippets from the page's posts only.
 	byID, err := s.PostsByID(ctx, ids)

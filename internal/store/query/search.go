@@ -12,38 +12,34 @@ import (
 // newest first, after the ranked ones.
 const SearchWindow = 300
 
-// SearchRanker is what a store's search gives WindowedPage: the id of
-// the window's oldest match, a page of the window's matches from that id
-// on ranked best first, and a page of the older matches newest first.
-type SearchRanker struct {
-	Oldest func(ctx context.Context) (int64, error)
-	Ranked func(ctx context.Context, from int64, limit, offset int) ([]int64, error)
-	Older  func(ctx context.Context, before int64, limit, offset int) ([]int64, error)
-}
+// Ranker returns a page of a query's matches from id from on (0: all of
+// them), ranked best first; window holds those matches' ids, for a
+// store that ranks them apart from its index's own matching.
+type Ranker func(ctx context.Context, window []int64, from int64, limit, offset int) ([]int64, error)
 
-// WindowedPage returns the ids of the page q asks for, of total
-// matches: the most recent SearchWindow ranked by relevance, then the
-// others newest first.
-func WindowedPage(ctx context.Context, q blog.SearchQuery, total int, r SearchRanker) ([]int64, error) {
-	if total <= SearchWindow {
-		return r.Ranked(ctx, 0, q.Limit, q.Offset)
+// WindowedPage returns the ids of the page q asks for, from matches
+// (every match's id newest first, at most blog.MaxSearchTotal: one scan
+// of the index gives the count, the window and the older ones): the most
+// recent SearchWindow ranked by rank, then the others newest first.
+func WindowedPage(ctx context.Context, q blog.SearchQuery, matches []int64, rank Ranker) ([]int64, error) {
+	if q.Offset >= len(matches) {
+		return nil, nil
 	}
-	oldest, err := r.Oldest(ctx)
-	if err != nil {
-		return nil, err
+	window := matches[:min(len(matches), SearchWindow)]
+	var from int64
+	if len(matches) > SearchWindow {
+		from = window[len(window)-1]
 	}
 	var ids []int64
-	if q.Offset < SearchWindow {
-		if ids, err = r.Ranked(ctx, oldest, min(q.Limit, SearchWindow-q.Offset), q.Offset); err != nil {
+	if q.Offset < len(window) {
+		var err error
+		if ids, err = rank(ctx, window, from, min(q.Limit, len(window)-q.Offset), q.Offset); err != nil {
 			return nil, err
 		}
 	}
-	if rest := q.Limit - len(ids); rest > 0 {
-		older, err := r.Older(ctx, oldest, rest, max(0, q.Offset-SearchWindow))
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, older...)
+	if rest := q.Limit - len(ids); rest > 0 && len(matches) > len(window) {
+		older := matches[len(window)+max(0, q.Offset-len(window)):]
+		ids = append(ids, older[:min(rest, len(older))]...)
 	}
 	return ids, nil
 }

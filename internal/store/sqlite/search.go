@@ -56,12 +56,14 @@ func ftsQuery(q blog.SearchQuery) string {
 	return "{title lede body tags} : (" + out + ")"
 }
 
-// rankQuery is what ranks q's matches when it holds a phrase: its
-// wanted words, each on its own and all required, over the text
-// columns. BM25 counts, once a query, the items holding each phrase of
-// its MATCH, which for a phrase means checking the positions of its
-// words in every item holding them; a lone word's count costs a
-// fraction of that. "" without a phrase: q's own MATCH ranks it.
+// rankQuery is what ranks q's matches: BM25 counts, once a query, the
+// items holding each phrase of its MATCH, reading each phrase's whole
+// list in the index, so the cheapest MATCH holding the matches ranks
+// them. Not the status (every published item holds "published", the
+// longest list of all); for a phrase, its wanted words each on its own
+// and all required, over the text columns, since counting a phrase
+// means checking the positions of its words in every item holding them.
+// Without a phrase, q's own words.
 func rankQuery(q blog.SearchQuery) string {
 	var words []string
 	phrase := false
@@ -80,27 +82,23 @@ func rankQuery(q blog.SearchQuery) string {
 		}
 	}
 	if !phrase {
-		return ""
+		return ftsQuery(q)
 	}
 	return "{title lede body tags} : (" + strings.Join(words, " ") + ")"
 }
 
-// rankedBy returns a page of the matches of match from rowid from on,
-// ranked by rank's BM25: the matches, then rank's order of its own
-// (which hold them all), kept to them. One statement holding both
-// MATCHes has SQLite look each match up again in the index.
-func rankedBy(ctx context.Context, db query.DB, match, rank string, from int64, limit, offset int) ([]int64, error) {
-	ids, err := query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND rowid >= ?`, match, from)
-	if err != nil {
-		return nil, err
-	}
-	in := make(map[int64]bool, len(ids))
-	for _, id := range ids {
+// rankedBy returns a page of window's matches (from rowid from on),
+// ranked by rank's BM25: rank's order of its own (which holds them all,
+// and maybe drafts), kept to them. One statement holding both MATCHes has SQLite look each
+// match up again in the index.
+func rankedBy(ctx context.Context, db query.DB, window []int64, rank string, from int64, limit, offset int) ([]int64, error) {
+	in := make(map[int64]bool, len(window))
+	for _, id := range window {
 		in[id] = true
 	}
 	var page []int64
 	skip := offset
-	err = db.Each(ctx, func(r query.Scanner) error {
+	err := db.Each(ctx, func(r query.Scanner) error {
 		var id int64
 		if err := r.Scan(&id); err != nil || !in[id] || len(page) == limit {
 			return err
@@ -135,36 +133,20 @@ func (s *Store) SearchAll(ctx context.Context, q blog.SearchQuery) ([]int64, err
 // following newest first.
 func (s *Store) Search(ctx context.Context, q blog.SearchQuery) ([]blog.SearchHit, int, error) {
 	match, rank := publishedQuery(q), rankQuery(q)
-	// Counting stops at blog.MaxSearchTotal: past that a reader refines
-	// the query rather than paging, and an exact count of a word in every
-	// post would cost a second pass over them all.
-	var total int
-	if err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ? LIMIT ?)`, match, blog.MaxSearchTotal).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count search hits: %w", err)
-	}
-	if total <= q.Offset {
-		return nil, total, nil
-	}
-	// Rank first, then cut snippets from the page's posts only.
+	// One pass over the index gives the count, the window and the older
+	// matches. Counting stops at blog.MaxSearchTotal: past that a reader
+	// refines the query rather than paging, and an exact count of a word
+	// in every post would cost a second pass over them all.
 	db := conn{s}
-	ids, err := query.WindowedPage(ctx, q, total, query.SearchRanker{
-		Oldest: func(ctx context.Context) (int64, error) {
-			var id int64
-			err := s.queryRow(ctx, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
-				match, query.SearchWindow-1).Scan(&id)
-			return id, err
-		},
-		Ranked: func(ctx context.Context, from int64, limit, offset int) ([]int64, error) {
-			if rank != "" {
-				return rankedBy(ctx, db, match, rank, from, limit, offset)
-			}
-			return query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND rowid >= ?
-				ORDER BY `+rankSQL+` LIMIT ? OFFSET ?`, match, from, limit, offset)
-		},
-		Older: func(ctx context.Context, before int64, limit, offset int) ([]int64, error) {
-			return query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? AND rowid < ?
-				ORDER BY rowid DESC LIMIT ? OFFSET ?`, match, before, limit, offset)
-		},
+	matches, err := query.Collect(ctx, db, query.ScanID, `SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?
+		ORDER BY rowid DESC LIMIT ?`, match, blog.MaxSearchTotal)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search: %w", err)
+	}
+	total := len(matches)
+	// Rank first, then cut snippets from the page's posts only.
+	ids, err := query.WindowedPage(ctx, q, matches, func(ctx context.Context, window []int64, from int64, limit, offset int) ([]int64, error) {
+		return rankedBy(ctx, db, window, rank, from, limit, offset)
 	})
 	if err != nil || len(ids) == 0 {
 		return nil, total, err

@@ -8,12 +8,13 @@ import (
 
 func TestRankQuery(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"garden", ""},
-		{"garden shed", ""},
-		{"garden -weeds", ""},
+		// No status: every published item holds it.
+		{"garden", `{title lede body tags} : ("garden")`},
+		{"garden shed", `{title lede body tags} : ("garden" "shed")`},
+		{"garden -weeds", `{title lede body tags} : ("garden" NOT "weeds")`},
 		{`"garden shed"`, `{title lede body tags} : ("garden" "shed")`},
 		{`"garden shed" roses -weeds`, `{title lede body tags} : ("garden" "shed" "roses")`},
-		{`-"garden shed" roses`, ""},
+		{`-"garden shed" roses`, `{title lede body tags} : ("roses" NOT "garden shed")`},
 	}
 	for _, tt := range tests {
 		if got := rankQuery(blog.ParseSearch(tt.in)); got != tt.want {
