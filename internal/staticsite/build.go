@@ -12,6 +12,7 @@ package staticsite
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/gob"
@@ -218,7 +219,9 @@ func Run(h http.Handler, o Options) (Result, error) {
 			mu.Unlock()
 			return e
 		}
-		file, body, links, shows, err := fetch(h, p)
+		buf := bodies.Get().(*bytes.Buffer)
+		defer putBody(buf)
+		file, body, links, shows, err := fetch(h, p, buf)
 		if err != nil || file == "" {
 			if err != nil {
 				fail(err)
@@ -307,24 +310,37 @@ func Run(h http.Handler, o Options) (Result, error) {
 	return res, next.save(filepath.Join(o.Out, manifestName))
 }
 
-// fetch renders one path and names its file: index.html, index.xml or
-// index.json for a folder address, the path itself for a file.
-func fetch(h http.Handler, p string) (file string, body []byte, links []string, shows *web.Shows, err error) {
-	rec := &pageRecorder{ResponseRecorder: httptest.NewRecorder()}
+// bodies hold pages from their rendering until their file is written.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer kept for another page.
+const maxPooledBody = 1 << 20
+
+func putBody(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBody {
+		b.Reset()
+		bodies.Put(b)
+	}
+}
+
+// fetch renders one path into buf and names its file: index.html,
+// index.xml or index.json for a folder address, the path itself for a
+// file. The body it returns is buf's: valid until buf is reused.
+func fetch(h http.Handler, p string, buf *bytes.Buffer) (file string, body []byte, links []string, shows *web.Shows, err error) {
+	rec := &recorder{header: http.Header{}, body: buf}
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, p, nil))
-	// A copy: a pointer into rec would keep the page's body alive with
-	// the manifest, hundreds of megabytes on a large site.
+	// A copy: a pointer into rec would keep it alive with the manifest.
 	sh := rec.shows
 	shows = &sh
-	switch rec.Code {
+	switch rec.status() {
 	case http.StatusOK:
 	case http.StatusNotFound, http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther:
 		return "", nil, nil, nil, nil
 	default:
-		return "", nil, nil, nil, fmt.Errorf("GET %s: %d", p, rec.Code)
+		return "", nil, nil, nil, fmt.Errorf("GET %s: %d", p, rec.status())
 	}
-	body = rec.Body.Bytes()
-	ctype := rec.Header().Get("Content-Type")
+	body = buf.Bytes()
+	ctype := rec.header.Get("Content-Type")
 	file = strings.TrimPrefix(p, "/")
 	if file == "" || strings.HasSuffix(file, "/") {
 		switch {
@@ -342,14 +358,32 @@ func fetch(h http.Handler, p string) (file string, body []byte, links []string, 
 	return file, body, links, shows, nil
 }
 
-// pageRecorder captures a page with what it shows, as the page cache
-// records it.
-type pageRecorder struct {
-	*httptest.ResponseRecorder
-	shows web.Shows
+// recorder captures a page with what it shows, as the page cache
+// records it: its status, headers and body, nothing else.
+type recorder struct {
+	header http.Header
+	code   int
+	body   *bytes.Buffer
+	shows  web.Shows
 }
 
-func (r *pageRecorder) RecordShows(sh web.Shows) { r.shows.Add(sh) }
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.code == 0 {
+		r.code = code
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	return r.body.Write(b)
+}
+
+func (r *recorder) RecordShows(sh web.Shows) { r.shows.Add(sh) }
+
+// status is the page's status: 200 when it wrote without naming one.
+func (r *recorder) status() int { return cmp.Or(r.code, http.StatusOK) }
 
 // dynamicPrefixes are the addresses only a running server answers: the
 // admin, replies, search, uploads, and the endpoints apps and other
@@ -420,13 +454,14 @@ func trailing(p string) string {
 	return ""
 }
 
+// notFound renders the not-found page.
 func notFound(h http.Handler) []byte {
-	rec := httptest.NewRecorder()
+	rec := &recorder{header: http.Header{}, body: new(bytes.Buffer)}
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/this-page-does-not-exist/", nil))
-	if rec.Code != http.StatusNotFound {
+	if rec.status() != http.StatusNotFound {
 		return nil
 	}
-	return rec.Body.Bytes()
+	return rec.body.Bytes()
 }
 
 // The siblings' compressors are pooled: a new writer's tables cost
